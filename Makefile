@@ -1,0 +1,53 @@
+# Lika — the two commands: `make demo` and `make test` (see README.md).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+HOUSEHOLDS ?= 200
+# PostgreSQL for the second run of the suite; .ci/run sets LIKA_REQUIRE_POSTGRES=1.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+
+.PHONY: demo test lint unit test-sqlite test-postgres bench serve clean
+
+$(STAMP): requirements.txt requirements-dev.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e . || $(BIN)/pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/lika migrate --no-input
+	$(BIN)/lika seed-demo --households $(HOUSEHOLDS) --seed 1 --if-empty
+	@echo "Lika körs på http://$(HOST):$(PORT)/  (Ctrl-C avslutar)"
+	$(BIN)/lika runserver --insecure $(HOST):$(PORT)
+
+lint: $(STAMP)
+	$(BIN)/ruff check lika tests bench
+	$(BIN)/lint-imports
+	$(BIN)/lika check --fail-level WARNING
+	$(BIN)/lika makemigrations --check --dry-run
+
+test-sqlite: $(STAMP)
+	$(BIN)/pytest -q -p no:cacheprovider
+
+test-postgres: $(STAMP)
+	@if $(BIN)/python -m tests.pg_available "$(TEST_DATABASE_URL)"; then \
+		DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/pytest -q -p no:cacheprovider -m "not browser"; \
+	elif [ "$$LIKA_REQUIRE_POSTGRES" = "1" ]; then \
+		echo "PostgreSQL krävs (LIKA_REQUIRE_POSTGRES=1) men nås inte på $(TEST_DATABASE_URL)"; exit 1; \
+	else \
+		echo "PostgreSQL nås inte på $(TEST_DATABASE_URL): PostgreSQL-körningen hoppas över"; \
+	fi
+
+test: lint test-sqlite test-postgres
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.bench_core --json var/bench-core.json
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3* var/static

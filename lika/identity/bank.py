@@ -1,0 +1,125 @@
+"""Payment accounts: Swedish bank accounts, IBAN and bankgiro.
+
+Bank accounts are checked with ``bankkonto`` against Bankgirot's "Bankernas
+kontonummeruppbyggnad": the clearing number names the bank and decides the length
+of the account number and which check (modulus 10 or 11) applies.  Swedbank's
+clearing numbers starting with 8 have a fifth digit (``8327-9``); only the first
+four name the bank.  Account numbers are taken as given, without zero padding.
+"""
+
+import re
+from dataclasses import dataclass
+
+from bankkonto import account as bankkonto_account
+from bankkonto.exceptions import BankkontoValidationError, SwedbankBankkontoValidationError
+from stdnum import iban, luhn
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, ValidationError
+from stdnum.util import clean, isdigits
+
+SEPARATORS = " -."
+SWEDBANK_FIVE_DIGIT_PREFIX = "8"
+IBAN_SHAPE = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{1,30}")
+BANKGIRO_LENGTHS = (7, 8)
+
+
+class BankAccountError(ValueError):
+    """A bank account, IBAN or bankgiro number that is not valid."""
+
+
+@dataclass(frozen=True)
+class BankAccount:
+    """A checked Swedish bank account: clearing number, account number and bank."""
+
+    clearing: str
+    number: str
+    bank: str
+
+    @property
+    def formatted(self) -> str:
+        """``5000, 1234567``; a Swedbank five-digit clearing as ``8327-9``."""
+        clearing = self.clearing
+        if len(clearing) == 5:
+            clearing = f"{clearing[:4]}-{clearing[4]}"
+        return f"{clearing}, {self.number}"
+
+
+def parse_bank_account(clearing: str, account: str) -> BankAccount:
+    """Check a Swedish clearing number and account number.
+
+    Raises ``BankAccountError`` with a Swedish message.
+    """
+    clearing = _digits(clearing, "clearingnumret")
+    account = _digits(account, "kontonumret")
+    _check_clearing_length(clearing)
+    bank, expected_length = _bank_and_account_length(clearing)
+    if len(account) != expected_length:
+        raise BankAccountError(f"kontonumret för {bank} ska ha {expected_length} siffror")
+    _check_account_digit(clearing, account)
+    return BankAccount(clearing, account, bank)
+
+
+def parse_iban(text: str) -> str:
+    """Check an IBAN and return it compact (``SE4550000000058398257466``)."""
+    compact = iban.compact(str(text))
+    if not IBAN_SHAPE.fullmatch(compact):
+        raise BankAccountError(
+            "IBAN ska börja med landskod och två kontrollsiffror, följt av siffror och bokstäver"
+        )
+    try:
+        return iban.validate(compact)
+    except InvalidChecksum:
+        raise BankAccountError("kontrollsiffrorna i IBAN stämmer inte") from None
+    except InvalidComponent:
+        raise BankAccountError("IBAN har en okänd landskod") from None
+    except ValidationError:
+        raise BankAccountError("IBAN har fel längd eller format för landet") from None
+
+
+def parse_bankgiro(text: str) -> str:
+    """Check a bankgiro number and return it formatted ``NNN-NNNN`` or ``NNNN-NNNN``."""
+    digits = _digits(text, "bankgironumret")
+    if len(digits) not in BANKGIRO_LENGTHS:
+        raise BankAccountError("bankgironumret ska ha 7 eller 8 siffror")
+    if not luhn.is_valid(digits):
+        raise BankAccountError("kontrollsiffran i bankgironumret stämmer inte")
+    return f"{digits[:-4]}-{digits[-4:]}"
+
+
+def _digits(text: str, what: str) -> str:
+    """``text`` without spaces, dashes and dots; refuses anything but digits."""
+    digits = clean(str(text), SEPARATORS).strip()
+    if not digits:
+        raise BankAccountError(f"{what} saknas")
+    if not isdigits(digits):
+        raise BankAccountError(f"{what} får bara innehålla siffror")
+    return digits
+
+
+def _check_clearing_length(clearing: str) -> None:
+    if clearing.startswith(SWEDBANK_FIVE_DIGIT_PREFIX):
+        if len(clearing) != 5:
+            raise BankAccountError("clearingnumret ska ha 5 siffror för Swedbank 8xxx-x")
+    elif len(clearing) != 4:
+        raise BankAccountError("clearingnumret ska ha 4 siffror")
+
+
+def _bank_and_account_length(clearing: str) -> tuple[str, int]:
+    try:
+        bank, _, layout, _ = bankkonto_account.get_account_number_format_based_on_clearing_number(
+            clearing
+        )
+    except BankkontoValidationError:
+        raise BankAccountError("clearingnumret hör inte till någon svensk bank") from None
+    return bank, len(layout.strip("0"))
+
+
+def _check_account_digit(clearing: str, account: str) -> None:
+    try:
+        bankkonto_account.validate(clearing, account)
+    except SwedbankBankkontoValidationError:
+        raise BankAccountError(
+            "kontrollsiffran i kontonumret stämmer inte; ett fåtal Swedbankkonton går inte "
+            "att kontrollera så, jämför med kontobeviset"
+        ) from None
+    except BankkontoValidationError:
+        raise BankAccountError("kontrollsiffran i kontonumret stämmer inte") from None

@@ -1,0 +1,44 @@
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
+
+from lika.core.household_json import (
+    InputError,
+    calculation_to_dict,
+    calculation_to_text,
+    dumps,
+    loads,
+)
+from lika.norms.calculate import calculate_household_month
+
+
+class Command(BaseCommand):
+    help = "Beräkna försörjningsstöd för ett hushåll och en månad (JSON in, JSON eller text ut)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", nargs="?", default="-", help="JSON-fil, eller - för standard in")
+        parser.add_argument("--format", choices=["json", "text"], default="json")
+
+    def handle(self, *args, **options):
+        text = self._read(options["file"])
+        try:
+            calc, split = calculate_household_month(loads(text))
+        except InputError as exc:
+            raise CommandError(str(exc), returncode=2) from None
+        except DatabaseError:
+            raise CommandError("databasen är inte redo: kör först `lika migrate`", returncode=2) from None
+        if options["format"] == "text":
+            self.stdout.write(calculation_to_text(calc, split), ending="")
+        else:
+            self.stdout.write(dumps(calculation_to_dict(calc, split)))
+
+    def _read(self, name):
+        try:
+            if name == "-":
+                return sys.stdin.read()
+            with open(name, encoding="utf-8") as handle:
+                return handle.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = getattr(exc, "strerror", None) or "filen är inte UTF-8"
+            raise CommandError(f"kan inte läsa {name}: {reason}", returncode=2) from None

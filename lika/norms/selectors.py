@@ -1,0 +1,31 @@
+from django.db.models import Max
+
+from lika.core.norms import NormTable, parse_norm_table
+
+from .models import NormTableVersion
+
+
+def norm_table_current(year: int) -> NormTableVersion | None:
+    return NormTableVersion.objects.filter(year=year).order_by("-version").first()
+
+
+def norm_table_for_year(year: int) -> NormTable | None:
+    """The version in force for ``year`` as a core value, or None."""
+    row = norm_table_current(year)
+    return None if row is None else norm_table_value(row)
+
+
+def norm_table_value(row: NormTableVersion) -> NormTable:
+    return parse_norm_table(row.data, version=row.version)
+
+
+def norm_tables_current() -> list[NormTableVersion]:
+    """The version in force of every year, newest year first (one query)."""
+    latest = NormTableVersion.objects.values("year").annotate(v=Max("version"))
+    wanted = {(row["year"], row["v"]) for row in latest}
+    rows = NormTableVersion.objects.select_related("created_by").order_by("-year", "-version")
+    return [row for row in rows if (row.year, row.version) in wanted]
+
+
+def norm_table_versions(year: int):
+    return NormTableVersion.objects.filter(year=year).select_related("created_by").order_by("-version")

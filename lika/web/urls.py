@@ -1,0 +1,17 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("logga-in/", auth_views.LoginView.as_view(template_name="web/login.html",
+                                                   redirect_authenticated_user=True), name="login"),
+    path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("berakna/", views.calculate, name="calculate"),
+    path("riksnorm/", views.norm_list, name="norm_list"),
+    path("riksnorm/ny/", views.norm_edit, name="norm_new"),
+    path("riksnorm/<int:year>/", views.norm_detail, name="norm_detail"),
+    path("riksnorm/<int:year>/andra/", views.norm_edit, name="norm_edit"),
+    path("halsa/", views.health, name="health"),
+]

@@ -1,0 +1,94 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from lika.accounts.models import Role
+from lika.core.household_json import InputError, calculation_to_dict
+from lika.core.norms import PROVISIONAL
+from lika.norms import selectors as norms
+from lika.norms.calculate import calculate_household_month
+from lika.norms.services import norm_table_save
+
+from .forms import CalculationForm, NormTableForm
+from .permissions import CALCULATE_ROLES, NORM_READ_ROLES, role_required
+
+
+@login_required
+def home(request):
+    year = timezone.localdate().year
+    current = norms.norm_table_current(year)
+    return render(request, "web/home.html", {
+        "year": year, "norm": current,
+        "norm_provisional": current is not None and current.status == PROVISIONAL,
+        "can_calculate": request.user.has_role(*CALCULATE_ROLES),
+        "can_edit_norms": request.user.has_role(Role.ADMINISTRATOR),
+    })
+
+
+@role_required(*CALCULATE_ROLES)
+def calculate(request):
+    form = CalculationForm(request.POST or None,
+                           initial={"month": timezone.localdate().strftime("%Y-%m")})
+    result = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            calc, split = calculate_household_month(form.household_month())
+            result = calculation_to_dict(calc, split)
+        except InputError as exc:
+            form.add_error(None, str(exc))
+    return render(request, "web/calculate.html", {"form": form, "result": result})
+
+
+@role_required(*NORM_READ_ROLES)
+def norm_list(request):
+    return render(request, "web/norm_list.html", {
+        "tables": norms.norm_tables_current(),
+        "can_edit": request.user.has_role(Role.ADMINISTRATOR),
+    })
+
+
+@role_required(*NORM_READ_ROLES)
+def norm_detail(request, year):
+    versions = list(norms.norm_table_versions(year))
+    if not versions:
+        raise Http404
+    current = versions[0]
+    return render(request, "web/norm_detail.html", {
+        "table": current, "value": norms.norm_table_value(current), "versions": versions,
+        "sections": NormTableForm.SECTIONS, "can_edit": request.user.has_role(Role.ADMINISTRATOR),
+    })
+
+
+@role_required(Role.ADMINISTRATOR)
+def norm_edit(request, year=None):
+    current = norms.norm_table_current(year) if year else None
+    if year and current is None:
+        raise Http404
+    initial = NormTableForm.initial_from(current.data) if current else {}
+    form = NormTableForm(request.POST or None, initial=initial)
+    if year:
+        form.fields["year"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        try:
+            row = norm_table_save(acting_user=request.user, data=form.table_data(),
+                                  note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Riksnorm %(year)s version %(version)s är sparad och gäller nu.")
+                             % {"year": row.year, "version": row.version})
+            return redirect("norm_detail", year=row.year)
+    return render(request, "web/norm_edit.html", {"form": form, "table": current})
+
+
+@require_GET
+def health(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
