@@ -157,7 +157,10 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
+# Serve static files straight from the apps when collectstatic has not been run
+# (the demo); production runs `lika collectstatic` (README).
+WHITENOISE_USE_FINDERS = True
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,72 @@
+"""Views: who may see what, and what bad input looks like (browser flows are in tests/e2e)."""
+
+import pytest
+from django.urls import reverse
+
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["home", "calculate", "norm_list", "norm_new"]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_anonymous_users_are_sent_to_login(client, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize(
+    ("persona", "name", "status"),
+    [
+        ("alice", "calculate", 200), ("bob", "calculate", 200), ("admin_user", "calculate", 200),
+        ("stina", "calculate", 403), ("petra", "calculate", 403),
+        ("alice", "norm_list", 200), ("stina", "norm_list", 200), ("petra", "norm_list", 200),
+        ("alice", "norm_new", 403), ("bob", "norm_new", 403), ("admin_user", "norm_new", 200),
+    ],
+)
+def test_role_matrix(client, request, persona, name, status):
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(reverse(name)).status_code == status
+
+
+def test_norm_detail_of_a_missing_year_is_404(client, alice):
+    client.force_login(alice)
+    assert client.get(reverse("norm_detail", args=[1999])).status_code == 404
+    assert client.get(reverse("norm_detail", args=[2021])).status_code == 200
+
+
+def test_login_with_argon2(client, alice):
+    from lika.accounts.models import User
+
+    assert User.objects.get(pk=alice.pk).password.startswith("argon2")
+    response = client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
+    assert response.status_code == 302
+
+
+def test_calculator_shows_the_result(client, alice):
+    client.force_login(alice)
+    response = client.post(reverse("calculate"), {
+        "month": "2021-05", "adult1_birth_date": "1985-02-03", "adult2_birth_date": "1987-07-12",
+        "cohabiting": "on", "child1_birth_date": "2017-01-10", "child2_birth_date": "2013-03-01",
+        "payment_mode": "equal",
+    })
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "5\u00a0700,00\u00a0kr" in text and "1\u00a0610,00\u00a0kr" in text
+    assert response.context["result"]["support"].ore == (5700 + 2440 + 3060 + 1610) * 100
+
+
+def test_calculator_error_keeps_the_input(client, alice):
+    client.force_login(alice)
+    response = client.post(reverse("calculate"), {"month": "2018-01", "adult1_birth_date": "1985-02-03",
+                                                  "cost_housing": "6500", "payment_mode": "equal"})
+    text = response.content.decode()
+    assert "ingen normtabell för 2018" in text
+    assert 'value="6500"' in text
+    assert response.context["result"] is None
+
+
+def test_health_check(client):
+    assert client.get(reverse("health")).json() == {"status": "ok"}
