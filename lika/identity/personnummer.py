@@ -18,9 +18,9 @@ The rules this module applies:
 * The second-to-last digit is odd for men (``M``) and even for women (``F``).
 * A samordningsnummer is built the same way with 60 added to the day of birth
   (61-91); ``birth_date`` is always the real date.
-* A change of legal sex gives the person a new number (lag 2024:238 om
-  fastställande av kön i vissa fall), and a number on file may predate the change.
-  A stored legal gender therefore wins over the digit; the digit is only a default.
+* A change of legal sex gives the person a new number (lag 2024:238), and a number
+  on file may predate the change.  A stored legal gender therefore wins over the
+  digit; the digit is only a default.
 """
 
 from dataclasses import dataclass

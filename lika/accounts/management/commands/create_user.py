@@ -1,0 +1,40 @@
+import getpass
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from lika.accounts.models import Role
+from lika.accounts.services import user_create
+
+
+class Command(BaseCommand):
+    help = "Skapa en inloggning med en roll (och enhet)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("username")
+        parser.add_argument("--role", required=True, choices=Role.values)
+        parser.add_argument("--unit", default="", help="enhetens kod")
+        parser.add_argument("--first-name", default="")
+        parser.add_argument("--last-name", default="")
+        parser.add_argument("--password-file", help="läs lösenordet ur en fil")
+
+    def handle(self, *args, **o):
+        password = self._password(o["password_file"])
+        try:
+            user = user_create(acting_user=None, username=o["username"], password=password, role=o["role"],
+                               unit_code=o["unit"], first_name=o["first_name"], last_name=o["last_name"])
+        except ValidationError as exc:
+            raise CommandError("; ".join(exc.messages), returncode=2) from None
+        self.stdout.write(f"Användaren {user.username} ({user.get_role_display()}) är skapad.")
+
+    def _password(self, path):
+        if path:
+            try:
+                with open(path, encoding="utf-8") as handle:
+                    return handle.read().strip()
+            except OSError as exc:
+                raise CommandError(f"kan inte läsa {path}: {exc.strerror}", returncode=2) from None
+        first, second = getpass.getpass("Lösenord: "), getpass.getpass("Lösenord igen: ")
+        if first != second:
+            raise CommandError("lösenorden är olika", returncode=2)
+        return first
