@@ -8,7 +8,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lika.core.calculation import (
-    ADULT, CHILD, COST_TYPES, INCOME_TYPES, Cost, HouseholdMonth, Income, Member, calculate_support,
+    ADULT,
+    CHILD,
+    COST_TYPES,
+    INCOME_TYPES,
+    Cost,
+    HouseholdMonth,
+    Income,
+    Member,
+    calculate_support,
 )
 from lika.core.household_json import Kronor, calculation_to_dict, dumps, payees
 from lika.core.money import to_ore

@@ -1,0 +1,75 @@
+import secrets
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
+from django.utils import timezone
+
+from lika.households.demo import DEMO_PASSWORD, KIND_LABELS, demo_is_loaded, demo_seed
+
+MAX_HOUSEHOLDS = 1_000_000
+
+
+class Command(BaseCommand):
+    help = ("Fyll databasen med påhittade demodata: kommunen Lika kommun, två enheter, "
+            "demoinloggningar och hushåll.  Lösenordet gäller bara demon.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--households", default="200", metavar="N",
+                            help="antal hushåll att lägga till (0–1 000 000, standard 200)")
+        parser.add_argument("--seed", default=None, metavar="S",
+                            help="heltal: samma seed ger samma hushåll (standard: slumpat)")
+        parser.add_argument("--if-empty", action="store_true",
+                            help="gör ingenting om det redan finns hushåll")
+        parser.add_argument("--password", default=DEMO_PASSWORD, metavar="P",
+                            help=f"lösenord för nya demoinloggningar (standard {DEMO_PASSWORD}, "
+                                 "bara för demo); befintliga inloggningar ändras inte")
+
+    def handle(self, *args, **options):
+        households = _integer(options["households"], "antalet hushåll", 0, MAX_HOUSEHOLDS)
+        seed = (secrets.randbelow(1_000_000) if options["seed"] is None
+                else _integer(options["seed"], "seed"))
+        password = options["password"]
+        if not password:
+            raise CommandError("lösenordet får inte vara tomt", returncode=2)
+        try:
+            if options["if_empty"] and demo_is_loaded():
+                self.stdout.write("Demodata finns redan (databasen har hushåll): ingenting ändrat.")
+                return
+            result = demo_seed(households=households, seed=seed, today=timezone.localdate(),
+                               password=password)
+        except DatabaseError:
+            raise CommandError("databasen är inte redo: kör först `lika migrate`",
+                               returncode=2) from None
+        self.stdout.write(_summary(result))
+        self.stdout.write(_login_table(result.logins))
+
+
+def _integer(value, what, low=None, high=None):
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        number = None
+    if number is None or (low is not None and number < low) or (high is not None and number > high):
+        span = f" mellan {low:,} och {high:,}".replace(",", " ") if low is not None else ""
+        raise CommandError(f"{what} ska vara ett heltal{span}, inte {value!r}", returncode=2)
+    return number
+
+
+def _summary(result):
+    text = f"Skapade {result.households} hushåll med {result.persons} personer (seed {result.seed})"
+    if not result.households:
+        return text + "."
+    lines = [f"{text}, {result.first_reference} till {result.last_reference}:"]
+    lines += [f"  {count:>7}  {KIND_LABELS[kind]}" for kind, count in result.kinds.items()]
+    return "\n".join(lines)
+
+
+def _login_table(logins):
+    header = ("Användarnamn", "Roll", "Enhet", "Lösenord")
+    rows = [(login.username, login.role_label, login.unit_name or "hela kommunen",
+             login.password if login.password is not None else "(oförändrat)") for login in logins]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    lines = ["", "Demoinloggningar (lösenordet gäller bara demon, aldrig i produktion):"]
+    lines += ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+              for row in [header, *rows]]
+    return "\n".join(lines)
