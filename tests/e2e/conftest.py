@@ -1,0 +1,195 @@
+"""Browser tests: the real Chromium driven through Playwright against pytest-django's live server.
+
+Every test under tests/e2e is marked ``browser`` (``pytest -m "not browser"`` skips
+them). The browser is Debian's Chromium (``LIKA_CHROMIUM`` overrides the path);
+Playwright's own browser download is never used. Without Chromium the tests are
+skipped, except on CI (``CI`` set), where a missing browser is a failure.
+
+Each test gets a fresh, empty database (``live_server`` implies ``transactional_db``):
+Django flushes the tables after every such test and the flush re-sends
+``post_migrate``, which loads the shipped riksnorm tables again. The
+``norm_tables`` fixture checks that they are there (and loads them if a future
+change, e.g. ``serialized_rollback``, stops the reload).
+"""
+
+import importlib
+import os
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PASSWORD
+
+E2E_DIR = Path(__file__).resolve().parent
+ARTIFACTS = E2E_DIR.parent.parent / "test-artifacts"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+TIMEOUT_MS = 10_000
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if E2E_DIR in Path(item.path).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the item, so ``page`` can tell that its test failed."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = os.environ.get("LIKA_CHROMIUM", "/usr/bin/chromium")
+    if not (os.path.isfile(executable) and os.access(executable, os.X_OK)):
+        reason = (f"Chromium finns inte på {executable}: installera Debians paket chromium "
+                  "eller ange sökvägen i LIKA_CHROMIUM")
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason} (CI är satt: webbläsartesterna måste köras)", pytrace=False)
+        pytest.skip(f"{reason}; webbläsartesterna hoppas över")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    context = browser.new_context(locale="sv-SE", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    yield page
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed and not page.is_closed():
+        ARTIFACTS.mkdir(exist_ok=True)
+        name = re.sub(r"[^\w.-]+", "_", request.node.name)
+        try:
+            page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        except Exception as exc:  # a screenshot must not hide the test's own failure
+            print(f"skärmbilden kunde inte sparas: {exc}")
+    context.close()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Argon2 with Lika's settings takes about a second per hash here, and each test
+    creates its personas and logs in. tests/web checks that passwords are Argon2."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _access_log_can_be_flushed(transactional_db):
+    """Empty the append-only access log before Django flushes the database after the test.
+
+    On SQLite the log's append-only triggers (lika/audit/migrations/0002) make
+    the flush's ``DELETE FROM audit_accesslogentry`` fail, so the flush of every
+    transactional test would error and leave its rows behind. Here, in one
+    transaction, the triggers are dropped, the log emptied and the triggers put
+    back: the flush then deletes no log row and the triggers stay in force.
+    PostgreSQL flushes with TRUNCATE, which row triggers do not see.
+    """
+    yield
+    from django.db import connection, transaction
+
+    if connection.vendor != "sqlite":
+        return
+    append_only = importlib.import_module("lika.audit.migrations.0002_append_only")
+    with transaction.atomic(), connection.cursor() as cursor:
+        for sql in append_only.REVERSE["sqlite"]:
+            cursor.execute(sql)
+        cursor.execute("DELETE FROM audit_accesslogentry")
+        for sql in append_only.SQLITE:
+            cursor.execute(sql)
+
+
+@pytest.fixture(autouse=True)
+def norm_tables(transactional_db):
+    """The shipped riksnorm tables, in the database of every browser test."""
+    from lika.norms.models import NormTableVersion
+    from lika.norms.services import norm_tables_load_shipped
+
+    if not NormTableVersion.objects.exists():
+        norm_tables_load_shipped(acting_user=None)
+    return sorted(set(NormTableVersion.objects.values_list("year", flat=True)))
+
+
+def login(page, live_server, user, password=PASSWORD):
+    """Log in through the login form and land on the overview."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{live_server.url}/logga-in/")
+    page.get_by_label("Användarnamn").fill(user.username)
+    page.get_by_label("Lösenord").fill(password)
+    page.get_by_role("button", name="Logga in").click()
+    expect(page).to_have_url(f"{live_server.url}/")
+    expect(page).to_have_title(re.compile("^Översikt"))
+
+
+def logout(page):
+    from playwright.sync_api import expect
+
+    page.get_by_role("button", name="Logga ut").click()
+    expect(page.get_by_role("heading", level=1, name="Logga in")).to_be_visible()
+
+
+# Id references that axe only reports as "needs review": a label, description or
+# error message pointing at an id that is not on the page, and duplicate ids.
+BROKEN_ID_REFERENCES_JS = r"""() => {
+  const found = [];
+  const attrs = ["aria-describedby", "aria-labelledby", "aria-controls", "aria-errormessage"];
+  for (const el of document.querySelectorAll(attrs.map(a => `[${a}]`).join(","))) {
+    for (const attr of attrs) {
+      for (const id of (el.getAttribute(attr) || "").split(/\s+/).filter(Boolean)) {
+        if (!document.getElementById(id)) found.push(`${el.localName}#${el.id} ${attr}="${id}" saknas`);
+      }
+    }
+  }
+  for (const label of document.querySelectorAll("label[for]")) {
+    if (!document.getElementById(label.htmlFor)) found.push(`label for="${label.htmlFor}" saknas`);
+  }
+  const seen = new Set();
+  for (const el of document.querySelectorAll("[id]")) {
+    if (seen.has(el.id)) found.push(`id="${el.id}" finns flera gånger`);
+    seen.add(el.id);
+  }
+  return found;
+}"""
+
+
+def assert_accessible(page, *, max_targets=3):
+    """axe-core (WCAG 2.0/2.1 A and AA rules) finds no violations on the page as it is now,
+    and no label, description or error message points at a missing id."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    # resultTypes only trims the passes and incompletes sent back (half the time on
+    # the calculator's long form); every rule still runs on every node.
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS},
+                                       "resultTypes": ["violations"]})
+    violations = results.response["violations"]
+    lines = []
+    for v in violations:
+        targets = [" ".join(map(str, node["target"])) for node in v["nodes"]]
+        more = f" (+{len(targets) - max_targets} till)" if len(targets) > max_targets else ""
+        lines.append(f"- {v['id']} ({v['impact']}): {v['help']} – "
+                     f"{', '.join(targets[:max_targets])}{more}")
+    lines += [f"- trasig id-referens: {problem}" for problem in page.evaluate(BROKEN_ID_REFERENCES_JS)]
+    if lines:
+        raise AssertionError(f"{len(lines)} tillgänglighetsfel på {page.url}:\n" + "\n".join(lines))
+
+
+def kronor(text: str) -> Decimal:
+    """'5 700,00 kr' (non-breaking spaces, comma, minus sign) as Decimal('5700.00')."""
+    clean = text.replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+    clean = clean.removesuffix("kr").removeprefix("+").replace("\u2212", "-").replace(",", ".")
+    if not re.fullmatch(r"-?\d+\.\d{2}", clean):
+        raise ValueError(f"inte ett belopp i kronor: {text!r}")
+    return Decimal(clean)
