@@ -1,5 +1,7 @@
 """The trial calculation form: builds the same JSON household-month as ``lika calculate``."""
 
+import re
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -60,6 +62,26 @@ class CalculationForm(forms.Form):
             self.fields[f"income{i}_job_incentive"] = forms.BooleanField(
                 label=_("Jobbstimulans"), required=False)
 
+    def add_input_error(self, message: str) -> None:
+        """Show a calculation error at its field, naming members as the form does."""
+        if message.startswith("month: "):
+            rest = message.removeprefix("month: ")
+            self.add_error("month", rest[:1].upper() + rest[1:])
+            return
+        fields = getattr(self, "member_fields", [])
+        field = None
+
+        def name(match):
+            nonlocal field
+            index = int(match[1] or match[2])
+            if index >= len(fields):
+                return match[0]
+            field = fields[index][0]
+            return str(fields[index][1])
+
+        message = re.sub(r"medlem (\d+)|members\[(\d+)\](?:\.\w+)?:?", name, message)
+        self.add_error(field, message[:1].upper() + message[1:])
+
     def children(self):
         return [[self[f"child{i}_{f}"] for f in ("birth_date", "no_lunch", "days", "hemmavarande")]
                 for i in range(1, CHILD_ROWS + 1)]
@@ -75,6 +97,10 @@ class CalculationForm(forms.Form):
         """The cleaned form as the ``lika calculate`` input dict."""
         data = self.cleaned_data
         cohabiting = bool(data["cohabiting"] and data.get("adult2_birth_date"))
+        # (form field, name) of each member, in the order of the JSON members list
+        self.member_fields = [("adult1_birth_date", _("Vuxen 1"))]
+        if data.get("adult2_birth_date"):
+            self.member_fields.append(("adult2_birth_date", _("Vuxen 2")))
         members = [{"role": "adult", "birth_date": data["adult1_birth_date"].isoformat(),
                     "cohabiting": cohabiting}]
         if data.get("adult2_birth_date"):
@@ -88,6 +114,7 @@ class CalculationForm(forms.Form):
                 if data.get(f"child{i}_days") is not None:
                     child["days_present"] = data[f"child{i}_days"]
                 members.append(child)
+                self.member_fields.append((f"child{i}_birth_date", _("Barn %(n)s") % {"n": i}))
         costs = []
         for key in COST_TYPES:
             if data.get(f"cost_{key}"):

@@ -41,7 +41,7 @@ def calculate(request):
             calc, split = calculate_household_month(form.household_month())
             result = calculation_to_dict(calc, split)
         except InputError as exc:
-            form.add_error(None, str(exc))
+            form.add_input_error(str(exc))
     return render(request, "web/calculate.html", {"form": form, "result": result})
 
 

@@ -70,3 +70,38 @@ def test_calculator_error_keeps_the_input(client, alice):
 
 def test_health_check(client):
     assert client.get(reverse("health")).json() == {"status": "ok"}
+
+
+def test_calculator_errors_name_members_as_the_form_does(client, alice):
+    client.force_login(alice)
+    response = client.post(reverse("calculate"), {
+        "month": "2021-05", "adult1_birth_date": "1985-02-03", "child2_birth_date": "2021-06-01",
+        "payment_mode": "equal"})
+    form = response.context["form"]
+    assert form.errors["child2_birth_date"] == ["Barn 2 är inte född 2021-05"]
+    assert "medlem" not in response.content.decode()
+
+
+def test_calculator_month_error_is_shown_at_the_month_field(client, alice):
+    client.force_login(alice)
+    response = client.post(reverse("calculate"), {"month": "2018-01", "adult1_birth_date": "1985-02-03",
+                                                  "payment_mode": "equal"})
+    assert response.context["form"].errors["month"] == ["Det finns ingen normtabell för 2018"]
+
+
+def test_refusal_and_missing_pages_are_swedish_pages_of_the_site(client, stina):
+    client.force_login(stina)
+    refused = client.get(reverse("calculate"))
+    assert refused.status_code == 403
+    assert "Du har inte behörighet" in refused.content.decode()
+    missing = client.get(reverse("norm_detail", args=[1999]))
+    assert missing.status_code == 404
+    assert "Sidan finns inte" in missing.content.decode()
+
+
+def test_the_english_locale_translates_the_interface(client, alice):
+    client.force_login(alice)
+    client.post(reverse("set_language"), {"language": "en"})
+    text = client.get(reverse("calculate")).content.decode()
+    assert 'lang="en"' in text
+    assert "Trial calculation of income support" in text and "Provberäkning av" not in text
