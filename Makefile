@@ -21,6 +21,7 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 venv: $(STAMP)
 
 demo: $(STAMP)
+	mkdir -p var/static
 	$(BIN)/lika migrate --no-input
 	$(BIN)/lika seed-demo --households $(HOUSEHOLDS) --seed 1 --if-empty
 	@echo "Lika körs på http://$(HOST):$(PORT)/  (Ctrl-C avslutar)"

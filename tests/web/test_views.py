@@ -105,3 +105,9 @@ def test_the_english_locale_translates_the_interface(client, alice):
     text = client.get(reverse("calculate")).content.decode()
     assert 'lang="en"' in text
     assert "Trial calculation of income support" in text and "Provberäkning av" not in text
+
+
+def test_swedish_is_the_default_whatever_the_browser_asks_for(client, alice):
+    client.force_login(alice)
+    text = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="sv"' in text and "Översikt" in text
