@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .money import prorate
-from .norms import LUNCH_BANDS, PROVISIONAL, VERIFIED, NormTable, age_band
+from .norms import AGE_BANDS, LUNCH_BANDS, PROVISIONAL, VERIFIED, NormTable, age_band
 
 ADULT, CHILD = "adult", "child"
 ROLES = (ADULT, CHILD)
@@ -135,31 +135,47 @@ class Calculation:
         return tuple(line for line in self.lines if line.kind == kind)
 
 
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _age_on(birth_date: date, day: date) -> int:
+    """Whole years on ``day``."""
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
 def age_at_month(birth_date: date, year: int, month: int) -> int:
     """Whole years at the end of the month: a child moves to a new age band
     from the month of its birthday."""
-    last = date(year, month, calendar.monthrange(year, month)[1])
-    return last.year - birth_date.year - ((last.month, last.day) < (birth_date.month, birth_date.day))
+    return _age_on(birth_date, _month_end(year, month))
+
+
+# The statute for each kind of line, before and from the new Social Services Act.
+_LEGAL_BASIS_2001 = {
+    "norm": "SoL (2001:453) 4 kap. 3 § första stycket 1; SoF (2001:937) 2 kap. 1 §",
+    "cost": "SoL (2001:453) 4 kap. 3 § första stycket 2",
+    "other_cost": "SoL (2001:453) 4 kap. 1 § (livsföringen i övrigt)",
+    "income": "SoL (2001:453) 4 kap. 1 §",
+    "disregard": "SoL (2001:453) 4 kap. 1 b §",
+}
+_LEGAL_BASIS_2025 = {
+    "norm": "SoL (2025:400) 12 kap. 7 §",
+    "cost": "SoL (2025:400) 12 kap.",
+    "other_cost": "SoL (2025:400) 12 kap.",
+    "income": "SoL (2025:400) 12 kap.",
+    "disregard": "SoL (2025:400), jobbstimulans",
+}
+
+
+def _legal_bases(year: int, month: int) -> dict:
+    """Every kind of line's statute, by the law in force in the month."""
+    new_act = date(year, month, 1) >= NEW_SOCIAL_SERVICES_ACT
+    return _LEGAL_BASIS_2025 if new_act else _LEGAL_BASIS_2001
 
 
 def legal_basis(year: int, month: int, what: str) -> str:
     """The statute for a kind of line, by the law in force in the month."""
-    new_act = date(year, month, 1) >= NEW_SOCIAL_SERVICES_ACT
-    if new_act:
-        return {
-            "norm": "SoL (2025:400) 12 kap. 7 §",
-            "cost": "SoL (2025:400) 12 kap.",
-            "other_cost": "SoL (2025:400) 12 kap.",
-            "income": "SoL (2025:400) 12 kap.",
-            "disregard": "SoL (2025:400), jobbstimulans",
-        }[what]
-    return {
-        "norm": "SoL (2001:453) 4 kap. 3 § första stycket 1; SoF (2001:937) 2 kap. 1 §",
-        "cost": "SoL (2001:453) 4 kap. 3 § första stycket 2",
-        "other_cost": "SoL (2001:453) 4 kap. 1 § (livsföringen i övrigt)",
-        "income": "SoL (2001:453) 4 kap. 1 §",
-        "disregard": "SoL (2001:453) 4 kap. 1 b §",
-    }[what]
+    return _legal_bases(year, month)[what]
 
 
 def _check(household: HouseholdMonth, norm: NormTable) -> None:
@@ -175,13 +191,13 @@ def _check(household: HouseholdMonth, norm: NormTable) -> None:
         raise CalculationError("hushållet måste ha minst en vuxen")
     if sum(1 for m in adults if m.cohabiting) not in (0, 2):
         raise CalculationError("sambor/makar anges som exakt två vuxna med cohabiting")
-    month_end = date(household.year, household.month, calendar.monthrange(household.year, household.month)[1])
+    month_end = _month_end(household.year, household.month)
     for index, member in enumerate(members):
         if member.role not in ROLES:
             raise CalculationError(f"medlem {index}: okänd roll {member.role!r}")
         if member.birth_date > month_end:
             raise CalculationError(f"medlem {index} är inte född {household.year}-{household.month:02d}")
-        age = age_at_month(member.birth_date, household.year, household.month)
+        age = _age_on(member.birth_date, month_end)
         if member.role == ADULT and age < 18:
             raise CalculationError(f"medlem {index} är {age} år och kan inte räknas som vuxen")
         if member.role == CHILD:
@@ -217,7 +233,24 @@ def _check(household: HouseholdMonth, norm: NormTable) -> None:
             raise CalculationError("jobbstimulans gäller vuxna; barns arbetsinkomst anges inte här")
 
 
-def _personal_lines(household: HouseholdMonth, norm: NormTable, basis: str) -> list[Line]:
+def _child_norm(band: str, without_lunch: bool) -> tuple[str, str, str, str]:
+    """A child's norm cell, rule, label and detail for an age band."""
+    section = "personal_without_lunch" if without_lunch else "personal"
+    return (f"{section}.{band}", f"riksnorm.{section}.{band}",
+            f"Personliga kostnader, barn {band.replace('-', '–')} år",
+            "utan lunch hemma 5 dagar/vecka" if without_lunch else "")
+
+
+# (age band, without lunch at home) -> cell, rule, label, detail: the same strings for every child.
+_CHILD_NORMS = {
+    (band, without_lunch): _child_norm(band, without_lunch)
+    for band in AGE_BANDS
+    for without_lunch in (False, True)
+    if band in LUNCH_BANDS or not without_lunch
+}
+
+
+def _personal_lines(household: HouseholdMonth, norm: NormTable, basis: str, month_end: date) -> list[Line]:
     lines = []
     cohabiting = [i for i, m in enumerate(household.members) if m.role == ADULT and m.cohabiting]
     if cohabiting:
@@ -231,13 +264,9 @@ def _personal_lines(household: HouseholdMonth, norm: NormTable, basis: str) -> l
             cell = "adults.single"
             rule, label, detail = "riksnorm.adults.single", "Personliga kostnader, ensamstående vuxen", ""
         else:
-            band = age_band(age_at_month(member.birth_date, household.year, household.month))
+            band = age_band(_age_on(member.birth_date, month_end))
             without_lunch = band in LUNCH_BANDS and not member.lunch_at_home
-            section = "personal_without_lunch" if without_lunch else "personal"
-            cell = f"{section}.{band}"
-            rule = f"riksnorm.{section}.{band}"
-            label = f"Personliga kostnader, barn {band.replace('-', '–')} år"
-            detail = "utan lunch hemma 5 dagar/vecka" if without_lunch else ""
+            cell, rule, label, detail = _CHILD_NORMS[band, without_lunch]
         amount = norm.amount(cell)
         if member.role == CHILD and member.days_present is not None and member.days_present < NORM_MONTH_DAYS:
             amount = prorate(amount, member.days_present, NORM_MONTH_DAYS)
@@ -274,29 +303,28 @@ def calculate_support(household: HouseholdMonth, norm: NormTable) -> Calculation
     """Calculate the need and the support for one household-month on ``norm``."""
     _check(household, norm)
     y, m = household.year, household.month
-    norm_basis = legal_basis(y, m, "norm")
-    personal = _personal_lines(household, norm, norm_basis)
-    common = _household_line(household, norm, norm_basis)
+    bases = _legal_bases(y, m)
+    personal = _personal_lines(household, norm, bases["norm"], _month_end(y, m))
+    common = _household_line(household, norm, bases["norm"])
     costs = [
-        _cost_line(c, legal_basis(y, m, "cost" if c.type in STATUTORY_COSTS else "other_cost"))
+        _cost_line(c, bases["cost"] if c.type in STATUTORY_COSTS else bases["other_cost"])
         for c in household.costs
     ]
-    income_basis = legal_basis(y, m, "income")
     incomes, disregards = [], []
     for income in household.incomes:
         members = () if income.member is None else (income.member,)
         incomes.append(Line("income", f"income.{income.type}", INCOME_TYPES[income.type],
-                            income.amount, members, income_basis, income.note))
+                            income.amount, members, bases["income"], income.note))
         if income.job_incentive:
             free = prorate(income.amount, JOB_INCENTIVE_PERCENT, 100)
             disregards.append(Line("disregard", "jobbstimulans", "Jobbstimulans, ej medräknad inkomst",
-                                   free, members, legal_basis(y, m, "disregard"),
+                                   free, members, bases["disregard"],
                                    f"{JOB_INCENTIVE_PERCENT} % av {INCOME_TYPES[income.type].lower()}"))
-    personal_total = sum(line.amount for line in personal)
+    personal_total = sum([line.amount for line in personal])
     norm_total = personal_total + common.amount
-    cost_total = sum(line.amount for line in costs)
-    income_total = sum(line.amount for line in incomes)
-    disregarded = sum(line.amount for line in disregards)
+    cost_total = sum([line.amount for line in costs])
+    income_total = sum([line.amount for line in incomes])
+    disregarded = sum([line.amount for line in disregards])
     counted = income_total - disregarded
     need = norm_total + cost_total
     lines = (*personal, common, *costs, *incomes, *disregards)

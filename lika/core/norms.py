@@ -34,15 +34,23 @@ class NormTableError(ValueError):
     """A norm table that is incomplete or inconsistent."""
 
 
-def age_band(age: int) -> str:
-    """The riksnorm age band of a child of ``age`` whole years (0–20)."""
-    if age < 0 or age > 20:
-        raise ValueError(f"ålder {age} har inget åldersintervall i riksnormen")
+def _band_of(age: int) -> str:
     for band in AGE_BANDS:
         low, _, high = band.partition("-")
         if int(low) <= age <= int(high or low):
             return band
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+# The band of every age 0–20.
+_BAND_BY_AGE = {age: _band_of(age) for age in range(21)}
+
+
+def age_band(age: int) -> str:
+    """The riksnorm age band of a child of ``age`` whole years (0–20)."""
+    if age < 0 or age > 20:
+        raise ValueError(f"ålder {age} har inget åldersintervall i riksnormen")
+    return _BAND_BY_AGE[age]
 
 
 @dataclass(frozen=True)
