@@ -43,14 +43,14 @@ def _band_of(age: int) -> str:
 
 
 # The band of every age 0–20.
-_BAND_BY_AGE = {age: _band_of(age) for age in range(21)}
+BAND_BY_AGE = {age: _band_of(age) for age in range(21)}
 
 
 def age_band(age: int) -> str:
     """The riksnorm age band of a child of ``age`` whole years (0–20)."""
     if age < 0 or age > 20:
         raise ValueError(f"ålder {age} har inget åldersintervall i riksnormen")
-    return _BAND_BY_AGE[age]
+    return BAND_BY_AGE[age]
 
 
 @dataclass(frozen=True)

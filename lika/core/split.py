@@ -9,6 +9,7 @@ exception that needs a reason category and a text (*särskilda skäl*).
 """
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 EQUAL, SINGLE = "equal", "single"
 
@@ -17,15 +18,14 @@ class SplitError(ValueError):
     """The payment arrangement cannot be applied."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DirectPayment:
     type: str
     amount: int
     payee: str = ""
 
 
-@dataclass(frozen=True)
-class PaymentShare:
+class PaymentShare(NamedTuple):
     """One payment: to an adult of the household (``member``) or directly (``direct``)."""
 
     amount: int
@@ -34,8 +34,7 @@ class PaymentShare:
     rule: str = ""
 
 
-@dataclass(frozen=True)
-class PaymentSplit:
+class PaymentSplit(NamedTuple):
     mode: str
     shares: tuple
     reason: str = ""
@@ -47,6 +46,9 @@ class PaymentSplit:
 
     def to_member(self, member: int) -> int:
         return sum(s.amount for s in self.shares if s.member == member)
+
+
+_new = tuple.__new__
 
 
 def month_index(year: int, month: int) -> int:
@@ -73,32 +75,34 @@ def split_payment(
     """
     if total < 0:
         raise SplitError("beloppet får inte vara negativt")
-    if not 1 <= len(adults) <= 2 or len(set(adults)) != len(adults):
+    count = len(adults)
+    if not 1 <= count <= 2 or (count == 2 and adults[0] == adults[1]):
         raise SplitError("utbetalning kräver en eller två olika vuxna")
+    shares = []
+    rest = total
     for payment in direct:
         if payment.amount <= 0:
             raise SplitError(f"direktutbetalning {payment.type!r} måste vara större än noll")
-    direct_total = sum(p.amount for p in direct)
-    if direct_total > total:
+        rest -= payment.amount
+        shares.append(_new(PaymentShare, (payment.amount, None, payment, "payment.direct")))
+    if rest < 0:
         raise SplitError("direktutbetalningarna är större än det beviljade beloppet")
-    shares = [PaymentShare(p.amount, direct=p, rule="payment.direct") for p in direct]
-    rest = total - direct_total
     if mode == SINGLE:
         if recipient not in adults:
             raise SplitError("mottagaren måste vara en av de vuxna i hushållet")
-        if len(adults) == 2 and (not reason.strip() or not reason_text.strip()):
+        if count == 2 and (not reason.strip() or not reason_text.strip()):
             raise SplitError("utbetalning till en part kräver särskilda skäl: kategori och motivering")
-        shares.append(PaymentShare(rest, member=recipient, rule="payment.single"))
-        return PaymentSplit(SINGLE, tuple(shares), reason.strip(), reason_text.strip())
+        shares.append(_new(PaymentShare, (rest, recipient, None, "payment.single")))
+        return _new(PaymentSplit, (SINGLE, tuple(shares), reason.strip(), reason_text.strip()))
     if mode != EQUAL:
         raise SplitError(f"okänt utbetalningssätt {mode!r}")
-    if len(adults) == 1:
-        shares.append(PaymentShare(rest, member=adults[0], rule="payment.single_adult"))
-        return PaymentSplit(EQUAL, tuple(shares))
+    if count == 1:
+        shares.append(_new(PaymentShare, (rest, adults[0], None, "payment.single_adult")))
+        return _new(PaymentSplit, (EQUAL, tuple(shares), "", ""))
     half, odd = divmod(rest, 2)
-    first_gets_odd = month_index(year, month) % 2 == 0
-    first = half + (odd if first_gets_odd else 0)
-    second = half + (0 if first_gets_odd else odd)
-    shares.append(PaymentShare(first, member=adults[0], rule="payment.equal"))
-    shares.append(PaymentShare(second, member=adults[1], rule="payment.equal"))
-    return PaymentSplit(EQUAL, tuple(shares))
+    # The odd öre: to the first partner in even-numbered months, the second in odd.
+    first_gets_odd = (year * 12 + month - 1) % 2 == 0
+    first = half + odd if first_gets_odd else half
+    shares.append(_new(PaymentShare, (first, adults[0], None, "payment.equal")))
+    shares.append(_new(PaymentShare, (rest - first, adults[1], None, "payment.equal")))
+    return _new(PaymentSplit, (EQUAL, tuple(shares), "", ""))
