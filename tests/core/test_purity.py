@@ -31,3 +31,14 @@ def test_core_reads_no_clock():
     text = "\n".join(p.read_text(encoding="utf-8") for p in CORE.rglob("*.py"))
     for forbidden in ("date.today(", "datetime.now(", "time.time(", "open("):
         assert forbidden not in text
+
+
+def test_the_import_contract_names_every_other_lika_package():
+    import tomllib
+
+    root = CORE.parent
+    config = tomllib.loads((root.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    (contract,) = config["tool"]["importlinter"]["contracts"]
+    packages = {f"lika.{p.name}" for p in root.iterdir() if (p / "__init__.py").exists()} - {"lika.core"}
+    assert packages <= set(contract["forbidden_modules"])
+    assert {"django"} <= set(contract["forbidden_modules"])
