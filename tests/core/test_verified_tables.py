@@ -1,0 +1,81 @@
+"""Every verified riksnorm cell, as FACTS.md §1 prints it, comes out of the calculation.
+
+The rows below are the table rows of ../shared/domain/FACTS.md, copied as text, so a
+typing error in a shipped data file fails here."""
+
+from datetime import date
+
+import pytest
+
+from lika.core.calculation import ADULT, CHILD, HouseholdMonth, Member, calculate_support
+
+from .helpers import norm
+
+FACTS_ROWS = """
+2017 | 1 860 | 2 100 | 1 850 | 2 100 | 2 690 | 3 120 | 3 540 | 3 570 | 2 980 | 5 370 | 950 1 060 1 330 1 520 1 740 1 980 2 150
+2019 | 2 130 | 2 380 | 2 120 | 2 380 | 2 990 | 3 440 | 3 880 | 3 910 | 3 090 | 5 570 | 990 1 100 1 380 1 570 1 810 2 050 2 220
+2021 | 2 180 | 2 440 | 2 170 | 2 440 | 3 060 | 3 520 | 3 970 | 4 000 | 3 160 | 5 700 | 1 020 1 130 1 420 1 610 1 860 2 100 2 270
+2022 | 2 220 | 2 480 | 2 210 | 2 480 | 3 110 | 3 580 | 4 040 | 4 070 | 3 210 | 5 800 | 1 040 1 150 1 450 1 640 1 890 2 140 2 310
+2023 | 2 420 | 2 700 | 2 410 | 2 700 | 3 380 | 3 890 | 4 390 | 4 430 | 3 490 | 6 300 | 1 130 1 250 1 580 1 790 2 060 2 330 2 510
+"""
+WITHOUT_LUNCH = {2017: "1 730 1 920 1 670 1 850", 2019: "2 000 2 190 1 940 2 120", 2021: "2 050 2 240 1 990 2 170"}
+AGE_OF_BAND = [0, 1, 3, 5, 8, 12, 16, 19]  # one age inside each band, in FACTS' column order
+
+
+def kr(text):
+    return int(text.replace(" ", "")) * 100
+
+
+def household_amounts(text):
+    """'950 1 060 1 330 …' → [950, 1060, 1330, …]: thousands are split by one space."""
+    out, tokens = [], text.split()
+    while tokens:
+        token = tokens.pop(0)
+        if len(token) == 1 and tokens and len(tokens[0]) == 3:
+            token += tokens.pop(0)
+        out.append(int(token) * 100)
+    return out
+
+
+def rows():
+    for line in FACTS_ROWS.strip().splitlines():
+        year, *cells, households = [c.strip() for c in line.split("|")]
+        yield int(year), [kr(c) for c in cells[:8]], kr(cells[8]), kr(cells[9]), household_amounts(households)
+
+
+def calc(year, *members, **kwargs):
+    return calculate_support(HouseholdMonth(year, 6, tuple(members), **kwargs), norm(year))
+
+
+def adult(year, cohabiting=False):
+    return Member(ADULT, date(year - 40, 1, 1), cohabiting=cohabiting)
+
+
+def child(year, age, **kwargs):
+    return Member(CHILD, date(year - age, 1, 1), hemmavarande=age >= 19, **kwargs)
+
+
+@pytest.mark.parametrize(("year", "children", "single", "couple", "common"), list(rows()),
+                         ids=[str(r[0]) for r in rows()])
+def test_every_cell_of_the_verified_table(year, children, single, couple, common):
+    assert calc(year, adult(year)).personal_costs == single
+    assert calc(year, adult(year, True), adult(year, True)).personal_costs == couple
+    for age, expected in zip(AGE_OF_BAND, children, strict=True):
+        result = calc(year, adult(year), child(year, age))
+        assert result.lines_of("personal")[1].amount == expected, f"{year}, {age} år"
+    assert len(common) == 7
+    for size, expected in enumerate(common, start=1):
+        share = calc(year, adult(year), household_size=size).household_costs
+        assert share == (expected if size == 1 else (2 * expected + size) // (2 * size))  # half up
+        members = [adult(year)] + [child(year, 8) for _ in range(size - 1)]
+        assert calc(year, *members).household_costs == expected, f"{year}, {size} personer"
+    eight = [adult(year)] + [child(year, 8) for _ in range(7)]
+    assert calc(year, *eight).household_costs == common[6] + (common[6] - common[5])
+
+
+@pytest.mark.parametrize("year", sorted(WITHOUT_LUNCH))
+def test_every_cell_without_lunch(year):
+    for age, expected in zip([0, 1, 3, 5], household_amounts(WITHOUT_LUNCH[year]), strict=True):
+        result = calc(year, adult(year), child(year, age, lunch_at_home=False))
+        assert result.lines_of("personal")[1].amount == expected
+        assert result.norm_status == "verified"
