@@ -53,3 +53,17 @@ class User(AbstractUser):
 
     def has_role(self, *roles):
         return self.is_active and self.role in roles
+
+
+class FailedLogin(models.Model):
+    """A failed login attempt, kept to lock an account after repeated failures."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("misslyckad inloggning")
+        verbose_name_plural = _("misslyckade inloggningar")
+
+    def __str__(self):
+        return f"{self.username} {self.at:%Y-%m-%d %H:%M}"

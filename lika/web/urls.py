@@ -1,11 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from lika.accounts.forms import LoginForm
+
 from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("logga-in/", auth_views.LoginView.as_view(template_name="web/login.html",
+                                                   authentication_form=LoginForm,
                                                    redirect_authenticated_user=True), name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("berakna/", views.calculate, name="calculate"),
