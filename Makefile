@@ -48,7 +48,7 @@ test-postgres: $(STAMP)
 test: lint test-sqlite test-postgres
 
 bench: $(STAMP)
-	$(BIN)/python -m bench.bench_core --json var/bench-core.json
+	$(BIN)/python -m bench.bench_core --processes 2 --json var/bench-core.json
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* var/static
