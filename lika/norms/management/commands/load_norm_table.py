@@ -1,0 +1,38 @@
+import json
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from lika.accounts.models import User
+from lika.norms.services import norm_table_save
+
+
+class Command(BaseCommand):
+    help = ("Läs in en normtabell ur en fil (format: docs/formats.md) som en ny version, "
+            "i en administratörs namn.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--user", required=True, help="administratörens användarnamn")
+        parser.add_argument("--note", required=True, help="varför tabellen läggs in, t.ex. SFS-nummer")
+
+    def handle(self, *args, **options):
+        user = User.objects.filter(username=options["user"]).first()
+        if user is None:
+            raise CommandError(f"användaren {options['user']} finns inte", returncode=2)
+        try:
+            with open(options["file"], encoding="utf-8") as handle:
+                data = json.load(handle)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CommandError(f"kan inte läsa {options['file']}: {getattr(exc, 'strerror', None) or exc}",
+                               returncode=2) from None
+        except json.JSONDecodeError as exc:
+            raise CommandError(f"ogiltig JSON: {exc.msg} (rad {exc.lineno})", returncode=2) from None
+        try:
+            row = norm_table_save(acting_user=user, data=data, note=options["note"])
+        except PermissionDenied as exc:
+            raise CommandError(str(exc), returncode=2) from None
+        except ValidationError as exc:
+            raise CommandError("; ".join(exc.messages), returncode=2) from None
+        self.stdout.write(f"Riksnorm {row.year} version {row.version} ({row.get_status_display().lower()}) "
+                          "är inläst och gäller nu.")
