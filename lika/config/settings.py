@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "lika.web.context_processors.municipality",
+                "lika.web.context_processors.navigation",
             ],
         },
     },

@@ -29,11 +29,11 @@ from .money import prorate
 from .norms import BAND_BY_AGE, PROVISIONAL, VERIFIED, NormTable
 from .tariff import (  # noqa: F401
     _ONE,
-    _TARIFFS,
     _WITHOUT_LUNCH_BANDS,
     _new,
     _tariff,
     age_at_month,
+    age_on,
     legal_basis,
 )
 
@@ -58,9 +58,7 @@ def calculate_support(household: HouseholdMonth, norm: NormTable) -> Calculation
         raise CalculationError(f"månad {month} finns inte")
     if norm.year != year:
         raise CalculationError(f"normtabellen gäller {norm.year}, inte {year}")
-    tariff = _TARIFFS.get((id(norm), year, month))
-    if tariff is None or tariff.norm is not norm:
-        tariff = _tariff(norm, year, month)
+    tariff = _tariff(norm, year, month)
     members = household.members
     count = len(members)
     if not count:
@@ -75,7 +73,7 @@ def calculate_support(household: HouseholdMonth, norm: NormTable) -> Calculation
         born = member.birth_date
         if born > end:
             raise CalculationError(f"medlem {index} är inte född {tariff.month_text}")
-        age = end_year - born.year - (end_md < born.month * 100 + born.day)
+        age = age_on(born, end_year, end_md)
         days = member.days_present
         if days is not None and not 0 <= days <= 31:
             raise CalculationError(f"medlem {index}: dagar i hemmet måste vara 0–31")

@@ -101,7 +101,7 @@ def split_payment(
         return _new(PaymentSplit, (EQUAL, tuple(shares), "", ""))
     half, odd = divmod(rest, 2)
     # The odd öre: to the first partner in even-numbered months, the second in odd.
-    first_gets_odd = (year * 12 + month - 1) % 2 == 0
+    first_gets_odd = month_index(year, month) % 2 == 0
     first = half + odd if first_gets_odd else half
     shares.append(_new(PaymentShare, (first, adults[0], None, "payment.equal")))
     shares.append(_new(PaymentShare, (rest - first, adults[1], None, "payment.equal")))

@@ -21,11 +21,16 @@ def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
+def age_on(birth_date: date, end_year: int, end_md: int) -> int:
+    """Whole years on a day given as its year and ``month * 100 + day``."""
+    return end_year - birth_date.year - (end_md < birth_date.month * 100 + birth_date.day)
+
+
 def age_at_month(birth_date: date, year: int, month: int) -> int:
     """Whole years at the end of the month: a child moves to a new age band
     from the month of its birthday."""
     end = _month_end(year, month)
-    return end.year - birth_date.year - ((end.month, end.day) < (birth_date.month, birth_date.day))
+    return age_on(birth_date, end.year, end.month * 100 + end.day)
 
 
 # The statute for each kind of line, before and from the new Social Services Act.
@@ -45,10 +50,14 @@ _LEGAL_BASIS_2025 = {
 }
 
 
+def _bases_in_force(year: int, month: int) -> dict:
+    """The statutes of every kind of line, by the law in force in the month."""
+    return _LEGAL_BASIS_2025 if date(year, month, 1) >= NEW_SOCIAL_SERVICES_ACT else _LEGAL_BASIS_2001
+
+
 def legal_basis(year: int, month: int, what: str) -> str:
     """The statute for a kind of line, by the law in force in the month."""
-    new_act = date(year, month, 1) >= NEW_SOCIAL_SERVICES_ACT
-    return (_LEGAL_BASIS_2025 if new_act else _LEGAL_BASIS_2001)[what]
+    return _bases_in_force(year, month)[what]
 
 
 # Strings that are the same for every household, built once.
@@ -74,7 +83,7 @@ class _Tariff:
         self.end = _month_end(year, month)
         self.end_year, self.end_md = self.end.year, self.end.month * 100 + self.end.day
         self.month_text = f"{year}-{month:02d}"
-        bases = _LEGAL_BASIS_2025 if date(year, month, 1) >= NEW_SOCIAL_SERVICES_ACT else _LEGAL_BASIS_2001
+        bases = _bases_in_force(year, month)
         self.bases = (bases["norm"], bases["cost"], bases["other_cost"], bases["income"], bases["disregard"])
         self.lines = {}
         self.may_estimate = norm.status == PROVISIONAL or bool(norm.estimated)

@@ -26,7 +26,6 @@ def home(request):
     return render(request, "web/home.html", {
         "year": year, "norm": current,
         "norm_provisional": current is not None and current.status == PROVISIONAL,
-        "can_calculate": request.user.has_role(*CALCULATE_ROLES),
         "can_edit_norms": request.user.has_role(Role.ADMINISTRATOR),
     })
 
