@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from lika.accounts.models import Role
 from lika.accounts.services import user_create
+from lika.commands import read_text_input
 
 
 class Command(BaseCommand):
@@ -29,11 +30,7 @@ class Command(BaseCommand):
 
     def _password(self, path):
         if path:
-            try:
-                with open(path, encoding="utf-8") as handle:
-                    return handle.read().strip()
-            except OSError as exc:
-                raise CommandError(f"kan inte läsa {path}: {exc.strerror}", returncode=2) from None
+            return read_text_input(path).strip()
         first, second = getpass.getpass("Lösenord: "), getpass.getpass("Lösenord igen: ")
         if first != second:
             raise CommandError("lösenorden är olika", returncode=2)

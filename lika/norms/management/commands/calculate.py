@@ -1,8 +1,7 @@
-import sys
-
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
+from lika.commands import read_text_input
 from lika.core.household_json import (
     InputError,
     calculation_to_dict,
@@ -21,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["json", "text"], default="json")
 
     def handle(self, *args, **options):
-        text = self._read(options["file"])
+        text = read_text_input(options["file"])
         try:
             calc, split = calculate_household_month(loads(text))
         except InputError as exc:
@@ -32,13 +31,3 @@ class Command(BaseCommand):
             self.stdout.write(calculation_to_text(calc, split), ending="")
         else:
             self.stdout.write(dumps(calculation_to_dict(calc, split)))
-
-    def _read(self, name):
-        try:
-            if name == "-":
-                return sys.stdin.read()
-            with open(name, encoding="utf-8") as handle:
-                return handle.read()
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = getattr(exc, "strerror", None) or "filen är inte UTF-8"
-            raise CommandError(f"kan inte läsa {name}: {reason}", returncode=2) from None

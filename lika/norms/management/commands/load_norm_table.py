@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from lika.accounts.models import User
+from lika.commands import read_text_input
 from lika.norms.services import norm_table_save
 
 
@@ -20,12 +21,9 @@ class Command(BaseCommand):
         user = User.objects.filter(username=options["user"]).first()
         if user is None:
             raise CommandError(f"användaren {options['user']} finns inte", returncode=2)
+        text = read_text_input(options["file"])
         try:
-            with open(options["file"], encoding="utf-8") as handle:
-                data = json.load(handle)
-        except (OSError, UnicodeDecodeError) as exc:
-            raise CommandError(f"kan inte läsa {options['file']}: {getattr(exc, 'strerror', None) or exc}",
-                               returncode=2) from None
+            data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise CommandError(f"ogiltig JSON: {exc.msg} (rad {exc.lineno})", returncode=2) from None
         try:
