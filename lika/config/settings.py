@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "lika.audit",
     "lika.norms",
     "lika.households",
+    "lika.cases",
+    "lika.plans",
     "lika.web",
 ]
 
@@ -181,3 +183,21 @@ LIKA_PAYMENT_EXCEPTION_REASONS = {
     "partner_abroad_or_institution": "Part vistas utomlands eller på institution",
     "other": "Annat särskilt skäl",
 }
+
+# Delegation (delegationsordning): a decision granting more than this many kronor for a
+# month, or paying one adult only, is decided by the enhetschef.
+LIKA_DELEGATION_LIMIT_KRONOR = int(env("LIKA_DELEGATION_LIMIT_KRONOR", "30000"))
+# An exception to the equal split runs this many months unless set otherwise; then the
+# case worker is reminded to review it.
+LIKA_EXCEPTION_MONTHS = int(env("LIKA_EXCEPTION_MONTHS", "6"))
+# Days after the first decision by which every adult should have an own plan (M4).
+LIKA_PLAN_DAYS = int(env("LIKA_PLAN_DAYS", "30"))
+# Support for people exposed to violence (M7): printed on every letter and shown when
+# applying.  Kvinnofridslinjen is national; the municipality adds its own contact.
+LIKA_VIOLENCE_SUPPORT = [
+    ("Kvinnofridslinjen (dygnet runt, avgiftsfritt)", "020-50 50 50"),
+    ("Socialtjänstens mottagning för våld i nära relationer",
+     env("LIKA_VIOLENCE_CONTACT", "ring kommunens växel och fråga efter socialtjänsten")),
+]
+# The municipality's postal address for appeals (överklagande), printed on letters.
+LIKA_APPEAL_ADDRESS = env("LIKA_APPEAL_ADDRESS", "Socialnämnden, Box 1, 999 99 Lika")

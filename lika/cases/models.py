@@ -1,0 +1,364 @@
+"""Ärenden: a household's case, its monthly applications, the calculations made
+on them, the decisions and who received each decision (DESIGN.md M1–M5, M7).
+
+Calculations and issued decisions are immutable: a new calculation supersedes
+the old one, a changed decision is a new decision.  Money is integer öre.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lika.accounts.models import Unit
+from lika.households.models import Household, Person
+from lika.norms.models import NormTableVersion
+
+
+class ImmutableError(RuntimeError):
+    pass
+
+
+class Case(models.Model):
+    """An ärende: one household's försörjningsstöd in one unit."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Aktuellt")
+        CLOSED = "closed", _("Avslutat")
+
+    reference = models.CharField(_("ärendenummer"), max_length=20, unique=True)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="cases")
+    household = models.OneToOneField(Household, on_delete=models.PROTECT, related_name="case")
+    # The person who applied first (M5): set from the first application, never by gender.
+    registerledare = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True,
+                                       related_name="+", verbose_name=_("registerledare"))
+    case_worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                    blank=True, related_name="cases", verbose_name=_("handläggare"))
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.OPEN)
+    opened_on = models.DateField(_("aktualiserat"), default=timezone.localdate)
+    closed_on = models.DateField(_("avslutat"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("ärende")
+        verbose_name_plural = _("ärenden")
+        ordering = ["-opened_on", "-id"]
+        indexes = [models.Index(fields=["unit", "status"])]
+
+    def __str__(self):
+        return self.reference
+
+
+class Application(models.Model):
+    """An ansökan for one month, made by one adult or both jointly."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Inkommen")
+        CALCULATED = "calculated", _("Beräknad")
+        DECIDED = "decided", _("Beslutad")
+        WITHDRAWN = "withdrawn", _("Återtagen")
+
+    class Channel(models.TextChoices):
+        E_SERVICE = "e_service", _("E-tjänst")
+        PAPER = "paper", _("Pappersblankett")
+        VISIT = "visit", _("Besök")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="applications")
+    month = models.DateField(_("månad"), help_text=_("Den första dagen i månaden"))
+    applicant = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("sökande"))
+    received_on = models.DateField(_("inkom"), default=timezone.localdate)
+    channel = models.CharField(_("kanal"), max_length=10, choices=Channel.choices, default=Channel.E_SERVICE)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RECEIVED)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("ansökan")
+        verbose_name_plural = _("ansökningar")
+        ordering = ["-month", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(month__day=1), name="application_month_first_day")]
+        indexes = [models.Index(fields=["case", "month"])]
+
+    def __str__(self):
+        return f"{self.case} {self.month:%Y-%m}"
+
+
+class ApplicationParty(models.Model):
+    """A party to the application: the sökande, and the medsökande in a joint one.
+    Each party confirms the application themselves."""
+
+    class Role(models.TextChoices):
+        APPLICANT = "applicant", _("Sökande")
+        CO_APPLICANT = "co_applicant", _("Medsökande")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="parties")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="application_parties")
+    role = models.CharField(_("roll"), max_length=12, choices=Role.choices)
+    confirmed_at = models.DateTimeField(_("bekräftad"), null=True, blank=True)
+    confirmed_channel = models.CharField(_("bekräftad via"), max_length=10, choices=Application.Channel.choices,
+                                         blank=True)
+    confirmation_recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                                 null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("part")
+        verbose_name_plural = _("parter")
+        ordering = ["application", "role", "id"]
+        constraints = [models.UniqueConstraint(fields=["application", "person"], name="party_once")]
+
+
+class ApplicationCost(models.Model):
+    """A cost applied for, of one member (or the whole household when ``person`` is empty)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="costs")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    type = models.CharField(_("kostnad"), max_length=20)
+    amount = models.BigIntegerField(_("belopp (öre)"))
+    cap = models.BigIntegerField(_("högsta godtagbara belopp (öre)"), null=True, blank=True)
+    note = models.CharField(_("anteckning"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="cost_amount_not_negative")]
+
+
+class ApplicationIncome(models.Model):
+    """An income of one member (or the household), after tax."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="incomes")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    type = models.CharField(_("inkomst"), max_length=30)
+    amount = models.BigIntegerField(_("belopp (öre)"))
+    job_incentive = models.BooleanField(_("jobbstimulans"), default=False)
+    note = models.CharField(_("anteckning"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="income_amount_not_negative")]
+
+
+class SupportObstacle(models.Model):
+    """Försörjningshinder, recorded for each adult (FACTS.md §4)."""
+
+    class Category(models.TextChoices):
+        UNEMPLOYED = "unemployed", _("Arbetslös")
+        UNEMPLOYED_ESTABLISHMENT = "unemployed_establishment", _("Arbetslös med etableringsersättning")
+        WORKING = "working", _("Arbetar, otillräcklig inkomst")
+        SICK_CERTIFIED = "sick_certified", _("Sjukskriven med läkarintyg")
+        SICKNESS_COMPENSATION = "sickness_compensation", _("Sjuk- eller aktivitetsersättning")
+        SOCIAL_REASONS = "social_reasons", _("Arbetshinder – sociala skäl")
+        PARENTAL_LEAVE = "parental_leave", _("Föräldraledig")
+        NONE = "none", _("Utan försörjningshinder")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="obstacles")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    category = models.CharField(_("försörjningshinder"), max_length=30, choices=Category.choices)
+
+    class Meta:
+        verbose_name = _("försörjningshinder")
+        verbose_name_plural = _("försörjningshinder")
+        constraints = [models.UniqueConstraint(fields=["application", "person"], name="obstacle_once_per_adult")]
+
+
+class CaseCalculation(models.Model):
+    """An immutable snapshot: the input as the JSON contract, the norm table version
+    and the itemised result.  A new calculation supersedes the old one."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="calculations")
+    norm_table = models.ForeignKey(NormTableVersion, on_delete=models.PROTECT, related_name="+")
+    input = models.JSONField(_("indata"))
+    members = models.JSONField(_("medlemmar"), help_text=_("Person-id i samma ordning som indata"))
+    result = models.JSONField(_("resultat"))
+    support = models.BigIntegerField(_("beräknat bistånd (öre)"))
+    provisional = models.BooleanField(_("preliminär normtabell"), default=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    superseded_at = models.DateTimeField(_("ersatt"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("beräkning")
+        verbose_name_plural = _("beräkningar")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["application"], condition=Q(superseded_at__isnull=True),
+                                               name="one_current_calculation")]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and kwargs.get("update_fields") != ["superseded_at"]:
+            raise ImmutableError("en beräkning ändras inte: gör en ny")
+        super().save(*args, **kwargs)
+
+
+class PaymentException(models.Model):
+    """Särskilda skäl to pay one adult only (M2): a reason category and a text,
+    approved by the enhetschef, valid until an end date, then reviewed."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Väntar på godkännande")
+        APPROVED = "approved", _("Godkänt")
+        REJECTED = "rejected", _("Avslaget")
+        ENDED = "ended", _("Avslutat")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="payment_exceptions")
+    recipient = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("mottagare"))
+    reason = models.CharField(_("särskilda skäl"), max_length=40)
+    reason_text = models.TextField(_("motivering"))
+    valid_from = models.DateField(_("gäller från"))
+    valid_to = models.DateField(_("gäller till"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("chefens kommentar"), blank=True)
+    reviewed_at = models.DateTimeField(_("omprövat"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("undantag från delad utbetalning")
+        verbose_name_plural = _("undantag från delad utbetalning")
+        ordering = ["-requested_at", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(valid_to__gte=F("valid_from")),
+                                              name="exception_period_valid")]
+
+
+class Decision(models.Model):
+    """A beslut on an application: lines, payment arrangement, recipients.
+    Immutable once issued."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Utkast")
+        AWAITING_APPROVAL = "awaiting_approval", _("Väntar på enhetschef")
+        ISSUED = "issued", _("Fattat")
+
+    class PaymentMode(models.TextChoices):
+        EQUAL = "equal", _("Lika delning mellan de vuxna")
+        SINGLE = "single", _("Till en vuxen (särskilda skäl)")
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="decisions")
+    calculation = models.ForeignKey(CaseCalculation, on_delete=models.PROTECT, related_name="decisions")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    applied_amount = models.BigIntegerField(_("beräknat behov (öre)"))
+    granted_amount = models.BigIntegerField(_("beviljat (öre)"))
+    payment_mode = models.CharField(_("utbetalning"), max_length=8, choices=PaymentMode.choices,
+                                    default=PaymentMode.EQUAL)
+    payment_exception = models.ForeignKey(PaymentException, on_delete=models.PROTECT, null=True, blank=True,
+                                          related_name="decisions")
+    requires_manager = models.BooleanField(_("kräver enhetschef"), default=False)
+    prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    prepared_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("beslutsfattare"))
+    decided_at = models.DateTimeField(_("beslutsdatum"), null=True, blank=True)
+    supersedes = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="superseded_by")
+
+    class Meta:
+        verbose_name = _("beslut")
+        verbose_name_plural = _("beslut")
+        ordering = ["-prepared_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(granted_amount__gte=0), name="decision_granted_not_negative"),
+            models.CheckConstraint(condition=Q(payment_mode="equal") | Q(payment_exception__isnull=False),
+                                   name="single_recipient_needs_exception"),
+        ]
+
+
+class DecisionLine(models.Model):
+    """Bifall, delvis bifall or avslag on one line of the calculation."""
+
+    class Outcome(models.TextChoices):
+        GRANTED = "granted", _("Bifall")
+        PARTLY = "partly", _("Delvis bifall")
+        REFUSED = "refused", _("Avslag")
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=12)
+    rule = models.CharField(max_length=60)
+    label = models.CharField(_("post"), max_length=200)
+    applied_amount = models.BigIntegerField(_("beräknat (öre)"))
+    granted_amount = models.BigIntegerField(_("beviljat (öre)"))
+    outcome = models.CharField(_("beslut"), max_length=8, choices=Outcome.choices)
+    reason = models.TextField(_("motivering"), blank=True)
+    legal_basis = models.CharField(_("lagrum"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["decision", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "position"], name="decision_line_position_unique"),
+            models.CheckConstraint(condition=Q(granted_amount__gte=0) & Q(granted_amount__lte=F("applied_amount")),
+                                   name="decision_line_granted_within_applied"),
+            models.CheckConstraint(condition=Q(outcome="granted") | ~Q(reason=""),
+                                   name="decision_line_reason_unless_granted"),
+        ]
+
+
+class DecisionShare(models.Model):
+    """How the granted amount is paid: to an adult, or directly to a payee."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="shares")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    direct_type = models.CharField(_("direktbetalning"), max_length=20, blank=True)
+    direct_payee = models.CharField(_("betalningsmottagare"), max_length=200, blank=True)
+    direct_account = models.CharField(_("bankgiro eller konto"), max_length=40, blank=True)
+    amount = models.BigIntegerField(_("belopp (öre)"))
+    rule = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["decision", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="share_amount_not_negative"),
+            models.CheckConstraint(condition=Q(person__isnull=False) | ~Q(direct_payee=""),
+                                   name="share_has_payee"),
+        ]
+
+
+class DecisionRecipient(models.Model):
+    """Every decision goes to both adults (M3): one row and one letter each."""
+
+    class Channel(models.TextChoices):
+        POST = "post", _("Brev med post")
+        DIGITAL_MAILBOX = "digital_mailbox", _("Digital brevlåda")
+        E_SERVICE = "e_service", _("E-tjänsten")
+        IN_PERSON = "in_person", _("Överlämnat vid besök")
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="recipients")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="decisions_received")
+    letter = models.BinaryField(_("beslutsbrev (PDF)"), null=True, blank=True)
+    letter_sha256 = models.CharField(max_length=64, blank=True)
+    letter_created_at = models.DateTimeField(null=True, blank=True)
+    channel = models.CharField(_("kanal"), max_length=16, choices=Channel.choices, blank=True)
+    delivered_on = models.DateField(_("skickat/lämnat"), null=True, blank=True)
+    delivery_recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                             blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("beslutsmottagare")
+        verbose_name_plural = _("beslutsmottagare")
+        ordering = ["decision", "id"]
+        constraints = [models.UniqueConstraint(fields=["decision", "person"], name="recipient_once")]
+
+
+class JournalNote(models.Model):
+    """A journalanteckning: timestamped and signed; never edited (a correction is a new note)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="journal")
+    written_at = models.DateTimeField(_("tidpunkt"), default=timezone.now)
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signature = models.CharField(_("signatur"), max_length=150)
+    text = models.TextField(_("anteckning"))
+    corrects = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="corrections")
+
+    class Meta:
+        verbose_name = _("journalanteckning")
+        verbose_name_plural = _("journal")
+        ordering = ["-written_at", "-id"]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ImmutableError("en signerad journalanteckning ändras inte")
+        super().save(*args, **kwargs)

@@ -1,0 +1,117 @@
+"""Each adult's own genomförandeplan (M4) and the meetings with the adults (M6, M7)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lika.cases.models import Case
+from lika.households.models import Person
+
+
+class Plan(models.Model):
+    """A genomförandeplan belongs to one adult, never to the household."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Pågående")
+        CLOSED = "closed", _("Avslutad")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="plans")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="plans")
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.ACTIVE)
+    own_view = models.TextField(_("den enskildes egen syn"), blank=True)
+    follow_up_on = models.DateField(_("uppföljning"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("genomförandeplan")
+        verbose_name_plural = _("genomförandeplaner")
+        ordering = ["case", "person", "-created_at"]
+        constraints = [models.UniqueConstraint(fields=["case", "person"], condition=models.Q(status="active"),
+                                               name="one_active_plan_per_adult")]
+
+
+class PlanGoal(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="goals")
+    text = models.CharField(_("mål"), max_length=300)
+    target_on = models.DateField(_("måldatum"), null=True, blank=True)
+    achieved = models.BooleanField(_("uppnått"), default=False)
+
+    class Meta:
+        verbose_name = _("mål")
+        verbose_name_plural = _("mål")
+        ordering = ["plan", "id"]
+
+
+class PlanActivity(models.Model):
+    class Kind(models.TextChoices):
+        SFI = "sfi", _("SFI – svenska för invandrare")
+        JOB_SEARCH = "job_search", _("Arbetssökande")
+        WORK_TRAINING = "work_training", _("Arbetsträning")
+        STUDIES = "studies", _("Studier")
+        REHABILITATION = "rehabilitation", _("Rehabilitering")
+        LABOUR_MARKET = "labour_market", _("Arbetsmarknadsinsats")
+        OTHER = "other", _("Annat")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planerad")
+        ONGOING = "ongoing", _("Pågår")
+        DONE = "done", _("Genomförd")
+        CANCELLED = "cancelled", _("Avbruten")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="activities")
+    kind = models.CharField(_("aktivitet"), max_length=16, choices=Kind.choices)
+    description = models.CharField(_("beskrivning"), max_length=300, blank=True)
+    responsible = models.CharField(_("ansvarig"), max_length=150)
+    starts_on = models.DateField(_("start"), null=True, blank=True)
+    follow_up_on = models.DateField(_("uppföljning"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
+
+    class Meta:
+        verbose_name = _("aktivitet")
+        verbose_name_plural = _("aktiviteter")
+        ordering = ["plan", "follow_up_on", "id"]
+
+
+class Meeting(models.Model):
+    """A meeting with one adult (individual) or with the adults together (joint)."""
+
+    class Kind(models.TextChoices):
+        INDIVIDUAL = "individual", _("Enskilt möte")
+        JOINT = "joint", _("Gemensamt möte")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="meetings")
+    held_on = models.DateField(_("datum"))
+    kind = models.CharField(_("typ av möte"), max_length=10, choices=Kind.choices)
+    participants = models.ManyToManyField(Person, related_name="meetings", verbose_name=_("deltagare"))
+    notes = models.TextField(_("anteckningar"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("möte")
+        verbose_name_plural = _("möten")
+        ordering = ["-held_on", "-id"]
+
+
+class ViolenceScreening(models.Model):
+    """Frågan om våld, asked in an individual meeting only.  The answer is shown only
+    inside the case's own unit and never reaches the other adult, a letter or an export."""
+
+    class Answer(models.TextChoices):
+        NO = "no", _("Nej, inga tecken på våld")
+        YES = "yes", _("Ja, personen berättar om våld")
+        DECLINED = "declined", _("Vill inte svara")
+        NOT_ASKED = "not_asked", _("Inte frågat (annan person närvarande)")
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="screening")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    answer = models.CharField(_("svar"), max_length=10, choices=Answer.choices)
+    support_offered = models.BooleanField(_("information om stöd lämnad"), default=False)
+    note = models.TextField(_("anteckning"), blank=True)
+
+    class Meta:
+        verbose_name = _("fråga om våld")
+        verbose_name_plural = _("frågor om våld")
