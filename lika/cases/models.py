@@ -108,6 +108,9 @@ class ApplicationParty(models.Model):
         ordering = ["application", "role", "id"]
         constraints = [models.UniqueConstraint(fields=["application", "person"], name="party_once")]
 
+    def __str__(self):
+        return f"{self.person_id} {self.role}"
+
 
 class ApplicationCost(models.Model):
     """A cost applied for, of one member (or the whole household when ``person`` is empty)."""
@@ -123,6 +126,9 @@ class ApplicationCost(models.Model):
         ordering = ["id"]
         constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="cost_amount_not_negative")]
 
+    def __str__(self):
+        return f"{self.type} {self.amount}"
+
 
 class ApplicationIncome(models.Model):
     """An income of one member (or the household), after tax."""
@@ -137,6 +143,9 @@ class ApplicationIncome(models.Model):
     class Meta:
         ordering = ["id"]
         constraints = [models.CheckConstraint(condition=Q(amount__gte=0), name="income_amount_not_negative")]
+
+    def __str__(self):
+        return f"{self.type} {self.amount}"
 
 
 class SupportObstacle(models.Model):
@@ -161,6 +170,9 @@ class SupportObstacle(models.Model):
         verbose_name_plural = _("försörjningshinder")
         constraints = [models.UniqueConstraint(fields=["application", "person"], name="obstacle_once_per_adult")]
 
+    def __str__(self):
+        return f"{self.person_id} {self.category}"
+
 
 class CaseCalculation(models.Model):
     """An immutable snapshot: the input as the JSON contract, the norm table version
@@ -183,6 +195,10 @@ class CaseCalculation(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["application"], condition=Q(superseded_at__isnull=True),
                                                name="one_current_calculation")]
+
+
+    def __str__(self):
+        return f"beräkning {self.pk} ({self.application})"
 
     def save(self, *args, **kwargs):
         if self.pk is not None and kwargs.get("update_fields") != ["superseded_at"]:
@@ -222,6 +238,9 @@ class PaymentException(models.Model):
         ordering = ["-requested_at", "-id"]
         constraints = [models.CheckConstraint(condition=Q(valid_to__gte=F("valid_from")),
                                               name="exception_period_valid")]
+
+    def __str__(self):
+        return f"undantag {self.pk} ({self.reason})"
 
 
 class Decision(models.Model):
@@ -265,6 +284,9 @@ class Decision(models.Model):
                                    name="single_recipient_needs_exception"),
         ]
 
+    def __str__(self):
+        return f"beslut {self.pk} ({self.application})"
+
 
 class DecisionLine(models.Model):
     """Bifall, delvis bifall or avslag on one line of the calculation."""
@@ -295,6 +317,9 @@ class DecisionLine(models.Model):
                                    name="decision_line_reason_unless_granted"),
         ]
 
+    def __str__(self):
+        return f"{self.label}: {self.outcome}"
+
 
 class DecisionShare(models.Model):
     """How the granted amount is paid: to an adult, or directly to a payee."""
@@ -314,6 +339,9 @@ class DecisionShare(models.Model):
             models.CheckConstraint(condition=Q(person__isnull=False) | ~Q(direct_payee=""),
                                    name="share_has_payee"),
         ]
+
+    def __str__(self):
+        return f"{self.person_id or self.direct_payee}: {self.amount}"
 
 
 class DecisionRecipient(models.Model):
@@ -341,6 +369,9 @@ class DecisionRecipient(models.Model):
         ordering = ["decision", "id"]
         constraints = [models.UniqueConstraint(fields=["decision", "person"], name="recipient_once")]
 
+    def __str__(self):
+        return f"beslut {self.decision_id} till {self.person_id}"
+
 
 class JournalNote(models.Model):
     """A journalanteckning: timestamped and signed; never edited (a correction is a new note)."""
@@ -357,6 +388,10 @@ class JournalNote(models.Model):
         verbose_name = _("journalanteckning")
         verbose_name_plural = _("journal")
         ordering = ["-written_at", "-id"]
+
+
+    def __str__(self):
+        return f"{self.written_at:%Y-%m-%d %H:%M} {self.signature}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

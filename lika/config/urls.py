@@ -2,5 +2,8 @@ from django.urls import include, path
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("lika.cases.urls")),
+    path("", include("lika.plans.urls")),
+    path("", include("lika.audit.urls")),
     path("", include("lika.web.urls")),
 ]

@@ -32,6 +32,9 @@ class Plan(models.Model):
         constraints = [models.UniqueConstraint(fields=["case", "person"], condition=models.Q(status="active"),
                                                name="one_active_plan_per_adult")]
 
+    def __str__(self):
+        return f"plan {self.pk} för {self.person_id}"
+
 
 class PlanGoal(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="goals")
@@ -43,6 +46,9 @@ class PlanGoal(models.Model):
         verbose_name = _("mål")
         verbose_name_plural = _("mål")
         ordering = ["plan", "id"]
+
+    def __str__(self):
+        return self.text
 
 
 class PlanActivity(models.Model):
@@ -74,6 +80,9 @@ class PlanActivity(models.Model):
         verbose_name_plural = _("aktiviteter")
         ordering = ["plan", "follow_up_on", "id"]
 
+    def __str__(self):
+        return f"{self.kind} ({self.status})"
+
 
 class Meeting(models.Model):
     """A meeting with one adult (individual) or with the adults together (joint)."""
@@ -95,6 +104,9 @@ class Meeting(models.Model):
         verbose_name_plural = _("möten")
         ordering = ["-held_on", "-id"]
 
+    def __str__(self):
+        return f"{self.held_on} {self.kind}"
+
 
 class ViolenceScreening(models.Model):
     """Frågan om våld, asked in an individual meeting only.  The answer is shown only
@@ -115,3 +127,6 @@ class ViolenceScreening(models.Model):
     class Meta:
         verbose_name = _("fråga om våld")
         verbose_name_plural = _("frågor om våld")
+
+    def __str__(self):
+        return f"fråga om våld, möte {self.meeting_id}"

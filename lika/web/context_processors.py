@@ -1,6 +1,7 @@
 from django.conf import settings
 
-from lika.accounts.models import Municipality
+from lika.accounts.models import Municipality, Role
+from lika.cases.access import can_work_with_cases
 
 from .permissions import CALCULATE_ROLES
 
@@ -16,4 +17,9 @@ def municipality(request):
 def navigation(request):
     """What the menu offers: the same role checks as the views it links to."""
     user = request.user
-    return {"can_calculate": user.is_authenticated and user.has_role(*CALCULATE_ROLES)}
+    signed_in = user.is_authenticated
+    return {
+        "can_calculate": signed_in and user.has_role(*CALCULATE_ROLES),
+        "can_work_with_cases": can_work_with_cases(user),
+        "can_search_access_log": signed_in and user.has_role(Role.UNIT_MANAGER, Role.ADMINISTRATOR),
+    }

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+C = "arenden/<int:case_id>/"
+
+urlpatterns = [
+    path("mina-arenden/", views.worklist, name="worklist"),
+    path("arenden/", views.case_list, name="case_list"),
+    path("arenden/nytt/", views.case_register, name="case_register"),
+    path(C, views.case_detail, name="case_detail"),
+    path(C + "personer/<int:person_id>/", views.person_detail, name="person_detail"),
+    path(C + "hushall/", views.household_edit, name="household_edit"),
+    path(C + "ansokningar/ny/", views.application_new, name="application_new"),
+    path(C + "ansokningar/<int:application_id>/", views.application_detail, name="application_detail"),
+    path(C + "ansokningar/<int:application_id>/beslut/", views.decision_new, name="decision_new"),
+    path(C + "beslut/<int:decision_id>/", views.decision_detail, name="decision_detail"),
+    path(C + "beslut/<int:decision_id>/brev/<int:person_id>.pdf", views.decision_letter, name="decision_letter"),
+    path(C + "undantag/nytt/", views.exception_new, name="exception_new"),
+    path(C + "undantag/<int:exception_id>/", views.exception_detail, name="exception_detail"),
+    path(C + "journal/", views.journal, name="journal"),
+]
