@@ -355,6 +355,9 @@ class DecisionRecipient(models.Model):
 
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="recipients")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="decisions_received")
+    # The letter's content is fixed when the decision is issued (letter_html); the PDF is
+    # made from it when first needed and kept (letter), so issuing stays fast.
+    letter_html = models.TextField(_("beslutsbrev"), blank=True)
     letter = models.BinaryField(_("beslutsbrev (PDF)"), null=True, blank=True)
     letter_sha256 = models.CharField(max_length=64, blank=True)
     letter_created_at = models.DateTimeField(null=True, blank=True)

@@ -1,10 +1,430 @@
-from django.http import Http404
+"""Case pages.  Thin: every page gets its case through ``access_case`` (unit check and
+access log), calls one service and redirects, or re-renders with the errors."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lika.accounts.models import Role
+from lika.audit.services import EXPORT, READ, access_log_write
+
+from . import decisions as decision_services
+from . import selectors, services
+from .access import access_case, access_case_person, can_work_with_cases
+from .forms import (
+    ApplicationForm,
+    ChildForm,
+    ConfirmForm,
+    DecisionLineForm,
+    DeliveryForm,
+    ExceptionDecisionForm,
+    ExceptionEndForm,
+    ExceptionForm,
+    JournalForm,
+    MembershipAddForm,
+    MembershipEndForm,
+    ObstacleForm,
+    PaymentForm,
+    PersonEditForm,
+    PersonForm,
+    RegisterForm,
+    entry_forms,
+)
+from .models import Application, Decision, DecisionRecipient, PaymentException
 
 
-def _todo(request, **kwargs):
-    raise Http404
+@login_required
+def _case_user(request):
+    if not can_work_with_cases(request.user):
+        raise PermissionDenied
+    return request.user
 
 
-worklist = case_list = case_register = case_detail = person_detail = household_edit = _todo
-application_new = application_detail = decision_new = decision_detail = decision_letter = _todo
-exception_new = exception_detail = journal = _todo
+@login_required
+def worklist(request):
+    user = _case_user(request)
+    work = selectors.worklist_for(user, timezone.localdate())
+    return render(request, "cases/worklist.html", {"work": work, "is_manager": user.role == Role.UNIT_MANAGER})
+
+
+@login_required
+def case_list(request):
+    user = _case_user(request)
+    query, status = request.GET.get("q", ""), request.GET.get("status", "open")
+    mine = request.GET.get("mine") == "1"
+    cases = list(selectors.cases_for_unit(user, query=query, status=status, mine=mine)[:200])
+    selectors.mark_missing_plans(cases, timezone.localdate())
+    return render(request, "cases/case_list.html", {"cases": cases, "query": query, "status": status,
+                                                    "mine": mine})
+
+
+@login_required
+def case_register(request):
+    user = _case_user(request)
+    post = request.POST if request.method == "POST" else None
+    form = RegisterForm(post, initial={"since": timezone.localdate()})
+    adult1 = PersonForm(post, prefix="adult1")
+    adult2 = PersonForm(post, prefix="adult2")
+    children = [ChildForm(post, prefix=f"child{i}") for i in range(4)]
+    if post is not None:
+        second = form.is_valid() and form.cleaned_data["second_adult"]
+        forms_ok = form.is_valid() & adult1.is_valid() & (adult2.is_valid() if second else True)
+        forms_ok &= all([child.is_valid() for child in children])
+        if forms_ok:
+            adults = [adult1.person_data()] + ([adult2.person_data()] if second else [])
+            kids = [c.person_data() for c in children if not c.is_blank()]
+            try:
+                case = services.case_register(acting_user=user, adults=adults, children=kids,
+                                              cohabiting=form.cleaned_data["cohabiting"],
+                                              since=form.cleaned_data["since"])
+            except ValidationError as exc:
+                form.add_service_error(exc)
+            else:
+                messages.success(request, _("Ärendet %(ref)s är registrerat.") % {"ref": case.reference})
+                return redirect("case_detail", case_id=case.pk)
+        if not second:
+            adult2 = PersonForm(prefix="adult2")
+    all_forms = [form, adult1, adult2, *children]
+    return render(request, "cases/case_register.html", {
+        "form": form, "adult1": adult1, "adult2": adult2, "children": children,
+        "all_forms": all_forms, "has_errors": any(f.errors for f in all_forms)})
+
+
+def _adults_now(case):
+    members = services.memberships_on(case.household_id, timezone.localdate())
+    return [m.person for m in members if m.role == "adult"] or [
+        m.person for m in services.memberships_in_month(case.household_id, case.opened_on.replace(day=1))
+        if m.role == "adult"]
+
+
+@login_required
+def case_detail(request, case_id):
+    case = access_case(request.user, case_id, what="Läst ärendeöversikt")
+    from lika.plans.selectors import case_plan_section
+
+    history = list(selectors.household_history(case))
+    adults = _adults_now(case)
+    return render(request, "cases/case_detail.html", {
+        "case": case, "history": history, "adults": adults,
+        "current": [m for m in history if m.valid_to is None],
+        "applications": selectors.case_applications(case)[:24],
+        "decisions": selectors.case_decisions(case)[:24],
+        "exceptions": selectors.case_exceptions(case),
+        "plan_section": case_plan_section(case, adults),
+        "journal": case.journal.select_related("written_by")[:5],
+    })
+
+
+@login_required
+def person_detail(request, case_id, person_id):
+    case, person = access_case_person(request.user, case_id, person_id, what="Läst personuppgifter")
+    hide_address = person.protected_identity
+    initial = {f: getattr(person, f) for f in services.PERSON_FIELDS
+               if not (hide_address and f in services.ADDRESS_FIELDS)}
+    form = PersonEditForm(request.POST if request.method == "POST" else None, initial=initial,
+                          hide_address=hide_address)
+    show_protected = False
+    if request.method == "POST" and request.POST.get("action") == "reveal":
+        show_protected = person.protected_identity
+        access_log_write(actor=request.user, action=READ, object_type="protected_address", object_id=person.pk,
+                         person_id=person.pk, household_id=case.household_id,
+                         summary="Skyddad adress visad för handläggaren")
+        form = PersonEditForm(initial=initial, hide_address=hide_address)
+    elif request.method == "POST" and form.is_valid():
+        data = form.person_data()
+        if hide_address:  # the address is kept as it is; it is not on the form
+            data.street_address, data.postal_code, data.city = (person.street_address, person.postal_code,
+                                                                person.city)
+        try:
+            services.person_update(acting_user=request.user, case=case, person=person, data=data)
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("Uppgifterna om %(name)s är sparade.") % {"name": person})
+            return redirect("case_detail", case_id=case.pk)
+    return render(request, "cases/person_detail.html", {"case": case, "person": person, "form": form,
+                                                        "show_protected": show_protected})
+
+
+@login_required
+def household_edit(request, case_id):
+    case = access_case(request.user, case_id, what="Läst hushållets sammansättning")
+    post = request.POST if request.method == "POST" else None
+    action = request.POST.get("action") if post else None
+    current = services.memberships_on(case.household_id, timezone.localdate())
+    add = MembershipAddForm(post if action == "add" else None, prefix="add",
+                            initial={"valid_from": timezone.localdate()})
+    end = MembershipEndForm(post if action == "end" else None, prefix="end", memberships=current,
+                            initial={"last_day": timezone.localdate()})
+    if action == "add" and add.is_valid():
+        try:
+            services.membership_add(acting_user=request.user, case=case, data=add.person_data(),
+                                    role=add.cleaned_data["role"], valid_from=add.cleaned_data["valid_from"],
+                                    cohabiting=add.cleaned_data["cohabiting"])
+        except ValidationError as exc:
+            add.add_service_error(exc)
+        else:
+            messages.success(request, _("Hushållet är ändrat."))
+            return redirect("case_detail", case_id=case.pk)
+    if action == "end" and end.is_valid():
+        membership = next((m for m in current if m.pk == end.cleaned_data["membership"]), None)
+        try:
+            if membership is None:
+                raise ValidationError(_("Välj en person i hushållet."))
+            services.membership_end(acting_user=request.user, case=case, membership=membership,
+                                    last_day=end.cleaned_data["last_day"])
+        except ValidationError as exc:
+            end.add_service_error(exc)
+        else:
+            messages.success(request, _("Hushållet är ändrat."))
+            return redirect("case_detail", case_id=case.pk)
+    return render(request, "cases/household_edit.html", {
+        "case": case, "add": add, "end": end, "history": selectors.household_history(case)})
+
+
+@login_required
+def application_new(request, case_id):
+    case = access_case(request.user, case_id, what="Ny ansökan")
+    adults = _adults_now(case)
+    today = timezone.localdate()
+    next_month = (today.replace(day=28) + timezone.timedelta(days=4)).replace(day=1)
+    form = ApplicationForm(request.POST if request.method == "POST" else None, adults=adults, initial={
+        "month": next_month.strftime("%Y-%m"), "received_on": today, "applicant_confirmed": True})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        applicant = next(p for p in adults if p.pk == data["applicant"])
+        try:
+            application = services.application_create(
+                acting_user=request.user, case=case, month=data["month"], applicant=applicant,
+                joint=data["joint"], channel=data["channel"], received_on=data["received_on"],
+                applicant_confirmed=data["applicant_confirmed"])
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("Ansökan är registrerad."))
+            return redirect("application_detail", case_id=case.pk, application_id=application.pk)
+    return render(request, "cases/application_new.html", {"case": case, "form": form})
+
+
+def _application(case, application_id):
+    return get_object_or_404(Application.objects.select_related("applicant", "case"), pk=application_id,
+                             case=case)
+
+
+@login_required
+def application_detail(request, case_id, application_id):
+    case = access_case(request.user, case_id, what="Läst ansökan")
+    application = _application(case, application_id)
+    members = services.memberships_in_month(case.household_id, application.month)
+    people = [m.person for m in members]
+    adults = [m.person for m in members if m.role == "adult"]
+    action = request.POST.get("action") if request.method == "POST" else None
+    post = request.POST if action == "entries" else None
+    costs, incomes = entry_forms(post, application, people, list(application.costs.all()),
+                                 list(application.incomes.all()))
+    obstacles = ObstacleForm(post, adults=adults, initial_values={
+        o.person_id: o.category for o in application.obstacles.all()})
+    confirm = ConfirmForm(request.POST if action == "confirm" else None)
+    error = None
+    try:
+        if action == "entries" and all([f.is_valid() for f in (*costs, *incomes, obstacles)]):
+            services.application_entries_save(
+                acting_user=request.user, application=application,
+                costs=[f.entry() for f in costs if not f.is_blank()],
+                incomes=[f.entry() for f in incomes if not f.is_blank()], obstacles=obstacles.obstacles())
+            if request.POST.get("calculate"):
+                services.calculation_make(acting_user=request.user, application=application)
+                messages.success(request, _("Uppgifterna är sparade och ansökan är beräknad."))
+            else:
+                messages.success(request, _("Uppgifterna är sparade."))
+            return redirect("application_detail", case_id=case.pk, application_id=application.pk)
+        if action == "confirm" and confirm.is_valid():
+            party = application.parties.filter(pk=confirm.cleaned_data["party"]).first()
+            if party is None:
+                raise Http404
+            services.application_confirm(acting_user=request.user, application=application, party=party,
+                                         channel=confirm.cleaned_data["channel"])
+            messages.success(request, _("Bekräftelsen är registrerad."))
+            return redirect("application_detail", case_id=case.pk, application_id=application.pk)
+    except ValidationError as exc:
+        error = exc.messages
+    calculation = application.calculations.filter(superseded_at__isnull=True).select_related("norm_table").first()
+    return render(request, "cases/application_detail.html", {
+        "case": case, "application": application, "people": people, "adults": adults,
+        "parties": application.parties.select_related("person"), "costs": costs, "incomes": incomes,
+        "obstacles": obstacles, "calculation": calculation, "errors": error,
+        "result": selectors.stored_result(calculation.result) if calculation else None,
+        "entry_forms": [obstacles, *costs, *incomes],
+        "entry_errors": action == "entries" and any(f.errors for f in (obstacles, *costs, *incomes)),
+        "superseded": application.calculations.filter(superseded_at__isnull=False).count(),
+        "decisions": application.decisions.select_related("decided_by"),
+        "channels": Application.Channel.choices,
+    })
+
+
+@login_required
+def decision_new(request, case_id, application_id):
+    case = access_case(request.user, case_id, what="Beslutsförslag")
+    application = _application(case, application_id)
+    calculation = application.calculations.filter(superseded_at__isnull=True).first()
+    if calculation is None:
+        messages.error(request, _("Ansökan måste beräknas innan beslut."))
+        return redirect("application_detail", case_id=case.pk, application_id=application.pk)
+    lines = decision_services.need_lines(calculation)
+    post = request.POST if request.method == "POST" else None
+    line_forms = [DecisionLineForm(post, prefix=f"line{i}") for i in range(len(lines))]
+    exceptions = list(case.payment_exceptions.filter(status=PaymentException.Status.APPROVED,
+                                                     valid_from__lte=application.month,
+                                                     valid_to__gte=application.month).select_related("recipient"))
+    payment = PaymentForm(post, exceptions=exceptions)
+    if post is not None and all([f.is_valid() for f in (*line_forms, payment)]):
+        try:
+            decision = decision_services.decision_make(
+                acting_user=request.user, application=application,
+                lines=[f.line_decision() for f in line_forms], payment_mode=payment.cleaned_data["payment_mode"],
+                exception_id=payment.cleaned_data["exception"], direct=payment.direct())
+        except ValidationError as exc:
+            payment.add_service_error(exc)
+        else:
+            if decision.status == Decision.Status.ISSUED:
+                messages.success(request, _("Beslutet är fattat. Skicka det till båda de vuxna."))
+            else:
+                messages.success(request, _("Beslutet är över din delegation och väntar på enhetschefen."))
+            return redirect("decision_detail", case_id=case.pk, decision_id=decision.pk)
+    return render(request, "cases/decision_new.html", {
+        "case": case, "application": application, "calculation": calculation,
+        "rows": list(zip(lines, line_forms, strict=True)), "payment": payment,
+        "all_forms": [*line_forms, payment], "has_errors": any(f.errors for f in (*line_forms, payment)),
+        "counted_income": decision_services.counted_income(calculation),
+        "limit": decision_services.delegation_limit(),
+    })
+
+
+def _decision(case, decision_id):
+    return get_object_or_404(Decision.objects.select_related("application__applicant", "decided_by",
+                                                             "prepared_by", "payment_exception"),
+                             pk=decision_id, application__case=case)
+
+
+@login_required
+def decision_detail(request, case_id, decision_id):
+    case = access_case(request.user, case_id, what="Läst beslut")
+    decision = _decision(case, decision_id)
+    action = request.POST.get("action") if request.method == "POST" else None
+    delivery = DeliveryForm(request.POST if action == "deliver" else None)
+    error = None
+    try:
+        if action == "deliver" and delivery.is_valid():
+            recipient = get_object_or_404(DecisionRecipient, pk=delivery.cleaned_data["recipient"], decision=decision)
+            decision_services.recipient_record_delivery(
+                acting_user=request.user, recipient=recipient, channel=delivery.cleaned_data["channel"],
+                delivered_on=delivery.cleaned_data["delivered_on"])
+            messages.success(request, _("Utskicket till %(name)s är registrerat.") % {"name": recipient.person})
+            return redirect("decision_detail", case_id=case.pk, decision_id=decision.pk)
+        if action == "approve":
+            decision_services.decision_approve(acting_user=request.user, decision=decision)
+            messages.success(request, _("Beslutet är fattat."))
+            return redirect("decision_detail", case_id=case.pk, decision_id=decision.pk)
+        if action == "discard":
+            decision_services.decision_discard(acting_user=request.user, decision=decision)
+            messages.success(request, _("Beslutsförslaget är återkallat."))
+            return redirect("application_detail", case_id=case.pk, application_id=decision.application_id)
+    except ValidationError as exc:
+        error = exc.messages
+    return render(request, "cases/decision_detail.html", {
+        "case": case, "decision": decision, "lines": decision.lines.all(),
+        "shares": decision.shares.select_related("person"),
+        "recipients": decision.recipients.select_related("person", "delivery_recorded_by"),
+        "delivery": delivery, "errors": error, "channels": DecisionRecipient.Channel.choices,
+        "can_approve": (decision.status == Decision.Status.AWAITING_APPROVAL
+                        and request.user.role == Role.UNIT_MANAGER),
+        "today": timezone.localdate(),
+    })
+
+
+@login_required
+def decision_letter(request, case_id, decision_id, person_id):
+    case = access_case(request.user, case_id, what="Hämtat beslutsbrev", log=False)
+    decision = _decision(case, decision_id)
+    recipient = get_object_or_404(DecisionRecipient.objects.select_related("person"), decision=decision,
+                                  person_id=person_id)
+    access_log_write(actor=request.user, action=EXPORT, object_type="decision_letter", object_id=recipient.pk,
+                     person_id=person_id, household_id=case.household_id, summary="Beslutsbrev hämtat som PDF")
+    pdf = decision_services.recipient_letter_pdf(recipient)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (f'inline; filename="beslut-{case.reference}-'
+                                       f'{decision.application.month:%Y-%m}-{person_id}.pdf"')
+    return response
+
+
+@login_required
+def exception_new(request, case_id):
+    case = access_case(request.user, case_id, what="Nytt undantag från delad utbetalning")
+    adults = _adults_now(case)
+    form = ExceptionForm(request.POST if request.method == "POST" else None, adults=adults,
+                         initial={"valid_from": timezone.localdate().replace(day=1)})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        recipient = next(p for p in adults if p.pk == data["recipient"])
+        try:
+            exception = decision_services.exception_request(
+                acting_user=request.user, case=case, recipient=recipient, reason=data["reason"],
+                reason_text=data["reason_text"], valid_from=data["valid_from"], valid_to=data["valid_to"])
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("Undantaget är skickat till enhetschefen för godkännande."))
+            return redirect("exception_detail", case_id=case.pk, exception_id=exception.pk)
+    return render(request, "cases/exception_new.html", {"case": case, "form": form})
+
+
+@login_required
+def exception_detail(request, case_id, exception_id):
+    case = access_case(request.user, case_id, what="Läst undantag från delad utbetalning")
+    exception = get_object_or_404(PaymentException.objects.select_related("recipient", "requested_by", "decided_by"),
+                                  pk=exception_id, case=case)
+    action = request.POST.get("action") if request.method == "POST" else None
+    decide = ExceptionDecisionForm(request.POST if action == "decide" else None)
+    end = ExceptionEndForm(request.POST if action == "end" else None)
+    try:
+        if action == "decide" and decide.is_valid():
+            decision_services.exception_decide(acting_user=request.user, exception=exception,
+                                               approve=decide.cleaned_data["approve"],
+                                               note=decide.cleaned_data["decision_note"])
+            messages.success(request, _("Ditt beslut om undantaget är registrerat."))
+            return redirect("exception_detail", case_id=case.pk, exception_id=exception.pk)
+        if action == "end" and end.is_valid():
+            decision_services.exception_end(acting_user=request.user, exception=exception,
+                                            last_day=end.cleaned_data["last_day"])
+            messages.success(request, _("Undantaget är avslutat. Utbetalningen delas lika igen."))
+            return redirect("exception_detail", case_id=case.pk, exception_id=exception.pk)
+    except ValidationError as exc:
+        (decide if action == "decide" else end).add_service_error(exc)
+    user = request.user
+    return render(request, "cases/exception_detail.html", {
+        "case": case, "exception": exception, "decide": decide, "end": end,
+        "reason_label": decision_services.exception_reasons().get(exception.reason, exception.reason),
+        "can_decide": (exception.status == PaymentException.Status.REQUESTED and user.role == Role.UNIT_MANAGER
+                       and exception.requested_by_id != user.pk),
+        "can_end": exception.status == PaymentException.Status.APPROVED,
+    })
+
+
+@login_required
+def journal(request, case_id):
+    case = access_case(request.user, case_id, what="Läst journal")
+    form = JournalForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.journal_write(acting_user=request.user, case=case, text=form.cleaned_data["text"])
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("Anteckningen är signerad och sparad."))
+            return redirect("journal", case_id=case.pk)
+    return render(request, "cases/journal.html", {
+        "case": case, "form": form, "notes": case.journal.select_related("written_by", "corrects")})

@@ -1,0 +1,316 @@
+"""Forms of the case pages.  They check the shape of the input; the rules are in
+the services, whose ValidationErrors the views put back on the form."""
+
+from datetime import date
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lika.core.calculation import COST_TYPES, INCOME_TYPES
+from lika.households.models import LegalGender
+
+from .decisions import DirectPaymentData, LineDecision
+from .models import Application, DecisionLine, DecisionRecipient, SupportObstacle
+from .services import Entry, PersonData, ore_from_kronor
+
+MONEY = {"min_value": 0, "max_digits": 10, "decimal_places": 2, "localize": True}
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+CHILD_ROWS = 4
+ENTRY_ROWS = 6
+
+
+class ServiceErrorsMixin:
+    def add_service_error(self, exc) -> None:
+        """Put a service's ValidationError on the fields it names, else on the form."""
+        if hasattr(exc, "error_dict"):
+            for name, errors in exc.error_dict.items():
+                self.add_error(name if name in self.fields else None, errors)
+        else:
+            self.add_error(None, exc.messages)
+
+
+class PersonForm(ServiceErrorsMixin, forms.Form):
+    identity_number = forms.CharField(label=_("Personnummer eller samordningsnummer"), max_length=13,
+                                      help_text=_("ÅÅÅÅMMDD-NNNN"))
+    first_name = forms.CharField(label=_("Förnamn"), max_length=100)
+    last_name = forms.CharField(label=_("Efternamn"), max_length=100)
+    legal_gender = forms.ChoiceField(label=_("Juridiskt kön"), required=False,
+                                     choices=[("", _("Enligt personnumret"))] + list(LegalGender.choices))
+    protected_identity = forms.BooleanField(label=_("Skyddade personuppgifter"), required=False)
+    street_address = forms.CharField(label=_("Adress"), max_length=200, required=False)
+    postal_code = forms.CharField(label=_("Postnummer"), max_length=6, required=False)
+    city = forms.CharField(label=_("Ort"), max_length=100, required=False)
+    phone = forms.CharField(label=_("Telefon"), max_length=30, required=False)
+    email = forms.EmailField(label=_("E-post"), required=False)
+    bank_clearing = forms.CharField(label=_("Clearingnummer"), max_length=5, required=False)
+    bank_account = forms.CharField(label=_("Kontonummer"), max_length=20, required=False)
+    iban = forms.CharField(label=_("IBAN (konto utomlands eller i stället för clearing och konto)"),
+                           max_length=42, required=False)
+
+    def person_data(self) -> PersonData:
+        data = {k: v for k, v in self.cleaned_data.items() if k in PersonData.__dataclass_fields__}
+        data = {k: ("" if v is None else v) for k, v in data.items()}
+        data.setdefault("identity_number", "")
+        return PersonData(**data)
+
+
+class PersonEditForm(PersonForm):
+    """Editing a person: the number is fixed; a protected address is not on the form."""
+
+    def __init__(self, *args, hide_address=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["identity_number"]
+        if hide_address:
+            for name in ("street_address", "postal_code", "city"):
+                del self.fields[name]
+
+
+class ChildForm(ServiceErrorsMixin, forms.Form):
+    identity_number = forms.CharField(label=_("Personnummer"), max_length=13, required=False)
+    first_name = forms.CharField(label=_("Förnamn"), max_length=100, required=False)
+    last_name = forms.CharField(label=_("Efternamn"), max_length=100, required=False)
+    lunch_at_home = forms.BooleanField(label=_("Äter lunch hemma (inte i förskola eller skola)"), required=False)
+    days_present = forms.IntegerField(label=_("Dagar hemma per månad vid växelvis boende"), required=False,
+                                      min_value=0, max_value=31)
+    hemmavarande = forms.BooleanField(label=_("Hemmavarande 19–20 år (gymnasiestudier)"), required=False)
+
+    def is_blank(self) -> bool:
+        return not any(self.cleaned_data.get(k) for k in ("identity_number", "first_name", "last_name"))
+
+    def clean(self):
+        data = super().clean()
+        if not self.is_blank():
+            for key in ("identity_number", "first_name", "last_name"):
+                if not data.get(key):
+                    self.add_error(key, _("Fyll i för barnet eller lämna raden tom."))
+        return data
+
+    def person_data(self) -> PersonData:
+        return PersonData(identity_number=self.cleaned_data["identity_number"],
+                          first_name=self.cleaned_data["first_name"], last_name=self.cleaned_data["last_name"],
+                          lunch_at_home=self.cleaned_data["lunch_at_home"],
+                          days_present=self.cleaned_data["days_present"],
+                          hemmavarande=self.cleaned_data["hemmavarande"])
+
+
+class RegisterForm(ServiceErrorsMixin, forms.Form):
+    second_adult = forms.BooleanField(label=_("Hushållet har två vuxna"), required=False)
+    cohabiting = forms.BooleanField(label=_("De vuxna är gifta, registrerade partner eller sambor"), required=False)
+    since = forms.DateField(label=_("Hushållet gäller från"), widget=DATE)
+
+
+class MembershipAddForm(PersonForm):
+    role = forms.ChoiceField(label=_("Roll"), choices=[("adult", _("Vuxen")), ("child", _("Barn"))])
+    valid_from = forms.DateField(label=_("Flyttar in"), widget=DATE)
+    cohabiting = forms.BooleanField(label=_("Gift, registrerad partner eller sambo med den vuxna i hushållet"),
+                                    required=False)
+    lunch_at_home = forms.BooleanField(label=_("Barn: äter lunch hemma"), required=False)
+    days_present = forms.IntegerField(label=_("Barn: dagar hemma per månad vid växelvis boende"),
+                                      required=False, min_value=0, max_value=31)
+
+    def person_data(self) -> PersonData:
+        data = super().person_data()
+        data.lunch_at_home = self.cleaned_data["lunch_at_home"]
+        data.days_present = self.cleaned_data["days_present"]
+        return data
+
+
+class MembershipEndForm(ServiceErrorsMixin, forms.Form):
+    membership = forms.TypedChoiceField(label=_("Vem flyttar ut"), coerce=int)
+    last_day = forms.DateField(label=_("Sista dagen i hushållet"), widget=DATE)
+
+    def __init__(self, *args, memberships=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["membership"].choices = [(m.pk, f"{m.person} ({m.get_role_display().lower()})")
+                                             for m in memberships]
+
+
+class ApplicationForm(ServiceErrorsMixin, forms.Form):
+    month = forms.CharField(label=_("Månad som ansökan gäller"), widget=forms.DateInput(attrs={"type": "month"}),
+                            help_text=_("ÅÅÅÅ-MM"))
+    applicant = forms.TypedChoiceField(label=_("Vem ansöker?"), coerce=int, widget=forms.RadioSelect)
+    joint = forms.BooleanField(label=_("Gemensam ansökan: den andra vuxna är medsökande"), required=False)
+    channel = forms.ChoiceField(label=_("Hur kom ansökan in?"), choices=Application.Channel.choices)
+    received_on = forms.DateField(label=_("Inkom"), widget=DATE)
+    applicant_confirmed = forms.BooleanField(label=_("Den sökande har skrivit under ansökan"), required=False,
+                                             initial=True)
+
+    def __init__(self, *args, adults=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # in the order the household was entered: never sorted by gender
+        self.fields["applicant"].choices = [(p.pk, str(p)) for p in adults]
+
+    def clean_month(self):
+        text = self.cleaned_data["month"].strip()
+        try:
+            year, month = (int(part) for part in text.split("-"))
+            return date(year, month, 1)
+        except ValueError:
+            raise forms.ValidationError(_("Skriv månaden som ÅÅÅÅ-MM, till exempel 2026-12.")) from None
+
+
+class ConfirmForm(ServiceErrorsMixin, forms.Form):
+    party = forms.IntegerField(widget=forms.HiddenInput)
+    channel = forms.ChoiceField(label=_("Hur bekräftade personen?"), choices=Application.Channel.choices)
+
+
+class EntryRowForm(forms.Form):
+    type = forms.ChoiceField(label=_("Slag"), required=False)
+    person = forms.ChoiceField(label=_("Vems"), required=False)
+    amount = forms.DecimalField(label=_("Belopp, kr per månad"), required=False, **MONEY)
+    note = forms.CharField(label=_("Anteckning"), required=False, max_length=200)
+
+    def __init__(self, *args, types=(), people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["type"].choices = [("", "—")] + list(types)
+        self.fields["person"].choices = [("", _("Hushållet"))] + [(str(p.pk), str(p)) for p in people]
+
+    def is_blank(self):
+        return not self.cleaned_data.get("type") and self.cleaned_data.get("amount") in (None, "")
+
+    def clean(self):
+        data = super().clean()
+        if not self.is_blank():
+            if not data.get("type"):
+                self.add_error("type", _("Välj slag."))
+            if data.get("amount") is None:
+                self.add_error("amount", _("Ange beloppet."))
+        return data
+
+    def entry(self) -> Entry:
+        data = self.cleaned_data
+        return Entry(type=data["type"], amount=ore_from_kronor(data["amount"]),
+                     person_id=int(data["person"]) if data["person"] else None, note=data["note"],
+                     cap=ore_from_kronor(data["cap"]) if data.get("cap") is not None else None,
+                     job_incentive=bool(data.get("job_incentive")))
+
+
+class CostRowForm(EntryRowForm):
+    cap = forms.DecimalField(label=_("Högsta godtagbara belopp"), required=False, **MONEY)
+
+
+class IncomeRowForm(EntryRowForm):
+    job_incentive = forms.BooleanField(label=_("Jobbstimulans"), required=False)
+
+
+def entry_forms(data, application, people, costs, incomes):
+    """The cost and income rows of the application, with empty rows to fill in."""
+    def rows(cls, prefix, types, items, extra_fields):
+        count = max(ENTRY_ROWS, len(items) + 2)
+        out = []
+        for i in range(count):
+            initial = {}
+            if i < len(items):
+                item = items[i]
+                initial = {"type": item.type, "person": str(item.person_id or ""), "amount": item.amount / 100,
+                           "note": item.note}
+                initial.update({name: getter(item) for name, getter in extra_fields.items()})
+            out.append(cls(data, prefix=f"{prefix}{i}", types=types, people=people, initial=initial))
+        return out
+
+    return (rows(CostRowForm, "cost", COST_TYPES.items(), costs,
+                 {"cap": lambda c: c.cap / 100 if c.cap is not None else None}),
+            rows(IncomeRowForm, "income", INCOME_TYPES.items(), incomes,
+                 {"job_incentive": lambda i: i.job_incentive}))
+
+
+class ObstacleForm(forms.Form):
+    def __init__(self, *args, adults=(), initial_values=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        initial_values = initial_values or {}
+        for person in adults:
+            self.fields[f"obstacle_{person.pk}"] = forms.ChoiceField(
+                label=_("Försörjningshinder för %(name)s") % {"name": person}, required=False,
+                choices=[("", "—")] + list(SupportObstacle.Category.choices),
+                initial=initial_values.get(person.pk, ""))
+
+    def obstacles(self) -> dict:
+        return {int(k.removeprefix("obstacle_")): v for k, v in self.cleaned_data.items() if v}
+
+
+class DecisionLineForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Beslut"), choices=DecisionLine.Outcome.choices,
+                                initial=DecisionLine.Outcome.GRANTED)
+    granted = forms.DecimalField(label=_("Beviljat belopp vid delvis bifall, kr"), required=False, **MONEY)
+    reason = forms.CharField(label=_("Motivering (krävs om inte allt beviljas)"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+    def line_decision(self) -> LineDecision:
+        data = self.cleaned_data
+        granted = ore_from_kronor(data["granted"]) if data.get("granted") is not None else None
+        return LineDecision(outcome=data["outcome"], granted=granted, reason=data["reason"])
+
+
+class PaymentForm(ServiceErrorsMixin, forms.Form):
+    payment_mode = forms.ChoiceField(
+        label=_("Utbetalning"), widget=forms.RadioSelect, initial="equal",
+        choices=[("equal", _("Lika delar till var och en av de vuxna (huvudregel)")),
+                 ("single", _("Till en av de vuxna enligt godkänt undantag (särskilda skäl)"))])
+    exception = forms.TypedChoiceField(label=_("Undantag"), coerce=int, required=False, empty_value=None)
+    direct_type = forms.ChoiceField(label=_("Direktbetalning: kostnad"), required=False)
+    direct_payee = forms.CharField(label=_("Direktbetalning: mottagare"), required=False, max_length=200)
+    direct_account = forms.CharField(label=_("Direktbetalning: bankgiro eller konto"), required=False,
+                                     max_length=40)
+    direct_amount = forms.DecimalField(label=_("Direktbetalning: belopp, kr"), required=False, **MONEY)
+
+    def __init__(self, *args, exceptions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        reasons = settings.LIKA_PAYMENT_EXCEPTION_REASONS
+        self.fields["exception"].choices = [("", "—")] + [
+            (e.pk, f"{e.recipient} – {reasons.get(e.reason, e.reason)} ({e.valid_from}–{e.valid_to})")
+            for e in exceptions]
+        self.fields["direct_type"].choices = [("", "—")] + list(COST_TYPES.items())
+
+    def clean(self):
+        data = super().clean()
+        if data.get("payment_mode") == "single" and not data.get("exception"):
+            self.add_error("exception", _("Välj det godkända undantaget."))
+        if data.get("direct_type") or data.get("direct_amount"):
+            for key in ("direct_type", "direct_payee", "direct_amount"):
+                if not data.get(key):
+                    self.add_error(key, _("Fyll i hela direktbetalningen eller lämna den tom."))
+        return data
+
+    def direct(self) -> list[DirectPaymentData]:
+        data = self.cleaned_data
+        if not data.get("direct_type"):
+            return []
+        return [DirectPaymentData(type=data["direct_type"], amount=ore_from_kronor(data["direct_amount"]),
+                                  payee=data["direct_payee"].strip(), account=data["direct_account"].strip())]
+
+
+class DeliveryForm(ServiceErrorsMixin, forms.Form):
+    recipient = forms.IntegerField(widget=forms.HiddenInput)
+    channel = forms.ChoiceField(label=_("Kanal"), choices=DecisionRecipient.Channel.choices)
+    delivered_on = forms.DateField(label=_("Datum"), widget=DATE, initial=timezone.localdate)
+
+
+class ExceptionForm(ServiceErrorsMixin, forms.Form):
+    recipient = forms.TypedChoiceField(label=_("Vem ska få utbetalningen?"), coerce=int, widget=forms.RadioSelect)
+    reason = forms.ChoiceField(label=_("Särskilda skäl"))
+    reason_text = forms.CharField(label=_("Motivering"), widget=forms.Textarea(attrs={"rows": 4}))
+    valid_from = forms.DateField(label=_("Gäller från"), widget=DATE)
+    valid_to = forms.DateField(label=_("Gäller till"), widget=DATE, required=False,
+                               help_text=_("Lämna tomt för sex månader; därefter ska undantaget omprövas."))
+
+    def __init__(self, *args, adults=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recipient"].choices = [(p.pk, str(p)) for p in adults]
+        self.fields["reason"].choices = [("", "—")] + list(settings.LIKA_PAYMENT_EXCEPTION_REASONS.items())
+
+
+class ExceptionDecisionForm(ServiceErrorsMixin, forms.Form):
+    approve = forms.TypedChoiceField(label=_("Beslut"), widget=forms.RadioSelect, coerce=lambda v: v == "yes",
+                                     choices=[("yes", _("Godkänn undantaget")), ("no", _("Avslå"))])
+    decision_note = forms.CharField(label=_("Kommentar (krävs vid avslag)"), required=False,
+                                    widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExceptionEndForm(ServiceErrorsMixin, forms.Form):
+    last_day = forms.DateField(label=_("Sista dag för undantaget"), widget=DATE, initial=timezone.localdate)
+
+
+class JournalForm(ServiceErrorsMixin, forms.Form):
+    text = forms.CharField(label=_("Ny anteckning"), widget=forms.Textarea(attrs={"rows": 4}))

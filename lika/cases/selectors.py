@@ -1,0 +1,165 @@
+"""Reads of cases for the lists and pages.  Each list runs a fixed number of queries
+whatever its length (asserted in tests/cases/test_selectors.py)."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q
+
+from lika.households.models import HouseholdMembership
+
+from .models import Application, Case, Decision, DecisionRecipient, PaymentException
+
+EXCEPTION_REMINDER_DAYS = 30
+
+
+def _current_adults():
+    return Prefetch("household__memberships",
+                    queryset=HouseholdMembership.objects.filter(valid_to__isnull=True, role="adult")
+                    .select_related("person").order_by("id"),
+                    to_attr="current_adults")
+
+
+def _undelivered():
+    return DecisionRecipient.objects.filter(decision__application__case=OuterRef("pk"),
+                                            decision__status=Decision.Status.ISSUED, delivered_on__isnull=True)
+
+
+def cases_for_unit(user, *, query: str = "", status: str = "open", mine: bool = False):
+    """The unit's cases with what the list shows and flags, newest first."""
+    cases = (Case.objects.filter(unit_id=user.unit_id)
+             .select_related("registerledare", "case_worker")
+             .prefetch_related(_current_adults())
+             .annotate(
+                 latest_month=Max("applications__month"),
+                 undelivered=Exists(_undelivered()),
+                 to_calculate=Exists(Application.objects.filter(case=OuterRef("pk"),
+                                                                status=Application.Status.RECEIVED)),
+                 to_decide=Exists(Application.objects.filter(case=OuterRef("pk"),
+                                                             status=Application.Status.CALCULATED)),
+             ).order_by("-opened_on", "-id"))
+    if status in (Case.Status.OPEN, Case.Status.CLOSED):
+        cases = cases.filter(status=status)
+    if mine:
+        cases = cases.filter(case_worker=user)
+    query = query.strip()
+    if query:
+        digits = "".join(ch for ch in query if ch.isdigit())
+        condition = Q(reference__icontains=query) | Q(household__memberships__person__last_name__icontains=query) \
+            | Q(household__memberships__person__first_name__icontains=query)
+        if len(digits) >= 6:
+            condition |= Q(household__memberships__person__identity_number__contains=digits)
+        cases = cases.filter(condition).distinct()
+    return cases
+
+
+def mark_missing_plans(cases, today: date) -> None:
+    """Set ``adults_without_plan`` on each case of the list (one query for all)."""
+    from lika.plans.selectors import adults_without_plan
+
+    missing = adults_without_plan([c.pk for c in cases], today, settings.LIKA_PLAN_DAYS)
+    for case in cases:
+        case.adults_without_plan = [m.person for m in getattr(case, "current_adults", [])
+                                    if (case.pk, m.person_id) in missing]
+
+
+@dataclass
+class Worklist:
+    to_calculate: list = field(default_factory=list)
+    to_decide: list = field(default_factory=list)
+    awaiting_approval: list = field(default_factory=list)
+    undelivered: list = field(default_factory=list)
+    without_plan: list = field(default_factory=list)
+    exceptions_to_approve: list = field(default_factory=list)
+    exceptions_ending: list = field(default_factory=list)
+    follow_ups: list = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(len(v) for v in vars(self).values())
+
+
+def worklist_for(user, today: date) -> Worklist:
+    """"Mina ärenden": what waits for the user.  A case worker's queue covers the cases
+    assigned to them; an enhetschef's also what waits for the manager in the unit."""
+    from lika.plans.selectors import follow_ups_due
+
+    manager = user.role == "unit_manager"
+    mine = Q(case__unit_id=user.unit_id) & (Q(case__case_worker=user) | Q(case__case_worker__isnull=True))
+    applications = (Application.objects.filter(mine).select_related("case", "applicant")
+                    .order_by("received_on", "id"))
+    work = Worklist()
+    for application in applications.filter(status__in=[Application.Status.RECEIVED, Application.Status.CALCULATED]):
+        target = work.to_calculate if application.status == Application.Status.RECEIVED else work.to_decide
+        target.append(application)
+    awaiting = (Decision.objects.filter(status=Decision.Status.AWAITING_APPROVAL,
+                                        application__case__unit_id=user.unit_id)
+                .select_related("application__case", "prepared_by").order_by("prepared_at"))
+    if not manager:
+        awaiting = awaiting.filter(prepared_by=user)
+    work.awaiting_approval = list(awaiting)
+    waiting = {d.application_id for d in work.awaiting_approval}
+    work.to_decide = [a for a in work.to_decide if a.pk not in waiting]
+    work.undelivered = list(
+        DecisionRecipient.objects.filter(decision__status=Decision.Status.ISSUED, delivered_on__isnull=True)
+        .filter(Q(decision__application__case__unit_id=user.unit_id)
+                & (Q(decision__application__case__case_worker=user)
+                   | Q(decision__application__case__case_worker__isnull=True)))
+        .select_related("person", "decision__application__case").order_by("decision__decided_at", "id"))
+    my_cases = list(Case.objects.filter(unit_id=user.unit_id, status=Case.Status.OPEN)
+                    .filter(Q(case_worker=user) | Q(case_worker__isnull=True))
+                    .prefetch_related(_current_adults()))
+    mark_missing_plans(my_cases, today)
+    work.without_plan = [(case, person) for case in my_cases for person in case.adults_without_plan]
+    exceptions = PaymentException.objects.filter(case__unit_id=user.unit_id).select_related("case", "recipient")
+    if manager:
+        work.exceptions_to_approve = list(exceptions.filter(status=PaymentException.Status.REQUESTED)
+                                          .exclude(requested_by=user).order_by("requested_at"))
+    work.exceptions_ending = list(
+        exceptions.filter(status=PaymentException.Status.APPROVED,
+                          valid_to__lte=today + timedelta(days=EXCEPTION_REMINDER_DAYS))
+        .filter(Q(case__case_worker=user) | Q(case__case_worker__isnull=True) | Q(requested_by=user))
+        .order_by("valid_to"))
+    work.follow_ups = follow_ups_due([c.pk for c in my_cases], today + timedelta(days=7))
+    return work
+
+
+def case_applications(case):
+    return (case.applications.select_related("applicant").prefetch_related("parties__person")
+            .order_by("-month", "-id"))
+
+
+def case_decisions(case):
+    return (Decision.objects.filter(application__case=case).select_related("application", "decided_by")
+            .prefetch_related("recipients__person").order_by("-prepared_at", "-id"))
+
+
+def case_exceptions(case):
+    return case.payment_exceptions.select_related("recipient", "requested_by", "decided_by")
+
+
+def household_history(case):
+    """Every membership of the household, also ended ones: composition is history."""
+    return (HouseholdMembership.objects.filter(household_id=case.household_id)
+            .select_related("person").order_by("valid_from", "id"))
+
+
+MONEY_KEYS = {"personal_costs_total", "household_costs", "norm_total", "reasonable_costs", "income_total",
+              "disregarded_income", "counted_income", "need", "support", "surplus", "amount"}
+
+
+def stored_result(result):
+    """A stored calculation result (kronor as JSON numbers) with its amounts as exact
+    ``Kronor`` values again, for the templates' ``kronor`` filter."""
+    from decimal import Decimal
+
+    from lika.core.household_json import Kronor
+    from lika.core.money import to_ore
+
+    if isinstance(result, dict):
+        return {k: Kronor(to_ore(Decimal(str(v)))) if k in MONEY_KEYS and isinstance(v, int | float)
+                else stored_result(v) for k, v in result.items()}
+    if isinstance(result, list):
+        return [stored_result(v) for v in result]
+    return result

@@ -1,0 +1,538 @@
+"""Writes to cases: registering a household, changing persons and composition,
+applications and calculations.  Decisions are in ``decisions.py``.
+
+Every function takes a mandatory ``acting_user``, runs in one transaction and
+writes its access-log row in that transaction (STYLE.md §4).  Bad input raises
+``ValidationError`` with a Swedish message and leaves nothing half-written.
+"""
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from lika.audit.services import CREATE, UPDATE, access_log_write
+from lika.core.calculation import COST_TYPES, INCOME_TYPES, calculate_support
+from lika.core.household_json import InputError, Kronor, calculation_to_dict, dumps, parse_household_month
+from lika.core.money import to_ore
+from lika.households.demo import household_reference
+from lika.households.models import Household, HouseholdMembership, Person
+from lika.identity.bank import BankAccountError, parse_bank_account, parse_iban
+from lika.identity.personnummer import IdentityNumberError, parse_identity_number
+from lika.norms.selectors import norm_table_current, norm_table_value
+
+from .models import (
+    Application,
+    ApplicationCost,
+    ApplicationIncome,
+    ApplicationParty,
+    Case,
+    CaseCalculation,
+    JournalNote,
+    SupportObstacle,
+)
+
+ADULT, CHILD = HouseholdMembership.Role.ADULT, HouseholdMembership.Role.CHILD
+PERSON_FIELDS = ("first_name", "last_name", "legal_gender", "protected_identity", "street_address",
+                 "postal_code", "city", "phone", "email", "bank_clearing", "bank_account", "iban")
+ADDRESS_FIELDS = ("street_address", "postal_code", "city")
+PROTECTED = "(skyddad uppgift)"
+
+
+@dataclass
+class PersonData:
+    """What is entered about a person.  ``legal_gender`` empty: taken from the number."""
+
+    identity_number: str
+    first_name: str
+    last_name: str
+    legal_gender: str = ""
+    protected_identity: bool = False
+    street_address: str = ""
+    postal_code: str = ""
+    city: str = ""
+    phone: str = ""
+    email: str = ""
+    bank_clearing: str = ""
+    bank_account: str = ""
+    iban: str = ""
+    # for children
+    lunch_at_home: bool = True
+    days_present: int | None = None
+    hemmavarande: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+# --- persons ------------------------------------------------------------------
+
+def _checked_identity(text, today):
+    try:
+        return parse_identity_number(text, today=today)
+    except IdentityNumberError as exc:
+        raise ValidationError({"identity_number": f"Personnumret är inte giltigt: {exc}"}) from None
+
+
+def _checked_bank(data: PersonData) -> tuple[str, str, str]:
+    clearing, account, iban = data.bank_clearing.strip(), data.bank_account.strip(), data.iban.strip()
+    if iban:
+        try:
+            iban = parse_iban(iban)
+        except BankAccountError as exc:
+            raise ValidationError({"iban": f"IBAN är inte giltigt: {exc}"}) from None
+    if clearing or account:
+        try:
+            parsed = parse_bank_account(clearing, account)
+        except BankAccountError as exc:
+            raise ValidationError({"bank_account": f"Kontonumret är inte giltigt: {exc}"}) from None
+        clearing, account = parsed.clearing, parsed.number
+    return clearing, account, iban
+
+
+def _person_values(data: PersonData, gender_from_number: str) -> dict:
+    clearing, account, iban = _checked_bank(data)
+    return {
+        "first_name": data.first_name.strip(), "last_name": data.last_name.strip(),
+        "legal_gender": data.legal_gender or gender_from_number,
+        "protected_identity": data.protected_identity,
+        "street_address": data.street_address.strip(), "postal_code": data.postal_code.strip(),
+        "city": data.city.strip(), "phone": data.phone.strip(), "email": data.email.strip(),
+        "bank_clearing": clearing, "bank_account": account, "iban": iban,
+    }
+
+
+def loggable(person_values: dict, protected: bool) -> dict:
+    """Values for the access log: a protected person's address is never written out."""
+    out = {k: v for k, v in person_values.items() if k in PERSON_FIELDS}
+    if protected:
+        for key in ADDRESS_FIELDS:
+            if out.get(key):
+                out[key] = PROTECTED
+    return out
+
+
+def _person_get_or_create(data: PersonData, today: date) -> tuple[Person, bool]:
+    number = _checked_identity(data.identity_number, today)
+    existing = Person.objects.filter(identity_number=number.number).first()
+    if existing is not None:
+        return existing, False
+    values = _person_values(data, number.legal_gender)
+    if not values["first_name"] or not values["last_name"]:
+        raise ValidationError("Förnamn och efternamn behövs för varje person.")
+    person = Person.objects.create(identity_number=number.number, birth_date=number.birth_date,
+                                   is_coordination_number=number.kind == "samordningsnummer", **values)
+    return person, True
+
+
+@transaction.atomic
+def case_register(*, acting_user, adults: list[PersonData], children: list[PersonData] = (),
+                  cohabiting: bool = False, since: date | None = None) -> Case:
+    """Register a household (one or two adults and any children) and open its case in
+    the acting user's unit.  A person already in Lika is reused, not duplicated."""
+    if acting_user.unit_id is None:
+        raise ValidationError("Du måste tillhöra en enhet för att registrera ärenden.")
+    if not 1 <= len(adults) <= 2:
+        raise ValidationError("Ett hushåll har en eller två vuxna.")
+    if cohabiting and len(adults) != 2:
+        raise ValidationError("Gifta, registrerade partner och sambor är två vuxna.")
+    today = timezone.localdate()
+    since = since or today
+    numbers = [_checked_identity(p.identity_number, today).number for p in (*adults, *children)]
+    if len(set(numbers)) != len(numbers):
+        raise ValidationError("Samma personnummer finns två gånger i hushållet.")
+    household = Household.objects.create(unit_id=acting_user.unit_id, reference=f"tmp-{uuid.uuid4().hex[:16]}")
+    household.reference = household_reference(household.pk)
+    household.save(update_fields=["reference"])
+    created = []
+    for data in adults:
+        person, new = _person_get_or_create(data, today)
+        _refuse_open_case_elsewhere(person, since)
+        HouseholdMembership.objects.create(household=household, person=person, role=ADULT,
+                                           cohabiting=cohabiting, valid_from=since)
+        created.append((person, new))
+    for data in children:
+        person, new = _person_get_or_create(data, today)
+        HouseholdMembership.objects.create(
+            household=household, person=person, role=CHILD, lunch_at_home=data.lunch_at_home,
+            days_present=data.days_present, hemmavarande=data.hemmavarande, valid_from=since)
+        created.append((person, new))
+    case = Case.objects.create(reference=f"tmp-{uuid.uuid4().hex[:16]}", unit_id=acting_user.unit_id,
+                               household=household, case_worker=acting_user, opened_on=since)
+    case.reference = f"{since.year}-{case.pk:06d}"
+    case.save(update_fields=["reference"])
+    access_log_write(actor=acting_user, action=CREATE, object_type="case", object_id=case.pk,
+                     household_id=household.pk, summary=f"Ärende {case.reference} registrerat",
+                     new={"members": [p.pk for p, _ in created], "cohabiting": cohabiting,
+                          "since": since.isoformat()})
+    for person, new in created:
+        if new:
+            access_log_write(actor=acting_user, action=CREATE, object_type="person", object_id=person.pk,
+                             person_id=person.pk, household_id=household.pk, summary="Person registrerad",
+                             new=loggable(_values_of(person), person.protected_identity))
+    return case
+
+
+def _refuse_open_case_elsewhere(person, since):
+    other = (HouseholdMembership.objects.filter(person=person, role=ADULT, household__case__status="open")
+             .filter(valid_to__isnull=True).exists())
+    if other:
+        raise ValidationError(f"{person} är redan vuxen i ett aktuellt ärende. "
+                              "Ändra det hushållet i stället för att registrera ett nytt.")
+
+
+def _values_of(person: Person) -> dict:
+    return {key: getattr(person, key) for key in PERSON_FIELDS}
+
+
+@transaction.atomic
+def person_update(*, acting_user, case: Case, person: Person, data: PersonData) -> Person:
+    """Change contact details, address, bank account or the protected-identity flag.
+    The number and birth date are not changed here (a new number is a new person)."""
+    number = _checked_identity(person.identity_number, timezone.localdate())
+    old = _values_of(person)
+    new = _person_values(data, number.legal_gender)
+    if not new["first_name"] or not new["last_name"]:
+        raise ValidationError("Förnamn och efternamn behövs.")
+    changed = [key for key in new if new[key] != old[key]]
+    if not changed:
+        return person
+    for key in changed:
+        setattr(person, key, new[key])
+    person.save(update_fields=changed)
+    protected = old["protected_identity"] or new["protected_identity"]
+    access_log_write(actor=acting_user, action=UPDATE, object_type="person", object_id=person.pk,
+                     person_id=person.pk, household_id=case.household_id, summary="Personuppgifter ändrade",
+                     old=loggable({k: old[k] for k in changed}, protected),
+                     new=loggable({k: new[k] for k in changed}, protected))
+    return person
+
+
+@transaction.atomic
+def membership_add(*, acting_user, case: Case, data: PersonData, role: str, valid_from: date,
+                   cohabiting: bool = False) -> HouseholdMembership:
+    """Someone moves in from ``valid_from``: history is kept, nothing is overwritten."""
+    if role not in (ADULT, CHILD):
+        raise ValidationError("Okänd roll i hushållet.")
+    person, new = _person_get_or_create(data, timezone.localdate())
+    current = memberships_on(case.household_id, valid_from)
+    if any(m.person_id == person.pk for m in current):
+        raise ValidationError(f"{person} finns redan i hushållet det datumet.")
+    if role == ADULT and sum(m.role == ADULT for m in current) >= 2:
+        raise ValidationError("Hushållet har redan två vuxna.")
+    membership = HouseholdMembership.objects.create(
+        household_id=case.household_id, person=person, role=role, cohabiting=cohabiting and role == ADULT,
+        lunch_at_home=data.lunch_at_home, days_present=data.days_present,
+        hemmavarande=data.hemmavarande, valid_from=valid_from)
+    if cohabiting and role == ADULT:
+        for other in current:
+            if other.role == ADULT and not other.cohabiting:
+                _membership_split(other, valid_from, cohabiting=True)
+    access_log_write(actor=acting_user, action=CREATE, object_type="membership", object_id=membership.pk,
+                     person_id=person.pk, household_id=case.household_id,
+                     summary=f"{person} i hushållet från {valid_from}",
+                     new={"role": role, "valid_from": valid_from.isoformat(), "cohabiting": membership.cohabiting})
+    return membership
+
+
+def _membership_split(membership, day, **changes):
+    """End ``membership`` the day before ``day`` and continue it from ``day`` with ``changes``."""
+    HouseholdMembership.objects.filter(pk=membership.pk).update(valid_to=day - timedelta(days=1))
+    values = {f.name: getattr(membership, f.name) for f in HouseholdMembership._meta.concrete_fields
+              if f.name not in ("id", "valid_from", "valid_to")}
+    values.update(changes)
+    return HouseholdMembership.objects.create(valid_from=day, valid_to=membership.valid_to, **values)
+
+
+@transaction.atomic
+def membership_end(*, acting_user, case: Case, membership: HouseholdMembership, last_day: date):
+    """Someone moves out: the membership ends on ``last_day``; the row stays as history."""
+    if membership.household_id != case.household_id:
+        raise ValidationError("Personen hör inte till det här hushållet.")
+    if last_day < membership.valid_from or (membership.valid_to and last_day > membership.valid_to):
+        raise ValidationError("Slutdatumet ligger utanför tiden personen bodde i hushållet.")
+    old = membership.valid_to
+    membership.valid_to = last_day
+    membership.save(update_fields=["valid_to"])
+    if membership.role == ADULT and membership.cohabiting:
+        for other in memberships_on(case.household_id, last_day + timedelta(days=1)):
+            if other.role == ADULT and other.cohabiting:
+                _membership_split(other, last_day + timedelta(days=1), cohabiting=False)
+    access_log_write(actor=acting_user, action=UPDATE, object_type="membership", object_id=membership.pk,
+                     person_id=membership.person_id, household_id=case.household_id,
+                     summary=f"{membership.person} flyttar ut {last_day}",
+                     old={"valid_to": old.isoformat() if old else None}, new={"valid_to": last_day.isoformat()})
+
+
+def memberships_on(household_id, day: date) -> list[HouseholdMembership]:
+    return list(HouseholdMembership.objects.filter(household_id=household_id, valid_from__lte=day)
+                .exclude(valid_to__lt=day).select_related("person").order_by("id"))
+
+
+def memberships_in_month(household_id, month: date) -> list[HouseholdMembership]:
+    """Who lived in the household some time in ``month``: adults first, in the order
+    they were entered (never by gender), then children."""
+    last = _month_end(month)
+    rows = (HouseholdMembership.objects.filter(household_id=household_id, valid_from__lte=last)
+            .exclude(valid_to__lt=month).select_related("person").order_by("id"))
+    latest = {}
+    for row in rows:  # one row per person: the one in force at the end of the month
+        latest[row.person_id] = row
+    members = list(latest.values())
+    return [m for m in members if m.role == ADULT] + [m for m in members if m.role == CHILD]
+
+
+def _month_end(month: date) -> date:
+    return (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+def couple_or_single(members) -> list[Person]:
+    """The adults who are parties to decisions and payments: the couple, else the first adult."""
+    adults = [m for m in members if m.role == ADULT]
+    couple = [m.person for m in adults if m.cohabiting]
+    return couple if len(couple) == 2 else [m.person for m in adults[:1]]
+
+
+# --- applications ---------------------------------------------------------------
+
+@transaction.atomic
+def application_create(*, acting_user, case: Case, month: date, applicant: Person, joint: bool = False,
+                       channel: str = Application.Channel.E_SERVICE, received_on: date | None = None,
+                       applicant_confirmed: bool = True) -> Application:
+    """An application for ``month`` by ``applicant``.  The first person who applies in a
+    case becomes its registerledare (M5) — whoever it is; nothing looks at gender."""
+    month = month.replace(day=1)
+    members = memberships_in_month(case.household_id, month)
+    adults = [m for m in members if m.role == ADULT]
+    if not any(m.person_id == applicant.pk for m in adults):
+        raise ValidationError({"applicant": "Den sökande ska vara vuxen i hushållet den månaden."})
+    partner = [m.person for m in adults if m.person_id != applicant.pk and m.cohabiting]
+    if joint and not partner:
+        raise ValidationError({"joint": "En gemensam ansökan kräver två vuxna som är gifta eller sambor."})
+    if case.status != Case.Status.OPEN:
+        raise ValidationError("Ärendet är avslutat. Öppna det igen för att ta emot en ansökan.")
+    now = timezone.now()
+    application = Application.objects.create(case=case, month=month, applicant=applicant, channel=channel,
+                                             received_on=received_on or timezone.localdate(),
+                                             created_by=acting_user)
+    ApplicationParty.objects.create(
+        application=application, person=applicant, role=ApplicationParty.Role.APPLICANT,
+        confirmed_at=now if applicant_confirmed else None, confirmed_channel=channel if applicant_confirmed else "",
+        confirmation_recorded_by=acting_user if applicant_confirmed else None)
+    if joint:
+        ApplicationParty.objects.create(application=application, person=partner[0],
+                                        role=ApplicationParty.Role.CO_APPLICANT)
+    if case.registerledare_id is None:
+        case.registerledare = applicant
+        case.save(update_fields=["registerledare"])
+        access_log_write(actor=acting_user, action=UPDATE, object_type="case", object_id=case.pk,
+                         person_id=applicant.pk, household_id=case.household_id,
+                         summary="Registerledare: den som ansökte först",
+                         old={"registerledare": None}, new={"registerledare": applicant.pk})
+    access_log_write(actor=acting_user, action=CREATE, object_type="application", object_id=application.pk,
+                     person_id=applicant.pk, household_id=case.household_id,
+                     summary=f"Ansökan {month:%Y-%m} inkommen",
+                     new={"month": f"{month:%Y-%m}", "applicant": applicant.pk, "joint": joint, "channel": channel})
+    return application
+
+
+@transaction.atomic
+def application_confirm(*, acting_user, application: Application, party: ApplicationParty,
+                        channel: str) -> ApplicationParty:
+    """Record that ``party`` has confirmed (signed) the application themselves."""
+    if party.application_id != application.pk:
+        raise ValidationError("Parten hör inte till ansökan.")
+    if party.confirmed_at is not None:
+        raise ValidationError(f"{party.person} har redan bekräftat ansökan.")
+    party.confirmed_at = timezone.now()
+    party.confirmed_channel = channel
+    party.confirmation_recorded_by = acting_user
+    party.save(update_fields=["confirmed_at", "confirmed_channel", "confirmation_recorded_by"])
+    access_log_write(actor=acting_user, action=UPDATE, object_type="application", object_id=application.pk,
+                     person_id=party.person_id, household_id=application.case.household_id,
+                     summary=f"{party.get_role_display()} har bekräftat ansökan",
+                     new={"confirmed_channel": channel})
+    return party
+
+
+def _editable(application):
+    if application.status in (Application.Status.DECIDED, Application.Status.WITHDRAWN):
+        raise ValidationError("Ansökan är beslutad och kan inte ändras. Gör en ny ansökan.")
+
+
+@dataclass(frozen=True)
+class Entry:
+    type: str
+    amount: int  # öre
+    person_id: int | None = None
+    cap: int | None = None
+    job_incentive: bool = False
+    note: str = ""
+
+
+def _entries_snapshot(application):
+    return {
+        "costs": [[c.type, c.amount, c.person_id, c.cap, c.note] for c in application.costs.all()],
+        "incomes": [[i.type, i.amount, i.person_id, i.job_incentive, i.note] for i in application.incomes.all()],
+        "obstacles": {str(o.person_id): o.category for o in application.obstacles.all()},
+    }
+
+
+@transaction.atomic
+def application_entries_save(*, acting_user, application: Application, costs: list[Entry],
+                             incomes: list[Entry], obstacles: dict) -> Application:
+    """Replace the costs, incomes (per person) and försörjningshinder (per adult)."""
+    _editable(application)
+    members = memberships_in_month(application.case.household_id, application.month)
+    member_ids = {m.person_id for m in members}
+    adult_ids = {m.person_id for m in members if m.role == ADULT}
+    for entry in (*costs, *incomes):
+        if entry.person_id is not None and entry.person_id not in member_ids:
+            raise ValidationError("En kostnad eller inkomst hör till någon utanför hushållet.")
+        if entry.amount < 0:
+            raise ValidationError("Belopp får inte vara negativa.")
+    for entry in costs:
+        if entry.type not in COST_TYPES:
+            raise ValidationError(f"Okänd kostnad: {entry.type}")
+    for entry in incomes:
+        if entry.type not in INCOME_TYPES:
+            raise ValidationError(f"Okänd inkomst: {entry.type}")
+    if set(obstacles) - adult_ids:
+        raise ValidationError("Försörjningshinder anges bara för vuxna i hushållet.")
+    valid = set(SupportObstacle.Category.values)
+    if any(value not in valid for value in obstacles.values()):
+        raise ValidationError("Okänt försörjningshinder.")
+    old = _entries_snapshot(application)
+    application.costs.all().delete()
+    application.incomes.all().delete()
+    application.obstacles.all().delete()
+    ApplicationCost.objects.bulk_create(
+        ApplicationCost(application=application, type=e.type, amount=e.amount, person_id=e.person_id,
+                        cap=e.cap, note=e.note) for e in costs)
+    ApplicationIncome.objects.bulk_create(
+        ApplicationIncome(application=application, type=e.type, amount=e.amount, person_id=e.person_id,
+                          job_incentive=e.job_incentive, note=e.note) for e in incomes)
+    SupportObstacle.objects.bulk_create(
+        SupportObstacle(application=application, person_id=pid, category=cat) for pid, cat in obstacles.items())
+    new = _entries_snapshot(application)
+    if new != old:
+        access_log_write(actor=acting_user, action=UPDATE, object_type="application", object_id=application.pk,
+                         household_id=application.case.household_id,
+                         summary="Kostnader, inkomster och försörjningshinder sparade", old=old, new=new)
+    return application
+
+
+def household_month_input(application: Application) -> tuple[dict, list[int]]:
+    """The application as the household-month JSON contract (docs/calculate.md), and the
+    person ids in member order."""
+    members = memberships_in_month(application.case.household_id, application.month)
+    index = {m.person_id: i for i, m in enumerate(members)}
+    month = application.month
+    data = {"month": f"{month:%Y-%m}", "members": [], "costs": [], "incomes": []}
+    for m in members:
+        item = {"role": m.role, "birth_date": m.person.birth_date.isoformat()}
+        if m.role == ADULT:
+            item["cohabiting"] = m.cohabiting
+        else:
+            item.update(lunch_at_home=m.lunch_at_home, hemmavarande=m.hemmavarande)
+            if m.days_present is not None:
+                item["days_present"] = m.days_present
+        data["members"].append(item)
+    for cost in application.costs.all():
+        item = {"type": cost.type, "amount": _kronor(cost.amount)}
+        if cost.person_id is not None:
+            item["member"] = index[cost.person_id]
+        if cost.cap is not None:
+            item["cap"] = _kronor(cost.cap)
+        if cost.note:
+            item["note"] = cost.note
+        data["costs"].append(item)
+    for income in application.incomes.all():
+        item = {"type": income.type, "amount": _kronor(income.amount), "job_incentive": income.job_incentive}
+        if income.person_id is not None:
+            item["member"] = index[income.person_id]
+        if income.note:
+            item["note"] = income.note
+        data["incomes"].append(item)
+    return data, [m.person_id for m in members]
+
+
+def _kronor(ore: int) -> Decimal:
+    return Decimal(ore) / 100
+
+
+def _exact(value):
+    """Decimal kronor as Kronor, so ``dumps`` writes them as exact JSON numbers."""
+    if isinstance(value, Decimal):
+        return Kronor(to_ore(value))
+    if isinstance(value, dict):
+        return {k: _exact(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_exact(v) for v in value]
+    return value
+
+
+@transaction.atomic
+def calculation_make(*, acting_user, application: Application) -> CaseCalculation:
+    """Calculate the application on the norm table in force and keep an immutable snapshot;
+    an earlier calculation of the application is superseded."""
+    _editable(application)
+    data, person_ids = household_month_input(application)
+    try:
+        household, _payment = parse_household_month(data)
+    except InputError as exc:
+        raise ValidationError(f"Uppgifterna kan inte beräknas: {exc}") from None
+    row = norm_table_current(household.year)
+    if row is None:
+        raise ValidationError(f"Det finns ingen riksnorm för {household.year}.")
+    norm = norm_table_value(row)
+    try:
+        calc = calculate_support(household, norm)
+    except ValueError as exc:
+        raise ValidationError(f"Beräkningen kunde inte göras: {exc}") from None
+    now = timezone.now()
+    previous = list(application.calculations.filter(superseded_at__isnull=True))
+    for old in previous:
+        old.superseded_at = now
+        old.save(update_fields=["superseded_at"])
+    snapshot = CaseCalculation.objects.create(
+        application=application, norm_table=row, input=json.loads(dumps(_exact(data))), members=person_ids,
+        result=json.loads(dumps(calculation_to_dict(calc, None))), support=calc.support,
+        provisional=calc.norm_status != "verified", created_by=acting_user, created_at=now)
+    if application.status == Application.Status.RECEIVED:
+        application.status = Application.Status.CALCULATED
+        application.save(update_fields=["status"])
+    access_log_write(actor=acting_user, action=CREATE, object_type="calculation", object_id=snapshot.pk,
+                     household_id=application.case.household_id,
+                     summary=f"Beräkning {application.month:%Y-%m}: {calc.support / 100:.2f} kr",
+                     old={"superseded": [c.pk for c in previous]} if previous else None,
+                     new={"support": calc.support, "norm_table": row.pk})
+    return snapshot
+
+
+@transaction.atomic
+def journal_write(*, acting_user, case: Case, text: str, corrects: JournalNote | None = None) -> JournalNote:
+    """A signed journal note; a correction is a new note pointing at the old one."""
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": "Skriv anteckningen."})
+    if corrects is not None and corrects.case_id != case.pk:
+        raise ValidationError("Anteckningen som rättas hör till ett annat ärende.")
+    note = JournalNote.objects.create(case=case, written_by=acting_user, text=text, corrects=corrects,
+                                      signature=f"{acting_user.display_name} ({acting_user.get_role_display()})")
+    access_log_write(actor=acting_user, action=CREATE, object_type="journal", object_id=note.pk,
+                     household_id=case.household_id, summary="Journalanteckning")
+    return note
+
+
+def ore_from_kronor(value) -> int:
+    """A form's Decimal kronor as öre."""
+    return to_ore(value)
+
+
+def exception_months() -> int:
+    return settings.LIKA_EXCEPTION_MONTHS
