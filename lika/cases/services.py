@@ -19,7 +19,13 @@ from django.utils import timezone
 
 from lika.audit.services import CREATE, UPDATE, access_log_write
 from lika.core.calculation import COST_TYPES, INCOME_TYPES, calculate_support
-from lika.core.household_json import InputError, Kronor, calculation_to_dict, dumps, parse_household_month
+from lika.core.household_json import (
+    InputError,
+    Kronor,
+    calculation_to_dict,
+    dumps,
+    parse_household_month,
+)
 from lika.core.money import to_ore
 from lika.households.demo import household_reference
 from lika.households.models import Household, HouseholdMembership, Person
