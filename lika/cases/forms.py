@@ -16,6 +16,19 @@ from .models import Application, DecisionLine, DecisionRecipient, SupportObstacl
 from .services import Entry, PersonData, ore_from_kronor
 
 MONEY = {"min_value": 0, "max_digits": 10, "decimal_places": 2, "localize": True}
+
+
+class KronorField(forms.DecimalField):
+    """Kronor as people write them: "8 200,50", "8200.50", "8 200 kr"."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().removesuffix("kr").strip()
+            for space in (" ", "\u00a0", "\u202f"):
+                value = value.replace(space, "")
+            value = value.replace(",", ".")
+        return super().to_python(value)
+
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CHILD_ROWS = 4
 ENTRY_ROWS = 6
@@ -159,7 +172,7 @@ class ConfirmForm(ServiceErrorsMixin, forms.Form):
 class EntryRowForm(forms.Form):
     type = forms.ChoiceField(label=_("Slag"), required=False)
     person = forms.ChoiceField(label=_("Vems"), required=False)
-    amount = forms.DecimalField(label=_("Belopp, kr per månad"), required=False, **MONEY)
+    amount = KronorField(label=_("Belopp, kr per månad"), required=False, **MONEY)
     note = forms.CharField(label=_("Anteckning"), required=False, max_length=200)
 
     def __init__(self, *args, types=(), people=(), **kwargs):
@@ -188,7 +201,7 @@ class EntryRowForm(forms.Form):
 
 
 class CostRowForm(EntryRowForm):
-    cap = forms.DecimalField(label=_("Högsta godtagbara belopp"), required=False, **MONEY)
+    cap = KronorField(label=_("Högsta godtagbara belopp"), required=False, **MONEY)
 
 
 class IncomeRowForm(EntryRowForm):
@@ -233,9 +246,18 @@ class ObstacleForm(forms.Form):
 class DecisionLineForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Beslut"), choices=DecisionLine.Outcome.choices,
                                 initial=DecisionLine.Outcome.GRANTED)
-    granted = forms.DecimalField(label=_("Beviljat belopp vid delvis bifall, kr"), required=False, **MONEY)
+    granted = KronorField(label=_("Beviljat belopp vid delvis bifall, kr"), required=False, **MONEY)
     reason = forms.CharField(label=_("Motivering (krävs om inte allt beviljas)"), required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        data = super().clean()
+        outcome = data.get("outcome")
+        if outcome and outcome != DecisionLine.Outcome.GRANTED and not data.get("reason", "").strip():
+            self.add_error("reason", _("Skriv motiveringen när inte allt beviljas."))
+        if outcome == DecisionLine.Outcome.PARTLY and data.get("granted") is None:
+            self.add_error("granted", _("Ange det belopp som beviljas."))
+        return data
 
     def line_decision(self) -> LineDecision:
         data = self.cleaned_data
@@ -253,7 +275,7 @@ class PaymentForm(ServiceErrorsMixin, forms.Form):
     direct_payee = forms.CharField(label=_("Direktbetalning: mottagare"), required=False, max_length=200)
     direct_account = forms.CharField(label=_("Direktbetalning: bankgiro eller konto"), required=False,
                                      max_length=40)
-    direct_amount = forms.DecimalField(label=_("Direktbetalning: belopp, kr"), required=False, **MONEY)
+    direct_amount = KronorField(label=_("Direktbetalning: belopp, kr"), required=False, **MONEY)
 
     def __init__(self, *args, exceptions=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -42,6 +42,8 @@ def decision_letter_pdf(decision, recipient) -> bytes:
 
 
 def letter_context(decision, recipient) -> dict:
+    """Everything the template shows, already formatted; raises ValueError when
+    ``recipient`` is not one of the decision's recipients."""
     decision = _load(decision.pk)
     recipients = list(decision.recipients.select_related("person"))
     me = _the_recipient(recipients, recipient)
@@ -116,8 +118,7 @@ def _addressee(person) -> dict:
 
 def _line(line) -> dict:
     return {"label": line.label, "applied": format_kronor(line.applied_amount),
-            "granted": format_kronor(line.granted_amount), "outcome": str(line.get_outcome_display()),
-            "full": not _not_in_full(line)}
+            "granted": format_kronor(line.granted_amount), "outcome": str(line.get_outcome_display())}
 
 
 def _not_in_full(line) -> bool:
@@ -188,6 +189,10 @@ def _payment_explanation(decision, me, adult_shares) -> list:
 
 def _single_explanation(exception, me) -> list:
     category = settings.LIKA_PAYMENT_EXCEPTION_REASONS.get(exception.reason, "")
+    if exception.reason == VIOLENCE_REASON:
+        # Not even on the recipient's own letter: post and shared digital mailboxes are
+        # often read by the partner.  The case worker tells the recipient in person.
+        category = ""
     grounds = f"särskilda skäl: {category}." if category else "särskilda skäl."
     if exception.recipient_id == me:
         return [f"Biståndet betalas bara till dig, inte delat mellan er, eftersom det finns {grounds}",

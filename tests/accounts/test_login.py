@@ -11,7 +11,7 @@ from lika.accounts.models import FailedLogin
 from lika.audit.models import AccessLogEntry
 from tests.conftest import PASSWORD
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.argon2]
 
 
 def login(client, username, password):

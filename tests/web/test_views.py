@@ -37,6 +37,7 @@ def test_norm_detail_of_a_missing_year_is_404(client, alice):
     assert client.get(reverse("norm_detail", args=[2021])).status_code == 200
 
 
+@pytest.mark.argon2
 def test_login_with_argon2(client, alice):
     from lika.accounts.models import User
 
