@@ -185,14 +185,68 @@ def test_the_whole_case_flow(page, live_server, alice, bob, charlie):
     # the manager sees every step in the access log
     login(page, live_server, bob)
     page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Åtkomstlogg").click()
+    steps = {
+        "read": ["Läst ärendeöversikt", "Läst ansökan", "Läst beslut"],
+        "create": ["registrerat", "Ansökan 2026-12 inkommen", "Beräkning 2026-12", "Upprättade genomförandeplan"],
+        "update": ["Registerledare", "har bekräftat ansökan", "Beslut fattat", "Beslutet skickat till mottagaren"],
+        "export": ["Beslutsbrev hämtat"],
+    }
     page.get_by_label(re.compile("^Personnummer")).fill(WOMAN[2])
-    page.get_by_role("button", name=re.compile("^Sök")).click()
-    log = page.get_by_role("table")
-    for step in ("registrerat", "Ansökan 2026-12 inkommen", "Registerledare", "Beräkning 2026-12",
-                 "Beslut fattat", "Beslutsbrev hämtat", "Beslutet skickat till mottagaren", "Läst ärendeöversikt"):
-        expect(log).to_contain_text(step)
+    for action, texts in steps.items():
+        page.get_by_label("Händelse").select_option(action)
+        page.get_by_role("button", name=re.compile("^Sök")).click()
+        log = page.get_by_role("table")
+        for text in texts:
+            expect(log).to_contain_text(text)
     assert_accessible(page)
 
 
+def field(page, label):
+    return page.get_by_label(label, exact=True).and_(page.locator("input, select, textarea"))
+
+
 def plan_and_meetings(page):
-    pass
+    """Both adults get their own plan from the case page; an individual meeting with the
+    woman (the violence question asked) and a joint meeting with both."""
+    for first, own_view, activity in (("Amina", "Vill bli undersköterska.", "SFI – svenska för invandrare"),
+                                      ("Jonas", "Vill jobba i lager.", "Arbetssökande")):
+        page.get_by_role("link", name=f"Upprätta plan för {first} Berg").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(f"Genomförandeplan – {first} Berg")
+        field(page, "Den enskildes egen syn").fill(own_view)
+        page.get_by_role("button", name="Upprätta plan").click()
+        expect(page.get_by_role("status")).to_contain_text(f"Genomförandeplanen för {first} Berg är upprättad.")
+        field(page, "Aktivitet").select_option(label=activity)
+        field(page, "Ansvarig").fill("Arbetsmarknadsenheten")
+        field(page, "Uppföljning").fill("2027-02-15")
+        page.get_by_role("button", name="Lägg till aktivitet").click()
+        expect(page.get_by_role("row", name=re.compile(activity))).to_contain_text("2027-02-15")
+        assert_accessible(page)
+        page.get_by_role("link", name=re.compile("^Ärende ")).click()
+    plans = page.get_by_role("region", name="Genomförandeplaner")
+    expect(plans).to_contain_text("Amina Berg – plan pågår")
+    expect(plans).to_contain_text("Jonas Berg – plan pågår")
+
+    page.get_by_role("link", name="Nytt möte").click()
+    page.get_by_label("Enskilt möte").check()
+    page.get_by_label("Amina Berg").check()
+    page.get_by_role("group", name="Fråga om våld – bara vid enskilt möte").get_by_label(
+        "Nej, inga tecken på våld").check()
+    field(page, "Information om stöd för våldsutsatta är lämnad").check()
+    field(page, "Anteckningar").fill("Enskilt samtal om SFI och ekonomin.")
+    assert_accessible(page)
+    page.get_by_role("button", name="Spara mötet").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Enskilt möte")
+    assert_accessible(page)
+    page.get_by_role("link", name=re.compile("^Ärende ")).click()
+    page.get_by_role("link", name="Nytt möte").click()
+    page.get_by_label("Gemensamt möte").check()
+    page.get_by_label("Amina Berg").check()
+    page.get_by_label("Jonas Berg").check()
+    field(page, "Anteckningar").fill("Gemensamt möte om hushållets budget.")
+    page.get_by_role("button", name="Spara mötet").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Gemensamt möte")
+    page.get_by_role("link", name=re.compile("^Ärende ")).click()
+    meetings = page.get_by_role("region", name="Möten")
+    expect(meetings).to_contain_text("Enskilt möte")
+    expect(meetings).to_contain_text("Gemensamt möte")
+    expect(page.locator("body")).not_to_contain_text("Nej, inga tecken på våld")

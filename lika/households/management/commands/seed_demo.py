@@ -7,6 +7,7 @@ from django.utils import timezone
 from lika.households.demo import DEMO_PASSWORD, KIND_LABELS, demo_is_loaded, demo_seed
 
 MAX_HOUSEHOLDS = 1_000_000
+DEFAULT_CASES = 500
 
 
 class Command(BaseCommand):
@@ -20,6 +21,9 @@ class Command(BaseCommand):
                             help="heltal: samma seed ger samma hushåll (standard: slumpat)")
         parser.add_argument("--if-empty", action="store_true",
                             help="gör ingenting om det redan finns hushåll")
+        parser.add_argument("--cases", default=None, metavar="N",
+                            help="öppna ärenden med ansökningar, beslut, planer och möten för upp till N "
+                                 "demohushåll utan ärende (standard: alla nya hushåll, högst 500)")
         parser.add_argument("--password", default=DEMO_PASSWORD, metavar="P",
                             help=f"lösenord för nya demoinloggningar (standard {DEMO_PASSWORD}, "
                                  "bara för demo); befintliga inloggningar ändras inte")
@@ -35,12 +39,20 @@ class Command(BaseCommand):
             if options["if_empty"] and demo_is_loaded():
                 self.stdout.write("Demodata finns redan (databasen har hushåll): ingenting ändrat.")
                 return
-            result = demo_seed(households=households, seed=seed, today=timezone.localdate(),
-                               password=password)
+            today = timezone.localdate()
+            result = demo_seed(households=households, seed=seed, today=today, password=password)
+            cases_wanted = (min(households, DEFAULT_CASES) if options["cases"] is None
+                            else _integer(options["cases"], "antalet ärenden", 0, MAX_HOUSEHOLDS))
+            from lika.cases.demo import demo_cases_seed
+
+            cases = demo_cases_seed(seed=seed, today=today, limit=cases_wanted)
         except DatabaseError:
             raise CommandError("databasen är inte redo: kör först `lika migrate`",
                                returncode=2) from None
         self.stdout.write(_summary(result))
+        self.stdout.write(f"Öppnade {cases.cases} ärenden med {cases.applications} ansökningar, "
+                          f"{cases.decisions} beslut, {cases.exceptions} undantag, {cases.plans} planer "
+                          f"och {cases.meetings} möten.")
         self.stdout.write(_login_table(result.logins))
 
 

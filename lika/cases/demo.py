@@ -1,0 +1,153 @@
+"""Demo case work for the demo households: cases, applications, calculations,
+decisions with letters, exceptions, plans and meetings — made through the same
+services as the pages, as the demo case workers, so the demo shows real states:
+work waiting in "Mina ärenden", letters not yet sent to both, adults without a plan.
+
+Deterministic by ``seed`` and ``today``.  Everything is fictional.
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from lika.accounts.models import Role, User
+from lika.households.models import Household
+
+from . import decisions, services
+from .decisions import LineDecision
+from .letters import decision_letter_html
+from .models import Case, Decision, DecisionRecipient
+from .services import Entry
+
+OBSTACLES = {"unemployed": 40, "unemployed_establishment": 10, "working": 12, "sick_certified": 15,
+             "sickness_compensation": 5, "social_reasons": 8, "parental_leave": 10}
+EXCEPTION_SHARE = 0.05  # couples paid to one adult under särskilda skäl
+PLAN_SHARE = 0.8
+
+
+@dataclass(frozen=True)
+class DemoCasesResult:
+    cases: int
+    applications: int
+    decisions: int
+    exceptions: int
+    plans: int
+    meetings: int
+
+
+def _month_start(day: date, back: int = 0) -> date:
+    index = day.year * 12 + day.month - 1 - back
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _weighted(rng, weights: dict):
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def demo_cases_seed(*, seed: int, today: date, limit: int) -> DemoCasesResult:
+    """Open a case for up to ``limit`` demo households that have none, with two months
+    of history and this month's application waiting."""
+    rng = random.Random(seed)
+    staff = {}
+    for user in User.objects.filter(role__in=[Role.CASE_WORKER, Role.UNIT_MANAGER]).order_by("username"):
+        staff.setdefault((user.unit_id, user.role), []).append(user)
+    households = list(Household.objects.filter(case__isnull=True).order_by("id")[:limit])
+    counts = dict(cases=0, applications=0, decisions=0, exceptions=0, plans=0, meetings=0)
+    for household in households:
+        workers = staff.get((household.unit_id, Role.CASE_WORKER))
+        managers = staff.get((household.unit_id, Role.UNIT_MANAGER))
+        if not workers or not managers:
+            continue
+        with transaction.atomic():
+            _one_case(rng, household, rng.choice(workers), managers[0], today, counts)
+    return DemoCasesResult(**counts)
+
+
+def _one_case(rng, household, worker, manager, today, counts):
+    opened = _month_start(today, 2) - timedelta(days=rng.randint(0, 20))
+    case = Case.objects.create(reference=f"demo-{household.pk}", unit_id=household.unit_id, household=household,
+                               case_worker=worker, opened_on=opened)
+    case.reference = f"{opened.year}-{case.pk:06d}"
+    case.save(update_fields=["reference"])
+    counts["cases"] += 1
+    first_month = _month_start(today, 2)
+    members = services.memberships_in_month(household.pk, first_month)
+    adults = [m.person for m in members if m.role == "adult"]
+    children = [m for m in members if m.role == "child"]
+    if not adults:
+        return
+    couple = services.couple_or_single(members)
+    applicant = rng.choice(adults)  # whoever applies: never chosen by gender
+    exception = None
+    if len(couple) == 2 and rng.random() < EXCEPTION_SHARE:
+        exception = decisions.exception_request(
+            acting_user=worker, case=case, recipient=rng.choice(couple),
+            reason=rng.choice(["violence_protection", "unable_to_manage_money", "partner_abroad_or_institution"]),
+            reason_text="Påhittad motivering för demon.", valid_from=first_month)
+        decisions.exception_decide(acting_user=manager, exception=exception, approve=True)
+        counts["exceptions"] += 1
+    obstacles = {p.pk: _weighted(rng, OBSTACLES) for p in couple}
+    rent = rng.randrange(4500, 9800, 50) * 100
+    for back in (2, 1, 0):
+        month = _month_start(today, back)
+        application = services.application_create(
+            acting_user=worker, case=case, month=month, applicant=applicant, joint=len(couple) == 2,
+            channel=rng.choice(["e_service", "e_service", "paper", "visit"]),
+            received_on=month - timedelta(days=rng.randint(3, 12)))
+        counts["applications"] += 1
+        if back == 0 and rng.random() < 0.6:
+            continue  # this month's application waits to be calculated
+        for party in application.parties.filter(confirmed_at__isnull=True):
+            services.application_confirm(acting_user=worker, application=application, party=party,
+                                         channel="e_service")
+        incomes = [Entry("child_allowance", 125000 * len(children))] if children else []
+        if rng.random() < 0.25:
+            incomes.append(Entry("salary", rng.randrange(2000, 9000, 100) * 100, person_id=couple[0].pk,
+                                 job_incentive=back < 2))
+        services.application_entries_save(
+            acting_user=worker, application=application, obstacles=obstacles, incomes=incomes,
+            costs=[Entry("housing", rent), Entry("electricity", rng.randrange(250, 700, 10) * 100),
+                   Entry("home_insurance", rng.randrange(120, 250, 5) * 100)])
+        services.calculation_make(acting_user=worker, application=application)
+        application.refresh_from_db()
+        if back == 0 and rng.random() < 0.5:
+            continue  # calculated, decision to make
+        calculation = application.calculations.get(superseded_at__isnull=True)
+        lines = [LineDecision("granted")] * len(decisions.need_lines(calculation))
+        decision = decisions.decision_make(
+            acting_user=worker, application=application, lines=lines,
+            payment_mode="single" if exception else "equal", exception_id=exception.pk if exception else None)
+        if decision.status != "issued":
+            decision = decisions.decision_approve(acting_user=manager, decision=decision)
+        decided_on = min(today, application.received_on + timedelta(days=rng.randint(1, 6)))
+        _backdate(decision, decided_on)
+        counts["decisions"] += 1
+        for recipient in DecisionRecipient.objects.filter(decision=decision).select_related("decision"):
+            if back == 0 and rng.random() < 0.3:
+                continue  # not yet sent to this adult: the work list shows it
+            decisions.recipient_record_delivery(acting_user=worker, recipient=recipient,
+                                                channel=rng.choice(["post", "digital_mailbox", "e_service"]),
+                                                delivered_on=min(today, decided_on + timedelta(days=1)))
+    _plans_and_meetings(rng, case, worker, couple, today, counts)
+
+
+def _backdate(decision, day):
+    """Demo history: the decision was made on ``day`` (the services stamp the present)."""
+    moment = timezone.make_aware(datetime.combine(day, time(10, 0)))
+    Decision.objects.filter(pk=decision.pk).update(decided_at=moment, prepared_at=moment)
+    decision.decided_at = decision.prepared_at = moment
+    for recipient in DecisionRecipient.objects.filter(decision=decision):
+        recipient.letter_html = decision_letter_html(decision, recipient)
+        recipient.save(update_fields=["letter_html"])
+
+
+def _plans_and_meetings(rng, case, worker, couple, today, counts):
+    from lika.plans import demo as plans_demo
+
+    made = plans_demo.demo_plans(rng=rng, case=case, worker=worker, adults=couple, today=today,
+                                 plan_share=PLAN_SHARE)
+    counts["plans"] += made.plans
+    counts["meetings"] += made.meetings

@@ -1,0 +1,45 @@
+"""Demo plans and meetings for a demo case, made through the plans services."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from . import services
+from .models import Meeting, PlanActivity, ViolenceScreening
+
+GOALS = ("Egen försörjning genom arbete", "Klara SFI nivå C", "Börja studera på Komvux",
+         "Hitta en praktikplats", "Återgå i arbete efter sjukskrivning")
+ACTIVITIES = (PlanActivity.Kind.SFI, PlanActivity.Kind.JOB_SEARCH, PlanActivity.Kind.WORK_TRAINING,
+              PlanActivity.Kind.STUDIES, PlanActivity.Kind.REHABILITATION, PlanActivity.Kind.LABOUR_MARKET)
+RESPONSIBLE = ("Arbetsförmedlingen", "Arbetsmarknadsenheten", "Komvux", "Handläggaren", "Vårdcentralen")
+
+
+@dataclass(frozen=True)
+class DemoPlans:
+    plans: int
+    meetings: int
+
+
+def demo_plans(*, rng, case, worker, adults, today, plan_share) -> DemoPlans:
+    plans = meetings = 0
+    for person in adults:
+        if rng.random() < plan_share:
+            plan = services.plan_create(acting_user=worker, case=case, person=person,
+                                        own_view="Vill komma ut i arbete så snart som möjligt.",
+                                        follow_up_on=today + timedelta(days=rng.randint(-10, 60)))
+            services.plan_goal_add(acting_user=worker, plan=plan, text=rng.choice(GOALS),
+                                   target_on=today + timedelta(days=rng.randint(60, 240)))
+            services.plan_activity_add(acting_user=worker, plan=plan, kind=rng.choice(ACTIVITIES),
+                                       responsible=rng.choice(RESPONSIBLE), starts_on=today - timedelta(days=20),
+                                       follow_up_on=today + timedelta(days=rng.randint(-5, 45)))
+            plans += 1
+        services.meeting_create(acting_user=worker, case=case, held_on=today - timedelta(days=rng.randint(5, 50)),
+                                kind=Meeting.Kind.INDIVIDUAL, participants=[person],
+                                notes="Enskilt samtal om situationen och planen.",
+                                screening_answer=ViolenceScreening.Answer.NO, support_offered=True)
+        meetings += 1
+    if len(adults) == 2 and rng.random() < 0.7:
+        services.meeting_create(acting_user=worker, case=case, held_on=today - timedelta(days=rng.randint(1, 30)),
+                                kind=Meeting.Kind.JOINT, participants=list(adults),
+                                notes="Gemensamt möte om hushållets ekonomi.")
+        meetings += 1
+    return DemoPlans(plans, meetings)

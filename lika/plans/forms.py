@@ -1,0 +1,107 @@
+"""Forms for plans and meetings: they parse input; the rules are in services.py."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from lika.households.models import Person
+
+from .models import Meeting, PlanActivity, PlanGoal, ViolenceScreening
+
+
+def date_input():
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ServiceErrorsMixin:
+    def add_service_error(self, exc: ValidationError) -> None:
+        """Show a service's ValidationError at the fields it names (the rest above the form)."""
+        if not hasattr(exc, "error_dict"):
+            self.add_error(None, exc)
+            return
+        for field, errors in exc.error_dict.items():
+            self.add_error(field if field in self.fields else None, errors)
+
+
+class PlanForm(ServiceErrorsMixin, forms.Form):
+    own_view = forms.CharField(
+        label=_("Den enskildes egen syn"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Med personens egna ord: situationen, vad hen vill uppnå och vad som behövs."))
+    follow_up_on = forms.DateField(label=_("Uppföljning av planen"), required=False, widget=date_input())
+
+
+class GoalForm(ServiceErrorsMixin, forms.Form):
+    text = forms.CharField(label=_("Mål"), max_length=PlanGoal._meta.get_field("text").max_length,
+                           help_text=_("T.ex. ”Kunna ta ett arbete inom vården”"))
+    target_on = forms.DateField(label=_("Måldatum"), required=False, widget=date_input())
+
+
+class GoalAchievedForm(ServiceErrorsMixin, forms.Form):
+    goal = forms.IntegerField(widget=forms.HiddenInput)
+    achieved = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class CloseForm(ServiceErrorsMixin, forms.Form):
+    """Nothing to fill in: the button closes the plan."""
+
+
+class ActivityForm(ServiceErrorsMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Aktivitet"),
+                             choices=[("", _("Välj aktivitet"))] + PlanActivity.Kind.choices)
+    description = forms.CharField(label=_("Beskrivning"), required=False,
+                                  max_length=PlanActivity._meta.get_field("description").max_length)
+    responsible = forms.CharField(label=_("Ansvarig"),
+                                  max_length=PlanActivity._meta.get_field("responsible").max_length,
+                                  help_text=_("T.ex. Komvux, Arbetsförmedlingen eller personen själv"))
+    starts_on = forms.DateField(label=_("Startdatum"), required=False, widget=date_input())
+    follow_up_on = forms.DateField(label=_("Uppföljning"), required=False, widget=date_input())
+
+
+class ActivityStatusForm(ServiceErrorsMixin, forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=PlanActivity.Status.choices)
+
+
+class MeetingForm(ServiceErrorsMixin, forms.Form):
+    held_on = forms.DateField(label=_("Datum"), widget=date_input())
+    kind = forms.ChoiceField(label=_("Typ av möte"), choices=Meeting.Kind.choices, widget=forms.RadioSelect)
+    participants = forms.ModelMultipleChoiceField(
+        label=_("Deltagare"), queryset=Person.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Ett enskilt möte: en vuxen. Ett gemensamt möte: båda."))
+    notes = forms.CharField(label=_("Anteckningar"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    screening_answer = forms.ChoiceField(
+        label=_("Svar på frågan om våld"), required=False,
+        choices=ViolenceScreening.Answer.choices, widget=forms.RadioSelect)
+    support_offered = forms.BooleanField(label=_("Information om stöd för våldsutsatta är lämnad"),
+                                         required=False)
+    screening_note = forms.CharField(label=_("Anteckning om frågan om våld"), required=False,
+                                     widget=forms.Textarea(attrs={"rows": 2}))
+
+    SCREENING_FIELDS = ("screening_answer", "support_offered", "screening_note")
+    screening_dropped = False
+
+    def __init__(self, *args, adults, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].queryset = Person.objects.filter(pk__in=[a.pk for a in adults])
+
+    def add_service_error(self, exc: ValidationError) -> None:
+        super().add_service_error(exc)
+        if self.cleaned_data.get("kind") == Meeting.Kind.JOINT and self["screening_answer"].errors:
+            self.drop_screening()
+
+    def drop_screening(self) -> None:
+        """Show the refused joint meeting again without the answer: a chosen radio button
+        cannot be unchosen, so the user could not remove it."""
+        self.data = self.data.copy()
+        for name in self.SCREENING_FIELDS:
+            self.data.pop(self.add_prefix(name), None)
+        self.screening_dropped = True
+
+    def meeting_fields(self):
+        return [self[name] for name in ("held_on", "kind", "participants", "notes")]
+
+    def screening_fields(self):
+        return [self[name] for name in self.SCREENING_FIELDS]
+
+    def screening_has_errors(self) -> bool:
+        return any(self[name].errors for name in self.SCREENING_FIELDS)
