@@ -94,6 +94,21 @@ def test_the_unit_sees_every_case_page_and_each_read_is_logged(client, decided, 
             assert PROTECTED_ADDRESS not in response.content.decode(), url
 
 
+def test_no_list_or_log_page_shows_the_protected_address(client, decided, alice, bob):
+    case, woman, *_ = decided
+    client.force_login(alice)
+    client.post(reverse("person_detail", kwargs={"case_id": case.pk, "person_id": woman.pk}), {"action": "reveal"})
+    for user in (alice, bob):
+        client.force_login(user)
+        for url in (reverse("case_list"), reverse("worklist"), reverse("case_list") + "?q=Lind"):
+            page = client.get(url).content.decode()
+            assert "Sara Lind" in page or "Lind" in page, url
+            assert PROTECTED_ADDRESS not in page, url
+    client.force_login(bob)
+    log = client.get(reverse("access_log"), {"identity_number": woman.identity_number}).content.decode()
+    assert "Skyddad adress visad" in log and PROTECTED_ADDRESS not in log
+
+
 def test_case_list_and_worklist_refuse_other_roles(client, stina, petra):
     for user in (stina, petra):
         client.force_login(user)
