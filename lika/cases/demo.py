@@ -73,12 +73,14 @@ def _one_case(rng, household, worker, manager, today, counts):
     case.reference = f"{opened.year}-{case.pk:06d}"
     case.save(update_fields=["reference"])
     counts["cases"] += 1
-    first_month = _month_start(today, 2)
-    members = services.memberships_in_month(household.pk, first_month)
+    # the months from when the adults of today lived together, at most three
+    members = services.memberships_on(household.pk, today)
     adults = [m.person for m in members if m.role == "adult"]
     children = [m for m in members if m.role == "child"]
     if not adults:
         return
+    moved_in = max(m.valid_from for m in members if m.role == "adult")
+    first_month = max(_month_start(today, 2), moved_in.replace(day=1))
     couple = services.couple_or_single(members)
     applicant = rng.choice(adults)  # whoever applies: never chosen by gender
     exception = None
@@ -93,6 +95,8 @@ def _one_case(rng, household, worker, manager, today, counts):
     rent = rng.randrange(4500, 9800, 50) * 100
     for back in (2, 1, 0):
         month = _month_start(today, back)
+        if month < first_month:
+            continue
         application = services.application_create(
             acting_user=worker, case=case, month=month, applicant=applicant, joint=len(couple) == 2,
             channel=rng.choice(["e_service", "e_service", "paper", "visit"]),

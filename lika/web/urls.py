@@ -17,4 +17,5 @@ urlpatterns = [
     path("riksnorm/<int:year>/", views.norm_detail, name="norm_detail"),
     path("riksnorm/<int:year>/andra/", views.norm_edit, name="norm_edit"),
     path("halsa/", views.health, name="health"),
+    path("stod-vid-vald/", views.violence_support, name="violence_support"),
 ]

@@ -87,6 +87,14 @@ def norm_edit(request, year=None):
 
 
 @require_GET
+def violence_support(request):
+    """Public: support for people exposed to violence (M7), with a quick exit."""
+    from django.conf import settings
+
+    return render(request, "web/violence_support.html", {"contacts": settings.LIKA_VIOLENCE_SUPPORT})
+
+
+@require_GET
 def health(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")

@@ -55,3 +55,13 @@ def test_the_language_switch_changes_the_page_language(page, live_server, alice)
     page.get_by_role("button", name="Svenska").click()
     expect(page.locator("html")).to_have_attribute("lang", "sv")
     expect(page).to_have_url(f"{live_server.url}/riksnorm/")
+
+
+def test_support_for_people_exposed_to_violence_is_one_click_from_the_login_page(page, live_server):
+    page.goto(f"{live_server.url}/logga-in/")
+    page.get_by_role("link", name="Stöd om du utsätts för våld").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Stöd om du utsätts för våld")
+    expect(page.get_by_text("Kvinnofridslinjen")).to_be_visible()
+    assert_accessible(page)
+    exit_link = page.get_by_role("link", name="Lämna sidan snabbt")
+    expect(exit_link).to_have_attribute("href", "https://www.google.se/")

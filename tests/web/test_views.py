@@ -112,3 +112,10 @@ def test_swedish_is_the_default_whatever_the_browser_asks_for(client, alice):
     client.force_login(alice)
     text = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert 'lang="sv"' in text and "Översikt" in text
+
+
+def test_violence_support_is_public_and_names_kvinnofridslinjen(client):
+    page = client.get(reverse("violence_support")).content.decode()
+    assert "020-50 50 50" in page and "Lämna sidan snabbt" in page
+    login = client.get(reverse("login")).content.decode()
+    assert reverse("violence_support") in login, "linked from every page, also before login"

@@ -1,0 +1,50 @@
+"""The demo's case work: made through the services, so it shows real states."""
+
+from collections import Counter
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from lika.audit.models import AccessLogEntry
+from lika.cases.models import Case, Decision, DecisionRecipient
+from lika.cases.services import couple_or_single, memberships_on
+from lika.plans.models import Meeting, Plan
+
+
+@pytest.fixture
+def demo(db):
+    out = StringIO()
+    call_command("seed_demo", "--households", "40", "--seed", "7", "--cases", "40", stdout=out)
+    return out.getvalue()
+
+
+def test_every_demo_household_gets_a_case_with_history(demo):
+    assert "Öppnade 40 ärenden" in demo
+    assert Case.objects.count() == 40
+    issued = Decision.objects.filter(status="issued")
+    assert issued.count() >= 40
+    for decision in issued.select_related("application__case"):
+        assert decision.shares.count() >= 1
+        assert sum(s.amount for s in decision.shares.all()) == decision.granted_amount
+    assert DecisionRecipient.objects.filter(delivered_on__isnull=True).exists(), "some letters wait"
+    assert Plan.objects.exists() and Meeting.objects.filter(kind="joint").exists()
+    assert AccessLogEntry.objects.filter(object_type="decision", action="create").count() == issued.count()
+
+
+def test_demo_registerledare_is_the_applicant_and_both_genders_apply(demo):
+    genders = Counter()
+    for case in Case.objects.select_related("registerledare"):
+        first = case.applications.order_by("month", "id").first()
+        assert case.registerledare_id == first.applicant_id
+        adults = couple_or_single(memberships_on(case.household_id, first.month))
+        if len(adults) == 2:
+            genders[case.registerledare.legal_gender] += 1
+    assert genders["F"] > 0 and genders["M"] > 0, genders
+
+
+def test_couples_are_paid_in_equal_halves_unless_an_exception_applies(demo):
+    for decision in Decision.objects.filter(status="issued", payment_mode="equal"):
+        amounts = [s.amount for s in decision.shares.all() if s.person_id]
+        if len(amounts) == 2:
+            assert abs(amounts[0] - amounts[1]) <= 1
