@@ -15,15 +15,15 @@ from lika.plans.models import Meeting, Plan
 @pytest.fixture
 def demo(db):
     out = StringIO()
-    call_command("seed_demo", "--households", "40", "--seed", "7", "--cases", "40", stdout=out)
+    call_command("seed_demo", "--households", "24", "--seed", "7", "--cases", "24", stdout=out)
     return out.getvalue()
 
 
 def test_every_demo_household_gets_a_case_with_history(demo):
-    assert "Öppnade 40 ärenden" in demo
-    assert Case.objects.count() == 40
+    assert "Öppnade 24 ärenden" in demo
+    assert Case.objects.count() == 24
     issued = Decision.objects.filter(status="issued")
-    assert issued.count() >= 40
+    assert issued.count() >= 24
     for decision in issued.select_related("application__case"):
         assert decision.shares.count() >= 1
         assert sum(s.amount for s in decision.shares.all()) == decision.granted_amount
