@@ -80,13 +80,6 @@ def page(browser, request):
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Argon2 with Lika's settings takes about a second per hash here, and each test
-    creates its personas and logs in. tests/web checks that passwords are Argon2."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _access_log_can_be_flushed(transactional_db):
     """Empty the append-only access log before Django flushes the database after the test.
 

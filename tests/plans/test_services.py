@@ -19,10 +19,6 @@ from tests.cases.factories import couple_case, single_case
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """The personas' Argon2 hashes take about a second each; tests/web checks Argon2."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 TODAY = timezone.localdate()
 YESTERDAY = TODAY - timedelta(days=1)
