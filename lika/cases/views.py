@@ -48,6 +48,7 @@ def _case_user(request):
 def worklist(request):
     user = _case_user(request)
     work = selectors.worklist_for(user, timezone.localdate())
+    access_log_write(actor=user, action=READ, object_type="worklist", summary="Mina ärenden")
     return render(request, "cases/worklist.html", {"work": work, "is_manager": user.role == Role.UNIT_MANAGER})
 
 
@@ -58,6 +59,9 @@ def case_list(request):
     mine = request.GET.get("mine") == "1"
     cases = list(selectors.cases_for_unit(user, query=query, status=status, mine=mine)[:200])
     selectors.mark_missing_plans(cases, timezone.localdate())
+    access_log_write(actor=user, action=READ, object_type="case_list",
+                     summary=f"Ärendelistan ({len(cases)} ärenden){f', sökning: {query}' if query else ''}",
+                     new={"households": [case.household_id for case in cases]})
     return render(request, "cases/case_list.html", {"cases": cases, "query": query, "status": status,
                                                     "mine": mine})
 

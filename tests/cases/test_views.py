@@ -122,6 +122,8 @@ def test_case_list_shows_only_the_units_cases_with_flags(client, unit_a, unit_b,
     page = client.get(reverse("case_list")).content.decode()
     assert decided[0].reference in page and other.reference not in page
     assert "Beslut inte skickat till båda" in page
+    listed = AccessLogEntry.objects.filter(actor=alice, object_type="case_list").get()
+    assert listed.new_values == {"households": [decided[0].household_id]}, "the list view is logged"
     client.force_login(charlie)
     assert decided[0].reference not in client.get(reverse("case_list")).content.decode()
 
