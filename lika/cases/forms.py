@@ -334,5 +334,16 @@ class ExceptionEndForm(ServiceErrorsMixin, forms.Form):
     last_day = forms.DateField(label=_("Sista dag för undantaget"), widget=DATE, initial=timezone.localdate)
 
 
+class CaseCloseForm(ServiceErrorsMixin, forms.Form):
+    reason = forms.ChoiceField(label=_("Anledning"))
+    closed_on = forms.DateField(label=_("Avslutas från"), widget=DATE, initial=timezone.localdate)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import Case
+
+        self.fields["reason"].choices = [("", "—")] + list(Case.CloseReason.choices)
+
+
 class JournalForm(ServiceErrorsMixin, forms.Form):
     text = forms.CharField(label=_("Ny anteckning"), widget=forms.Textarea(attrs={"rows": 4}))

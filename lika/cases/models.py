@@ -36,8 +36,18 @@ class Case(models.Model):
     case_worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
                                     blank=True, related_name="cases", verbose_name=_("handläggare"))
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.OPEN)
+    class CloseReason(models.TextChoices):
+        WORK = "work", _("Egen försörjning genom arbete")
+        STUDIES = "studies", _("Studier med studiemedel")
+        OTHER_BENEFIT = "other_benefit", _("Annan ersättning (t.ex. a-kassa, sjukpenning, pension)")
+        MOVED = "moved", _("Flyttat från kommunen")
+        NO_CONTACT = "no_contact", _("Ingen ny ansökan")
+        OTHER = "other", _("Annat")
+
     opened_on = models.DateField(_("aktualiserat"), default=timezone.localdate)
     closed_on = models.DateField(_("avslutat"), null=True, blank=True)
+    close_reason = models.CharField(_("anledning till avslut"), max_length=16, choices=CloseReason.choices,
+                                    blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

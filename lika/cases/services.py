@@ -521,6 +521,56 @@ def calculation_make(*, acting_user, application: Application) -> CaseCalculatio
 
 
 @transaction.atomic
+def case_close(*, acting_user, case: Case, closed_on: date, reason: str) -> Case:
+    """Avsluta the case: no new applications until it is opened again.  The reason is
+    what the register asks for when a household leaves support."""
+    if case.status != Case.Status.OPEN:
+        raise ValidationError("Ärendet är redan avslutat.")
+    if reason not in Case.CloseReason.values:
+        raise ValidationError({"reason": "Välj anledningen till att ärendet avslutas."})
+    if closed_on < case.opened_on or closed_on > timezone.localdate():
+        raise ValidationError({"closed_on": "Datumet ska ligga mellan aktualiseringen och i dag."})
+    waiting = case.applications.filter(status__in=[Application.Status.RECEIVED, Application.Status.CALCULATED])
+    if waiting.exists():
+        raise ValidationError("Det finns ansökningar utan beslut. Fatta beslut eller återta dem först.")
+    case.status, case.closed_on, case.close_reason = Case.Status.CLOSED, closed_on, reason
+    case.save(update_fields=["status", "closed_on", "close_reason"])
+    access_log_write(actor=acting_user, action=UPDATE, object_type="case", object_id=case.pk,
+                     household_id=case.household_id, summary="Ärendet avslutat",
+                     old={"status": "open"}, new={"status": "closed", "closed_on": closed_on.isoformat(),
+                                                  "reason": reason})
+    return case
+
+
+@transaction.atomic
+def case_reopen(*, acting_user, case: Case) -> Case:
+    """Open a closed case again (a new application from the same household)."""
+    if case.status != Case.Status.CLOSED:
+        raise ValidationError("Ärendet är redan aktuellt.")
+    old = {"status": "closed", "closed_on": case.closed_on.isoformat() if case.closed_on else None,
+           "reason": case.close_reason}
+    case.status, case.closed_on, case.close_reason = Case.Status.OPEN, None, ""
+    case.save(update_fields=["status", "closed_on", "close_reason"])
+    access_log_write(actor=acting_user, action=UPDATE, object_type="case", object_id=case.pk,
+                     household_id=case.household_id, summary="Ärendet öppnat igen", old=old,
+                     new={"status": "open"})
+    return case
+
+
+@transaction.atomic
+def application_withdraw(*, acting_user, application: Application) -> Application:
+    """The applicant withdraws an application that has no decision (återtagen)."""
+    _editable(application)
+    old = application.status
+    application.status = Application.Status.WITHDRAWN
+    application.save(update_fields=["status"])
+    access_log_write(actor=acting_user, action=UPDATE, object_type="application", object_id=application.pk,
+                     household_id=application.case.household_id, summary="Ansökan återtagen",
+                     old={"status": old}, new={"status": "withdrawn"})
+    return application
+
+
+@transaction.atomic
 def journal_write(*, acting_user, case: Case, text: str, corrects: JournalNote | None = None) -> JournalNote:
     """A signed journal note; a correction is a new note pointing at the old one."""
     text = text.strip()

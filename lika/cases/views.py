@@ -17,6 +17,7 @@ from . import selectors, services
 from .access import access_case, access_case_person, can_work_with_cases
 from .forms import (
     ApplicationForm,
+    CaseCloseForm,
     ChildForm,
     ConfirmForm,
     DecisionLineForm,
@@ -110,6 +111,21 @@ def case_detail(request, case_id):
     case = access_case(request.user, case_id, what="Läst ärendeöversikt")
     from lika.plans.selectors import case_plan_section
 
+    action = request.POST.get("action") if request.method == "POST" else None
+    close = CaseCloseForm(request.POST if action == "close" else None, prefix="close")
+    try:
+        if action == "close" and close.is_valid():
+            services.case_close(acting_user=request.user, case=case, closed_on=close.cleaned_data["closed_on"],
+                                reason=close.cleaned_data["reason"])
+            messages.success(request, _("Ärendet är avslutat."))
+            return redirect("case_detail", case_id=case.pk)
+        if action == "reopen":
+            services.case_reopen(acting_user=request.user, case=case)
+            messages.success(request, _("Ärendet är aktuellt igen."))
+            return redirect("case_detail", case_id=case.pk)
+    except ValidationError as exc:
+        close.add_service_error(exc)
+
     history = list(selectors.household_history(case))
     adults = _adults_now(case)
     return render(request, "cases/case_detail.html", {
@@ -120,6 +136,7 @@ def case_detail(request, case_id):
         "exceptions": selectors.case_exceptions(case),
         "plan_section": case_plan_section(case, adults),
         "journal": case.journal.select_related("written_by")[:5],
+        "close": close,
     })
 
 
@@ -246,6 +263,10 @@ def application_detail(request, case_id, application_id):
             else:
                 messages.success(request, _("Uppgifterna är sparade."))
             return redirect("application_detail", case_id=case.pk, application_id=application.pk)
+        if action == "withdraw":
+            services.application_withdraw(acting_user=request.user, application=application)
+            messages.success(request, _("Ansökan är återtagen."))
+            return redirect("case_detail", case_id=case.pk)
         if action == "confirm" and confirm.is_valid():
             party = application.parties.filter(pk=confirm.cleaned_data["party"]).first()
             if party is None:

@@ -297,3 +297,22 @@ def test_journal_notes_are_signed_and_immutable(registered, alice):
         note.save()
     with pytest.raises(ValidationError):
         services.journal_write(acting_user=alice, case=registered, text="   ")
+
+
+def test_a_case_closes_with_a_reason_and_opens_again(registered, alice):
+    man, _woman = _adults(registered)
+    application = services.application_create(acting_user=alice, case=registered, month=MONTH, applicant=man)
+    with pytest.raises(ValidationError, match="ansökningar utan beslut"):
+        services.case_close(acting_user=alice, case=registered, closed_on=date(2026, 11, 20), reason="work")
+    services.application_withdraw(acting_user=alice, application=application)
+    with pytest.raises(ValidationError):
+        services.case_close(acting_user=alice, case=registered, closed_on=date(2026, 11, 20), reason="lottery")
+    services.case_close(acting_user=alice, case=registered, closed_on=date(2026, 11, 20), reason="work")
+    registered.refresh_from_db()
+    assert (registered.status, registered.close_reason) == ("closed", "work")
+    with pytest.raises(ValidationError, match="avslutat"):
+        services.application_create(acting_user=alice, case=registered, month=MONTH, applicant=man)
+    services.case_reopen(acting_user=alice, case=registered)
+    registered.refresh_from_db()
+    assert registered.status == "open" and registered.closed_on is None
+    assert AccessLogEntry.objects.filter(object_type="case", summary="Ärendet avslutat").exists()

@@ -291,3 +291,16 @@ def test_the_manager_approves_a_decision_above_the_delegation(client, unit_a, al
 def test_login_with_password_still_works_for_case_workers(client, alice):
     assert client.login(username="alice", password=PASSWORD)
     assert client.get(reverse("worklist")).status_code == 200
+
+
+def test_closing_a_case_from_its_page(client, unit_a, alice):
+    case, *_ = couple_case(unit_a, case_worker=alice)
+    client.force_login(alice)
+    url = reverse("case_detail", kwargs={"case_id": case.pk})
+    response = client.post(url, {"action": "close", "close-reason": "", "close-closed_on": "2026-11-01"})
+    assert response.status_code == 200 and "Detta fält måste fyllas i" in response.content.decode()
+    response = client.post(url, {"action": "close", "close-reason": "studies", "close-closed_on": "2026-11-01"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == "closed" and case.close_reason == "studies"
+    assert "Öppna ärendet igen" in client.get(url).content.decode()
