@@ -1,5 +1,6 @@
-"""Writes to cases: registering a household, changing persons and composition,
-applications and calculations.  Decisions are in ``decisions.py``.
+"""Writes to cases: registering a household, applications, calculations, closing a
+case and the journal.  Persons and composition are in ``people.py``, decisions in
+``decisions.py``.
 
 Every function takes a mandatory ``acting_user``, runs in one transaction and
 writes its access-log row in that transaction (STYLE.md §4).  Bad input raises
@@ -8,11 +9,10 @@ writes its access-log row in that transaction (STYLE.md §4).  Bad input raises
 
 import json
 import uuid
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -29,8 +29,6 @@ from lika.core.household_json import (
 from lika.core.money import to_ore
 from lika.households.demo import household_reference
 from lika.households.models import Household, HouseholdMembership, Person
-from lika.identity.bank import BankAccountError, parse_bank_account, parse_iban
-from lika.identity.personnummer import IdentityNumberError, parse_identity_number
 from lika.norms.selectors import norm_table_current, norm_table_value
 
 from .models import (
@@ -43,96 +41,24 @@ from .models import (
     JournalNote,
     SupportObstacle,
 )
-
-ADULT, CHILD = HouseholdMembership.Role.ADULT, HouseholdMembership.Role.CHILD
-PERSON_FIELDS = ("first_name", "last_name", "legal_gender", "protected_identity", "street_address",
-                 "postal_code", "city", "phone", "email", "bank_clearing", "bank_account", "iban")
-ADDRESS_FIELDS = ("street_address", "postal_code", "city")
-PROTECTED = "(skyddad uppgift)"
-
-
-@dataclass
-class PersonData:
-    """What is entered about a person.  ``legal_gender`` empty: taken from the number."""
-
-    identity_number: str
-    first_name: str
-    last_name: str
-    legal_gender: str = ""
-    protected_identity: bool = False
-    street_address: str = ""
-    postal_code: str = ""
-    city: str = ""
-    phone: str = ""
-    email: str = ""
-    bank_clearing: str = ""
-    bank_account: str = ""
-    iban: str = ""
-    # for children
-    lunch_at_home: bool = True
-    days_present: int | None = None
-    hemmavarande: bool = False
-    extra: dict = field(default_factory=dict)
-
-
-# --- persons ------------------------------------------------------------------
-
-def _checked_identity(text, today):
-    try:
-        return parse_identity_number(text, today=today)
-    except IdentityNumberError as exc:
-        raise ValidationError({"identity_number": f"Personnumret är inte giltigt: {exc}"}) from None
-
-
-def _checked_bank(data: PersonData) -> tuple[str, str, str]:
-    clearing, account, iban = data.bank_clearing.strip(), data.bank_account.strip(), data.iban.strip()
-    if iban:
-        try:
-            iban = parse_iban(iban)
-        except BankAccountError as exc:
-            raise ValidationError({"iban": f"IBAN är inte giltigt: {exc}"}) from None
-    if clearing or account:
-        try:
-            parsed = parse_bank_account(clearing, account)
-        except BankAccountError as exc:
-            raise ValidationError({"bank_account": f"Kontonumret är inte giltigt: {exc}"}) from None
-        clearing, account = parsed.clearing, parsed.number
-    return clearing, account, iban
-
-
-def _person_values(data: PersonData, gender_from_number: str) -> dict:
-    clearing, account, iban = _checked_bank(data)
-    return {
-        "first_name": data.first_name.strip(), "last_name": data.last_name.strip(),
-        "legal_gender": data.legal_gender or gender_from_number,
-        "protected_identity": data.protected_identity,
-        "street_address": data.street_address.strip(), "postal_code": data.postal_code.strip(),
-        "city": data.city.strip(), "phone": data.phone.strip(), "email": data.email.strip(),
-        "bank_clearing": clearing, "bank_account": account, "iban": iban,
-    }
-
-
-def loggable(person_values: dict, protected: bool) -> dict:
-    """Values for the access log: a protected person's address is never written out."""
-    out = {k: v for k, v in person_values.items() if k in PERSON_FIELDS}
-    if protected:
-        for key in ADDRESS_FIELDS:
-            if out.get(key):
-                out[key] = PROTECTED
-    return out
-
-
-def _person_get_or_create(data: PersonData, today: date) -> tuple[Person, bool]:
-    number = _checked_identity(data.identity_number, today)
-    existing = Person.objects.filter(identity_number=number.number).first()
-    if existing is not None:
-        return existing, False
-    values = _person_values(data, number.legal_gender)
-    if not values["first_name"] or not values["last_name"]:
-        raise ValidationError("Förnamn och efternamn behövs för varje person.")
-    person = Person.objects.create(identity_number=number.number, birth_date=number.birth_date,
-                                   is_coordination_number=number.kind == "samordningsnummer", **values)
-    return person, True
+from .people import (  # noqa: F401 - the case services' public names, kept here for callers
+    ADDRESS_FIELDS,
+    ADULT,
+    CHILD,
+    PERSON_FIELDS,
+    PersonData,
+    _checked_identity,
+    _person_get_or_create,
+    _refuse_open_case_elsewhere,
+    _values_of,
+    couple_or_single,
+    loggable,
+    membership_add,
+    membership_end,
+    memberships_in_month,
+    memberships_on,
+    person_update,
+)
 
 
 @transaction.atomic
@@ -181,126 +107,6 @@ def case_register(*, acting_user, adults: list[PersonData], children: list[Perso
                              person_id=person.pk, household_id=household.pk, summary="Person registrerad",
                              new=loggable(_values_of(person), person.protected_identity))
     return case
-
-
-def _refuse_open_case_elsewhere(person, since):
-    other = (HouseholdMembership.objects.filter(person=person, role=ADULT, household__case__status="open")
-             .filter(valid_to__isnull=True).exists())
-    if other:
-        raise ValidationError(f"{person} är redan vuxen i ett aktuellt ärende. "
-                              "Ändra det hushållet i stället för att registrera ett nytt.")
-
-
-def _values_of(person: Person) -> dict:
-    return {key: getattr(person, key) for key in PERSON_FIELDS}
-
-
-@transaction.atomic
-def person_update(*, acting_user, case: Case, person: Person, data: PersonData) -> Person:
-    """Change contact details, address, bank account or the protected-identity flag.
-    The number and birth date are not changed here (a new number is a new person)."""
-    number = _checked_identity(person.identity_number, timezone.localdate())
-    old = _values_of(person)
-    new = _person_values(data, number.legal_gender)
-    if not new["first_name"] or not new["last_name"]:
-        raise ValidationError("Förnamn och efternamn behövs.")
-    changed = [key for key in new if new[key] != old[key]]
-    if not changed:
-        return person
-    for key in changed:
-        setattr(person, key, new[key])
-    person.save(update_fields=changed)
-    protected = old["protected_identity"] or new["protected_identity"]
-    access_log_write(actor=acting_user, action=UPDATE, object_type="person", object_id=person.pk,
-                     person_id=person.pk, household_id=case.household_id, summary="Personuppgifter ändrade",
-                     old=loggable({k: old[k] for k in changed}, protected),
-                     new=loggable({k: new[k] for k in changed}, protected))
-    return person
-
-
-@transaction.atomic
-def membership_add(*, acting_user, case: Case, data: PersonData, role: str, valid_from: date,
-                   cohabiting: bool = False) -> HouseholdMembership:
-    """Someone moves in from ``valid_from``: history is kept, nothing is overwritten."""
-    if role not in (ADULT, CHILD):
-        raise ValidationError("Okänd roll i hushållet.")
-    person, new = _person_get_or_create(data, timezone.localdate())
-    current = memberships_on(case.household_id, valid_from)
-    if any(m.person_id == person.pk for m in current):
-        raise ValidationError(f"{person} finns redan i hushållet det datumet.")
-    if role == ADULT and sum(m.role == ADULT for m in current) >= 2:
-        raise ValidationError("Hushållet har redan två vuxna.")
-    membership = HouseholdMembership.objects.create(
-        household_id=case.household_id, person=person, role=role, cohabiting=cohabiting and role == ADULT,
-        lunch_at_home=data.lunch_at_home, days_present=data.days_present,
-        hemmavarande=data.hemmavarande, valid_from=valid_from)
-    if cohabiting and role == ADULT:
-        for other in current:
-            if other.role == ADULT and not other.cohabiting:
-                _membership_split(other, valid_from, cohabiting=True)
-    access_log_write(actor=acting_user, action=CREATE, object_type="membership", object_id=membership.pk,
-                     person_id=person.pk, household_id=case.household_id,
-                     summary=f"{person} i hushållet från {valid_from}",
-                     new={"role": role, "valid_from": valid_from.isoformat(), "cohabiting": membership.cohabiting})
-    return membership
-
-
-def _membership_split(membership, day, **changes):
-    """End ``membership`` the day before ``day`` and continue it from ``day`` with ``changes``."""
-    HouseholdMembership.objects.filter(pk=membership.pk).update(valid_to=day - timedelta(days=1))
-    values = {f.name: getattr(membership, f.name) for f in HouseholdMembership._meta.concrete_fields
-              if f.name not in ("id", "valid_from", "valid_to")}
-    values.update(changes)
-    return HouseholdMembership.objects.create(valid_from=day, valid_to=membership.valid_to, **values)
-
-
-@transaction.atomic
-def membership_end(*, acting_user, case: Case, membership: HouseholdMembership, last_day: date):
-    """Someone moves out: the membership ends on ``last_day``; the row stays as history."""
-    if membership.household_id != case.household_id:
-        raise ValidationError("Personen hör inte till det här hushållet.")
-    if last_day < membership.valid_from or (membership.valid_to and last_day > membership.valid_to):
-        raise ValidationError("Slutdatumet ligger utanför tiden personen bodde i hushållet.")
-    old = membership.valid_to
-    membership.valid_to = last_day
-    membership.save(update_fields=["valid_to"])
-    if membership.role == ADULT and membership.cohabiting:
-        for other in memberships_on(case.household_id, last_day + timedelta(days=1)):
-            if other.role == ADULT and other.cohabiting:
-                _membership_split(other, last_day + timedelta(days=1), cohabiting=False)
-    access_log_write(actor=acting_user, action=UPDATE, object_type="membership", object_id=membership.pk,
-                     person_id=membership.person_id, household_id=case.household_id,
-                     summary=f"{membership.person} flyttar ut {last_day}",
-                     old={"valid_to": old.isoformat() if old else None}, new={"valid_to": last_day.isoformat()})
-
-
-def memberships_on(household_id, day: date) -> list[HouseholdMembership]:
-    return list(HouseholdMembership.objects.filter(household_id=household_id, valid_from__lte=day)
-                .exclude(valid_to__lt=day).select_related("person").order_by("id"))
-
-
-def memberships_in_month(household_id, month: date) -> list[HouseholdMembership]:
-    """Who lived in the household some time in ``month``: adults first, in the order
-    they were entered (never by gender), then children."""
-    last = _month_end(month)
-    rows = (HouseholdMembership.objects.filter(household_id=household_id, valid_from__lte=last)
-            .exclude(valid_to__lt=month).select_related("person").order_by("id"))
-    latest = {}
-    for row in rows:  # one row per person: the one in force at the end of the month
-        latest[row.person_id] = row
-    members = list(latest.values())
-    return [m for m in members if m.role == ADULT] + [m for m in members if m.role == CHILD]
-
-
-def _month_end(month: date) -> date:
-    return (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-
-
-def couple_or_single(members) -> list[Person]:
-    """The adults who are parties to decisions and payments: the couple, else the first adult."""
-    adults = [m for m in members if m.role == ADULT]
-    couple = [m.person for m in adults if m.cohabiting]
-    return couple if len(couple) == 2 else [m.person for m in adults[:1]]
 
 
 # --- applications ---------------------------------------------------------------
@@ -588,7 +394,3 @@ def journal_write(*, acting_user, case: Case, text: str, corrects: JournalNote |
 def ore_from_kronor(value) -> int:
     """A form's Decimal kronor as öre."""
     return to_ore(value)
-
-
-def exception_months() -> int:
-    return settings.LIKA_EXCEPTION_MONTHS
