@@ -42,6 +42,8 @@ class Role(models.TextChoices):
 class User(AbstractUser):
     role = models.CharField(_("roll"), max_length=20, choices=Role.choices, default=Role.CASE_WORKER)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="users")
+    # Attesträtt: may attest a payment run prepared by someone else (four eyes).
+    can_attest_payments = models.BooleanField(_("attesträtt för utbetalningar"), default=False)
 
     class Meta:
         verbose_name = _("användare")

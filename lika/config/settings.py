@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "lika.households",
     "lika.cases",
     "lika.plans",
+    "lika.payments",
     "lika.web",
 ]
 
@@ -201,3 +202,16 @@ LIKA_VIOLENCE_SUPPORT = [
 ]
 # The municipality's postal address for appeals (överklagande), printed on letters.
 LIKA_APPEAL_ADDRESS = env("LIKA_APPEAL_ADDRESS", "Socialnämnden, Box 1, 999 99 Lika")
+
+# The municipality as payer in payment files (ISO 20022 pain.001): its account and
+# organisationsnummer.  Fictional defaults for the demo.
+LIKA_DEBTOR_NAME = env("LIKA_DEBTOR_NAME", "Lika kommun")
+LIKA_DEBTOR_ORG_NUMBER = env("LIKA_DEBTOR_ORG_NUMBER", "2120009999")
+LIKA_DEBTOR_IBAN = env("LIKA_DEBTOR_IBAN", "SE4550000000058398257466")
+LIKA_DEBTOR_BIC = env("LIKA_DEBTOR_BIC", "ESSESESS")
+# Where payment files are written.
+LIKA_PAYMENT_FILES = Path(env("LIKA_PAYMENT_FILES", str(BASE_DIR / "var" / "payments")))
+# Accounting: the municipality's codes for the accounting file (konto, ansvar, verksamhet).
+LIKA_ACCOUNTING_ACCOUNT = env("LIKA_ACCOUNTING_ACCOUNT", "4711")
+LIKA_ACCOUNTING_RESPONSIBILITY = env("LIKA_ACCOUNTING_RESPONSIBILITY", "5100")
+LIKA_ACCOUNTING_ACTIVITY = env("LIKA_ACCOUNTING_ACTIVITY", "7300")

@@ -308,6 +308,7 @@ def _create_logins(units, *, seed, password):
         unit = units[unit_code] if unit_code else None
         user, created = User.objects.get_or_create(username=username, defaults={
             "role": role, "unit": unit, "password": hashed, "last_name": fake.last_name(),
+            "can_attest_payments": role == Role.UNIT_MANAGER,  # the managers attest payment runs
             "first_name": fake.first_name_female() if female else fake.first_name_male(),
         })
         logins.append(DemoLogin(username, str(user.get_role_display()),

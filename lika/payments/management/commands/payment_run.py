@@ -1,0 +1,98 @@
+"""`lika payment-run`: prepare (or resume), attest and export the monthly payment run."""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from lika.accounts.models import User
+from lika.payments import services
+from lika.payments.models import PaymentRun
+
+
+def _fail(message):
+    raise CommandError(message, returncode=2)
+
+
+def _month(text):
+    try:
+        year, month = (int(part) for part in text.split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        _fail(f"--month ska skrivas ÅÅÅÅ-MM, inte {text!r}")
+
+
+def _day(text):
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        _fail(f"--payday ska skrivas ÅÅÅÅ-MM-DD, inte {text!r}")
+
+
+class ProgressBar:
+    """A one-line progress bar, redrawn in place: ``write`` takes text without a newline."""
+
+    def __init__(self, write, width=40):
+        self.write, self.width = write, width
+
+    def __call__(self, done, total):
+        share = done / total if total else 1
+        filled = int(self.width * share)
+        self.write(f"\r[{'#' * filled}{'.' * (self.width - filled)}] {done}/{total}")
+        if done >= total:
+            self.write("\n")
+
+
+class Command(BaseCommand):
+    help = ("Förbered månadens utbetalningskörning (eller fortsätt en avbruten), attestera den "
+            "och exportera den som ISO 20022 pain.001.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("action", nargs="?", default="prepare", choices=["prepare", "attest", "export"],
+                            help="prepare (standard), attest eller export")
+        parser.add_argument("--month", help="ÅÅÅÅ-MM: månaden som stödet gäller")
+        parser.add_argument("--payday", help="ÅÅÅÅ-MM-DD: utbetalningsdag (standard: den 25:e månaden före)")
+        parser.add_argument("--run", type=int, help="körningens nummer (attest/export)")
+        parser.add_argument("--user", required=True, help="användarnamnet som gör körningen")
+        parser.add_argument("--version", default="09", choices=["09", "03"], help="pain.001-version vid export")
+        parser.add_argument("--quiet", action="store_true", help="ingen förloppsindikator")
+
+    def handle(self, *args, **options):
+        user = User.objects.filter(username=options["user"], is_active=True).first()
+        if user is None:
+            _fail(f"användaren {options['user']!r} finns inte eller är inte aktiv")
+        try:
+            if options["action"] == "prepare":
+                run = self._prepare(user, options)
+                self.stdout.write(f"Körning {run.pk} för {run.month:%Y-%m}: {run.order_count} betalningsordrar, "
+                                  f"{run.total / 100:.2f} kr, {run.hold_count} stoppade. Väntar på attest.")
+            elif options["action"] == "attest":
+                run = services.payment_run_attest(acting_user=user, run=self._run(options))
+                self.stdout.write(f"Körning {run.pk} är attesterad.")
+            else:
+                path = services.payment_run_export(acting_user=user, run=self._run(options),
+                                                   version=options["version"])
+                self.stdout.write(f"Filen är validerad mot XSD och skriven: {path}")
+        except PermissionDenied:
+            _fail(f"{user.username} har inte behörighet till det här steget")
+        except ValidationError as exc:
+            _fail(" ".join(exc.messages))
+
+    def _run(self, options):
+        run = PaymentRun.objects.filter(pk=options["run"]).first() if options["run"] else None
+        if run is None:
+            _fail("ange en befintlig körning med --run")
+        return run
+
+    def _prepare(self, user, options):
+        if not options["month"]:
+            _fail("ange --month ÅÅÅÅ-MM")
+        month = _month(options["month"])
+        run = PaymentRun.objects.filter(month=month, status=PaymentRun.Status.PREPARING).first()
+        if run is None:
+            payday = _day(options["payday"]) if options["payday"] else None
+            run = services.payment_run_create(acting_user=user, month=month, payday=payday)
+        else:
+            self.stderr.write(f"Fortsätter den avbrutna körningen {run.pk} för {month:%Y-%m}.")
+        progress = None if options["quiet"] else ProgressBar(lambda text: self.stderr.write(text, ending=""))
+        return services.payment_run_prepare(acting_user=user, run=run, progress=progress)

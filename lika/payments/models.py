@@ -1,0 +1,134 @@
+"""The monthly payment run: issued decisions become one payment order per recipient
+(DESIGN.md M1: each adult to their own account), prepared by one user and attested
+by another, exported to the bank as ISO 20022 pain.001.
+
+Exactly once is the database's job: a decision share has at most one live order (a
+partial unique constraint); only a rejected or returned order lets a new one exist,
+and each returned order is re-issued at most once.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lika.cases.models import Decision, DecisionShare
+from lika.households.models import Person
+
+FAILED = ("rejected", "returned")
+
+
+class PaymentRun(models.Model):
+    class Status(models.TextChoices):
+        PREPARING = "preparing", _("Förbereds")
+        PREPARED = "prepared", _("Förberedd, väntar på attest")
+        ATTESTED = "attested", _("Attesterad")
+        EXPORTED = "exported", _("Skickad till banken")
+
+    month = models.DateField(_("månad"))
+    payday = models.DateField(_("utbetalningsdag"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PREPARING)
+    prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("förberedd av"))
+    prepared_at = models.DateTimeField(default=timezone.now)
+    attested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("attesterad av"))
+    attested_at = models.DateTimeField(null=True, blank=True)
+    exported_at = models.DateTimeField(null=True, blank=True)
+    message_id = models.CharField(max_length=35, unique=True)
+    file_version = models.CharField(max_length=2, blank=True)
+    file_name = models.CharField(max_length=200, blank=True)
+    file_sha256 = models.CharField(max_length=64, blank=True)
+    order_count = models.PositiveIntegerField(default=0)
+    total = models.BigIntegerField(_("summa (öre)"), default=0)
+    hold_count = models.PositiveIntegerField(default=0)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("utbetalningskörning")
+        verbose_name_plural = _("utbetalningskörningar")
+        ordering = ["-month", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(month__day=1), name="payment_run_month_first_day"),
+            models.CheckConstraint(condition=Q(attested_by__isnull=True) | ~Q(attested_by=F("prepared_by")),
+                                   name="payment_run_four_eyes"),
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} ({self.pk})"
+
+
+class PaymentOrder(models.Model):
+    """One credit transfer: a decision share paid to one adult (or a direct payee)."""
+
+    class Status(models.TextChoices):
+        CREATED = "created", _("Skapad")
+        EXPORTED = "exported", _("Skickad till banken")
+        ACCEPTED = "accepted", _("Godkänd av banken")
+        PAID = "paid", _("Utbetald")
+        REJECTED = "rejected", _("Avvisad av banken")
+        RETURNED = "returned", _("Returnerad")
+
+    run = models.ForeignKey(PaymentRun, on_delete=models.PROTECT, related_name="orders")
+    share = models.ForeignKey(DecisionShare, on_delete=models.PROTECT, related_name="orders")
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="payment_orders")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="payment_orders")
+    payee_name = models.CharField(_("mottagare"), max_length=200)
+    iban = models.CharField(max_length=34, blank=True)
+    clearing = models.CharField(max_length=5, blank=True)
+    account = models.CharField(max_length=20, blank=True)
+    bankgiro = models.CharField(max_length=10, blank=True)
+    amount = models.BigIntegerField(_("belopp (öre)"))
+    remittance = models.CharField(_("meddelande"), max_length=140)
+    end_to_end_id = models.CharField(max_length=35, unique=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.CREATED)
+    status_reason = models.CharField(_("orsak"), max_length=200, blank=True)
+    status_at = models.DateTimeField(null=True, blank=True)
+    reissue_of = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="reissued_as")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("betalningsorder")
+        verbose_name_plural = _("betalningsordrar")
+        ordering = ["run", "id"]
+        constraints = [
+            # exactly once: one live order per decision share, whatever the code does
+            models.UniqueConstraint(fields=["share"], condition=~Q(status__in=FAILED), name="one_live_order_per_share"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_order_amount_positive"),
+            models.CheckConstraint(condition=~Q(iban="") | ~Q(account="") | ~Q(bankgiro=""),
+                                   name="payment_order_has_account"),
+        ]
+        indexes = [models.Index(fields=["run", "status"]), models.Index(fields=["person", "created_at"])]
+
+    def __str__(self):
+        return f"{self.end_to_end_id} {self.amount}"
+
+
+class PaymentHold(models.Model):
+    """A share held back from a run, with the reason; listed for the case worker."""
+
+    class Reason(models.TextChoices):
+        COMPOSITION_CHANGED = "composition_changed", _("Hushållet har ändrats efter beslutet")
+        NO_ACCOUNT = "no_account", _("Kontouppgift saknas")
+        INVALID_ACCOUNT = "invalid_account", _("Kontouppgiften är ogiltig")
+        PROTECTED_NO_CHANNEL = "protected_no_channel", _("Skyddade personuppgifter och inget säkert sätt att betala")
+
+    run = models.ForeignKey(PaymentRun, on_delete=models.PROTECT, related_name="holds")
+    share = models.ForeignKey(DecisionShare, on_delete=models.PROTECT, related_name="holds")
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="payment_holds")
+    reason = models.CharField(_("orsak"), max_length=24, choices=Reason.choices)
+    detail = models.CharField(_("detaljer"), max_length=200, blank=True)
+    amount = models.BigIntegerField(_("belopp (öre)"))
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("stoppad utbetalning")
+        verbose_name_plural = _("stoppade utbetalningar")
+        ordering = ["run", "id"]
+        constraints = [models.UniqueConstraint(fields=["run", "share"], name="one_hold_per_share_and_run")]
+
+    def __str__(self):
+        return f"{self.reason} ({self.share_id})"

@@ -1,0 +1,280 @@
+"""The payment run: create, prepare (resumable), attest (four eyes), export.
+
+Preparing works in batches, each in its own transaction: a batch either lands whole
+or not at all, and a share that already has an order is never picked again, so a run
+that dies halfway is simply started again.  The database's partial unique constraint
+(one live order per decision share) makes paying twice impossible even if two
+processes prepare at once.
+"""
+
+import hashlib
+import os
+import uuid
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Sum
+from django.utils import timezone
+
+from lika.accounts.models import Role
+from lika.audit.services import CREATE, EXPORT, UPDATE, access_log_write
+from lika.cases.models import Decision, DecisionShare
+from lika.households.models import HouseholdMembership
+from lika.identity.bank import BankAccountError, parse_bank_account, parse_bankgiro, parse_iban
+
+from .models import PaymentHold, PaymentOrder, PaymentRun
+
+BATCH = 2000
+PREPARE_ROLES = (Role.PAYMENT_OFFICER,)
+
+
+def _month_end(month: date) -> date:
+    return (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+def eligible_shares(month: date):
+    """Shares of issued, not superseded decisions for ``month`` that have no order yet."""
+    ordered = PaymentOrder.objects.filter(share=OuterRef("pk"))
+    superseded = Decision.objects.filter(supersedes=OuterRef("decision"), status=Decision.Status.ISSUED)
+    return (DecisionShare.objects
+            .filter(decision__status=Decision.Status.ISSUED, decision__application__month=month, amount__gt=0)
+            .exclude(Exists(ordered)).exclude(Exists(superseded)).order_by("id"))
+
+
+@transaction.atomic
+def payment_run_create(*, acting_user, month: date, payday: date | None = None) -> PaymentRun:
+    """A new run for ``month``, prepared by a payment officer."""
+    if not acting_user.has_role(*PREPARE_ROLES):
+        raise PermissionDenied
+    month = month.replace(day=1)
+    payday = payday or month.replace(day=25) - timedelta(days=31)
+    if PaymentRun.objects.filter(month=month, status=PaymentRun.Status.PREPARING).exists():
+        raise ValidationError("En körning för månaden förbereds redan: fortsätt den i stället.")
+    run = PaymentRun.objects.create(month=month, payday=payday, prepared_by=acting_user,
+                                    message_id=f"LIKA-{uuid.uuid4().hex[:24]}")
+    access_log_write(actor=acting_user, action=CREATE, object_type="payment_run", object_id=run.pk,
+                     summary=f"Utbetalningskörning {month:%Y-%m} skapad",
+                     new={"month": f"{month:%Y-%m}", "payday": payday.isoformat()})
+    return run
+
+
+def payment_run_prepare(*, acting_user, run: PaymentRun, progress: Callable[[int, int], None] | None = None,
+                        batch: int = BATCH, max_batches: int | None = None,
+                        _after_batch: Callable[[int], None] | None = None) -> PaymentRun:
+    """Create the orders (and holds) of ``run``, batch by batch.  Safe to call again after
+    a crash or with ``max_batches`` (the UI prepares a few batches per request)."""
+    if run.status != PaymentRun.Status.PREPARING:
+        raise ValidationError("Körningen är redan förberedd.")
+    if acting_user.pk != run.prepared_by_id:
+        raise PermissionDenied
+    pending = eligible_shares(run.month).exclude(Exists(PaymentHold.objects.filter(run=run, share=OuterRef("pk"))))
+    remaining = pending.count()
+    done = run.orders.count() + run.holds.count()
+    PaymentRun.objects.filter(pk=run.pk).update(progress_total=done + remaining, progress_done=done)
+    batches = 0
+    while True:
+        ids = list(pending.values_list("pk", flat=True)[:batch])
+        if not ids:
+            break
+        with transaction.atomic():
+            made = _prepare_batch(run, ids)
+            done += made
+            PaymentRun.objects.filter(pk=run.pk).update(progress_done=done)
+        if progress:
+            progress(done, done + max(0, remaining - done))
+        if _after_batch:
+            _after_batch(done)
+        batches += 1
+        if max_batches is not None and batches >= max_batches:
+            run.refresh_from_db()
+            return run
+    return _finish(acting_user, run)
+
+
+def _prepare_batch(run, share_ids) -> int:
+    shares = list(DecisionShare.objects.filter(pk__in=share_ids)
+                  .select_related("person", "decision__calculation", "decision__application__case"))
+    households = {s.decision.application.case.household_id for s in shares}
+    month_end = _month_end(run.month)
+    members = {}
+    for household_id, person_id in (HouseholdMembership.objects
+                                    .filter(household_id__in=households, valid_from__lte=month_end)
+                                    .exclude(valid_to__lt=run.month).values_list("household_id", "person_id")):
+        members.setdefault(household_id, set()).add(person_id)
+    orders, holds = [], []
+    for share in shares:
+        decision = share.decision
+        household = decision.application.case.household_id
+        if set(decision.calculation.members) != members.get(household, set()):
+            holds.append(_hold(run, share, PaymentHold.Reason.COMPOSITION_CHANGED,
+                               "Hushållets sammansättning för månaden skiljer sig från beslutets beräkning"))
+            continue
+        account, problem = _account_of(share)
+        if problem is not None:
+            holds.append(_hold(run, share, *problem))
+            continue
+        orders.append(PaymentOrder(
+            run=run, share=share, decision=decision, person=share.person,
+            payee_name=str(share.person) if share.person else share.direct_payee, amount=share.amount,
+            remittance=_remittance(run.month, share), end_to_end_id=f"LIKA-{share.pk}-1", **account))
+    PaymentOrder.objects.bulk_create(orders)
+    PaymentHold.objects.bulk_create(holds)
+    return len(orders) + len(holds)
+
+
+def _hold(run, share, reason, detail):
+    return PaymentHold(run=run, share=share, decision=share.decision, reason=reason, detail=detail[:200],
+                       amount=share.amount)
+
+
+def _remittance(month, share) -> str:
+    if share.person_id:
+        return f"Försörjningsstöd {month:%Y-%m}, din del"
+    return f"Försörjningsstöd {month:%Y-%m}, direktbetalning"
+
+
+def _account_of(share) -> tuple[dict, tuple | None]:
+    """The account to pay, or the reason to hold the share back."""
+    person = share.person
+    if person is None:
+        try:
+            return {"bankgiro": parse_bankgiro(share.direct_account).replace("-", "")}, None
+        except (BankAccountError, ValueError):
+            return {}, (PaymentHold.Reason.INVALID_ACCOUNT, f"Bankgiro för {share.direct_payee} saknas eller är ogiltigt")
+    try:
+        if person.iban:
+            return {"iban": parse_iban(person.iban)}, None
+        if person.bank_clearing or person.bank_account:
+            parsed = parse_bank_account(person.bank_clearing, person.bank_account)
+            return {"clearing": parsed.clearing, "account": parsed.number}, None
+    except BankAccountError as exc:
+        return {}, (PaymentHold.Reason.INVALID_ACCOUNT, f"{person}: {exc}")
+    if person.protected_identity:
+        return {}, (PaymentHold.Reason.PROTECTED_NO_CHANNEL,
+                    f"{person} har skyddade personuppgifter och inget konto: utbetalningsavi skickas inte")
+    return {}, (PaymentHold.Reason.NO_ACCOUNT, f"{person} har inget konto registrerat")
+
+
+def _finish(acting_user, run) -> PaymentRun:
+    with transaction.atomic():
+        run = PaymentRun.objects.select_for_update().get(pk=run.pk)
+        totals = run.orders.aggregate(total=Sum("amount"))
+        run.order_count = run.orders.count()
+        run.total = totals["total"] or 0
+        run.hold_count = run.holds.count()
+        run.status = PaymentRun.Status.PREPARED
+        run.progress_done = run.progress_total = run.order_count + run.hold_count
+        run.save(update_fields=["order_count", "total", "hold_count", "status", "progress_done", "progress_total"])
+        access_log_write(actor=acting_user, action=UPDATE, object_type="payment_run", object_id=run.pk,
+                         summary=f"Körning {run.month:%Y-%m} förberedd: {run.order_count} ordrar, "
+                                 f"{run.hold_count} stoppade",
+                         new={"orders": run.order_count, "total": run.total, "holds": run.hold_count})
+    return run
+
+
+def reconciliation(run: PaymentRun) -> list[dict]:
+    """Per decision in the run: granted support against what the run pays or holds.
+    An empty list means everything adds up."""
+    paid = PaymentOrder.objects.filter(decision=OuterRef("pk")).values("decision").annotate(s=Sum("amount"))
+    held = PaymentHold.objects.filter(run=run, decision=OuterRef("pk")).values("decision").annotate(s=Sum("amount"))
+    from django.db.models import Subquery
+    from django.db.models.functions import Coalesce
+
+    decisions = (Decision.objects.filter(Exists(PaymentOrder.objects.filter(run=run, decision=OuterRef("pk")))
+                                         | Exists(PaymentHold.objects.filter(run=run, decision=OuterRef("pk"))))
+                 .annotate(paid=Coalesce(Subquery(paid.values("s")), 0), held=Coalesce(Subquery(held.values("s")), 0))
+                 .values("pk", "granted_amount", "paid", "held"))
+    out = [row for row in decisions if row["paid"] + row["held"] != row["granted_amount"]]
+    totals = run.orders.aggregate(total=Sum("amount"))
+    if (totals["total"] or 0) != run.total:
+        out.append({"pk": None, "granted_amount": run.total, "paid": totals["total"] or 0, "held": 0})
+    return out
+
+
+@transaction.atomic
+def payment_run_attest(*, acting_user, run: PaymentRun) -> PaymentRun:
+    """Attest: someone else than the preparer, with attesträtt, on a reconciled run."""
+    run = PaymentRun.objects.select_for_update().get(pk=run.pk)
+    if not (acting_user.is_active and acting_user.can_attest_payments):
+        raise PermissionDenied
+    if acting_user.pk == run.prepared_by_id:
+        raise ValidationError("Du kan inte attestera en körning som du själv har förberett.")
+    if run.status != PaymentRun.Status.PREPARED:
+        raise ValidationError("Bara en förberedd körning kan attesteras.")
+    if reconciliation(run):
+        raise ValidationError("Avstämningen visar differenser: körningen kan inte attesteras.")
+    run.status, run.attested_by, run.attested_at = PaymentRun.Status.ATTESTED, acting_user, timezone.now()
+    run.save(update_fields=["status", "attested_by", "attested_at"])
+    access_log_write(actor=acting_user, action=UPDATE, object_type="payment_run", object_id=run.pk,
+                     summary=f"Körning {run.month:%Y-%m} attesterad", old={"status": "prepared"},
+                     new={"status": "attested"})
+    return run
+
+
+def payment_run_export(*, acting_user, run: PaymentRun, version: str = "09") -> str:
+    """Write the attested run as pain.001 (validated against the XSD before it is
+    kept) and mark its orders exported.  Returns the file's path."""
+    if not acting_user.has_role(*PREPARE_ROLES) and not acting_user.can_attest_payments:
+        raise PermissionDenied
+    if run.status != PaymentRun.Status.ATTESTED:
+        raise ValidationError("Bara en attesterad körning kan exporteras.")
+    if version not in ("09", "03"):
+        raise ValidationError("Versionen ska vara 09 eller 03.")
+    if reconciliation(run):
+        raise ValidationError("Avstämningen visar differenser: körningen exporteras inte.")
+    from . import iso20022
+
+    folder = settings.LIKA_PAYMENT_FILES
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"pain.001.001.{version}-{run.month:%Y-%m}-{run.pk}.xml"
+    final, temporary = folder / name, folder / f".{name}.tmp"
+    debtor = iso20022.Party(name=settings.LIKA_DEBTOR_NAME, org_number=settings.LIKA_DEBTOR_ORG_NUMBER,
+                            account=iso20022.Account(iban=settings.LIKA_DEBTOR_IBAN, bic=settings.LIKA_DEBTOR_BIC))
+    orders = run.orders.exclude(status__in=("rejected", "returned")).order_by("id")
+    count, total = orders.count(), orders.aggregate(s=Sum("amount"))["s"] or 0
+    transfers = (iso20022.Transfer(
+        end_to_end_id=o.end_to_end_id, amount=o.amount, remittance=o.remittance,
+        creditor=iso20022.Party(name=o.payee_name, account=iso20022.Account(
+            iban=o.iban, clearing=o.clearing, number=o.account, bankgiro=o.bankgiro)))
+        for o in orders.iterator(chunk_size=BATCH))
+    try:
+        with open(temporary, "wb") as stream:
+            iso20022.write_pain001(stream, version=version, message_id=run.message_id, created_at=timezone.now(),
+                                   debtor=debtor, payment_info_id=f"{run.message_id}-1",
+                                   execution_date=run.payday, count=count, total=total, transfers=transfers)
+        iso20022.validate_pain001(temporary, version=version)
+    except Exception:
+        temporary.unlink(missing_ok=True)
+        raise
+    os.replace(temporary, final)
+    digest = hashlib.sha256(final.read_bytes()).hexdigest()
+    with transaction.atomic():
+        run.orders.filter(status=PaymentOrder.Status.CREATED).update(status=PaymentOrder.Status.EXPORTED,
+                                                                      status_at=timezone.now())
+        run.status, run.exported_at, run.file_version = PaymentRun.Status.EXPORTED, timezone.now(), version
+        run.file_name, run.file_sha256 = name, digest
+        run.save(update_fields=["status", "exported_at", "file_version", "file_name", "file_sha256"])
+        access_log_write(actor=acting_user, action=EXPORT, object_type="payment_run", object_id=run.pk,
+                         summary=f"Körning {run.month:%Y-%m} exporterad som pain.001.001.{version}",
+                         new={"file": name, "sha256": digest, "orders": count, "total": total})
+    return str(final)
+
+
+def accounting_rows(run: PaymentRun) -> list[list[str]]:
+    """The accounting file: the municipality's codes and totals per kind of payment."""
+    rows = [["konto", "ansvar", "verksamhet", "slag", "antal", "belopp"]]
+    kinds = {"person": ("Till enskild", run.orders.filter(person__isnull=False)),
+             "direct": ("Direktbetalning", run.orders.filter(person__isnull=True))}
+    for label, orders in kinds.values():
+        agg = orders.aggregate(total=Sum("amount"))
+        rows.append([settings.LIKA_ACCOUNTING_ACCOUNT, settings.LIKA_ACCOUNTING_RESPONSIBILITY,
+                     settings.LIKA_ACCOUNTING_ACTIVITY, label, str(orders.count()), _kr(agg["total"] or 0)])
+    rows.append(["", "", "", "Summa", str(run.order_count), _kr(run.total)])
+    return rows
+
+
+def _kr(ore: int) -> str:
+    return f"{ore // 100},{ore % 100:02d}"

@@ -1,0 +1,174 @@
+"""The payment run: one order per recipient, holds with reasons, four eyes, and
+exactly once — also when the run dies halfway and is started again."""
+
+import random
+from datetime import date
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+
+from lika.cases import decisions, services
+from lika.cases.decisions import DirectPaymentData, LineDecision
+from lika.cases.models import DecisionShare
+from lika.households.models import HouseholdMembership
+from lika.payments import services as payments
+from lika.payments.models import PaymentHold, PaymentOrder, PaymentRun
+from tests.cases.factories import couple_case, single_case
+
+MONTH = date(2026, 12, 1)
+
+
+class Crash(Exception):
+    """Stands for the process being killed between two batches."""
+
+
+def _decide(case, user, applicant, *, exception=None, direct=()):
+    application = services.application_create(acting_user=user, case=case, month=MONTH, applicant=applicant)
+    adults = [m.person for m in services.memberships_in_month(case.household_id, MONTH) if m.role == "adult"]
+    services.application_entries_save(acting_user=user, application=application, incomes=[],
+                                      costs=[services.Entry("housing", 700000)],
+                                      obstacles={p.pk: "unemployed" for p in adults})
+    services.calculation_make(acting_user=user, application=application)
+    application.refresh_from_db()
+    rows = len(decisions.need_lines(application.calculations.get()))
+    return decisions.decision_make(acting_user=user, application=application, lines=[LineDecision("granted")] * rows,
+                                   payment_mode="single" if exception else "equal",
+                                   exception_id=exception.pk if exception else None, direct=list(direct))
+
+
+@pytest.fixture
+def month_of_decisions(unit_a, alice, bob):
+    """Decisions for December: couples (equal), an exception (single), a direct payment,
+    and three that must be held back."""
+    made = {}
+    for i in range(3):
+        case, woman, man, _ = couple_case(unit_a, case_worker=alice)
+        made[f"couple{i}"] = _decide(case, alice, woman)
+    case, woman, man, _ = couple_case(unit_a, case_worker=alice)
+    exception = decisions.exception_request(acting_user=alice, case=case, recipient=woman, reason="other",
+                                            reason_text="Partnern på institution", valid_from=MONTH)
+    decisions.exception_decide(acting_user=bob, exception=exception, approve=True)
+    made["exception"] = _decide(case, alice, man, exception=exception)
+    case, woman, man, _ = couple_case(unit_a, case_worker=alice)
+    made["direct"] = _decide(case, alice, woman, direct=[DirectPaymentData("housing", 700000, "Bostadsbolaget",
+                                                                          "5050-1055")])
+    case, adult = single_case(unit_a, case_worker=alice)
+    adult.bank_clearing = adult.bank_account = ""
+    adult.save()
+    made["no_account"] = _decide(case, alice, adult)
+    case, adult = single_case(unit_a, case_worker=alice)
+    adult.bank_clearing = adult.bank_account = ""
+    adult.protected_identity = True
+    adult.save()
+    made["protected"] = _decide(case, alice, adult)
+    case, woman, man, _ = couple_case(unit_a, case_worker=alice)
+    made["moved"] = _decide(case, alice, woman)
+    membership = HouseholdMembership.objects.get(household=case.household, person=man)
+    services.membership_end(acting_user=alice, case=case, membership=membership, last_day=date(2026, 11, 30))
+    return made
+
+
+def _run(petra, **kwargs):
+    run = payments.payment_run_create(acting_user=petra, month=MONTH)
+    return payments.payment_run_prepare(acting_user=petra, run=run, **kwargs)
+
+
+def test_couples_get_two_equal_orders_and_an_exception_one(month_of_decisions, petra):
+    run = _run(petra)
+    for name in ("couple0", "couple1", "couple2"):
+        orders = list(PaymentOrder.objects.filter(decision=month_of_decisions[name]))
+        assert len(orders) == 2 and {o.person_id for o in orders} == {s.person_id for s in
+                                                                      month_of_decisions[name].shares.all()}
+        assert abs(orders[0].amount - orders[1].amount) <= 1
+        assert sum(o.amount for o in orders) == month_of_decisions[name].granted_amount
+        assert all(o.remittance == "Försörjningsstöd 2026-12, din del" for o in orders)
+    single = list(PaymentOrder.objects.filter(decision=month_of_decisions["exception"]))
+    assert len(single) == 1 and single[0].person.first_name == "Sara"
+    direct = PaymentOrder.objects.filter(decision=month_of_decisions["direct"]).order_by("id")
+    assert direct[0].payee_name == "Bostadsbolaget" and direct[0].bankgiro == "50501055"
+    assert run.status == PaymentRun.Status.PREPARED and run.total == sum(o.amount for o in run.orders.all())
+
+
+@pytest.mark.parametrize(("name", "reason"), [
+    ("no_account", PaymentHold.Reason.NO_ACCOUNT),
+    ("protected", PaymentHold.Reason.PROTECTED_NO_CHANNEL),
+    ("moved", PaymentHold.Reason.COMPOSITION_CHANGED),
+])
+def test_problems_are_held_back_with_a_reason_never_dropped(month_of_decisions, petra, name, reason):
+    run = _run(petra)
+    decision = month_of_decisions[name]
+    holds = PaymentHold.objects.filter(run=run, decision=decision)
+    assert holds.exists() and {h.reason for h in holds} == {reason}
+    assert not PaymentOrder.objects.filter(decision=decision).exists()
+    assert sum(h.amount for h in holds) == decision.granted_amount
+    assert payments.reconciliation(run) == []
+
+
+def test_a_second_run_pays_nobody_again(month_of_decisions, petra):
+    first = _run(petra)
+    second = _run(petra)
+    assert first.order_count > 0 and second.order_count == 0
+    assert second.hold_count == first.hold_count, "holds are checked again in the next run"
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_run_that_dies_at_a_random_point_completes_on_restart_without_paying_twice(month_of_decisions, petra,
+                                                                                        seed):
+    expected = DecisionShare.objects.filter(decision__in=list(month_of_decisions.values())).count()
+    rng = random.Random(seed)
+    crash_after = rng.randint(1, expected - 1)
+    run = payments.payment_run_create(acting_user=petra, month=MONTH)
+
+    def die(done):
+        if done >= crash_after:
+            raise Crash
+
+    with pytest.raises(Crash):
+        payments.payment_run_prepare(acting_user=petra, run=run, batch=rng.randint(1, 3), _after_batch=die)
+    run.refresh_from_db()
+    assert run.status == PaymentRun.Status.PREPARING
+    payments.payment_run_prepare(acting_user=petra, run=run, batch=rng.randint(1, 4))
+    run.refresh_from_db()
+    assert run.order_count + run.hold_count == expected
+    assert PaymentOrder.objects.values("share").distinct().count() == PaymentOrder.objects.count()
+    assert payments.reconciliation(run) == []
+
+
+def test_the_database_refuses_a_second_live_order_for_a_share(month_of_decisions, petra):
+    run = _run(petra)
+    order = run.orders.first()
+    copy = PaymentOrder(run=run, share=order.share, decision=order.decision, person=order.person,
+                        payee_name=order.payee_name, iban=order.iban, clearing=order.clearing,
+                        account=order.account, amount=order.amount, remittance=order.remittance,
+                        end_to_end_id="LIKA-copy")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        copy.save()
+
+
+def test_four_eyes_and_attest_right(month_of_decisions, petra, bob, alice):
+    run = _run(petra)
+    with pytest.raises(PermissionDenied):
+        payments.payment_run_attest(acting_user=bob, run=run)  # no attest right yet
+    bob.can_attest_payments = True
+    bob.save()
+    petra.can_attest_payments = True
+    petra.save()
+    with pytest.raises(ValidationError, match="själv har förberett"):
+        payments.payment_run_attest(acting_user=petra, run=run)
+    with pytest.raises(PermissionDenied):
+        payments.payment_run_create(acting_user=alice, month=MONTH)
+    run = payments.payment_run_attest(acting_user=bob, run=run)
+    assert run.status == PaymentRun.Status.ATTESTED and run.attested_by == bob
+
+
+def test_the_database_refuses_a_run_attested_by_its_preparer(month_of_decisions, petra):
+    run = _run(petra)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PaymentRun.objects.filter(pk=run.pk).update(attested_by=petra)
+
+
+def test_an_unattested_run_is_not_exported(month_of_decisions, petra):
+    run = _run(petra)
+    with pytest.raises(ValidationError, match="attesterad"):
+        payments.payment_run_export(acting_user=petra, run=run)
