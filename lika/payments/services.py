@@ -178,7 +178,8 @@ def _finish(acting_user, run) -> PaymentRun:
 def reconciliation(run: PaymentRun) -> list[dict]:
     """Per decision in the run: granted support against what the run pays or holds.
     An empty list means everything adds up."""
-    paid = PaymentOrder.objects.filter(decision=OuterRef("pk")).values("decision").annotate(s=Sum("amount"))
+    paid = (PaymentOrder.objects.filter(decision=OuterRef("pk")).exclude(status__in=("rejected", "returned"))
+            .values("decision").annotate(s=Sum("amount")))
     held = PaymentHold.objects.filter(run=run, decision=OuterRef("pk")).values("decision").annotate(s=Sum("amount"))
     from django.db.models import Subquery
     from django.db.models.functions import Coalesce
@@ -188,8 +189,8 @@ def reconciliation(run: PaymentRun) -> list[dict]:
                  .annotate(paid=Coalesce(Subquery(paid.values("s")), 0), held=Coalesce(Subquery(held.values("s")), 0))
                  .values("pk", "granted_amount", "paid", "held"))
     out = [row for row in decisions if row["paid"] + row["held"] != row["granted_amount"]]
-    totals = run.orders.aggregate(total=Sum("amount"))
-    if (totals["total"] or 0) != run.total:
+    totals = run.orders.exclude(status__in=("rejected", "returned")).aggregate(total=Sum("amount"))
+    if (totals["total"] or 0) != run.total and run.status != PaymentRun.Status.EXPORTED:
         out.append({"pk": None, "granted_amount": run.total, "paid": totals["total"] or 0, "held": 0})
     return out
 
@@ -278,3 +279,102 @@ def accounting_rows(run: PaymentRun) -> list[list[str]]:
 
 def _kr(ore: int) -> str:
     return f"{ore // 100},{ore % 100:02d}"
+
+
+# --- what the bank says back ---------------------------------------------------------
+
+STATUS_MAP = {"ACSC": PaymentOrder.Status.PAID, "ACCC": PaymentOrder.Status.PAID,
+              "ACSP": PaymentOrder.Status.ACCEPTED, "ACCP": PaymentOrder.Status.ACCEPTED,
+              "ACTC": PaymentOrder.Status.ACCEPTED, "ACWC": PaymentOrder.Status.ACCEPTED,
+              "PDNG": None, "RCVD": None, "RJCT": PaymentOrder.Status.REJECTED}
+OPEN_AT_BANK = (PaymentOrder.Status.EXPORTED, PaymentOrder.Status.ACCEPTED, PaymentOrder.Status.PAID)
+
+
+@transaction.atomic
+def payment_statuses_apply(*, acting_user, updates) -> dict:
+    """Apply the bank's answers: ``updates`` are (end_to_end_id, new status, reason).
+    A rejected or returned payment is noted in the case journal so the case worker
+    sees it, and can then be re-issued once.  Returns counts per outcome."""
+    from lika.cases.services import journal_write
+
+    counts = {"updated": 0, "unchanged": 0, "unknown": 0}
+    orders = {o.end_to_end_id: o for o in PaymentOrder.objects.filter(
+        end_to_end_id__in=[u[0] for u in updates]).select_related("decision__application__case", "run")}
+    for end_to_end_id, status, reason in updates:
+        order = orders.get(end_to_end_id)
+        if order is None:
+            counts["unknown"] += 1
+            continue
+        if status is None or order.status == status or order.status not in OPEN_AT_BANK:
+            counts["unchanged"] += 1
+            continue
+        old = order.status
+        order.status, order.status_reason, order.status_at = status, (reason or "")[:200], timezone.now()
+        order.save(update_fields=["status", "status_reason", "status_at"])
+        case = order.decision.application.case
+        access_log_write(actor=acting_user, action=UPDATE, object_type="payment_order", object_id=order.pk,
+                         person_id=order.person_id, household_id=case.household_id,
+                         summary=f"Betalning {order.end_to_end_id}: {order.get_status_display().lower()}",
+                         old={"status": old}, new={"status": status, "reason": order.status_reason})
+        if status in FAILED_STATUSES:
+            journal_write(acting_user=acting_user, case=case, text=(
+                f"Utbetalningen {order.run.month:%Y-%m} till {order.payee_name} ({_kr(order.amount)} kr) "
+                f"{order.get_status_display().lower()}: {order.status_reason or 'ingen orsak angiven'}. "
+                "Kontrollera kontouppgiften; betalningen kan sedan skickas igen en gång."))
+        counts["updated"] += 1
+    return counts
+
+
+FAILED_STATUSES = (PaymentOrder.Status.REJECTED, PaymentOrder.Status.RETURNED)
+
+
+def payment_file_import(*, acting_user, text: str) -> dict:
+    """A pain.002 status report, a camt.054 notification or a returns CSV from the bank."""
+    from . import iso20022
+
+    stripped = text.lstrip()
+    if stripped.startswith("<"):
+        if "pain.002" in stripped[:2000] or "CstmrPmtStsRpt" in stripped:
+            statuses = iso20022.read_pain002(text.encode())
+            updates = [(s.end_to_end_id, STATUS_MAP.get(s.status), " ".join(filter(None, [s.reason_code, s.reason_text])))
+                       for s in statuses]
+        else:
+            returned = iso20022.read_camt054_returns(text.encode())
+            updates = [(r.end_to_end_id, PaymentOrder.Status.RETURNED,
+                        " ".join(filter(None, [r.reason_code, r.reason_text]))) for r in returned]
+    else:
+        returned = iso20022.read_returns_csv(text)
+        updates = [(r.end_to_end_id, PaymentOrder.Status.RETURNED,
+                    " ".join(filter(None, [r.reason_code, r.reason_text]))) for r in returned]
+    return payment_statuses_apply(acting_user=acting_user, updates=updates)
+
+
+@transaction.atomic
+def payment_order_reissue(*, acting_user, order: PaymentOrder, run: PaymentRun) -> PaymentOrder:
+    """Pay a rejected or returned order again, to the person's account as it is now, in a
+    run that is not yet attested.  Each failed order is re-issued at most once."""
+    if not acting_user.has_role(*PREPARE_ROLES):
+        raise PermissionDenied
+    order = PaymentOrder.objects.select_for_update().select_related("share__person", "share__decision").get(pk=order.pk)
+    if order.status not in FAILED_STATUSES:
+        raise ValidationError("Bara en avvisad eller returnerad betalning kan skickas igen.")
+    if PaymentOrder.objects.filter(reissue_of=order).exists():
+        raise ValidationError("Betalningen är redan skickad igen.")
+    if run.status not in (PaymentRun.Status.PREPARING, PaymentRun.Status.PREPARED):
+        raise ValidationError("Välj en körning som inte är attesterad.")
+    account, problem = _account_of(order.share)
+    if problem is not None:
+        raise ValidationError(f"Kan inte skickas igen: {problem[1]}")
+    attempt = PaymentOrder.objects.filter(share=order.share).count() + 1
+    new = PaymentOrder.objects.create(
+        run=run, share=order.share, decision=order.decision, person=order.person, payee_name=order.payee_name,
+        amount=order.amount, remittance=order.remittance, end_to_end_id=f"LIKA-{order.share_id}-{attempt}",
+        reissue_of=order, **account)
+    if run.status == PaymentRun.Status.PREPARED:
+        totals = run.orders.aggregate(total=Sum("amount"))
+        PaymentRun.objects.filter(pk=run.pk).update(order_count=run.orders.count(), total=totals["total"] or 0)
+    access_log_write(actor=acting_user, action=CREATE, object_type="payment_order", object_id=new.pk,
+                     person_id=new.person_id, household_id=order.decision.application.case.household_id,
+                     summary=f"Betalningen {order.end_to_end_id} skickas igen som {new.end_to_end_id}",
+                     new={"run": run.pk, "amount": new.amount})
+    return new

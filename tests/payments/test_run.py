@@ -172,3 +172,44 @@ def test_an_unattested_run_is_not_exported(month_of_decisions, petra):
     run = _run(petra)
     with pytest.raises(ValidationError, match="attesterad"):
         payments.payment_run_export(acting_user=petra, run=run)
+
+
+def _exported(run):
+    """Mark a run as sent to the bank without writing a file (the file is tested elsewhere)."""
+    PaymentRun.objects.filter(pk=run.pk).update(status=PaymentRun.Status.EXPORTED)
+    run.orders.update(status=PaymentOrder.Status.EXPORTED)
+    run.refresh_from_db()
+    return run
+
+
+def test_a_returned_payment_is_told_to_the_case_worker_and_reissued_exactly_once(month_of_decisions, petra):
+    from lika.cases.models import JournalNote
+
+    _exported(_run(petra))
+    order = PaymentOrder.objects.filter(decision=month_of_decisions["couple0"]).first()
+    counts = payments.payment_statuses_apply(acting_user=petra, updates=[
+        (order.end_to_end_id, PaymentOrder.Status.RETURNED, "AC04 Kontot avslutat"),
+        ("LIKA-okand-1", PaymentOrder.Status.RETURNED, "AC01")])
+    assert counts == {"updated": 1, "unchanged": 0, "unknown": 1}
+    order.refresh_from_db()
+    assert order.status == "returned" and order.status_reason == "AC04 Kontot avslutat"
+    note = JournalNote.objects.get(case=order.decision.application.case)
+    assert "returnerad" in note.text and "AC04" in note.text
+    next_run = payments.payment_run_create(acting_user=petra, month=MONTH)
+    again = payments.payment_order_reissue(acting_user=petra, order=order, run=next_run)
+    assert again.end_to_end_id == f"LIKA-{order.share_id}-2" and again.amount == order.amount
+    with pytest.raises(ValidationError, match="redan skickad igen"):
+        payments.payment_order_reissue(acting_user=petra, order=order, run=next_run)
+    live = PaymentOrder.objects.filter(share=order.share).exclude(status__in=["rejected", "returned"])
+    assert list(live) == [again]
+
+
+def test_statuses_from_the_bank_move_orders_forward_only(month_of_decisions, petra):
+    run = _exported(_run(petra))
+    order = run.orders.first()
+    payments.payment_statuses_apply(acting_user=petra, updates=[(order.end_to_end_id, "accepted", "")])
+    payments.payment_statuses_apply(acting_user=petra, updates=[(order.end_to_end_id, "paid", "")])
+    order.refresh_from_db()
+    assert order.status == "paid"
+    counts = payments.payment_statuses_apply(acting_user=petra, updates=[(order.end_to_end_id, None, "PDNG")])
+    assert counts["unchanged"] == 1
