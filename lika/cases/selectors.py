@@ -74,6 +74,8 @@ class Worklist:
     exceptions_to_approve: list = field(default_factory=list)
     exceptions_ending: list = field(default_factory=list)
     follow_ups: list = field(default_factory=list)
+    payments_held: list = field(default_factory=list)
+    payments_failed: list = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -122,6 +124,9 @@ def worklist_for(user, today: date) -> Worklist:
         .filter(Q(case__case_worker=user) | Q(case__case_worker__isnull=True) | Q(requested_by=user))
         .order_by("valid_to"))
     work.follow_ups = follow_ups_due([c.pk for c in my_cases], today + timedelta(days=7))
+    from lika.payments.selectors import payment_problems
+
+    work.payments_held, work.payments_failed = payment_problems([c.pk for c in my_cases])
     return work
 
 

@@ -167,8 +167,11 @@ def person_detail(request, case_id, person_id):
         else:
             messages.success(request, _("Uppgifterna om %(name)s är sparade.") % {"name": person})
             return redirect("case_detail", case_id=case.pk)
+    from lika.payments.selectors import payment_history
+
     return render(request, "cases/person_detail.html", {"case": case, "person": person, "form": form,
-                                                        "show_protected": show_protected})
+                                                        "show_protected": show_protected,
+                                                        "payments": payment_history(person)})
 
 
 @login_required

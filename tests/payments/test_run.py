@@ -213,3 +213,20 @@ def test_statuses_from_the_bank_move_orders_forward_only(month_of_decisions, pet
     assert order.status == "paid"
     counts = payments.payment_statuses_apply(acting_user=petra, updates=[(order.end_to_end_id, None, "PDNG")])
     assert counts["unchanged"] == 1
+
+
+def test_the_case_worker_sees_held_and_returned_payments_and_the_history(client, month_of_decisions, petra, alice):
+    from django.urls import reverse
+
+    run = _exported(_run(petra))
+    order = PaymentOrder.objects.filter(decision=month_of_decisions["couple1"]).first()
+    payments.payment_statuses_apply(acting_user=petra, updates=[(order.end_to_end_id, "rejected", "AC01 Fel konto")])
+    client.force_login(alice)
+    work = client.get(reverse("worklist")).context["work"]
+    assert {h.reason for h in work.payments_held} == {"no_account", "protected_no_channel", "composition_changed"}
+    assert [o.pk for o in work.payments_failed] == [order.pk]
+    case = order.decision.application.case
+    page = client.get(reverse("person_detail", kwargs={"case_id": case.pk, "person_id": order.person_id}))
+    assert list(page.context["payments"]) == [order]
+    assert "AC01 Fel konto" in page.content.decode()
+    assert run.orders.filter(person=order.person).count() == 1

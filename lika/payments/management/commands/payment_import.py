@@ -1,0 +1,31 @@
+"""`lika payment-import FILE --user U`: the bank's status report (pain.002), returned
+payments (camt.054) or a returns CSV."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from lika.accounts.models import User
+from lika.commands import read_text_input
+from lika.payments import services
+
+
+class Command(BaseCommand):
+    help = "Läs in bankens statusrapport (pain.002), returer (camt.054) eller en returfil (CSV)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="filen från banken, eller - för standard in")
+        parser.add_argument("--user", required=True, help="användarnamnet som läser in filen")
+
+    def handle(self, *args, **options):
+        user = User.objects.filter(username=options["user"], is_active=True).first()
+        if user is None or not (user.has_role(*services.PREPARE_ROLES) or user.can_attest_payments):
+            raise CommandError(f"{options['user']!r} får inte läsa in bankfiler", returncode=2)
+        text = read_text_input(options["file"])
+        from lika.payments.iso20022 import Iso20022Error
+
+        try:
+            counts = services.payment_file_import(acting_user=user, text=text)
+        except (Iso20022Error, ValidationError, PermissionDenied) as exc:
+            raise CommandError(f"{options['file']}: {exc}", returncode=2) from None
+        self.stdout.write(f"Uppdaterade {counts['updated']} betalningar; {counts['unchanged']} oförändrade, "
+                          f"{counts['unknown']} okända.")
