@@ -54,8 +54,10 @@ class Command(BaseCommand):
         parser.add_argument("--payday", help="ÅÅÅÅ-MM-DD: utbetalningsdag (standard: den 25:e månaden före)")
         parser.add_argument("--run", type=int, help="körningens nummer (attest/export)")
         parser.add_argument("--user", required=True, help="användarnamnet som gör körningen")
-        parser.add_argument("--version", default="09", choices=["09", "03"], help="pain.001-version vid export")
+        parser.add_argument("--pain-version", default="09", choices=["09", "03"], help="pain.001-version vid export (09 eller 03)")
         parser.add_argument("--quiet", action="store_true", help="ingen förloppsindikator")
+        parser.add_argument("--batch", type=int, default=services.BATCH,
+                            help=f"betalningsordrar per transaktion (standard {services.BATCH})")
 
     def handle(self, *args, **options):
         user = User.objects.filter(username=options["user"], is_active=True).first()
@@ -71,7 +73,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"Körning {run.pk} är attesterad.")
             else:
                 path = services.payment_run_export(acting_user=user, run=self._run(options),
-                                                   version=options["version"])
+                                                   version=options["pain_version"])
                 self.stdout.write(f"Filen är validerad mot XSD och skriven: {path}")
         except PermissionDenied:
             _fail(f"{user.username} har inte behörighet till det här steget")
@@ -95,4 +97,6 @@ class Command(BaseCommand):
         else:
             self.stderr.write(f"Fortsätter den avbrutna körningen {run.pk} för {month:%Y-%m}.")
         progress = None if options["quiet"] else ProgressBar(lambda text: self.stderr.write(text, ending=""))
-        return services.payment_run_prepare(acting_user=user, run=run, progress=progress)
+        if options["batch"] < 1:
+            _fail("--batch ska vara minst 1")
+        return services.payment_run_prepare(acting_user=user, run=run, progress=progress, batch=options["batch"])

@@ -1,0 +1,76 @@
+"""A payment run killed with SIGKILL at random points and started again pays nobody
+twice and, in the end, everybody once.  Real processes on a real SQLite file."""
+
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+
+import pytest
+
+LIKA = [sys.executable, "-m", "lika"]
+
+
+def _env(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(LIKA_SQLITE_PATH=str(tmp_path / "kill.sqlite3"), SECRET_KEY="test-only",
+               LIKA_PAYMENT_FILES=str(tmp_path / "files"))
+    return env
+
+
+def _previous_month(today):
+    first = today.replace(day=1)
+    return (first - timedelta(days=1)).replace(day=1)
+
+
+@pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="the SQLite pass runs it; processes share a file")
+def test_killed_and_restarted_run_pays_nobody_twice(tmp_path):
+    env = _env(tmp_path)
+    subprocess.run([*LIKA, "migrate", "-v0"], env=env, check=True)
+    subprocess.run([*LIKA, "seed-demo", "--households", "60", "--seed", "11", "--cases", "60"], env=env,
+                   check=True, capture_output=True)
+    month = _previous_month(date.today())
+    db = sqlite3.connect(env["LIKA_SQLITE_PATH"])
+    expected = db.execute(
+        "SELECT COUNT(*) FROM cases_decisionshare s JOIN cases_decision d ON d.id = s.decision_id "
+        "JOIN cases_application a ON a.id = d.application_id WHERE d.status = 'issued' AND a.month = ? "
+        "AND s.amount > 0", (month.isoformat(),)).fetchone()[0]
+    assert expected > 50
+    rng = random.Random(20261123)
+    command = [*LIKA, "payment-run", "--month", f"{month:%Y-%m}", "--user", "utbetalare", "--quiet", "--batch", "2"]
+    kills = 0
+
+    def made():
+        return db.execute("SELECT (SELECT COUNT(*) FROM payments_paymentorder) + "
+                          "(SELECT COUNT(*) FROM payments_paymenthold)").fetchone()[0]
+
+    for _attempt in range(12):
+        # kill at a random point: when the run has written some random number more rows
+        target = min(expected - 1, made() + rng.randint(1, max(1, expected // 4)))
+        process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        while process.poll() is None and made() < target:
+            time.sleep(0.005)
+        if process.poll() is None and kills < 4:
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+            kills += 1
+            orders = db.execute("SELECT COUNT(*), COUNT(DISTINCT share_id) FROM payments_paymentorder").fetchone()
+            assert orders[0] == orders[1], "a share was paid twice"
+            continue
+        process.wait(timeout=120)
+        assert process.returncode == 0, process.stderr.read().decode()
+        break
+    else:
+        pytest.fail("the run never finished")
+    assert kills == 4, "the run finished before it could be killed four times"
+    orders, distinct, holds = db.execute(
+        "SELECT (SELECT COUNT(*) FROM payments_paymentorder), (SELECT COUNT(DISTINCT share_id) FROM "
+        "payments_paymentorder), (SELECT COUNT(*) FROM payments_paymenthold)").fetchone()
+    assert orders == distinct
+    assert orders + holds == expected
+    runs = db.execute("SELECT COUNT(*), MAX(status) FROM payments_paymentrun").fetchone()
+    assert runs == (1, "prepared"), "the killed run was resumed, not duplicated"
