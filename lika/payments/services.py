@@ -74,11 +74,15 @@ def payment_run_prepare(*, acting_user, run: PaymentRun, progress: Callable[[int
     remaining = pending.count()
     done = run.orders.count() + run.holds.count()
     PaymentRun.objects.filter(pk=run.pk).update(progress_total=done + remaining, progress_done=done)
-    batches = 0
+    batches, last_id = 0, 0
     while True:
-        ids = list(pending.values_list("pk", flat=True)[:batch])
+        # keyset pagination: each batch starts after the last share seen, so a batch's
+        # query does not re-scan what is done; the anti-join still skips shares already
+        # ordered (after a crash, by another process)
+        ids = list(pending.filter(pk__gt=last_id).values_list("pk", flat=True)[:batch])
         if not ids:
             break
+        last_id = ids[-1]
         with transaction.atomic():
             made = _prepare_batch(run, ids)
             done += made
