@@ -1,0 +1,57 @@
+"""`lika payment-run` and `lika payment-import` from the command line: exit code 2 and
+one Swedish line for bad input, the same services as the pages."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from lika.payments.models import PaymentRun
+from tests.payments.test_run import month_of_decisions  # noqa: F401 - fixture
+
+
+def run_command(*args):
+    out, err = StringIO(), StringIO()
+    call_command("payment_run", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--month", "2026-13", "--user", "petra"], "--month ska skrivas ÅÅÅÅ-MM"),
+    (["--month", "2026-12", "--user", "nobody"], "finns inte"),
+    (["--month", "2026-12", "--user", "petra", "--payday", "25/11"], "--payday ska skrivas"),
+    (["--user", "petra"], "ange --month"),
+    (["attest", "--user", "petra"], "ange en befintlig körning"),
+    (["--month", "2026-12", "--user", "alice"], "behörighet"),
+    (["--month", "2026-12", "--user", "petra", "--batch", "0"], "--batch"),
+])
+def test_bad_input_exits_2_with_one_line(petra, alice, args, message):
+    with pytest.raises(CommandError) as error:
+        run_command(*args)
+    assert error.value.returncode == 2 and message in str(error.value) and "\n" not in str(error.value)
+
+
+def test_prepare_shows_progress_then_attest_and_the_preparer_is_refused(month_of_decisions, petra, bob):  # noqa: F811
+    out, err = run_command("--month", "2026-12", "--user", "petra", "--batch", "2")
+    run = PaymentRun.objects.get()
+    assert f"Körning {run.pk} för 2026-12" in out and "Väntar på attest" in out
+    assert "[" in err and f"{run.order_count + run.hold_count}/{run.order_count + run.hold_count}" in err
+    bob.can_attest_payments = True
+    bob.save()
+    petra.can_attest_payments = True
+    petra.save()
+    with pytest.raises(CommandError, match="själv har förberett"):
+        run_command("attest", "--run", str(run.pk), "--user", "petra")
+    out, _ = run_command("attest", "--run", str(run.pk), "--user", "bob")
+    run.refresh_from_db()
+    assert run.status == "attested" and "attesterad" in out
+
+
+def test_an_interrupted_run_is_resumed_not_duplicated(month_of_decisions, petra):  # noqa: F811
+    from lika.payments import services
+
+    services.payment_run_create(acting_user=petra, month=month_of_decisions["couple0"].application.month)
+    _out, err = run_command("--month", "2026-12", "--user", "petra", "--quiet")
+    assert "Fortsätter den avbrutna körningen" in err
+    assert PaymentRun.objects.count() == 1 and PaymentRun.objects.get().status == "prepared"
