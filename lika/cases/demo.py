@@ -74,7 +74,7 @@ def demo_cases_seed(*, seed: int, today: date, limit: int) -> DemoCasesResult:
 
 
 def _one_case(rng, household, worker, manager, today, counts):
-    opened = _month_start(today, 2) - timedelta(days=rng.randint(0, 20))
+    opened = _month_start(today, 1) - timedelta(days=rng.randint(0, 20))
     case = Case.objects.create(reference=f"demo-{household.pk}", unit_id=household.unit_id, household=household,
                                case_worker=worker, opened_on=opened)
     case.reference = f"{opened.year}-{case.pk:06d}"
@@ -87,7 +87,7 @@ def _one_case(rng, household, worker, manager, today, counts):
     if not adults:
         return
     moved_in = max(m.valid_from for m in members if m.role == "adult")
-    first_month = max(_month_start(today, 2), moved_in.replace(day=1))
+    first_month = max(_month_start(today, 1), moved_in.replace(day=1))
     couple = services.couple_or_single(members)
     applicant = rng.choice(adults)  # whoever applies: never chosen by gender
     exception = None
@@ -100,31 +100,33 @@ def _one_case(rng, household, worker, manager, today, counts):
         counts["exceptions"] += 1
     obstacles = {p.pk: _weighted(rng, OBSTACLES) for p in couple}
     rent = rng.randrange(4500, 9800, 50) * 100
-    for back in (2, 1, 0):
+    # last month, this month and next month: next month's applications come in now and
+    # most are decided, so the demo has a payment run to prepare for next month
+    for back in (1, 0, -1):
         month = _month_start(today, back)
         if month < first_month:
             continue
         application = services.application_create(
             acting_user=worker, case=case, month=month, applicant=applicant, joint=len(couple) == 2,
             channel=rng.choice(["e_service", "e_service", "paper", "visit"]),
-            received_on=month - timedelta(days=rng.randint(3, 12)))
+            received_on=min(today, month - timedelta(days=rng.randint(3, 12))))
         counts["applications"] += 1
-        if back == 0 and rng.random() < 0.6:
-            continue  # this month's application waits to be calculated
+        if back == -1 and rng.random() < 0.2:
+            continue  # next month's application waits to be calculated
         for party in application.parties.filter(confirmed_at__isnull=True):
             services.application_confirm(acting_user=worker, application=application, party=party,
                                          channel="e_service")
         incomes = [Entry("child_allowance", 125000 * len(children))] if children else []
         if rng.random() < 0.25:
             incomes.append(Entry("salary", rng.randrange(2000, 9000, 100) * 100, person_id=couple[0].pk,
-                                 job_incentive=back < 2))
+                                 job_incentive=back < 1))
         services.application_entries_save(
             acting_user=worker, application=application, obstacles=obstacles, incomes=incomes,
             costs=[Entry("housing", rent), Entry("electricity", rng.randrange(250, 700, 10) * 100),
                    Entry("home_insurance", rng.randrange(120, 250, 5) * 100)])
         services.calculation_make(acting_user=worker, application=application)
         application.refresh_from_db()
-        if back == 0 and rng.random() < 0.5:
+        if back == -1 and rng.random() < 0.15:
             continue  # calculated, decision to make
         calculation = application.calculations.get(superseded_at__isnull=True)
         lines = [LineDecision("granted")] * len(decisions.need_lines(calculation))
@@ -137,7 +139,7 @@ def _one_case(rng, household, worker, manager, today, counts):
         _backdate(decision, decided_on)
         counts["decisions"] += 1
         for recipient in DecisionRecipient.objects.filter(decision=decision).select_related("decision"):
-            if back == 0 and rng.random() < 0.3:
+            if back == -1 and rng.random() < 0.3:
                 continue  # not yet sent to this adult: the work list shows it
             decisions.recipient_record_delivery(acting_user=worker, recipient=recipient,
                                                 channel=rng.choice(["post", "digital_mailbox", "e_service"]),
