@@ -224,6 +224,7 @@ def payment_run_export(*, acting_user, run: PaymentRun, version: str = "09") -> 
     kept) and mark its orders exported.  Returns the file's path."""
     if not acting_user.has_role(*PREPARE_ROLES) and not acting_user.can_attest_payments:
         raise PermissionDenied
+    run = PaymentRun.objects.get(pk=run.pk)  # the status as it is now, not as the caller saw it
     if run.status != PaymentRun.Status.ATTESTED:
         raise ValidationError("Bara en attesterad körning kan exporteras.")
     if version not in ("09", "03"):
