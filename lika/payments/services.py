@@ -241,6 +241,8 @@ def payment_run_export(*, acting_user, run: PaymentRun, version: str = "09") -> 
                             account=iso20022.Account(iban=settings.LIKA_DEBTOR_IBAN, bic=settings.LIKA_DEBTOR_BIC))
     orders = run.orders.exclude(status__in=("rejected", "returned")).order_by("id")
     count, total = orders.count(), orders.aggregate(s=Sum("amount"))["s"] or 0
+    if count == 0:
+        raise ValidationError("Körningen har inga betalningsordrar: ingen fil skapas.")
     transfers = (iso20022.Transfer(
         end_to_end_id=o.end_to_end_id, amount=o.amount, remittance=o.remittance,
         creditor=iso20022.Party(name=o.payee_name, account=iso20022.Account(

@@ -230,3 +230,35 @@ def test_the_case_worker_sees_held_and_returned_payments_and_the_history(client,
     assert list(page.context["payments"]) == [order]
     assert "AC01 Fel konto" in page.content.decode()
     assert run.orders.filter(person=order.person).count() == 1
+
+
+@pytest.mark.parametrize("version", ["09", "03"])
+def test_an_attested_run_exports_a_valid_pain001_with_two_equal_transfers_per_couple(
+        month_of_decisions, petra, bob, settings, tmp_path, version):
+    from lxml import etree
+
+    from lika.payments import iso20022
+
+    settings.LIKA_PAYMENT_FILES = tmp_path
+    run = _run(petra)
+    bob.can_attest_payments = True
+    bob.save()
+    payments.payment_run_attest(acting_user=bob, run=run)
+    path = payments.payment_run_export(acting_user=petra, run=run, version=version)
+    summary = iso20022.validate_pain001(path, version=version)
+    run.refresh_from_db()
+    assert (summary.count, summary.total) == (run.order_count, run.total)
+    assert run.status == "exported" and run.orders.filter(status="exported").count() == run.order_count
+    tree = etree.parse(path)
+    ns = {"p": tree.getroot().nsmap[None]}
+    amounts = {}
+    for tx in tree.iterfind(".//p:CdtTrfTxInf", ns):
+        e2e = tx.findtext("p:PmtId/p:EndToEndId", namespaces=ns)
+        amounts[e2e] = tx.findtext("p:Amt/p:InstdAmt", namespaces=ns)
+        assert tx.find("p:Amt/p:InstdAmt", ns).get("Ccy") == "SEK"
+    for name in ("couple0", "couple1", "couple2"):
+        ids = [o.end_to_end_id for o in PaymentOrder.objects.filter(decision=month_of_decisions[name])]
+        assert len(ids) == 2 and all(i in amounts for i in ids)
+    single = PaymentOrder.objects.filter(decision=month_of_decisions["exception"]).get()
+    assert amounts[single.end_to_end_id] == f"{single.amount // 100}.{single.amount % 100:02d}"
+    assert "Försörjningsstöd 2026-12, din del" in open(path, encoding="utf-8").read()
