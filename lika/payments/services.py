@@ -342,7 +342,18 @@ def payment_file_import(*, acting_user, text: str) -> dict:
     stripped = text.lstrip()
     if stripped.startswith("<"):
         if "pain.002" in stripped[:2000] or "CstmrPmtStsRpt" in stripped:
-            statuses = iso20022.read_pain002(text.encode())
+            try:
+                statuses = iso20022.read_pain002(text.encode())
+            except iso20022.FileRejected as rejected:
+                # the bank refused the whole file (or a block): every payment in it is rejected
+                run = PaymentRun.objects.filter(message_id=rejected.original_message_id).first()
+                if run is None:
+                    raise ValidationError(f"Banken avvisade filen {rejected.original_message_id}, "
+                                          "men ingen körning har det meddelande-id:t.") from None
+                reason = " ".join(filter(None, [rejected.reason_code, rejected.reason_text])) or "Filen avvisad"
+                updates = [(e2e, PaymentOrder.Status.REJECTED, reason)
+                           for e2e in run.orders.values_list("end_to_end_id", flat=True)]
+                return payment_statuses_apply(acting_user=acting_user, updates=updates)
             updates = [(s.end_to_end_id, STATUS_MAP.get(s.status), " ".join(filter(None, [s.reason_code, s.reason_text])))
                        for s in statuses]
         else:

@@ -262,3 +262,37 @@ def test_an_attested_run_exports_a_valid_pain001_with_two_equal_transfers_per_co
     single = PaymentOrder.objects.filter(decision=month_of_decisions["exception"]).get()
     assert amounts[single.end_to_end_id] == f"{single.amount // 100}.{single.amount % 100:02d}"
     assert "Försörjningsstöd 2026-12, din del" in open(path, encoding="utf-8").read()
+
+
+@pytest.mark.parametrize(("fixture", "expected"), [
+    ("pain002_v03_mixed.xml", {"LIKA-101-1": "paid", "LIKA-102-1": "rejected"}),
+    ("camt054_v02_returns.xml", None),
+    ("returns.csv", {"LIKA-102-1": "returned"}),
+])
+def test_bank_files_update_the_orders(month_of_decisions, petra, fixture, expected):
+    """The sample files name orders LIKA-101-1 …; orders with those ids are made here."""
+    from pathlib import Path
+
+    run = _exported(_run(petra))
+    orders = list(run.orders.order_by("id")[:4])
+    for number, order in zip((101, 102, 103, 104), orders, strict=True):
+        PaymentOrder.objects.filter(pk=order.pk).update(end_to_end_id=f"LIKA-{number}-1")
+    text = (Path(__file__).parent / "data" / fixture).read_text(encoding="utf-8")
+    counts = payments.payment_file_import(acting_user=petra, text=text)
+    assert counts["updated"] >= 1
+    if expected:
+        for e2e, status in expected.items():
+            assert PaymentOrder.objects.get(end_to_end_id=e2e).status == status
+
+
+def test_a_whole_file_rejected_by_the_bank_rejects_every_order_in_it(month_of_decisions, petra):
+    from pathlib import Path
+
+    run = _exported(_run(petra))
+    text = (Path(__file__).parent / "data" / "pain002_v10_group_rejected.xml").read_text(encoding="utf-8")
+    with pytest.raises(ValidationError, match="ingen körning"):
+        payments.payment_file_import(acting_user=petra, text=text)
+    PaymentRun.objects.filter(pk=run.pk).update(message_id="LIKA-7b1e2d3c4a5f60718293a4b5")
+    counts = payments.payment_file_import(acting_user=petra, text=text)
+    assert counts["updated"] == run.order_count
+    assert not run.orders.exclude(status="rejected").exists()
