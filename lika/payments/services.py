@@ -180,22 +180,23 @@ def _finish(acting_user, run) -> PaymentRun:
 
 
 def reconciliation(run: PaymentRun) -> list[dict]:
-    """Per decision in the run: granted support against what the run pays or holds.
-    An empty list means everything adds up."""
-    paid = (PaymentOrder.objects.filter(decision=OuterRef("pk")).exclude(status__in=("rejected", "returned"))
-            .values("decision").annotate(s=Sum("amount")))
-    held = PaymentHold.objects.filter(run=run, decision=OuterRef("pk")).values("decision").annotate(s=Sum("amount"))
-    from django.db.models import Subquery
-    from django.db.models.functions import Coalesce
-
-    decisions = (Decision.objects.filter(Exists(PaymentOrder.objects.filter(run=run, decision=OuterRef("pk")))
-                                         | Exists(PaymentHold.objects.filter(run=run, decision=OuterRef("pk"))))
-                 .annotate(paid=Coalesce(Subquery(paid.values("s")), 0), held=Coalesce(Subquery(held.values("s")), 0))
-                 .values("pk", "granted_amount", "paid", "held"))
-    out = [row for row in decisions if row["paid"] + row["held"] != row["granted_amount"]]
-    totals = run.orders.exclude(status__in=("rejected", "returned")).aggregate(total=Sum("amount"))
-    if (totals["total"] or 0) != run.total and run.status != PaymentRun.Status.EXPORTED:
-        out.append({"pk": None, "granted_amount": run.total, "paid": totals["total"] or 0, "held": 0})
+    """Per decision in the run: granted support against what is paid (its live orders,
+    in any run) plus what this run holds back.  An empty list means everything adds up.
+    Three grouped queries, compared here: no correlated subquery per decision."""
+    in_run = run.orders.order_by().values("decision_id").union(run.holds.order_by().values("decision_id"))
+    paid = dict(PaymentOrder.objects.filter(decision_id__in=run.orders.values("decision_id"))
+                .exclude(status__in=FAILED_STATUSES).values("decision_id").annotate(s=Sum("amount"))
+                .values_list("decision_id", "s"))
+    held = dict(run.holds.values("decision_id").annotate(s=Sum("amount")).values_list("decision_id", "s"))
+    out = []
+    for pk, granted in Decision.objects.filter(pk__in=in_run).values_list("pk", "granted_amount").iterator(
+            chunk_size=BATCH * 5):
+        row = {"pk": pk, "granted_amount": granted, "paid": paid.get(pk, 0), "held": held.get(pk, 0)}
+        if row["paid"] + row["held"] != granted:
+            out.append(row)
+    live = run.orders.exclude(status__in=FAILED_STATUSES).aggregate(total=Sum("amount"))["total"] or 0
+    if live != run.total and run.status != PaymentRun.Status.EXPORTED:
+        out.append({"pk": None, "granted_amount": run.total, "paid": live, "held": 0})
     return out
 
 
@@ -373,7 +374,8 @@ def payment_order_reissue(*, acting_user, order: PaymentOrder, run: PaymentRun) 
     run that is not yet attested.  Each failed order is re-issued at most once."""
     if not acting_user.has_role(*PREPARE_ROLES):
         raise PermissionDenied
-    order = PaymentOrder.objects.select_for_update().select_related("share__person", "share__decision").get(pk=order.pk)
+    order = (PaymentOrder.objects.select_for_update(of=("self",)).select_related("share__person", "share__decision")
+             .get(pk=order.pk))
     if order.status not in FAILED_STATUSES:
         raise ValidationError("Bara en avvisad eller returnerad betalning kan skickas igen.")
     if PaymentOrder.objects.filter(reissue_of=order).exists():
