@@ -304,10 +304,12 @@ def payment_run_export(*, acting_user, run: PaymentRun, version: str = "09") -> 
     if count == 0:
         raise ValidationError("Körningen har inga betalningsordrar: ingen fil skapas.")
     transfers = (iso20022.Transfer(
-        end_to_end_id=o.end_to_end_id, amount=o.amount, remittance=o.remittance,
-        creditor=iso20022.Party(name=o.payee_name, account=iso20022.Account(
-            iban=o.iban, clearing=o.clearing, number=o.account, bankgiro=o.bankgiro)))
-        for o in orders.iterator(chunk_size=BATCH))
+        end_to_end_id=e2e, amount=amount, remittance=remittance,
+        creditor=iso20022.Party(name=name, account=iso20022.Account(
+            iban=iban, clearing=clearing, number=number, bankgiro=bankgiro)))
+        for e2e, amount, remittance, name, iban, clearing, number, bankgiro in orders.values_list(
+            "end_to_end_id", "amount", "remittance", "payee_name", "iban", "clearing", "account", "bankgiro",
+        ).iterator(chunk_size=BATCH * 5))
     try:
         with open(temporary, "wb") as stream:
             iso20022.write_pain001(stream, version=version, message_id=run.message_id, created_at=timezone.now(),
