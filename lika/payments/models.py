@@ -64,7 +64,7 @@ class PaymentOrder(models.Model):
     """One credit transfer: a decision share paid to one adult (or a direct payee)."""
 
     class Status(models.TextChoices):
-        CREATED = "created", _("Skapad")
+        CREATED = "created", _("I körningen")  # sent when the run is exported
         EXPORTED = "exported", _("Skickad till banken")
         ACCEPTED = "accepted", _("Godkänd av banken")
         PAID = "paid", _("Utbetald")

@@ -28,7 +28,7 @@ from lika.identity.bank import BankAccountError, parse_bank_account, parse_bankg
 
 from .models import PaymentHold, PaymentOrder, PaymentRun
 
-BATCH = 2000
+BATCH = 5000
 PREPARE_ROLES = (Role.PAYMENT_OFFICER,)
 
 
@@ -80,12 +80,12 @@ def payment_run_prepare(*, acting_user, run: PaymentRun, progress: Callable[[int
         # keyset pagination: each batch starts after the last share seen, so a batch's
         # query does not re-scan what is done; the anti-join still skips shares already
         # ordered (after a crash, by another process)
-        ids = list(pending.filter(pk__gt=last_id).values_list("pk", flat=True)[:batch])
-        if not ids:
+        shares = _shares(pending.filter(pk__gt=last_id)[:batch])
+        if not shares:
             break
-        last_id = ids[-1]
+        last_id = shares[-1].pk
         with transaction.atomic():
-            made = _prepare_batch(run, ids)
+            made = _prepare_batch(run, shares)
             done += made
             PaymentRun.objects.filter(pk=run.pk).update(progress_done=done)
         if progress:
@@ -134,17 +134,17 @@ ORDER_COLUMNS = ("run_id", "share_id", "decision_id", "person_id", "payee_name",
                  "bankgiro", "amount", "remittance", "end_to_end_id", "status", "status_reason", "created_at")
 
 
-def _shares(share_ids) -> list[_Share]:
+def _shares(queryset) -> list[_Share]:
+    """One query: the shares of ``queryset`` with what preparing needs."""
     out = []
     for (pk, decision_id, amount, person_id, first, last, iban, clearing, account, protected, payee, direct_account,
-         members, household_id) in DecisionShare.objects.filter(pk__in=share_ids).values_list(*SHARE_FIELDS):
+         members, household_id) in queryset.values_list(*SHARE_FIELDS):
         person = None if person_id is None else _Person(first, last, iban, clearing, account, protected)
         out.append(_Share(pk, decision_id, amount, person_id, person, payee, direct_account, members, household_id))
     return out
 
 
-def _prepare_batch(run, share_ids) -> int:
-    shares = _shares(share_ids)
+def _prepare_batch(run, shares) -> int:
     month_end = _month_end(run.month)
     members = {}
     for household_id, person_id in (HouseholdMembership.objects
@@ -322,8 +322,6 @@ def payment_run_export(*, acting_user, run: PaymentRun, version: str = "09") -> 
     os.replace(temporary, final)
     digest = hashlib.sha256(final.read_bytes()).hexdigest()
     with transaction.atomic():
-        run.orders.filter(status=PaymentOrder.Status.CREATED).update(status=PaymentOrder.Status.EXPORTED,
-                                                                      status_at=timezone.now())
         run.status, run.exported_at, run.file_version = PaymentRun.Status.EXPORTED, timezone.now(), version
         run.file_name, run.file_sha256 = name, digest
         run.save(update_fields=["status", "exported_at", "file_version", "file_name", "file_sha256"])
@@ -356,7 +354,10 @@ STATUS_MAP = {"ACSC": PaymentOrder.Status.PAID, "ACCC": PaymentOrder.Status.PAID
               "ACSP": PaymentOrder.Status.ACCEPTED, "ACCP": PaymentOrder.Status.ACCEPTED,
               "ACTC": PaymentOrder.Status.ACCEPTED, "ACWC": PaymentOrder.Status.ACCEPTED,
               "PDNG": None, "RCVD": None, "RJCT": PaymentOrder.Status.REJECTED}
-OPEN_AT_BANK = (PaymentOrder.Status.EXPORTED, PaymentOrder.Status.ACCEPTED, PaymentOrder.Status.PAID)
+# An order keeps "created" when its run is exported (the run records the file); the
+# bank's answers move it on.  Rewriting 150 000 rows just to say "sent" cost seconds.
+OPEN_AT_BANK = (PaymentOrder.Status.CREATED, PaymentOrder.Status.EXPORTED, PaymentOrder.Status.ACCEPTED,
+                PaymentOrder.Status.PAID)
 
 
 @transaction.atomic
@@ -374,7 +375,9 @@ def payment_statuses_apply(*, acting_user, updates) -> dict:
         if order is None:
             counts["unknown"] += 1
             continue
-        if status is None or order.status == status or order.status not in OPEN_AT_BANK:
+        at_bank = order.status in OPEN_AT_BANK and (order.status != PaymentOrder.Status.CREATED
+                                                     or order.run.status == PaymentRun.Status.EXPORTED)
+        if status is None or order.status == status or not at_bank:
             counts["unchanged"] += 1
             continue
         old = order.status
