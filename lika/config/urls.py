@@ -5,5 +5,6 @@ urlpatterns = [
     path("", include("lika.cases.urls")),
     path("", include("lika.plans.urls")),
     path("", include("lika.audit.urls")),
+    path("", include("lika.payments.urls")),
     path("", include("lika.web.urls")),
 ]

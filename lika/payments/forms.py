@@ -1,0 +1,39 @@
+"""Forms of the payment pages: they check the shape of the input; the rules (who may
+do what, one preparing run per month, four eyes) are in lika.payments.services."""
+
+from datetime import date
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+VERSIONS = [("09", _("pain.001.001.09 (standard)")), ("03", _("pain.001.001.03 (äldre bankformat)"))]
+
+
+class ServiceErrorsMixin:
+    def add_service_error(self, exc) -> None:
+        """Put a service's ValidationError on the fields it names, else on the form."""
+        if hasattr(exc, "error_dict"):
+            for name, errors in exc.error_dict.items():
+                self.add_error(name if name in self.fields else None, errors)
+        else:
+            self.add_error(None, exc.messages)
+
+
+class RunForm(ServiceErrorsMixin, forms.Form):
+    month = forms.CharField(label=_("Månad som stödet gäller"), help_text=_("ÅÅÅÅ-MM"),
+                            widget=forms.DateInput(attrs={"type": "month"}))
+    payday = forms.DateField(label=_("Utbetalningsdag"), required=False, widget=DATE,
+                             help_text=_("Lämna tomt för den 25:e i månaden före"))
+
+    def clean_month(self):
+        text = self.cleaned_data["month"].strip()
+        try:
+            year, month = (int(part) for part in text.split("-"))
+            return date(year, month, 1)
+        except ValueError:
+            raise forms.ValidationError(_("Skriv månaden som ÅÅÅÅ-MM, till exempel 2026-12.")) from None
+
+
+class ExportForm(ServiceErrorsMixin, forms.Form):
+    version = forms.ChoiceField(label=_("Filformat"), choices=VERSIONS, initial="09")

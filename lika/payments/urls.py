@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+R = "utbetalningar/<int:run_id>/"
+
+urlpatterns = [
+    path("utbetalningar/", views.payment_runs, name="payment_runs"),
+    path(R, views.payment_run_detail, name="payment_run_detail"),
+    path(R + "fil/", views.payment_run_file, name="payment_run_file"),
+    path(R + "bokforing.csv", views.payment_run_accounting, name="payment_run_accounting"),
+]
