@@ -21,6 +21,7 @@ from faker.providers.person.sv_SE import Provider as SwedishNames
 
 from lika.accounts.models import Municipality, Role, Unit, User
 from lika.audit.services import CREATE, access_log_write
+from lika.identity.bank import BankAccountError, parse_bank_account
 from lika.identity.personnummer import FEMALE, MALE, generate_fictional
 
 from .models import Household, HouseholdMembership, Person
@@ -323,6 +324,25 @@ def _next_household_number():
     return max(numbers, default=0) + 1
 
 
+DEMO_CLEARINGS = ("5000", "9100")  # SEB and Nordnet: account numbers checked by bankkonto
+NO_ACCOUNT = 0.03  # adults without a registered account: the payment run holds them back
+
+
+def demo_bank_account(identity_number: str) -> tuple[str, str]:
+    """A made-up but valid Swedish account for a demo adult (deterministic by the number),
+    or none for a few, so the payment run has something to hold back."""
+    rng = random.Random(identity_number)
+    if rng.random() < NO_ACCOUNT:
+        return "", ""
+    clearing = rng.choice(DEMO_CLEARINGS)
+    while True:  # about one number in eleven passes the check digit
+        number = str(rng.randrange(1_000_000, 10_000_000))
+        try:
+            return clearing, parse_bank_account(clearing, number).number
+        except BankAccountError:
+            continue
+
+
 def _save(batch):
     """Write one batch of generated households with three bulk inserts."""
     households, persons, memberships = [], [], []
@@ -331,11 +351,13 @@ def _save(batch):
         households.append(household)
         for member in demo.members:
             data = member.person
+            account = demo_bank_account(data.identity_number) if member.role == "adult" else ("", "")
             person = Person(
                 identity_number=data.identity_number, first_name=data.first_name,
                 last_name=data.last_name, birth_date=data.birth_date,
                 legal_gender=data.legal_gender, protected_identity=data.protected_identity,
-                street_address=demo.street_address, postal_code=demo.postal_code, city=demo.city)
+                street_address=demo.street_address, postal_code=demo.postal_code, city=demo.city,
+                bank_clearing=account[0], bank_account=account[1])
             persons.append(person)
             memberships.append(HouseholdMembership(
                 household=household, person=person, role=member.role, cohabiting=member.cohabiting,
