@@ -138,7 +138,15 @@ def test_every_identity_number_is_valid_and_matches_gender_and_birth_date(seeded
         assert person.first_name in names
         assert re.fullmatch(r"\d{3} \d{2}", person.postal_code)
         assert person.street_address and person.city
-        assert not (person.bank_account or person.iban)
+        assert not person.iban
+        if person.bank_account:  # adults: a made-up account that validates; a few have none
+            from lika.identity.bank import parse_bank_account
+
+            assert parse_bank_account(person.bank_clearing, person.bank_account).number == person.bank_account
+    adults = Person.objects.filter(memberships__role="adult")
+    with_account = adults.exclude(bank_account="").count()
+    assert 0.9 * adults.count() < with_account < adults.count()
+    assert not Person.objects.filter(memberships__role="child").exclude(bank_account="").exists()
 
 
 @pytest.mark.django_db
