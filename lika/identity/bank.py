@@ -9,6 +9,7 @@ four name the bank.  Account numbers are taken as given, without zero padding.
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bankkonto import account as bankkonto_account
 from bankkonto.exceptions import BankkontoValidationError, SwedbankBankkontoValidationError
@@ -103,6 +104,7 @@ def _check_clearing_length(clearing: str) -> None:
         raise BankAccountError("clearingnumret ska ha 4 siffror")
 
 
+@lru_cache(maxsize=4096)  # a few hundred clearing ranges; bankkonto scans its table linearly
 def _bank_and_account_length(clearing: str) -> tuple[str, int]:
     try:
         bank, _, layout, _ = bankkonto_account.get_account_number_format_based_on_clearing_number(
