@@ -37,3 +37,17 @@ class RunForm(ServiceErrorsMixin, forms.Form):
 
 class ExportForm(ServiceErrorsMixin, forms.Form):
     version = forms.ChoiceField(label=_("Filformat"), choices=VERSIONS, initial="09")
+
+
+class BankFileForm(ServiceErrorsMixin, forms.Form):
+    file = forms.FileField(label=_("Fil från banken"),
+                           help_text=_("Statusrapport (pain.002), returer (camt.054) eller returfil (CSV)"))
+
+
+class ReissueForm(ServiceErrorsMixin, forms.Form):
+    order = forms.IntegerField(widget=forms.HiddenInput)
+    run = forms.TypedChoiceField(label=_("Skicka igen i körningen"), coerce=int)
+
+    def __init__(self, *args, runs=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["run"].choices = [(r.pk, f"{r.month:%Y-%m} ({r.pk})") for r in runs]

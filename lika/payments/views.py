@@ -181,3 +181,45 @@ def payment_run_accounting(request, run_id):
     response = HttpResponse(buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="bokforing-{run.month:%Y-%m}-{run.pk}.csv"'
     return response
+
+
+@login_required
+def payment_bank_files(request):
+    """Files from the bank in, and failed payments out again (once) — for the utbetalare."""
+    user = _payment_user(request)
+    if not user.has_role(*services.PREPARE_ROLES):
+        raise PermissionDenied
+    from lika.payments.iso20022 import Iso20022Error
+
+    from .forms import BankFileForm, ReissueForm
+    from .models import PaymentOrder
+
+    action = request.POST.get("action") if request.method == "POST" else None
+    upload = BankFileForm(request.POST if action == "import" else None,
+                          request.FILES if action == "import" else None)
+    open_runs = list(PaymentRun.objects.filter(status__in=[PaymentRun.Status.PREPARING,
+                                                           PaymentRun.Status.PREPARED]).order_by("-month", "-id"))
+    reissue = ReissueForm(request.POST if action == "reissue" else None, runs=open_runs)
+    try:
+        if action == "import" and upload.is_valid():
+            try:
+                text = upload.cleaned_data["file"].read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise ValidationError(_("Filen är inte UTF-8.")) from None
+            counts = services.payment_file_import(acting_user=user, text=text)
+            messages.success(request, _("Filen är inläst: %(updated)s betalningar uppdaterade, %(unchanged)s "
+                                        "oförändrade, %(unknown)s okända.") % counts)
+            return redirect("payment_bank_files")
+        if action == "reissue" and reissue.is_valid():
+            order = get_object_or_404(PaymentOrder, pk=reissue.cleaned_data["order"])
+            run = next(r for r in open_runs if r.pk == reissue.cleaned_data["run"])
+            new = services.payment_order_reissue(acting_user=user, order=order, run=run)
+            messages.success(request, _("Betalningen skickas igen som %(id)s.") % {"id": new.end_to_end_id})
+            return redirect("payment_bank_files")
+    except (ValidationError, Iso20022Error) as exc:
+        form = upload if action == "import" else reissue
+        form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
+    failed = (PaymentOrder.objects.filter(status__in=services.FAILED_STATUSES, reissued_as__isnull=True)
+              .select_related("run", "decision__application__case").order_by("status_at", "id")[:200])
+    return render(request, "payments/bank_files.html", {
+        "upload": upload, "reissue": reissue, "failed": failed, "open_runs": open_runs})

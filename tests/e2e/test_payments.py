@@ -81,3 +81,14 @@ def test_a_payment_run_from_creation_to_the_bank_file(page, live_server, petra, 
     with page.expect_download() as download:
         page.get_by_role("link", name="Hämta betalfilen").click()
     assert download.value.suggested_filename == f"pain.001.001.09-2026-12-{run.pk}.xml"
+
+
+def test_the_bank_files_page_is_accessible(page, live_server, petra):
+    login(page, live_server, petra)
+    page.goto(f"{live_server.url}/utbetalningar/")
+    page.get_by_role("link", name="Filer från banken och betalningar som ska skickas igen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Filer från banken")
+    assert_accessible(page)
+    page.get_by_role("button", name="Läs in").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    assert_accessible(page)

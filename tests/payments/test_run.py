@@ -295,3 +295,34 @@ def test_a_whole_file_rejected_by_the_bank_rejects_every_order_in_it(month_of_de
     counts = payments.payment_file_import(acting_user=petra, text=text)
     assert counts["updated"] == run.order_count
     assert not run.orders.exclude(status="rejected").exists()
+
+
+def test_bank_file_upload_and_reissue_from_the_page(client, month_of_decisions, petra, bob):
+    from pathlib import Path
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    run = _exported(_run(petra))
+    order = run.orders.order_by("id").first()
+    PaymentOrder.objects.filter(pk=order.pk).update(end_to_end_id="LIKA-102-1")
+    url = reverse("payment_bank_files")
+    client.force_login(bob)
+    assert client.get(url).status_code == 403, "attesters do not handle bank files"
+    client.force_login(petra)
+    bad = client.post(url, {"action": "import", "file": SimpleUploadedFile("x.xml", b"<not xml")})
+    assert bad.status_code == 200 and "error-summary" in bad.content.decode()
+    csv_file = (Path(__file__).parent / "data" / "returns.csv").read_bytes()
+    response = client.post(url, {"action": "import", "file": SimpleUploadedFile("returns.csv", csv_file)})
+    assert response.status_code == 302
+    order.refresh_from_db()
+    assert order.status == "returned"
+    page = client.get(url).content.decode()
+    assert "Skapa först en körning" in page
+    next_run = payments.payment_run_create(acting_user=petra, month=MONTH)
+    response = client.post(url, {"action": "reissue", "order": order.pk, "run": next_run.pk})
+    assert response.status_code == 302
+    assert PaymentOrder.objects.get(reissue_of=order).run == next_run
+    again = client.post(url, {"action": "reissue", "order": order.pk, "run": next_run.pk})
+    assert again.status_code == 200, "the order is no longer listed, and a repeat is refused"
+    assert PaymentOrder.objects.filter(reissue_of=order).count() == 1
