@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lika.core.calculation import COST_TYPES, INCOME_TYPES
 from lika.households.models import LegalGender
+from lika.web.forms import ServiceErrorsMixin
 
 from .decisions import DirectPaymentData, LineDecision
 from .models import Application, DecisionLine, DecisionRecipient, SupportObstacle
@@ -32,16 +33,6 @@ class KronorField(forms.DecimalField):
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CHILD_ROWS = 4
 ENTRY_ROWS = 6
-
-
-class ServiceErrorsMixin:
-    def add_service_error(self, exc) -> None:
-        """Put a service's ValidationError on the fields it names, else on the form."""
-        if hasattr(exc, "error_dict"):
-            for name, errors in exc.error_dict.items():
-                self.add_error(name if name in self.fields else None, errors)
-        else:
-            self.add_error(None, exc.messages)
 
 
 class PersonForm(ServiceErrorsMixin, forms.Form):

@@ -210,7 +210,7 @@ def memberships_on(household_id, day: date) -> list[HouseholdMembership]:
 def memberships_in_month(household_id, month: date) -> list[HouseholdMembership]:
     """Who lived in the household some time in ``month``: adults first, in the order
     they were entered (never by gender), then children."""
-    last = _month_end(month)
+    last = month_end(month)
     rows = (HouseholdMembership.objects.filter(household_id=household_id, valid_from__lte=last)
             .exclude(valid_to__lt=month).select_related("person").order_by("id"))
     latest = {}
@@ -220,7 +220,7 @@ def memberships_in_month(household_id, month: date) -> list[HouseholdMembership]
     return [m for m in members if m.role == ADULT] + [m for m in members if m.role == CHILD]
 
 
-def _month_end(month: date) -> date:
+def month_end(month: date) -> date:
     return (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
 
 

@@ -6,18 +6,10 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lika.web.forms import ServiceErrorsMixin
+
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 VERSIONS = [("09", _("pain.001.001.09 (standard)")), ("03", _("pain.001.001.03 (äldre bankformat)"))]
-
-
-class ServiceErrorsMixin:
-    def add_service_error(self, exc) -> None:
-        """Put a service's ValidationError on the fields it names, else on the form."""
-        if hasattr(exc, "error_dict"):
-            for name, errors in exc.error_dict.items():
-                self.add_error(name if name in self.fields else None, errors)
-        else:
-            self.add_error(None, exc.messages)
 
 
 class RunForm(ServiceErrorsMixin, forms.Form):

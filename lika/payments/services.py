@@ -23,17 +23,14 @@ from django.utils import timezone
 from lika.accounts.models import Role
 from lika.audit.services import CREATE, EXPORT, UPDATE, access_log_write
 from lika.cases.models import Decision, DecisionShare
+from lika.cases.people import month_end
 from lika.households.models import HouseholdMembership
 from lika.identity.bank import BankAccountError, parse_bank_account, parse_bankgiro, parse_iban
 
-from .models import PaymentHold, PaymentOrder, PaymentRun
+from .models import FAILED, PaymentHold, PaymentOrder, PaymentRun
 
 BATCH = 5000
 PREPARE_ROLES = (Role.PAYMENT_OFFICER,)
-
-
-def _month_end(month: date) -> date:
-    return (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
 
 
 def eligible_shares(month: date):
@@ -145,11 +142,11 @@ def _shares(queryset) -> list[_Share]:
 
 
 def _prepare_batch(run, shares) -> int:
-    month_end = _month_end(run.month)
+    last_day = month_end(run.month)
     members = {}
     for household_id, person_id in (HouseholdMembership.objects
                                     .filter(household_id__in={s.household_id for s in shares},
-                                            valid_from__lte=month_end)
+                                            valid_from__lte=last_day)
                                     .exclude(valid_to__lt=run.month).values_list("household_id", "person_id")):
         members.setdefault(household_id, set()).add(person_id)
     now = timezone.now()
@@ -244,7 +241,7 @@ def reconciliation(run: PaymentRun) -> list[dict]:
     Three grouped queries, compared here: no correlated subquery per decision."""
     in_run = run.orders.order_by().values("decision_id").union(run.holds.order_by().values("decision_id"))
     paid = dict(PaymentOrder.objects.filter(decision_id__in=run.orders.values("decision_id"))
-                .exclude(status__in=FAILED_STATUSES).values("decision_id").annotate(s=Sum("amount"))
+                .exclude(status__in=FAILED).values("decision_id").annotate(s=Sum("amount"))
                 .values_list("decision_id", "s"))
     held = dict(run.holds.values("decision_id").annotate(s=Sum("amount")).values_list("decision_id", "s"))
     out = []
@@ -253,7 +250,7 @@ def reconciliation(run: PaymentRun) -> list[dict]:
         row = {"pk": pk, "granted_amount": granted, "paid": paid.get(pk, 0), "held": held.get(pk, 0)}
         if row["paid"] + row["held"] != granted:
             out.append(row)
-    live = run.orders.exclude(status__in=FAILED_STATUSES).aggregate(total=Sum("amount"))["total"] or 0
+    live = run.orders.exclude(status__in=FAILED).aggregate(total=Sum("amount"))["total"] or 0
     if live != run.total and run.status != PaymentRun.Status.EXPORTED:
         out.append({"pk": None, "granted_amount": run.total, "paid": live, "held": 0})
     return out
@@ -299,7 +296,7 @@ def payment_run_export(*, acting_user, run: PaymentRun, version: str = "09") -> 
     final, temporary = folder / name, folder / f".{name}.tmp"
     debtor = iso20022.Party(name=settings.LIKA_DEBTOR_NAME, org_number=settings.LIKA_DEBTOR_ORG_NUMBER,
                             account=iso20022.Account(iban=settings.LIKA_DEBTOR_IBAN, bic=settings.LIKA_DEBTOR_BIC))
-    orders = run.orders.exclude(status__in=("rejected", "returned")).order_by("id")
+    orders = run.orders.exclude(status__in=FAILED).order_by("id")
     count, total = orders.count(), orders.aggregate(s=Sum("amount"))["s"] or 0
     if count == 0:
         raise ValidationError("Körningen har inga betalningsordrar: ingen fil skapas.")
@@ -388,7 +385,7 @@ def payment_statuses_apply(*, acting_user, updates) -> dict:
                          person_id=order.person_id, household_id=case.household_id,
                          summary=f"Betalning {order.end_to_end_id}: {order.get_status_display().lower()}",
                          old={"status": old}, new={"status": status, "reason": order.status_reason})
-        if status in FAILED_STATUSES:
+        if status in FAILED:
             journal_write(acting_user=acting_user, case=case, text=(
                 f"Utbetalningen {order.run.month:%Y-%m} till {order.payee_name} ({_kr(order.amount)} kr) "
                 f"{order.get_status_display().lower()}: {order.status_reason or 'ingen orsak angiven'}. "
@@ -397,7 +394,6 @@ def payment_statuses_apply(*, acting_user, updates) -> dict:
     return counts
 
 
-FAILED_STATUSES = (PaymentOrder.Status.REJECTED, PaymentOrder.Status.RETURNED)
 
 
 def payment_file_import(*, acting_user, text: str) -> dict:
@@ -440,7 +436,7 @@ def payment_order_reissue(*, acting_user, order: PaymentOrder, run: PaymentRun) 
         raise PermissionDenied
     order = (PaymentOrder.objects.select_for_update(of=("self",)).select_related("share__person", "share__decision")
              .get(pk=order.pk))
-    if order.status not in FAILED_STATUSES:
+    if order.status not in FAILED:
         raise ValidationError("Bara en avvisad eller returnerad betalning kan skickas igen.")
     if PaymentOrder.objects.filter(reissue_of=order).exists():
         raise ValidationError("Betalningen är redan skickad igen.")

@@ -192,7 +192,7 @@ def payment_bank_files(request):
     from lika.payments.iso20022 import Iso20022Error
 
     from .forms import BankFileForm, ReissueForm
-    from .models import PaymentOrder
+    from .models import FAILED, PaymentOrder
 
     action = request.POST.get("action") if request.method == "POST" else None
     upload = BankFileForm(request.POST if action == "import" else None,
@@ -219,7 +219,7 @@ def payment_bank_files(request):
     except (ValidationError, Iso20022Error) as exc:
         form = upload if action == "import" else reissue
         form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
-    failed = (PaymentOrder.objects.filter(status__in=services.FAILED_STATUSES, reissued_as__isnull=True)
+    failed = (PaymentOrder.objects.filter(status__in=FAILED, reissued_as__isnull=True)
               .select_related("run", "decision__application__case").order_by("status_at", "id")[:200])
     return render(request, "payments/bank_files.html", {
         "upload": upload, "reissue": reissue, "failed": failed, "open_runs": open_runs})

@@ -5,22 +5,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from lika.households.models import Person
+from lika.web.forms import ServiceErrorsMixin
 
 from .models import Meeting, PlanActivity, PlanGoal, ViolenceScreening
 
 
 def date_input():
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class ServiceErrorsMixin:
-    def add_service_error(self, exc: ValidationError) -> None:
-        """Show a service's ValidationError at the fields it names (the rest above the form)."""
-        if not hasattr(exc, "error_dict"):
-            self.add_error(None, exc)
-            return
-        for field, errors in exc.error_dict.items():
-            self.add_error(field if field in self.fields else None, errors)
 
 
 class PlanForm(ServiceErrorsMixin, forms.Form):

@@ -13,6 +13,18 @@ INCOME_ROWS = 6
 MONEY = {"min_value": 0, "max_digits": 10, "decimal_places": 2, "required": False}
 
 
+class ServiceErrorsMixin:
+    """For forms whose input a service checks: ``add_service_error`` puts the service's
+    ValidationError on the fields it names, the rest above the form."""
+
+    def add_service_error(self, exc) -> None:
+        if hasattr(exc, "error_dict"):
+            for name, errors in exc.error_dict.items():
+                self.add_error(name if name in self.fields else None, errors)
+        else:
+            self.add_error(None, exc.messages)
+
+
 class CalculationForm(forms.Form):
     month = forms.CharField(label=_("Månad"), widget=forms.DateInput(attrs={"type": "month"}),
                             help_text=_("ÅÅÅÅ-MM"))
