@@ -55,3 +55,12 @@ def test_an_interrupted_run_is_resumed_not_duplicated(month_of_decisions, petra)
     _out, err = run_command("--month", "2026-12", "--user", "petra", "--quiet")
     assert "Fortsätter den avbrutna körningen" in err
     assert PaymentRun.objects.count() == 1 and PaymentRun.objects.get().status == "prepared"
+
+
+def test_payment_import_refuses_a_bad_file_with_one_line(tmp_path, petra):
+    bad = tmp_path / "status.xml"
+    bad.write_text("<CstmrPmtStsRpt><trasig", encoding="utf-8")
+    for args, message in ((["--user", "nobody"], "får inte läsa in"), (["--user", "petra"], "status.xml")):
+        with pytest.raises(CommandError) as error:
+            call_command("payment_import", str(bad), *args, stdout=StringIO())
+        assert error.value.returncode == 2 and message in str(error.value) and "\n" not in str(error.value)
