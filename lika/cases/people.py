@@ -124,12 +124,16 @@ def _values_of(person: Person) -> dict:
 
 
 @transaction.atomic
-def person_update(*, acting_user, case: Case, person: Person, data: PersonData) -> Person:
+def person_update(*, acting_user, case: Case, person: Person, data: PersonData,
+                  keep_address: bool = False) -> Person:
     """Change contact details, address, bank account or the protected-identity flag.
-    The number and birth date are not changed here (a new number is a new person)."""
+    The number and birth date are not changed here (a new number is a new person).
+    ``keep_address``: the address was not on the form (protected identity) and stays."""
     number = _checked_identity(person.identity_number, timezone.localdate())
     old = _values_of(person)
     new = _person_values(data, number.legal_gender)
+    if keep_address:
+        new.update({key: old[key] for key in ADDRESS_FIELDS})
     if not new["first_name"] or not new["last_name"]:
         raise ValidationError("Förnamn och efternamn behövs.")
     changed = [key for key in new if new[key] != old[key]]

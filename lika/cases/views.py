@@ -157,11 +157,9 @@ def person_detail(request, case_id, person_id):
         form = PersonEditForm(initial=initial, hide_address=hide_address)
     elif request.method == "POST" and form.is_valid():
         data = form.person_data()
-        if hide_address:  # the address is kept as it is; it is not on the form
-            data.street_address, data.postal_code, data.city = (person.street_address, person.postal_code,
-                                                                person.city)
         try:
-            services.person_update(acting_user=request.user, case=case, person=person, data=data)
+            services.person_update(acting_user=request.user, case=case, person=person, data=data,
+                                   keep_address=hide_address)
         except ValidationError as exc:
             form.add_service_error(exc)
         else:
