@@ -15,11 +15,16 @@ from bankkonto import account as bankkonto_account
 from bankkonto.exceptions import BankkontoValidationError, SwedbankBankkontoValidationError
 from stdnum import iban, luhn
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, ValidationError
-from stdnum.util import clean, isdigits
 
 SEPARATORS = " -."
 SWEDBANK_FIVE_DIGIT_PREFIX = "8"
 IBAN_SHAPE = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{1,30}")
+# A Swedish IBAN: SE, two check digits and a BBAN of 20 digits (3!n16!n1!n in the IBAN
+# registry that python-stdnum ships).  Checked here without the registry lookup, which
+# is most of python-stdnum's time; every other IBAN goes through python-stdnum.
+SWEDISH_IBAN = re.compile(r"SE[0-9]{22}")
+_SE_AS_DIGITS = "2814"  # S = 28, E = 14 in the ISO 7064 mod 97-10 check
+_WITHOUT_SEPARATORS = str.maketrans("", "", SEPARATORS)
 BANKGIRO_LENGTHS = (7, 8)
 
 
@@ -61,7 +66,12 @@ def parse_bank_account(clearing: str, account: str) -> BankAccount:
 
 def parse_iban(text: str) -> str:
     """Check an IBAN and return it compact (``SE4550000000058398257466``)."""
-    compact = iban.compact(str(text))
+    compact = str(text).translate(_WITHOUT_SEPARATORS).strip().upper()  # as iban.compact
+    if SWEDISH_IBAN.fullmatch(compact):
+        # The payment run checks every account every month: the common case is fast.
+        if int(compact[4:] + _SE_AS_DIGITS + compact[2:4]) % 97 != 1:
+            raise BankAccountError("kontrollsiffrorna i IBAN stämmer inte")
+        return compact
     if not IBAN_SHAPE.fullmatch(compact):
         raise BankAccountError(
             "IBAN ska börja med landskod och två kontrollsiffror, följt av siffror och bokstäver"
@@ -88,10 +98,10 @@ def parse_bankgiro(text: str) -> str:
 
 def _digits(text: str, what: str) -> str:
     """``text`` without spaces, dashes and dots; refuses anything but digits."""
-    digits = clean(str(text), SEPARATORS).strip()
+    digits = str(text).translate(_WITHOUT_SEPARATORS).strip()
     if not digits:
         raise BankAccountError(f"{what} saknas")
-    if not isdigits(digits):
+    if not (digits.isascii() and digits.isdigit()):
         raise BankAccountError(f"{what} får bara innehålla siffror")
     return digits
 

@@ -109,3 +109,46 @@ def test_bankgiro_with_a_luhn_digit_parses_and_keeps_its_digits(body):
     formatted = parse_bankgiro(digits)
     assert formatted.replace("-", "") == digits
     assert formatted[-5] == "-"
+
+
+def _stdnum_verdict(text: str):
+    """What python-stdnum alone says of an IBAN: its compact form, or that it is invalid."""
+    from stdnum import iban
+
+    try:
+        return iban.validate(text)
+    except Exception:
+        return None
+
+
+def _our_verdict(text: str):
+    try:
+        return parse_iban(text)
+    except BankAccountError:
+        return None
+
+
+@given(
+    bban=st.text(alphabet="0123456789", min_size=18, max_size=22),
+    check=st.integers(min_value=0, max_value=99),
+    separator=st.sampled_from(["", " ", "-", "."]),
+    lower=st.booleans(),
+)
+def test_swedish_iban_fast_path_agrees_with_stdnum(bban, check, separator, lower):
+    """Swedish IBANs are checked without python-stdnum's registry lookup; the verdict must
+    be python-stdnum's for valid, wrong-check-digit and wrong-length numbers alike."""
+    text = f"SE{check:02d}{bban}"
+    if separator:
+        text = separator.join(text[i:i + 4] for i in range(0, len(text), 4))
+    if lower:
+        text = text.lower()
+    assert _our_verdict(text) == _stdnum_verdict(text)
+
+
+@given(bban=st.text(alphabet="0123456789", min_size=20, max_size=20))
+def test_every_swedish_iban_with_right_check_digits_is_accepted(bban):
+    from stdnum import iban
+
+    text = "SE00" + bban
+    text = "SE" + iban.calc_check_digits(text) + bban
+    assert parse_iban(text) == text
