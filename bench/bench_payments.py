@@ -435,6 +435,36 @@ def backend_cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def postgres_cpu_seconds(data_directory: str | None) -> float | None:
+    """CPU seconds of the whole local PostgreSQL server: the postmaster, its live processes
+    and (through the postmaster's reaped-children counters) the backends that have ended,
+    e.g. those of the worker processes that prepare a run.  None if it cannot be read."""
+    if not data_directory:
+        return None
+    try:
+        postmaster = int(Path(data_directory, "postmaster.pid").read_text().split()[0])
+        fields = Path(f"/proc/{postmaster}/stat").read_text().rpartition(")")[2].split()
+        total = sum(int(v) for v in fields[11:15])  # utime, stime, cutime, cstime
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                child = (entry / "stat").read_text().rpartition(")")[2].split()
+            except OSError:
+                continue
+            if int(child[1]) == postmaster:
+                total += int(child[11]) + int(child[12])
+    except (OSError, ValueError, IndexError):
+        return None
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def children_cpu_seconds() -> float:
+    """CPU seconds of this process's ended children (the worker and validator processes)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def system_busy_seconds() -> float | None:
     """CPU seconds spent by the whole machine (all CPUs, not idle) since boot, from /proc/stat."""
     try:
@@ -472,7 +502,15 @@ def phase_run(url: str, profile: str | None) -> dict:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         backend = cursor.fetchone()[0]
+        try:
+            cursor.execute("SHOW data_directory")  # superuser only; else the backend alone is counted
+            data_directory = cursor.fetchone()[0]
+        except Exception:  # noqa: BLE001
+            data_directory = None
     ready_mib = maxrss_mib()
+    from lika.payments.parallel import default_workers
+
+    workers = default_workers()
 
     clock = SqlClock()
     steps: dict[str, float] = {}
@@ -481,9 +519,10 @@ def phase_run(url: str, profile: str | None) -> dict:
         import cProfile
 
         profiler = cProfile.Profile()
-    backend_before = backend_cpu_seconds(backend)
+    backend_before = postgres_cpu_seconds(data_directory) or backend_cpu_seconds(backend)
     busy_before = system_busy_seconds()
     cpu_started = time.process_time()
+    children_started = children_cpu_seconds()
     with connection.execute_wrapper(clock):
         if profiler:
             profiler.enable()
@@ -492,7 +531,7 @@ def phase_run(url: str, profile: str | None) -> dict:
         run = services.payment_run_create(acting_user=preparer, month=MONTH)
         steps["create"] = time.perf_counter() - started
         clock.step = "prepare"
-        run = services.payment_run_prepare(acting_user=preparer, run=run)
+        run = services.payment_run_prepare(acting_user=preparer, run=run, workers=workers)
         steps["prepare"] = time.perf_counter() - started - sum(steps.values())
         clock.step = "attest"
         run = services.payment_run_attest(acting_user=attester, run=run)
@@ -504,7 +543,10 @@ def phase_run(url: str, profile: str | None) -> dict:
         if profiler:
             profiler.disable()
     cpu_seconds = time.process_time() - cpu_started
-    backend_after = backend_cpu_seconds(backend)
+    helpers_cpu = children_cpu_seconds() - children_started
+    helpers_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    backend_after = (postgres_cpu_seconds(data_directory) if backend_before is not None and data_directory
+                     else backend_cpu_seconds(backend))
     busy_after = system_busy_seconds()
     backend_seconds = (backend_after - backend_before
                        if backend_before is not None and backend_after is not None else None)
@@ -555,8 +597,12 @@ def phase_run(url: str, profile: str | None) -> dict:
         "sql_queries": clock.queries,
         "sql_slowest": clock.slowest(),
         "cpu_seconds": round(cpu_seconds, 3),
+        "workers": workers,
+        "helpers_cpu_seconds": round(helpers_cpu, 3),
+        "helpers_maxrss_mib": round(helpers_mib, 1),
+        "db_cpu_seconds_whole_server": bool(data_directory),
         "db_backend_cpu_seconds": None if backend_seconds is None else round(backend_seconds, 3),
-        "others_cpu_seconds": others_cpu(busy_before, busy_after, cpu_seconds, backend_seconds),
+        "others_cpu_seconds": others_cpu(busy_before, busy_after, cpu_seconds + helpers_cpu, backend_seconds),
         "maxrss_mib": round(peak_mib, 1),
         "maxrss_baseline_after_setup_mib": round(baseline_mib, 1),
         "maxrss_before_run_mib": round(ready_mib, 1),
@@ -823,14 +869,17 @@ def main(argv=None) -> int:
               + ", ".join(f"{k} {v:.2f} s" for k, v in steps.items()))
         print("    in cursor.execute: " + ", ".join(
             f"{k} {run['sql_seconds'].get(k, 0):.2f} s/{run['sql_queries'].get(k, 0)} queries" for k in steps))
-        print(f"    CPU: the run's process {run['cpu_seconds']:.2f} s, its PostgreSQL backend "
-              f"{run['db_backend_cpu_seconds']} s, other processes {run['others_cpu_seconds']} s")
+        db_label = "PostgreSQL (whole server)" if run.get("db_cpu_seconds_whole_server") else "its PostgreSQL backend"
+        print(f"    CPU: the run's process {run['cpu_seconds']:.2f} s, its {run['workers']} preparing workers and "
+              f"the validator {run['helpers_cpu_seconds']:.2f} s, {db_label} {run['db_backend_cpu_seconds']} s, "
+              f"other processes {run['others_cpu_seconds']} s")
         print(f"    {run['shares']:,} shares -> {run['order_count']:,} orders ({run['total'] / 100:,.2f} kr) "
               f"+ {run['hold_count']:,} holds {run['holds_by_reason']}")
         print(f"    file: {run['file_count']:,} payments, {run['file_total'] / 100:,.2f} kr, "
               f"{run['file_bytes'] / 2**20:.1f} MiB, XSD-valid")
         print(f"  peak RSS of the run's process: {peak:.1f} MiB (target < {TARGET_RSS_MIB} MiB; "
-              f"{run['maxrss_baseline_after_setup_mib']:.1f} MiB after django.setup())")
+              f"{run['maxrss_baseline_after_setup_mib']:.1f} MiB after django.setup()); of its largest "
+              f"helper process (a worker or the validator): {run['helpers_maxrss_mib']:.1f} MiB")
         print(f"  floor: {floor['seconds']:.2f} s = COPY of {floor['rows']:,} rows {floor['copy_seconds']:.2f} s "
               f"+ lxml pain.001 {floor['xml_seconds']:.2f} s  (COPY without indexes "
               f"{floor['copy_without_indexes_seconds']:.2f} s, not counted)")

@@ -16,7 +16,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Sum
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Sum
 from django.utils import timezone
 
 from lika.accounts.models import Role
@@ -59,33 +59,34 @@ def payment_run_create(*, acting_user, month: date, payday: date | None = None) 
 
 
 def payment_run_prepare(*, acting_user, run: PaymentRun, progress: Callable[[int, int], None] | None = None,
-                        batch: int = BATCH, max_batches: int | None = None,
+                        batch: int = BATCH, max_batches: int | None = None, workers: int = 1,
                         _after_batch: Callable[[int], None] | None = None) -> PaymentRun:
     """Create the orders (and holds) of ``run``, batch by batch.  Safe to call again after
-    a crash or with ``max_batches`` (the UI prepares a few batches per request)."""
+    a crash or with ``max_batches`` (the UI prepares a few batches per request).
+
+    With ``workers`` > 1, on PostgreSQL and outside a transaction, the shares are split
+    into that many ranges prepared by as many processes at once (``lika.payments.parallel``);
+    elsewhere, and for a run smaller than two batches, one process prepares them all."""
     if run.status != PaymentRun.Status.PREPARING:
         raise ValidationError("Körningen är redan förberedd.")
     if acting_user.pk != run.prepared_by_id:
         raise PermissionDenied
     pending = eligible_shares(run.month).exclude(Exists(PaymentHold.objects.filter(run=run, share=OuterRef("pk"))))
-    remaining = pending.count()
+    left = pending.aggregate(count=Count("pk"), first=Min("pk"), last=Max("pk"))
     done = run.orders.count() + run.holds.count()
-    PaymentRun.objects.filter(pk=run.pk).update(progress_total=done + remaining, progress_done=done)
-    batches, last_id = 0, 0
-    while True:
-        # keyset pagination: each batch starts after the last share seen, so a batch's
-        # query does not re-scan what is done; the anti-join still skips shares already
-        # ordered (after a crash, by another process)
-        shares = _shares(pending.filter(pk__gt=last_id)[:batch])
-        if not shares:
-            break
-        last_id = shares[-1].pk
-        with transaction.atomic():
-            made = _prepare_batch(run, shares)
-            done += made
-            PaymentRun.objects.filter(pk=run.pk).update(progress_done=done)
+    PaymentRun.objects.filter(pk=run.pk).update(progress_total=done + left["count"], progress_done=done)
+    if left["count"] and workers > 1 and max_batches is None and _after_batch is None and left["count"] > batch:
+        from .parallel import can_prepare_in_processes, prepare_in_processes
+
+        if can_prepare_in_processes():
+            prepare_in_processes(run, left["first"], left["last"], workers=workers, batch=batch, progress=progress)
+            return _finish(acting_user, run)
+    total = done + left["count"]
+    batches = 0
+    for made in prepare_range(run, 0, None, batch=batch):
+        done += made
         if progress:
-            progress(done, done + max(0, remaining - done))
+            progress(done, max(done, total))
         if _after_batch:
             _after_batch(done)
         batches += 1
@@ -93,6 +94,26 @@ def payment_run_prepare(*, acting_user, run: PaymentRun, progress: Callable[[int
             run.refresh_from_db()
             return run
     return _finish(acting_user, run)
+
+
+def prepare_range(run: PaymentRun, after: int, last: int | None, *, batch: int = BATCH):
+    """Prepare the run's pending shares with ``after`` < id <= ``last`` (no upper bound
+    when None), one transaction per batch; yields the number made by each batch."""
+    pending = eligible_shares(run.month).exclude(Exists(PaymentHold.objects.filter(run=run, share=OuterRef("pk"))))
+    if last is not None:
+        pending = pending.filter(pk__lte=last)
+    while True:
+        # keyset pagination: each batch starts after the last share seen, so a batch's
+        # query does not re-scan what is done; the anti-join still skips shares already
+        # ordered (after a crash, by another process)
+        shares = _shares(pending.filter(pk__gt=after)[:batch])
+        if not shares:
+            return
+        after = shares[-1].pk
+        with transaction.atomic():
+            made = _prepare_batch(run, shares)
+            PaymentRun.objects.filter(pk=run.pk).update(progress_done=F("progress_done") + made)
+        yield made
 
 
 class _Person(NamedTuple):
@@ -218,6 +239,11 @@ def _account_of(share) -> tuple[dict, tuple | None]:
 
 
 def _finish(acting_user, run) -> PaymentRun:
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        # A run adds a month of rows at once; fresh statistics keep the planner from
+        # choosing nested loops for the reconciliation and the export (docs/benchmarks.md).
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {PaymentOrder._meta.db_table}, {PaymentHold._meta.db_table}")
     with transaction.atomic():
         run = PaymentRun.objects.select_for_update().get(pk=run.pk)
         totals = run.orders.aggregate(total=Sum("amount"))
@@ -237,18 +263,30 @@ def _finish(acting_user, run) -> PaymentRun:
 def reconciliation(run: PaymentRun) -> list[dict]:
     """Per decision in the run: granted support against what is paid (its live orders,
     in any run) plus what this run holds back.  An empty list means everything adds up.
-    Three grouped queries, compared here: no correlated subquery per decision."""
-    in_run = run.orders.order_by().values("decision_id").union(run.holds.order_by().values("decision_id"))
-    paid = dict(PaymentOrder.objects.filter(decision_id__in=run.orders.values("decision_id"))
-                .exclude(status__in=FAILED).values("decision_id").annotate(s=Sum("amount"))
-                .values_list("decision_id", "s"))
-    held = dict(run.holds.values("decision_id").annotate(s=Sum("amount")).values_list("decision_id", "s"))
-    out = []
-    for pk, granted in Decision.objects.filter(pk__in=in_run).values_list("pk", "granted_amount").iterator(
-            chunk_size=BATCH * 5):
-        row = {"pk": pk, "granted_amount": granted, "paid": paid.get(pk, 0), "held": held.get(pk, 0)}
-        if row["paid"] + row["held"] != granted:
-            out.append(row)
+
+    One query with grouped joins that returns only the decisions that do not add up, so
+    a run of 100 000 decisions does not bring 100 000 rows to Python (docs/benchmarks.md).
+    Plain SQL that SQLite and PostgreSQL both run."""
+    orders, holds = PaymentOrder._meta.db_table, PaymentHold._meta.db_table
+    decisions = Decision._meta.db_table
+    failed = ", ".join(["%s"] * len(FAILED))
+    query = f"""
+        WITH in_run AS (SELECT decision_id FROM {orders} WHERE run_id = %s
+                        UNION SELECT decision_id FROM {holds} WHERE run_id = %s),
+             paid AS (SELECT o.decision_id, SUM(o.amount) AS amount FROM {orders} o
+                      WHERE o.status NOT IN ({failed})
+                        AND o.decision_id IN (SELECT decision_id FROM {orders} WHERE run_id = %s)
+                      GROUP BY o.decision_id),
+             held AS (SELECT decision_id, SUM(amount) AS amount FROM {holds} WHERE run_id = %s
+                      GROUP BY decision_id)
+        SELECT d.id, d.granted_amount, COALESCE(paid.amount, 0), COALESCE(held.amount, 0)
+        FROM in_run JOIN {decisions} d ON d.id = in_run.decision_id
+        LEFT JOIN paid ON paid.decision_id = d.id LEFT JOIN held ON held.decision_id = d.id
+        WHERE d.granted_amount <> COALESCE(paid.amount, 0) + COALESCE(held.amount, 0)"""
+    with connection.cursor() as cursor:
+        cursor.execute(query, [run.pk, run.pk, *FAILED, run.pk, run.pk])
+        out = [{"pk": pk, "granted_amount": int(granted), "paid": int(paid), "held": int(held)}
+               for pk, granted, paid, held in sorted(cursor.fetchall())]
     live = run.orders.exclude(status__in=FAILED).aggregate(total=Sum("amount"))["total"] or 0
     if live != run.total and run.status != PaymentRun.Status.EXPORTED:
         out.append({"pk": None, "granted_amount": run.total, "paid": live, "held": 0})
@@ -331,12 +369,12 @@ def accounting_rows(run: PaymentRun) -> list[list[str]]:
     for label, orders in kinds.values():
         agg = orders.aggregate(total=Sum("amount"))
         rows.append([settings.LIKA_ACCOUNTING_ACCOUNT, settings.LIKA_ACCOUNTING_RESPONSIBILITY,
-                     settings.LIKA_ACCOUNTING_ACTIVITY, label, str(orders.count()), _kr(agg["total"] or 0)])
-    rows.append(["", "", "", "Summa", str(run.order_count), _kr(run.total)])
+                     settings.LIKA_ACCOUNTING_ACTIVITY, label, str(orders.count()), format_kronor(agg["total"] or 0)])
+    rows.append(["", "", "", "Summa", str(run.order_count), format_kronor(run.total)])
     return rows
 
 
-def _kr(ore: int) -> str:
+def format_kronor(ore: int) -> str:
     return f"{ore // 100},{ore % 100:02d}"
 
 
@@ -382,7 +420,7 @@ def payment_statuses_apply(*, acting_user, updates) -> dict:
                          old={"status": old}, new={"status": status, "reason": order.status_reason})
         if status in FAILED:
             journal_write(acting_user=acting_user, case=case, text=(
-                f"Utbetalningen {order.run.month:%Y-%m} till {order.payee_name} ({_kr(order.amount)} kr) "
+                f"Utbetalningen {order.run.month:%Y-%m} till {order.payee_name} ({format_kronor(order.amount)} kr) "
                 f"{order.get_status_display().lower()}: {order.status_reason or 'ingen orsak angiven'}. "
                 "Kontrollera kontouppgiften; betalningen kan sedan skickas igen en gång."))
         counts["updated"] += 1

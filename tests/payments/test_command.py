@@ -25,11 +25,13 @@ def run_command(*args):
     (["attest", "--user", "petra"], "ange en befintlig körning"),
     (["--month", "2026-12", "--user", "alice"], "behörighet"),
     (["--month", "2026-12", "--user", "petra", "--batch", "0"], "--batch"),
+    (["--month", "2026-12", "--user", "petra", "--workers", "0"], "--workers"),
 ])
 def test_bad_input_exits_2_with_one_line(petra, alice, args, message):
     with pytest.raises(CommandError) as error:
         run_command(*args)
     assert error.value.returncode == 2 and message in str(error.value) and "\n" not in str(error.value)
+    assert not PaymentRun.objects.exists(), "nothing half-made"
 
 
 def test_prepare_shows_progress_then_attest_and_the_preparer_is_refused(month_of_decisions, petra, bob):  # noqa: F811

@@ -162,6 +162,40 @@ def test_four_eyes_and_attest_right(month_of_decisions, petra, bob, alice):
     assert run.status == PaymentRun.Status.ATTESTED and run.attested_by == bob
 
 
+@pytest.mark.parametrize("tamper", ["order_amount", "order_deleted", "hold_amount", "order_failed"])
+def test_reconciliation_finds_a_decision_that_does_not_add_up_and_stops_attest_and_export(
+        month_of_decisions, petra, bob, tamper):
+    run = _run(petra)
+    bob.can_attest_payments = True
+    bob.save()
+    order = run.orders.filter(decision=month_of_decisions["couple1"]).first()
+    hold = run.holds.get(decision=month_of_decisions["no_account"])
+    if tamper == "order_amount":
+        PaymentOrder.objects.filter(pk=order.pk).update(amount=order.amount + 1)
+    elif tamper == "order_deleted":
+        PaymentOrder.objects.filter(pk=order.pk).delete()
+    elif tamper == "hold_amount":
+        PaymentHold.objects.filter(pk=hold.pk).update(amount=hold.amount - 100)
+    else:  # failed orders, here or in another run, pay nothing
+        PaymentOrder.objects.filter(pk=order.pk).update(status="rejected")
+        assert payments.reconciliation(run)[0]["paid"] == month_of_decisions["couple1"].granted_amount - order.amount
+        PaymentOrder.objects.filter(pk=order.pk).update(status="created")
+        other = payments.payment_run_create(acting_user=petra, month=date(2027, 1, 1))
+        PaymentOrder.objects.create(run=other, share=DecisionShare.objects.exclude(pk=order.share_id).filter(
+            decision=order.decision_id).first(), decision_id=order.decision_id, person_id=order.person_id,
+            payee_name="X", iban="SE4550000000058398257466", amount=500, end_to_end_id="LIKA-test-elsewhere",
+            status="rejected")
+        assert payments.reconciliation(run) == [], "a failed order elsewhere pays nothing"
+        PaymentOrder.objects.filter(pk=order.pk).update(status="returned")
+    differences = payments.reconciliation(run)
+    decision = month_of_decisions["no_account" if tamper == "hold_amount" else "couple1"]
+    row = next(d for d in differences if d["pk"] == decision.pk)
+    assert row["granted_amount"] == decision.granted_amount
+    assert row["paid"] + row["held"] != decision.granted_amount
+    with pytest.raises(ValidationError, match="Avstämningen visar differenser"):
+        payments.payment_run_attest(acting_user=bob, run=run)
+
+
 def test_the_database_refuses_a_run_attested_by_its_preparer(month_of_decisions, petra):
     run = _run(petra)
     with pytest.raises(IntegrityError), transaction.atomic():

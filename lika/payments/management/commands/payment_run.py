@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from lika.accounts.models import User
 from lika.payments import services
 from lika.payments.models import PaymentRun
+from lika.payments.parallel import default_workers
 
 
 def _fail(message):
@@ -58,6 +59,8 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true", help="ingen förloppsindikator")
         parser.add_argument("--batch", type=int, default=services.BATCH,
                             help=f"betalningsordrar per transaktion (standard {services.BATCH})")
+        parser.add_argument("--workers", type=int, default=None,
+                            help="processer som förbereder samtidigt (standard 2 på PostgreSQL, 1 på SQLite)")
 
     def handle(self, *args, **options):
         user = User.objects.filter(username=options["user"], is_active=True).first()
@@ -67,7 +70,7 @@ class Command(BaseCommand):
             if options["action"] == "prepare":
                 run = self._prepare(user, options)
                 self.stdout.write(f"Körning {run.pk} för {run.month:%Y-%m}: {run.order_count} betalningsordrar, "
-                                  f"{run.total / 100:.2f} kr, {run.hold_count} stoppade. Väntar på attest.")
+                                  f"{services.format_kronor(run.total)} kr, {run.hold_count} stoppade. Väntar på attest.")
             elif options["action"] == "attest":
                 run = services.payment_run_attest(acting_user=user, run=self._run(options))
                 self.stdout.write(f"Körning {run.pk} är attesterad.")
@@ -89,6 +92,11 @@ class Command(BaseCommand):
     def _prepare(self, user, options):
         if not options["month"]:
             _fail("ange --month ÅÅÅÅ-MM")
+        if options["batch"] < 1:
+            _fail("--batch ska vara minst 1")
+        workers = default_workers() if options["workers"] is None else options["workers"]
+        if workers < 1:
+            _fail("--workers ska vara minst 1")
         month = _month(options["month"])
         run = PaymentRun.objects.filter(month=month, status=PaymentRun.Status.PREPARING).first()
         if run is None:
@@ -97,6 +105,5 @@ class Command(BaseCommand):
         else:
             self.stderr.write(f"Fortsätter den avbrutna körningen {run.pk} för {month:%Y-%m}.")
         progress = None if options["quiet"] else ProgressBar(lambda text: self.stderr.write(text, ending=""))
-        if options["batch"] < 1:
-            _fail("--batch ska vara minst 1")
-        return services.payment_run_prepare(acting_user=user, run=run, progress=progress, batch=options["batch"])
+        return services.payment_run_prepare(acting_user=user, run=run, progress=progress, batch=options["batch"],
+                                            workers=workers)
