@@ -28,6 +28,15 @@ _WITHOUT_SEPARATORS = str.maketrans("", "", SEPARATORS)
 BANKGIRO_LENGTHS = (7, 8)
 
 
+# bankkonto finds a clearing number's bank by scanning its whole table, and validate()
+# scans it again; the answer depends on the clearing number alone (a few hundred ranges),
+# so it is looked up once per clearing number.  The payment run checks every account of
+# the month (docs/benchmarks.md).  Exceptions (unknown clearing numbers) are not cached.
+if not hasattr(bankkonto_account.get_account_number_format_based_on_clearing_number, "cache_info"):
+    bankkonto_account.get_account_number_format_based_on_clearing_number = lru_cache(maxsize=4096)(
+        bankkonto_account.get_account_number_format_based_on_clearing_number)
+
+
 class BankAccountError(ValueError):
     """A bank account, IBAN or bankgiro number that is not valid."""
 
