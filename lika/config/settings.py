@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "lika.cases",
     "lika.plans",
     "lika.payments",
+    "lika.statistics",
     "lika.web",
 ]
 
