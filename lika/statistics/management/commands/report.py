@@ -1,0 +1,67 @@
+"""`lika report socialstyrelsen --month ÅÅÅÅ-MM [--output FIL] [--user U]`: the monthly
+individual-level file to Socialstyrelsen's register of ekonomiskt bistånd
+(docs/formats.md).  Checked before it is written; bad input exits with code 2 and
+one Swedish line, and leaves no file behind."""
+
+import re
+from datetime import date
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from lika.accounts.models import User
+from lika.core.socialstyrelsen_file import RegisterFileError
+
+REPORTS = ("socialstyrelsen",)
+
+
+def _fail(message):
+    raise CommandError(message, returncode=2)
+
+
+def _month(text):
+    match = re.fullmatch(r"([0-9]{4})-([0-9]{2})", text or "")
+    if match is None or not 1 <= int(match[2]) <= 12 or int(match[1]) < 1900:
+        _fail(f"--month ska skrivas ÅÅÅÅ-MM, inte {text!r}")
+    return date(int(match[1]), int(match[2]), 1)
+
+
+class Command(BaseCommand):
+    help = "Skriv månadsfilen (individdata) till Socialstyrelsens register över ekonomiskt bistånd."
+
+    def add_arguments(self, parser):
+        parser.add_argument("report", nargs="?", help="rapporten: socialstyrelsen")
+        parser.add_argument("--month", help="ÅÅÅÅ-MM: månaden som biståndet gäller (krävs)")
+        parser.add_argument("--output", help="filen som skrivs (standard var/reports/socialstyrelsen-ÅÅÅÅ-MM.csv)")
+        parser.add_argument("--user", help="användarnamnet som står i åtkomstloggen (standard: system)")
+
+    def handle(self, *args, **options):
+        from lika.statistics.socialstyrelsen import report_write
+
+        if options["report"] not in REPORTS:
+            _fail(f"okänd rapport {options['report']!r}: välj socialstyrelsen" if options["report"]
+                  else "ange rapporten: lika report socialstyrelsen --month ÅÅÅÅ-MM")
+        if not options["month"]:
+            _fail("ange --month ÅÅÅÅ-MM")
+        month = _month(options["month"])
+        user = None
+        if options["user"]:
+            user = User.objects.filter(username=options["user"], is_active=True).first()
+            if user is None:
+                _fail(f"användaren {options['user']!r} finns inte eller är inte aktiv")
+        path = Path(options["output"]) if options["output"] else None
+        if path is not None:
+            if path.is_dir():
+                _fail(f"{path} är en katalog: ange en fil med --output")
+            if not path.parent.is_dir():
+                _fail(f"katalogen {path.parent} finns inte")
+        try:
+            written = report_write(month=month, path=path, acting_user=user)
+        except RegisterFileError as exc:
+            _fail(str(exc))
+        except OSError as exc:
+            _fail(f"kan inte skriva {path or 'filen'}: {exc.strerror or exc}")
+        if written.households == 0:
+            self.stderr.write(f"Inget hushåll fick bistånd beviljat för {month:%Y-%m}: filen har bara rubrikraden.")
+        self.stdout.write(f"Skrev {written.path}: {written.persons} personer i {written.households} hushåll "
+                          f"({month:%Y-%m}).")
