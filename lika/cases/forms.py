@@ -1,7 +1,6 @@
 """Forms of the case pages.  They check the shape of the input; the rules are in
 the services, whose ValidationErrors the views put back on the form."""
 
-from datetime import date
 
 from django import forms
 from django.conf import settings
@@ -9,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lika.core.calculation import COST_TYPES, INCOME_TYPES
+from lika.core.periods import PeriodError, parse_month
 from lika.households.models import LegalGender
 from lika.web.forms import ServiceErrorsMixin
 
@@ -147,11 +147,9 @@ class ApplicationForm(ServiceErrorsMixin, forms.Form):
         self.fields["applicant"].choices = [(p.pk, str(p)) for p in adults]
 
     def clean_month(self):
-        text = self.cleaned_data["month"].strip()
         try:
-            year, month = (int(part) for part in text.split("-"))
-            return date(year, month, 1)
-        except ValueError:
+            return parse_month(self.cleaned_data["month"])
+        except PeriodError:
             raise forms.ValidationError(_("Skriv månaden som ÅÅÅÅ-MM, till exempel 2026-12.")) from None
 
 

@@ -247,3 +247,12 @@ def parse_period(text: str) -> Period:
         except PeriodError as exc:
             raise PeriodError(f"{text!r}: {exc}") from None
     raise PeriodError(f"okänd period {text!r}: skriv {_FORMATS}")
+
+
+def parse_month(text: str) -> date:
+    """``"2026-05"`` → ``date(2026, 5, 1)``; anything but one calendar month written
+    ``ÅÅÅÅ-MM`` raises :class:`PeriodError`.  The one month parser of forms and commands."""
+    period = parse_period(text)
+    if period.kind != MONTH:
+        raise PeriodError(f"{text!r} är ingen månad: skriv ÅÅÅÅ-MM")
+    return period.start

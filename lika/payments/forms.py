@@ -1,11 +1,11 @@
 """Forms of the payment pages: they check the shape of the input; the rules (who may
 do what, one preparing run per month, four eyes) are in lika.payments.services."""
 
-from datetime import date
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lika.core.periods import PeriodError, parse_month
 from lika.web.forms import ServiceErrorsMixin
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -19,11 +19,9 @@ class RunForm(ServiceErrorsMixin, forms.Form):
                              help_text=_("Lämna tomt för den 25:e i månaden före"))
 
     def clean_month(self):
-        text = self.cleaned_data["month"].strip()
         try:
-            year, month = (int(part) for part in text.split("-"))
-            return date(year, month, 1)
-        except ValueError:
+            return parse_month(self.cleaned_data["month"])
+        except PeriodError:
             raise forms.ValidationError(_("Skriv månaden som ÅÅÅÅ-MM, till exempel 2026-12.")) from None
 
 

@@ -236,3 +236,23 @@ def test_months_cover_the_period_without_gaps(period):
     assert months[-1] == period.end.replace(day=1)
     for a, b in zip(months, months[1:], strict=False):
         assert (b.year * 12 + b.month) - (a.year * 12 + a.month) == 1
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2026-05", date(2026, 5, 1)),
+    (" 2026-12 ", date(2026, 12, 1)),
+    ("2026-13", None),
+    ("2026-3", None),
+    ("2026-03-01", None),
+    ("2026-T1", None),
+    ("2026", None),
+    ("mars", None),
+])
+def test_parse_month_takes_one_month_written_yyyy_mm(text, expected):
+    from lika.core.periods import parse_month
+
+    if expected is None:
+        with pytest.raises(PeriodError):
+            parse_month(text)
+    else:
+        assert parse_month(text) == expected

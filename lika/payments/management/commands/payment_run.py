@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from lika.accounts.models import User
+from lika.core.periods import PeriodError, parse_month
 from lika.payments import services
 from lika.payments.models import PaymentRun
 from lika.payments.parallel import default_workers
@@ -17,9 +18,8 @@ def _fail(message):
 
 def _month(text):
     try:
-        year, month = (int(part) for part in text.split("-"))
-        return date(year, month, 1)
-    except ValueError:
+        return parse_month(text)
+    except PeriodError:
         _fail(f"--month ska skrivas ÅÅÅÅ-MM, inte {text!r}")
 
 

@@ -3,13 +3,12 @@ individual-level file to Socialstyrelsen's register of ekonomiskt bistånd
 (docs/formats.md).  Checked before it is written; bad input exits with code 2 and
 one Swedish line, and leaves no file behind."""
 
-import re
-from datetime import date
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from lika.accounts.models import User
+from lika.core.periods import PeriodError, parse_month
 from lika.core.socialstyrelsen_file import RegisterFileError
 
 REPORTS = ("socialstyrelsen",)
@@ -20,10 +19,10 @@ def _fail(message):
 
 
 def _month(text):
-    match = re.fullmatch(r"([0-9]{4})-([0-9]{2})", text or "")
-    if match is None or not 1 <= int(match[2]) <= 12 or int(match[1]) < 1900:
+    try:
+        return parse_month(text)
+    except PeriodError:
         _fail(f"--month ska skrivas ÅÅÅÅ-MM, inte {text!r}")
-    return date(int(match[1]), int(match[2]), 1)
 
 
 class Command(BaseCommand):
