@@ -123,7 +123,6 @@ def _check_clearing_length(clearing: str) -> None:
         raise BankAccountError("clearingnumret ska ha 4 siffror")
 
 
-@lru_cache(maxsize=4096)  # a few hundred clearing ranges; bankkonto scans its table linearly
 def _bank_and_account_length(clearing: str) -> tuple[str, int]:
     try:
         bank, _, layout, _ = bankkonto_account.get_account_number_format_based_on_clearing_number(

@@ -32,6 +32,11 @@ BATCH = 5000
 PREPARE_ROLES = (Role.PAYMENT_OFFICER,)
 
 
+def _pending(run: PaymentRun):
+    """The run's shares still to prepare: eligible, and not held back by this run."""
+    return eligible_shares(run.month).exclude(Exists(PaymentHold.objects.filter(run=run, share=OuterRef("pk"))))
+
+
 def eligible_shares(month: date):
     """Shares of issued, not superseded decisions for ``month`` that have no order yet."""
     ordered = PaymentOrder.objects.filter(share=OuterRef("pk"))
@@ -71,7 +76,7 @@ def payment_run_prepare(*, acting_user, run: PaymentRun, progress: Callable[[int
         raise ValidationError("Körningen är redan förberedd.")
     if acting_user.pk != run.prepared_by_id:
         raise PermissionDenied
-    pending = eligible_shares(run.month).exclude(Exists(PaymentHold.objects.filter(run=run, share=OuterRef("pk"))))
+    pending = _pending(run)
     left = pending.aggregate(count=Count("pk"), first=Min("pk"), last=Max("pk"))
     done = run.orders.count() + run.holds.count()
     PaymentRun.objects.filter(pk=run.pk).update(progress_total=done + left["count"], progress_done=done)
@@ -99,7 +104,7 @@ def payment_run_prepare(*, acting_user, run: PaymentRun, progress: Callable[[int
 def prepare_range(run: PaymentRun, after: int, last: int | None, *, batch: int = BATCH):
     """Prepare the run's pending shares with ``after`` < id <= ``last`` (no upper bound
     when None), one transaction per batch; yields the number made by each batch."""
-    pending = eligible_shares(run.month).exclude(Exists(PaymentHold.objects.filter(run=run, share=OuterRef("pk"))))
+    pending = _pending(run)
     if last is not None:
         pending = pending.filter(pk__lte=last)
     while True:
