@@ -21,8 +21,9 @@ from lika.accounts.models import Role
 from lika.audit.services import EXPORT, READ, access_log_write
 
 from . import services
-from .forms import ExportForm, RunForm
-from .models import PaymentRun
+from .forms import BankFileForm, ExportForm, ReissueForm, RunForm
+from .iso20022 import Iso20022Error
+from .models import FAILED, PaymentOrder, PaymentRun
 
 RUNS_PER_PAGE = 50
 ORDERS_PER_PAGE = 100
@@ -106,15 +107,6 @@ def _act(request, user, run, action):
     return redirect("payment_run_detail", run_id=run.pk)
 
 
-def _file_errors():
-    """The errors of the pain.001 writer, if the module is there."""
-    try:
-        from . import iso20022
-    except ImportError:
-        return ()
-    return (iso20022.Iso20022Error,)
-
-
 @login_required
 def payment_run_detail(request, run_id):
     user = _payment_user(request)
@@ -123,7 +115,7 @@ def payment_run_detail(request, run_id):
     if request.method == "POST":
         try:
             return _act(request, user, run, request.POST.get("action"))
-        except (ValidationError, *_file_errors()) as exc:
+        except (ValidationError, Iso20022Error) as exc:
             errors = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
         run.refresh_from_db()
     else:
@@ -189,10 +181,7 @@ def payment_bank_files(request):
     user = _payment_user(request)
     if not user.has_role(*services.PREPARE_ROLES):
         raise PermissionDenied
-    from lika.payments.iso20022 import Iso20022Error
 
-    from .forms import BankFileForm, ReissueForm
-    from .models import FAILED, PaymentOrder
 
     action = request.POST.get("action") if request.method == "POST" else None
     upload = BankFileForm(request.POST if action == "import" else None,

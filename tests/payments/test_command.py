@@ -66,3 +66,22 @@ def test_payment_import_refuses_a_bad_file_with_one_line(tmp_path, petra):
         with pytest.raises(CommandError) as error:
             call_command("payment_import", str(bad), *args, stdout=StringIO())
         assert error.value.returncode == 2 and message in str(error.value) and "\n" not in str(error.value)
+
+
+def test_export_with_a_wrong_debtor_setting_exits_2_and_leaves_no_file(month_of_decisions, petra, bob,  # noqa: F811
+                                                                       settings, tmp_path):
+    from lika.payments import services
+
+    settings.LIKA_PAYMENT_FILES = tmp_path
+    settings.LIKA_DEBTOR_ORG_NUMBER = "21200"  # not 10 or 12 digits
+    bob.can_attest_payments = True
+    bob.save()
+    run = services.payment_run_create(acting_user=petra, month=month_of_decisions["couple0"].application.month)
+    run = services.payment_run_prepare(acting_user=petra, run=run)
+    services.payment_run_attest(acting_user=bob, run=run)
+    with pytest.raises(CommandError) as error:
+        run_command("export", "--run", str(run.pk), "--user", "petra")
+    assert error.value.returncode == 2 and "organisationsnummer" in str(error.value)
+    assert "\n" not in str(error.value) and list(tmp_path.iterdir()) == []
+    run.refresh_from_db()
+    assert run.status == "attested"

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from lika.accounts.models import User
 from lika.core.periods import PeriodError, parse_month
 from lika.payments import services
+from lika.payments.iso20022 import Iso20022Error
 from lika.payments.models import PaymentRun
 from lika.payments.parallel import default_workers
 
@@ -82,6 +83,8 @@ class Command(BaseCommand):
             _fail(f"{user.username} har inte behörighet till det här steget")
         except ValidationError as exc:
             _fail(" ".join(exc.messages))
+        except Iso20022Error as exc:  # the file cannot be written (e.g. a debtor setting)
+            _fail(str(exc))
 
     def _run(self, options):
         run = PaymentRun.objects.filter(pk=options["run"]).first() if options["run"] else None
