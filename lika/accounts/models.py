@@ -6,6 +6,9 @@ from django.utils.translation import gettext_lazy as _
 class Municipality(models.Model):
     name = models.CharField(_("namn"), max_length=100)
     code = models.CharField(_("kommunkod"), max_length=4, unique=True)
+    # The day the municipality began paying couples half each (the statistics compare the
+    # share of money reaching women before and after it).
+    equal_split_from = models.DateField(_("delad utbetalning infördes"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("kommun")

@@ -194,6 +194,8 @@ LIKA_DELEGATION_LIMIT_KRONOR = int(env("LIKA_DELEGATION_LIMIT_KRONOR", "30000"))
 LIKA_EXCEPTION_MONTHS = int(env("LIKA_EXCEPTION_MONTHS", "6"))
 # Days after the first decision by which every adult should have an own plan (M4).
 LIKA_PLAN_DAYS = int(env("LIKA_PLAN_DAYS", "30"))
+# Statistics: a count under this number is hidden as ".." (with secondary suppression).
+LIKA_STATISTICS_THRESHOLD = int(env("LIKA_STATISTICS_THRESHOLD", "5"))
 # Support for people exposed to violence (M7): printed on every letter and shown when
 # applying.  Kvinnofridslinjen is national; the municipality adds its own contact.
 LIKA_VIOLENCE_SUPPORT = [

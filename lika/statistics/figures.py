@@ -1,0 +1,537 @@
+"""The key figures (docs/kpi.md), computed in the database and protected against
+disclosure before anyone sees them.
+
+Every query here is an aggregate: it returns a handful of grouped rows, never persons.
+The money figures and the decision figures read the summary tables that
+``lika.statistics.refresh`` writes; meetings, plans, activities and closed cases are read
+from their own tables (they are small).  ``build_report`` puts them together as a plain
+:class:`~lika.statistics.report.Report`, which the page, the exports and the KPI export
+all render.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from lika.accounts.models import Municipality
+from lika.cases.models import Case, SupportObstacle
+from lika.core.disclosure import SUPPRESSED, protect, protect_amounts, share
+from lika.core.periods import Period
+from lika.plans.models import PlanActivity
+
+from .models import Refresh
+from .refresh import ensure_years
+from .report import Chart, ChartSeries, Figure, Report, Row, Table
+
+F, M = "F", "M"
+SELF_SUFFICIENCY = (Case.CloseReason.WORK, Case.CloseReason.STUDIES, Case.CloseReason.OTHER_BENEFIT)
+MONTH_NAMES = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+
+# KPI ids (Kolada-like) → (Swedish title, kind).  Stable: other municipalities' files use them.
+KPI_CATALOGUE = {
+    "LIKA_PAID_RECIPIENTS": ("Personer som fått utbetalt bistånd", "count"),
+    "LIKA_PAID_KRONOR": ("Utbetalt bistånd, kronor", "kronor"),
+    "LIKA_PAID_SHARE_WOMEN": ("Andel av utbetalt bistånd som nått kvinnor", "percent"),
+    "LIKA_COUPLES_EQUAL_SHARE": ("Andel beslut till par med delad utbetalning", "percent"),
+    "LIKA_EXCEPTIONS": ("Beslut med utbetalning till en vuxen (särskilda skäl), efter mottagarens kön", "count"),
+    "LIKA_DELIVERED_BOTH_SHARE": ("Andel beslut till par som nått båda vuxna", "percent"),
+    "LIKA_PROCESSING_DAYS": ("Genomsnittlig handläggningstid, dagar, efter sökandens kön", "days"),
+    "LIKA_APPLICANTS": ("Sökande (beslutade ansökningar)", "count"),
+    "LIKA_REGISTERLEDARE": ("Registerledare (samma ansökningar)", "count"),
+    "LIKA_PLAN_30_SHARE": ("Andel vuxna med egen plan inom 30 dagar", "percent"),
+    "LIKA_ACTIVITIES": ("Aktiviteter som startat", "count"),
+    "LIKA_MEETINGS_INDIVIDUAL": ("Deltagare i enskilda möten", "count"),
+    "LIKA_MEETINGS_JOINT": ("Deltagare i gemensamma möten", "count"),
+    "LIKA_LONG_TERM": ("Personer med långvarigt bistånd (10–12 av 12 månader)", "count"),
+    "LIKA_EXITS_SELF_SUFFICIENCY": ("Vuxna som lämnat biståndet för egen försörjning", "count"),
+}
+
+
+def _fetch(sql: str, params) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _month_index(day: date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def _month_of(index: int) -> date:
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _months(first: date, last: date) -> list[date]:
+    return [_month_of(i) for i in range(_month_index(first), _month_index(last) + 1)]
+
+
+def _month_label(day: date) -> str:
+    return f"{MONTH_NAMES[day.month - 1]} {day.year}"
+
+
+@dataclass(frozen=True)
+class Scope:
+    period: Period
+    unit_id: int | None
+    threshold: int
+
+    @property
+    def months(self) -> list[date]:
+        return self.period.months()
+
+    def unit_sql(self, column: str) -> tuple[str, list]:
+        return (f" AND {column} = %s", [self.unit_id]) if self.unit_id else ("", [])
+
+
+# --- protected tables -------------------------------------------------------------------
+
+def _gender_rows(counts: dict, labels) -> list[tuple[str, int, int]]:
+    return [(str(label), counts.get((key, F), 0), counts.get((key, M), 0)) for key, label in labels]
+
+
+def _count_table(caption, rows, scope, *, total=True, kpis=None, note="") -> tuple[Table, object]:
+    """A K/M/T count table protected with secondary suppression; ``kpis`` maps a row label
+    (or "Totalt") to a KPI id."""
+    kpis = kpis or {}
+    protected = protect(rows, threshold=scope.threshold, total_row=total)
+    out = [Row(row.label, "count", row.cells, counts=row.cells, kpi=kpis.get(row.label),
+               total=row is protected.total) for row in protected.all_rows()]
+    return Table(caption, tuple(out), note), protected
+
+
+def _pair_table(caption, labels, values, scope, *, kpi_share=None, share_label=""):
+    """Two categories that add up to a total (e.g. equal split / one recipient): the
+    categories are protected as the two columns of one row, so that the total cannot
+    reveal a hidden one.  Returns a table with T-only rows and the share of the first."""
+    protected = protect([("x", values[0], values[1])], threshold=scope.threshold, total_row=False).rows[0]
+    first, second, total = protected.cells
+    rows = [Row(labels[0], "count", (None, None, first)), Row(labels[1], "count", (None, None, second)),
+            Row("Totalt", "count", (None, None, total), total=True)]
+    if share_label:
+        rows.append(Row(share_label, "percent", (None, None, share(first, total)),
+                        counts=(None, None, total), kpi=kpi_share))
+    return Table(caption, tuple(rows)), protected
+
+
+def _series(points_k, points_m, name_suffix=""):
+    return (ChartSeries(f"Kvinnor{name_suffix}", "K", tuple(points_k)),
+            ChartSeries(f"Män{name_suffix}", "M", tuple(points_m)))
+
+
+def _bars_from(table: Table, title: str, kind: str, *, skip_total=True) -> Chart:
+    rows = [row for row in table.rows if not (skip_total and row.total) and row.kind == kind]
+    return Chart("bars", title, kind, _series([(r.label, r.cells[0]) for r in rows],
+                                               [(r.label, r.cells[1]) for r in rows]))
+
+
+# --- money (PersonYear) -------------------------------------------------------------------
+
+def _money_by_month(scope: Scope, years) -> dict:
+    """{(month, gender): (people, öre)} for persons, and {(month, ""): (0, öre)} for direct
+    payments, over the given calendar years: one grouped query."""
+    if not years:
+        return {}
+    unit_sql, unit_params = scope.unit_sql("unit_id")
+    columns = ", ".join(f"SUM(CASE WHEN m{m:02d} > 0 THEN 1 ELSE 0 END), SUM(m{m:02d})" for m in range(1, 13))
+    placeholders = ", ".join("%s" for _ in years)
+    rows = _fetch(f"SELECT year, gender, {columns} FROM statistics_personyear "
+                  f"WHERE year IN ({placeholders}){unit_sql} GROUP BY year, gender",
+                  [*sorted(years), *unit_params])
+    result = {}
+    for year, gender, *values in rows:
+        for m in range(12):
+            people, amount = values[2 * m] or 0, values[2 * m + 1] or 0
+            if amount:
+                result[(date(year, m + 1, 1), gender or "")] = (int(people), int(amount))
+    return result
+
+
+def _window_sql(scope: Scope, months: list[date]) -> tuple[str, str, list]:
+    """The amount of a PersonYear row within ``months`` (a SQL expression) and the WHERE."""
+    by_year = defaultdict(list)
+    for month in months:
+        by_year[month.year].append(month.month)
+    cases = " ".join(f"WHEN year = {int(year)} THEN " + " + ".join(f"m{m:02d}" for m in sorted(ms))
+                     for year, ms in sorted(by_year.items()))
+    unit_sql, unit_params = scope.unit_sql("unit_id")
+    where = f"year IN ({', '.join(str(int(y)) for y in sorted(by_year))}){unit_sql}"
+    return f"CASE {cases} ELSE 0 END", where, unit_params
+
+
+def _recipients(scope: Scope) -> dict:
+    """{gender: (distinct people, öre)} paid in the period; gender "" = direct payments."""
+    amount, where, params = _window_sql(scope, scope.months)
+    rows = _fetch(f"SELECT gender, COUNT(DISTINCT person_id), SUM(amount) FROM "
+                  f"(SELECT gender, person_id, {amount} AS amount FROM statistics_personyear WHERE {where}) t "
+                  f"WHERE amount > 0 GROUP BY gender", params)
+    return {gender or "": (int(people), int(total)) for gender, people, total in rows}
+
+
+def _long_term(scope: Scope) -> dict:
+    """{gender: (people with 10–12 of the 12 months ending with the period's last month,
+    people with at least one)}."""
+    last = scope.months[-1]
+    window = _months(_month_of(_month_index(last) - 11), last)
+    by_year = defaultdict(list)
+    for month in window:
+        by_year[month.year].append(month.month)
+    flags = " ".join(f"WHEN year = {int(y)} THEN " + " + ".join(f"(CASE WHEN m{m:02d} > 0 THEN 1 ELSE 0 END)"
+                                                             for m in sorted(ms))
+                     for y, ms in sorted(by_year.items()))
+    unit_sql, unit_params = scope.unit_sql("unit_id")
+    years = ", ".join(str(int(y)) for y in sorted(by_year))
+    rows = _fetch(
+        f"SELECT gender, SUM(CASE WHEN months >= 10 THEN 1 ELSE 0 END), COUNT(*) FROM "
+        f"(SELECT person_id, MIN(gender) AS gender, SUM(CASE {flags} ELSE 0 END) AS months "
+        f" FROM statistics_personyear WHERE year IN ({years}) AND person_id IS NOT NULL{unit_sql} "
+        f" GROUP BY person_id) t WHERE months > 0 GROUP BY gender", unit_params)
+    return {gender: (int(long), int(anyone)) for gender, long, anyone in rows}
+
+
+def figure_paid(scope: Scope, by_month: dict) -> Figure:
+    paid = _recipients(scope)
+    people = {g: paid.get(g, (0, 0))[0] for g in (F, M)}
+    kronor = {g: paid.get(g, (0, 0))[1] for g in (F, M)}
+    counts = protect([("Personer som fått utbetalt", people[F], people[M])], threshold=scope.threshold,
+                     total_row=False)
+    amounts = protect_amounts(counts, [("Personer som fått utbetalt", kronor[F], kronor[M])])
+    count_row, amount_row = counts.rows[0], amounts.rows[0]
+    rows = [
+        Row(count_row.label, "count", count_row.cells, counts=count_row.cells, kpi="LIKA_PAID_RECIPIENTS"),
+        Row("Utbetalt", "kronor", amount_row.cells, counts=count_row.cells, kpi="LIKA_PAID_KRONOR"),
+        Row("Andel av beloppet", "percent",
+            (share(amount_row.women, amount_row.total), share(amount_row.men, amount_row.total),
+             share(amount_row.total, amount_row.total)),
+            counts=count_row.cells, kpi="LIKA_PAID_SHARE_WOMEN"),
+    ]
+    direct = paid.get("", (0, 0))[1]
+    tables = [Table("Utbetalt bistånd efter mottagarens kön", tuple(rows),
+                    note=f"Direktbetalningar till hyresvärd m.fl. (ingen person tar emot pengarna): "
+                         f"{direct // 100:,} kr.".replace(",", "\u00a0"))]
+    # month by month: amounts hidden where the month's counts are
+    months = scope.months
+    monthly = protect([(_month_label(m), by_month.get((m, F), (0, 0))[0], by_month.get((m, M), (0, 0))[0])
+                       for m in months], threshold=scope.threshold, total_row=False)
+    monthly_amounts = protect_amounts(monthly, [(_month_label(m), by_month.get((m, F), (0, 0))[1],
+                                                 by_month.get((m, M), (0, 0))[1]) for m in months])
+    chart = Chart("line" if len(months) > 1 else "bars", "Utbetalt per månad, kronor", "kronor",
+                  _series([(r.label, r.women) for r in monthly_amounts.rows],
+                          [(r.label, r.men) for r in monthly_amounts.rows]))
+    if len(months) > 1:
+        tables.append(Table("Utbetalt per månad, kronor",
+                            tuple(Row(r.label, "kronor", r.cells) for r in monthly_amounts.rows)))
+    return Figure("paid", "Utbetalt bistånd",
+                  "Pengar i betalningsordrar från attesterade utbetalningskörningar (ej avvisade eller "
+                  "returnerade), efter kön hos den person som tog emot pengarna; personer räknas en gång.",
+                  tuple(tables), chart)
+
+
+def figure_before_after(scope: Scope, municipality: Municipality | None, by_month: dict) -> Figure | None:
+    switch = municipality.equal_split_from if municipality else None
+    if switch is None:
+        return None
+    start = switch.replace(day=1)
+    today_month = timezone.localdate().replace(day=1)
+    before = _months(_month_of(_month_index(start) - 12), _month_of(_month_index(start) - 1))
+    after = [m for m in _months(start, _month_of(_month_index(start) + 11)) if m < today_month] or [start]
+
+    def window(label, months):
+        women = sum(by_month.get((m, F), (0, 0))[1] for m in months)
+        men = sum(by_month.get((m, M), (0, 0))[1] for m in months)
+        w_people = max((by_month.get((m, F), (0, 0))[0] for m in months), default=0)
+        m_people = max((by_month.get((m, M), (0, 0))[0] for m in months), default=0)
+        return (label, w_people, m_people), (label, women, men)
+
+    labels = (f"Före: {_month_label(before[0])}–{_month_label(before[-1])}",
+              f"Efter: {_month_label(after[0])}–{_month_label(after[-1])}")
+    people, amounts = zip(window(labels[0], before), window(labels[1], after), strict=True)
+    counts = protect(list(people), threshold=scope.threshold, total_row=False)
+    money = protect_amounts(counts, list(amounts))  # same labels: the windows
+    rows = []
+    for row in money.rows:
+        rows.append(Row(f"{row.label}, kronor", "kronor", row.cells))
+        rows.append(Row(f"{row.label}, andel", "percent",
+                        (share(row.women, row.total), share(row.men, row.total), None)))
+    series_k, series_m = [], []
+    for month in [*before, *after]:
+        women = by_month.get((month, F), (0, 0))
+        men = by_month.get((month, M), (0, 0))
+        hidden = min(women[0], men[0]) < scope.threshold and (women[0] or men[0])
+        total = women[1] + men[1]
+        series_k.append((_month_label(month), SUPPRESSED if hidden else (Fraction(women[1], total) if total else None)))
+        series_m.append((_month_label(month), SUPPRESSED if hidden else (Fraction(men[1], total) if total else None)))
+    chart = Chart("line", "Andel av utbetalt bistånd per månad, före och efter delad utbetalning", "percent",
+                  _series(series_k, series_m))
+    return Figure("before_after", "Före och efter delad utbetalning",
+                  f"Andelen av de utbetalda pengarna som nått kvinnor respektive män, tolv månader före "
+                  f"och upp till tolv månader efter att kommunen införde delad utbetalning "
+                  f"({switch:%Y-%m-%d}); oberoende av vald period.",
+                  (Table("Utbetalt före och efter", tuple(rows)),), chart)
+
+
+def figure_long_term(scope: Scope) -> Figure:
+    data = _long_term(scope)
+    table, protected = _count_table(
+        "Personer med bistånd 10–12 av de senaste 12 månaderna",
+        [("Långvarigt bistånd", data.get(F, (0, 0))[0], data.get(M, (0, 0))[0]),
+         ("Kortare tid", data.get(F, (0, 0))[1] - data.get(F, (0, 0))[0],
+          data.get(M, (0, 0))[1] - data.get(M, (0, 0))[0])],
+        scope, kpis={"Långvarigt bistånd": "LIKA_LONG_TERM"})
+    long_row, total_row = protected.rows[0], protected.total
+    rows = (*table.rows, Row("Andel med långvarigt bistånd", "percent",
+                             tuple(share(a, b) for a, b in zip(long_row.cells, total_row.cells, strict=True))))
+    return Figure("long_term", "Långvarigt bistånd",
+                  "Personer som fått utbetalt bistånd minst 10 av de 12 kalendermånader som slutar med "
+                  "periodens sista månad, bland alla som fått utbetalt någon av dessa månader.",
+                  (Table(table.caption, rows),), _bars_from(table, "Personer efter tid med bistånd", "count"))
+
+
+# --- decisions (DecidedApplication) ----------------------------------------------------------
+
+def _decision_groups(scope: Scope) -> list[tuple]:
+    unit_sql, unit_params = scope.unit_sql("unit_id")
+    return _fetch(
+        "SELECT applicant_gender, registerledare_gender, adults, "
+        " CASE WHEN granted > 0 THEN 1 ELSE 0 END, payment_mode, exception_reason, single_recipient_gender, "
+        " CASE WHEN recipients >= 2 AND delivered >= recipients THEN 1 ELSE 0 END, "
+        " COUNT(*), COUNT(processing_days), SUM(processing_days) "
+        "FROM statistics_decidedapplication WHERE month >= %s AND month <= %s" + unit_sql +
+        " GROUP BY applicant_gender, registerledare_gender, adults, CASE WHEN granted > 0 THEN 1 ELSE 0 END, "
+        " payment_mode, exception_reason, single_recipient_gender, "
+        " CASE WHEN recipients >= 2 AND delivered >= recipients THEN 1 ELSE 0 END",
+        [scope.months[0], scope.months[-1], *unit_params])
+
+
+def figures_decisions(scope: Scope) -> list[Figure]:
+    groups = _decision_groups(scope)
+    couples = equal = single = delivered_both = 0
+    exceptions = defaultdict(int)
+    applicants, registerledare = defaultdict(int), defaultdict(int)
+    decided, days = defaultdict(int), defaultdict(int)
+    for (applicant, leader, adults, paid, mode, reason, single_gender, delivered_all,
+         count, timed, day_sum) in groups:
+        applicants[applicant] += count
+        registerledare[leader] += count
+        decided[applicant] += timed
+        days[applicant] += int(day_sum or 0)
+        if adults >= 2:
+            couples += count
+            delivered_both += count if delivered_all else 0
+            if paid:
+                if mode == "single":
+                    single += count
+                    exceptions[(reason, single_gender)] += count
+                else:
+                    equal += count
+
+    split_table, _ = _pair_table(
+        "Beslut till par där bistånd beviljats", ("Delad utbetalning", "Till en vuxen (särskilda skäl)"),
+        (equal, single), scope, kpi_share="LIKA_COUPLES_EQUAL_SHARE", share_label="Andel med delad utbetalning")
+    known = dict(settings.LIKA_PAYMENT_EXCEPTION_REASONS)
+    reasons = [*known, *sorted({reason for reason, _ in exceptions} - set(known))]
+    exception_table, _ = _count_table(
+        "Utbetalning till en vuxen, efter särskilt skäl och mottagarens kön",
+        _gender_rows(exceptions, [(r, str(known.get(r, r or "Okänt skäl"))) for r in reasons]),
+        scope, kpis={"Totalt": "LIKA_EXCEPTIONS"})
+    split = Figure("couples", "Par: delad utbetalning och undantag",
+                   "Beslut (gällande beslut per ansökan) för hushåll med två vuxna där bistånd beviljats, "
+                   "för ansökningsmånader i perioden; undantag efter det särskilda skälet och efter kön hos "
+                   "den som fick hela beloppet.",
+                   (split_table, exception_table),
+                   _bars_from(exception_table, "Utbetalning till en vuxen, efter skäl", "count"))
+
+    delivered_table, _ = _pair_table(
+        "Beslut till par", ("Skickat eller lämnat till båda", "Inte till båda"),
+        (delivered_both, couples - delivered_both), scope,
+        kpi_share="LIKA_DELIVERED_BOTH_SHARE", share_label="Andel som nått båda")
+    time_table, time_protected = _count_table(
+        "Beslutade ansökningar efter sökandens kön",
+        [("Beslutade ansökningar", decided[F], decided[M])], scope, total=False)
+    counts = time_protected.rows[0]
+    averages = tuple(SUPPRESSED if c is SUPPRESSED else (Fraction(d, c) if c else None)
+                     for c, d in zip(counts.cells, (days[F], days[M], days[F] + days[M]), strict=True))
+    time_rows = (*time_table.rows, Row("Genomsnittlig handläggningstid, dagar", "days", averages,
+                                       counts=counts.cells, kpi="LIKA_PROCESSING_DAYS"))
+    decisions = Figure("decisions", "Beslut: till båda och handläggningstid",
+                       "Andel beslut till par där beslutet skickats eller lämnats till båda vuxna; "
+                       "handläggningstid från ansökans inkomstdag till första beslutet, efter sökandens kön.",
+                       (delivered_table, Table(time_table.caption, time_rows)),
+                       Chart("bars", "Genomsnittlig handläggningstid, dagar", "days",
+                             _series([("Handläggningstid", averages[0])], [("Handläggningstid", averages[1])])))
+
+    leader_table, _ = _count_table(
+        "Beslutade ansökningar: sökande och registerledare efter kön",
+        [("Sökande", applicants[F], applicants[M]), ("Registerledare", registerledare[F], registerledare[M])],
+        scope, total=False, kpis={"Sökande": "LIKA_APPLICANTS", "Registerledare": "LIKA_REGISTERLEDARE"})
+    leaders = Figure("registerledare", "Registerledare och sökande",
+                     "För samma beslutade ansökningar: kön hos den som sökte och hos ärendets registerledare "
+                     "(den som sökte först, aldrig vald efter kön).",
+                     (leader_table,), _bars_from(leader_table, "Sökande och registerledare", "count",
+                                                 skip_total=False))
+    return [split, decisions, leaders]
+
+
+def figure_obstacles(scope: Scope) -> Figure:
+    unit_sql, unit_params = scope.unit_sql("unit_id")
+    rows = _fetch("SELECT category, gender, SUM(adults) FROM statistics_obstaclemonth "
+                  "WHERE month >= %s AND month <= %s" + unit_sql + " GROUP BY category, gender",
+                  [scope.months[0], scope.months[-1], *unit_params])
+    counts = {(category, gender): int(n) for category, gender, n in rows}
+    table, _ = _count_table("Vuxenmånader efter försörjningshinder och kön",
+                            _gender_rows(counts, SupportObstacle.Category.choices), scope)
+    return Figure("obstacles", "Försörjningshinder",
+                  "Vuxna i beviljade ansökningar efter registrerat försörjningshinder, räknat per "
+                  "ansökningsmånad (en person som fått bistånd tre månader räknas tre gånger).",
+                  (table,), _bars_from(table, "Vuxenmånader efter försörjningshinder", "count"))
+
+
+# --- plans, activities, meetings, exits (source tables) ----------------------------------------
+
+def _date_plus_days(date_sql: str, days: int) -> str:
+    if connection.vendor == "postgresql":
+        return f"({date_sql} + {int(days)})"
+    return f"date({date_sql}, '+{int(days)} days')"
+
+
+def figure_plans(scope: Scope) -> Figure:
+    days = settings.LIKA_PLAN_DAYS
+    unit_sql, unit_params = scope.unit_sql("c.unit_id")
+    deadline = _date_plus_days("c.opened_on", days + 1)
+    rows = _fetch(
+        "SELECT p.legal_gender, COUNT(*), SUM(CASE WHEN EXISTS (SELECT 1 FROM plans_plan pl "
+        f" WHERE pl.case_id = c.id AND pl.person_id = m.person_id AND pl.created_at < {deadline}) "
+        " THEN 1 ELSE 0 END) "
+        "FROM cases_case c "
+        "JOIN households_householdmembership m ON m.household_id = c.household_id AND m.role = 'adult' "
+        " AND m.valid_from <= c.opened_on AND (m.valid_to IS NULL OR m.valid_to >= c.opened_on) "
+        "JOIN households_person p ON p.id = m.person_id "
+        "WHERE c.opened_on >= %s AND c.opened_on <= %s" + unit_sql + " GROUP BY p.legal_gender",
+        [scope.period.start, scope.period.end, *unit_params])
+    data = {gender: (int(n), int(with_plan or 0)) for gender, n, with_plan in rows}
+    table, protected = _count_table(
+        f"Vuxna i ärenden som aktualiserats i perioden: egen plan inom {days} dagar",
+        [("Med egen plan", data.get(F, (0, 0))[1], data.get(M, (0, 0))[1]),
+         ("Utan egen plan", data.get(F, (0, 0))[0] - data.get(F, (0, 0))[1],
+          data.get(M, (0, 0))[0] - data.get(M, (0, 0))[1])], scope)
+    with_plan, total = protected.rows[0], protected.total
+    rows = (*table.rows, Row(f"Andel med egen plan inom {days} dagar", "percent",
+                             tuple(share(a, b) for a, b in zip(with_plan.cells, total.cells, strict=True)),
+                             counts=total.cells, kpi="LIKA_PLAN_30_SHARE"))
+    activities = _activities(scope)
+    return Figure("plans", "Egen plan och aktiviteter",
+                  f"Vuxna i hushåll vars ärende aktualiserats i perioden som har en egen genomförandeplan "
+                  f"skapad senast {days} dagar efter aktualiseringen; aktiviteter i planerna som startat i "
+                  f"perioden (ej avbrutna), efter slag och kön.",
+                  (Table(table.caption, rows), activities),
+                  _bars_from(activities, "Aktiviteter efter slag och kön", "count"))
+
+
+def _activities(scope: Scope) -> Table:
+    unit_sql, unit_params = scope.unit_sql("c.unit_id")
+    rows = _fetch(
+        "SELECT a.kind, p.legal_gender, COUNT(*) FROM plans_planactivity a "
+        "JOIN plans_plan pl ON pl.id = a.plan_id JOIN cases_case c ON c.id = pl.case_id "
+        "JOIN households_person p ON p.id = pl.person_id "
+        "WHERE a.starts_on >= %s AND a.starts_on <= %s AND a.status <> 'cancelled'" + unit_sql +
+        " GROUP BY a.kind, p.legal_gender", [scope.period.start, scope.period.end, *unit_params])
+    counts = {(kind, gender): int(n) for kind, gender, n in rows}
+    table, _ = _count_table("Aktiviteter som startat i perioden, efter slag och deltagarens kön",
+                            _gender_rows(counts, PlanActivity.Kind.choices), scope,
+                            kpis={"Totalt": "LIKA_ACTIVITIES"})
+    return table
+
+
+def figure_meetings(scope: Scope) -> Figure:
+    unit_sql, unit_params = scope.unit_sql("c.unit_id")
+    rows = _fetch(
+        "SELECT mt.kind, p.legal_gender, COUNT(*), COUNT(DISTINCT mt.id) FROM plans_meeting mt "
+        "JOIN cases_case c ON c.id = mt.case_id "
+        "JOIN plans_meeting_participants mp ON mp.meeting_id = mt.id "
+        "JOIN households_person p ON p.id = mp.person_id "
+        "WHERE mt.held_on >= %s AND mt.held_on <= %s" + unit_sql + " GROUP BY mt.kind, p.legal_gender",
+        [scope.period.start, scope.period.end, *unit_params])
+    counts = {(kind, gender): int(n) for kind, gender, n, _ in rows}
+    table, _ = _count_table(
+        "Deltagare i möten efter mötets typ och kön",
+        [("Enskilda möten", counts.get(("individual", F), 0), counts.get(("individual", M), 0)),
+         ("Gemensamma möten", counts.get(("joint", F), 0), counts.get(("joint", M), 0))], scope,
+        kpis={"Enskilda möten": "LIKA_MEETINGS_INDIVIDUAL", "Gemensamma möten": "LIKA_MEETINGS_JOINT"})
+    return Figure("meetings", "Möten: enskilda och gemensamma",
+                  "Möten som hållits i perioden; varje deltagare räknas en gång per möte, efter kön.",
+                  (table,), _bars_from(table, "Deltagare i möten", "count"))
+
+
+def figure_exits(scope: Scope) -> Figure:
+    unit_sql, unit_params = scope.unit_sql("c.unit_id")
+    rows = _fetch(
+        "SELECT c.close_reason, p.legal_gender, COUNT(*) FROM cases_case c "
+        "JOIN households_householdmembership m ON m.household_id = c.household_id AND m.role = 'adult' "
+        " AND m.valid_from <= c.closed_on AND (m.valid_to IS NULL OR m.valid_to >= c.closed_on) "
+        "JOIN households_person p ON p.id = m.person_id "
+        "WHERE c.status = 'closed' AND c.closed_on >= %s AND c.closed_on <= %s" + unit_sql +
+        " GROUP BY c.close_reason, p.legal_gender", [scope.period.start, scope.period.end, *unit_params])
+    counts = {(reason, gender): int(n) for reason, gender, n in rows}
+    own = [(reason, label) for reason, label in Case.CloseReason.choices if reason in SELF_SUFFICIENCY]
+    other = [(reason, label) for reason, label in Case.CloseReason.choices if reason not in SELF_SUFFICIENCY]
+    grouped = {(group, g): sum(counts.get((r, g), 0) for r, _ in reasons)
+               for group, reasons in (("own", own), ("other", other)) for g in (F, M)}
+    table, protected = _count_table(
+        "Vuxna i avslutade ärenden",
+        _gender_rows(grouped,
+                     [("own", "Till egen försörjning (arbete, studier, annan ersättning)"),
+                      ("other", "Annat avslut")]),
+        scope, kpis={"Till egen försörjning (arbete, studier, annan ersättning)": "LIKA_EXITS_SELF_SUFFICIENCY"})
+    first, total = protected.rows[0], protected.total
+    share_row = Row("Andel till egen försörjning", "percent",
+                    tuple(share(a, b) for a, b in zip(first.cells, total.cells, strict=True)))
+    reasons_table, _ = _count_table("Vuxna i avslutade ärenden efter anledning",
+                                    _gender_rows(counts, Case.CloseReason.choices), scope)
+    return Figure("exits", "Avslut till egen försörjning",
+                  "Vuxna i hushåll vars ärende avslutats i perioden, efter anledningen till avslutet; "
+                  "egen försörjning är arbete, studier med studiemedel eller annan ersättning.",
+                  (Table(table.caption, (*table.rows, share_row)), reasons_table),
+                  _bars_from(reasons_table, "Avslut efter anledning", "count"))
+
+
+# --- the report ----------------------------------------------------------------------------------
+
+def _years_needed(scope: Scope, municipality) -> set[int]:
+    years = {m.year for m in scope.months}
+    last = scope.months[-1]
+    years.add(_month_of(_month_index(last) - 11).year)
+    switch = municipality.equal_split_from if municipality else None
+    if switch:
+        years |= {switch.year - 1, switch.year, _month_of(_month_index(switch.replace(day=1)) + 11).year}
+    return years
+
+
+def build_report(*, period: Period, unit=None, threshold: int | None = None) -> Report:
+    """Every key figure for ``period`` (and one unit, or the whole municipality when
+    ``unit`` is None), protected with ``threshold`` (default LIKA_STATISTICS_THRESHOLD)."""
+    threshold = settings.LIKA_STATISTICS_THRESHOLD if threshold is None else threshold
+    municipality = unit.municipality if unit is not None else Municipality.objects.order_by("id").first()
+    scope = Scope(period, unit.pk if unit is not None else None, threshold)
+    years = _years_needed(scope, municipality)
+    ensure_years(year for year in years if date(year, 1, 1) <= timezone.localdate())
+    by_month = _money_by_month(scope, years)
+    figures = [figure_paid(scope, by_month)]
+    before_after = figure_before_after(scope, municipality, by_month)
+    if before_after is not None:
+        figures.append(before_after)
+    figures += figures_decisions(scope)
+    figures += [figure_plans(scope), figure_meetings(scope), figure_obstacles(scope),
+                figure_long_term(scope), figure_exits(scope)]
+    refreshed = (Refresh.objects.filter(year__in=[m.year for m in scope.months])
+                 .order_by("refreshed_at").values_list("refreshed_at", flat=True).first())
+    return Report(
+        municipality_code=municipality.code if municipality else "0000",
+        municipality_name=settings.LIKA_MUNICIPALITY_NAME or (municipality.name if municipality else ""),
+        period=period, unit_name=unit.name if unit is not None else "Hela kommunen",
+        threshold=threshold, figures=tuple(figures), generated_at=timezone.now(), data_as_of=refreshed,
+        notes=(f"Antal under {threshold} visas som \"..\", liksom de celler som annars skulle avslöja dem.",
+               "Kön är juridiskt kön enligt folkbokföringen, som det är registrerat i Lika."))

@@ -1,0 +1,126 @@
+"""Write the statistics summary tables (lika.statistics.models) from the case and payment
+tables, one calendar year at a time, with set-based SQL: the database does the work, no
+row passes through Python.  A refresh of a year is one transaction: it deletes the year's
+Lika rows (``source = "L"``) and inserts them again, so it can be repeated at any time.
+
+When: ``lika statistics refresh`` (nightly, docs/operations.md), the "Uppdatera" button on
+the statistics page, and automatically the first time a year is shown.
+"""
+
+from datetime import date
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .models import LIKA, Refresh
+
+# Which decision is current: the latest issued decision of the application that no issued
+# decision supersedes (as in the Socialstyrelsen file).
+_CURRENT = """
+d.id = (SELECT MAX(d2.id) FROM cases_decision d2
+        WHERE d2.application_id = a.id AND d2.status = 'issued'
+          AND NOT EXISTS (SELECT 1 FROM cases_decision s
+                          WHERE s.supersedes_id = d2.id AND s.status = 'issued'))
+"""
+_FIRST_DECIDED = ("(SELECT MIN(d3.decided_at) FROM cases_decision d3 "
+                  "WHERE d3.application_id = a.id AND d3.status = 'issued')")
+
+
+def _days_between(timestamp_sql: str, date_sql: str) -> str:
+    """Whole days from ``date_sql`` to the (local) date of ``timestamp_sql``."""
+    if connection.vendor == "postgresql":
+        return f"(CAST(({timestamp_sql}) AT TIME ZONE 'Europe/Stockholm' AS date) - {date_sql})"
+    return f"CAST(julianday(date(({timestamp_sql}), 'localtime')) - julianday({date_sql}) AS INTEGER)"
+
+
+def _decided_applications_sql() -> str:
+    days = _days_between(_FIRST_DECIDED, "a.received_on")
+    return f"""
+INSERT INTO statistics_decidedapplication
+    (month, unit_id, case_id, application_id, source, adults, applicant_gender,
+     registerledare_gender, payment_mode, exception_reason, single_recipient_gender,
+     granted, processing_days, recipients, delivered)
+SELECT a.month, c.unit_id, c.id, a.id, '{LIKA}',
+       (SELECT COUNT(*) FROM cases_decisionrecipient r WHERE r.decision_id = d.id),
+       COALESCE(pa.legal_gender, ''), COALESCE(pr.legal_gender, ''),
+       d.payment_mode, COALESCE(e.reason, ''), COALESCE(pe.legal_gender, ''),
+       d.granted_amount, {days},
+       (SELECT COUNT(*) FROM cases_decisionrecipient r WHERE r.decision_id = d.id),
+       (SELECT COUNT(*) FROM cases_decisionrecipient r
+         WHERE r.decision_id = d.id AND r.delivered_on IS NOT NULL)
+FROM cases_application a
+JOIN cases_case c ON c.id = a.case_id
+JOIN cases_decision d ON d.application_id = a.id
+LEFT JOIN households_person pa ON pa.id = a.applicant_id
+LEFT JOIN households_person pr ON pr.id = c.registerledare_id
+LEFT JOIN cases_paymentexception e ON e.id = d.payment_exception_id
+LEFT JOIN households_person pe ON pe.id = e.recipient_id
+WHERE a.month >= %s AND a.month <= %s AND a.status <> 'withdrawn' AND {_CURRENT}
+"""
+
+
+def _person_year_sql() -> str:
+    months = ",\n       ".join("SUM(CASE WHEN a.month = %s THEN o.amount ELSE 0 END)" for _ in range(12))
+    columns = ", ".join(f"m{m:02d}" for m in range(1, 13))
+    return f"""
+INSERT INTO statistics_personyear (year, unit_id, person_id, gender, source, {columns})
+SELECT %s, c.unit_id, o.person_id, COALESCE(p.legal_gender, ''), '{LIKA}',
+       {months}
+FROM payments_paymentorder o
+JOIN payments_paymentrun r ON r.id = o.run_id
+JOIN cases_decision d ON d.id = o.decision_id
+JOIN cases_application a ON a.id = d.application_id
+JOIN cases_case c ON c.id = a.case_id
+LEFT JOIN households_person p ON p.id = o.person_id
+WHERE a.month >= %s AND a.month <= %s
+  AND o.status NOT IN ('rejected', 'returned') AND r.status IN ('attested', 'exported')
+GROUP BY c.unit_id, o.person_id, p.legal_gender
+"""
+
+
+_OBSTACLES_SQL = f"""
+INSERT INTO statistics_obstaclemonth (month, unit_id, gender, category, source, adults)
+SELECT f.month, f.unit_id, p.legal_gender, o.category, '{LIKA}', COUNT(*)
+FROM statistics_decidedapplication f
+JOIN cases_supportobstacle o ON o.application_id = f.application_id
+JOIN households_person p ON p.id = o.person_id
+WHERE f.month >= %s AND f.month <= %s AND f.source = '{LIKA}' AND f.granted > 0
+GROUP BY f.month, f.unit_id, p.legal_gender, o.category
+"""
+
+
+def refresh_year(year: int) -> None:
+    """Write the summary tables of one calendar year again (one transaction)."""
+    first, last = date(year, 1, 1), date(year, 12, 1)
+    months = [date(year, m, 1) for m in range(1, 13)]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM statistics_decidedapplication WHERE source = %s AND month >= %s AND month <= %s",
+                       [LIKA, first, last])
+        cursor.execute("DELETE FROM statistics_obstaclemonth WHERE source = %s AND month >= %s AND month <= %s",
+                       [LIKA, first, last])
+        cursor.execute("DELETE FROM statistics_personyear WHERE source = %s AND year = %s", [LIKA, year])
+        cursor.execute(_decided_applications_sql(), [first, last])
+        cursor.execute(_OBSTACLES_SQL, [first, last])
+        cursor.execute(_person_year_sql(), [year, *months, first, last])
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE statistics_decidedapplication, statistics_personyear, statistics_obstaclemonth")
+        Refresh.objects.update_or_create(year=year, defaults={"refreshed_at": timezone.now()})
+
+
+def refresh_years(years) -> None:
+    for year in sorted(set(years)):
+        refresh_year(year)
+
+
+def ensure_years(years) -> None:
+    """Refresh the years that have never been refreshed (the first time they are shown)."""
+    years = set(years)
+    known = set(Refresh.objects.filter(year__in=years).values_list("year", flat=True))
+    refresh_years(years - known)
+
+
+def years_with_data() -> list[int]:
+    """Every calendar year with an application in Lika (what a full refresh covers)."""
+    from lika.cases.models import Application
+
+    return sorted({month.year for month in Application.objects.dates("month", "year")})

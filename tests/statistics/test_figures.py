@@ -1,0 +1,164 @@
+"""The key figures, computed in the database from cases made through the services, and
+checked against the same facts counted another way (the ORM over the source rows)."""
+
+from datetime import date, datetime, time, timedelta
+from fractions import Fraction
+
+import pytest
+from django.db.models import Sum
+from django.utils import timezone
+
+from lika.cases.models import Case, DecisionRecipient
+from lika.core.disclosure import SUPPRESSED
+from lika.core.periods import parse_period
+from lika.households.models import HouseholdMembership
+from lika.payments import services as payments
+from lika.payments.models import PaymentOrder
+from lika.plans.models import Meeting, Plan, PlanActivity
+from lika.statistics import refresh
+from lika.statistics.figures import build_report
+from lika.statistics.models import DecidedApplication, PersonYear, Refresh
+from tests.cases.factories import couple_case
+from tests.payments.test_run import month_of_decisions  # noqa: F401 (a fixture)
+
+pytestmark = pytest.mark.django_db
+DECEMBER = parse_period("2026-12")
+
+
+@pytest.fixture
+def paid_month(month_of_decisions, petra, bob):  # noqa: F811
+    bob.can_attest_payments = True
+    bob.save()
+    run = payments.payment_run_create(acting_user=petra, month=date(2026, 12, 1))
+    run = payments.payment_run_prepare(acting_user=petra, run=run)
+    payments.payment_run_attest(acting_user=bob, run=run)
+    return month_of_decisions
+
+
+def _noon(day):
+    return timezone.make_aware(datetime.combine(day, time(12)))
+
+
+def _paid_by_gender(gender):
+    orders = PaymentOrder.objects.filter(person__legal_gender=gender).exclude(status__in=("rejected", "returned"))
+    return (orders.values("person").distinct().count(), orders.aggregate(s=Sum("amount"))["s"] or 0)
+
+
+def test_money_by_the_gender_of_who_received_it(paid_month):
+    report = build_report(period=DECEMBER, threshold=1)
+    table = report.figure("paid").tables[0]
+    women, men = _paid_by_gender("F"), _paid_by_gender("M")
+    assert women[0] > 0 and men[0] > 0
+    assert table.row("Personer som fått utbetalt").cells == (women[0], men[0], women[0] + men[0])
+    assert table.row("Utbetalt").cells == (women[1], men[1], women[1] + men[1])
+    share = table.row("Andel av beloppet").cells
+    assert share[0] == Fraction(women[1], women[1] + men[1]) and share[2] == 1
+    direct = PaymentOrder.objects.filter(person__isnull=True).aggregate(s=Sum("amount"))["s"]
+    assert f"{direct // 100:,}".replace(",", "\u00a0") in table.note
+
+
+def test_couples_equal_split_and_exceptions(paid_month):
+    report = build_report(period=DECEMBER, threshold=1)
+    split, exceptions = report.figure("couples").tables
+    assert split.row("Delad utbetalning").cells[2] == 5  # three couples, the direct payment, the moved man
+    assert split.row("Till en vuxen (särskilda skäl)").cells[2] == 1
+    assert split.row("Andel med delad utbetalning").cells[2] == Fraction(5, 6)
+    other = exceptions.row("Annat särskilt skäl")
+    assert other.cells == (1, 0, 1)  # the woman received it all
+
+
+def test_small_counts_are_hidden_and_cannot_be_derived(paid_month):
+    report = build_report(period=DECEMBER, threshold=5)
+    split = report.figure("couples").tables[0]
+    # 5 equal, 1 single: the single is hidden, so the equal one must be too (the total is shown)
+    assert split.row("Till en vuxen (särskilda skäl)").cells[2] is SUPPRESSED
+    assert split.row("Delad utbetalning").cells[2] is SUPPRESSED
+    assert split.row("Andel med delad utbetalning").cells[2] is SUPPRESSED
+    exceptions = report.figure("couples").tables[1]
+    assert exceptions.row("Totalt").cells == (SUPPRESSED, 0, SUPPRESSED)
+    money = report.figure("paid").tables[0]
+    assert money.row("Utbetalt").cells[1] is SUPPRESSED  # four men
+    assert money.row("Andel av beloppet").cells[0] is SUPPRESSED
+
+
+def test_a_unit_sees_only_its_figures(paid_month, unit_b):
+    report = build_report(period=DECEMBER, unit=unit_b, threshold=1)
+    assert report.unit_name == unit_b.name
+    assert report.figure("paid").tables[0].row("Utbetalt").cells == (0, 0, 0)
+
+
+def test_decisions_delivered_to_both_and_processing_time(paid_month):
+    report = build_report(period=DECEMBER, threshold=1)
+    delivered, timing = report.figure("decisions").tables
+    couples = DecidedApplication.objects.filter(adults=2).count()
+    both = sum(1 for row in DecidedApplication.objects.filter(adults=2)
+               if DecisionRecipient.objects.filter(decision__application_id=row.application_id,
+                                                   delivered_on__isnull=False).count() == 2)
+    assert delivered.row("Totalt").cells[2] == couples
+    assert delivered.row("Skickat eller lämnat till båda").cells[2] == both
+    decided = timing.row("Beslutade ansökningar").cells
+    assert decided[2] == DecidedApplication.objects.count()
+    days = timing.row("Genomsnittlig handläggningstid, dagar").cells
+    assert days[2] is not None and days[2] >= 0
+
+
+def test_registerledare_and_applicants(paid_month):
+    report = build_report(period=DECEMBER, threshold=1)
+    table = report.figure("registerledare").tables[0]
+    cases = Case.objects.filter(applications__decisions__status="issued").distinct()
+    women_leaders = sum(1 for case in cases if case.registerledare.legal_gender == "F")
+    assert table.row("Registerledare").cells[0] == women_leaders
+    assert table.row("Sökande").cells[2] == table.row("Registerledare").cells[2] == cases.count()
+
+
+def test_plans_meetings_activities_and_exits(unit_a, alice):
+    opened = date(2026, 3, 2)
+    case, woman, man, _ = couple_case(unit_a, case_worker=alice, since=date(2026, 1, 1))
+    Case.objects.filter(pk=case.pk).update(opened_on=opened)
+    on_time = Plan.objects.create(case=case, person=woman, created_by=alice)
+    Plan.objects.filter(pk=on_time.pk).update(created_at=_noon(opened + timedelta(days=10)))
+    late = Plan.objects.create(case=case, person=man, created_by=alice)
+    Plan.objects.filter(pk=late.pk).update(created_at=_noon(opened + timedelta(days=45)))
+    PlanActivity.objects.create(plan=on_time, kind="sfi", responsible="x", starts_on=date(2026, 3, 10))
+    PlanActivity.objects.create(plan=late, kind="job_search", responsible="x", starts_on=date(2026, 3, 10),
+                                status="cancelled")
+    joint = Meeting.objects.create(case=case, held_on=date(2026, 3, 5), kind="joint", created_by=alice)
+    joint.participants.set([woman, man])
+    alone = Meeting.objects.create(case=case, held_on=date(2026, 3, 6), kind="individual", created_by=alice)
+    alone.participants.set([man])
+    Case.objects.filter(pk=case.pk).update(status="closed", closed_on=date(2026, 3, 31), close_reason="work")
+    report = build_report(period=parse_period("2026-Q1"), threshold=1)
+    plans, activities = report.figure("plans").tables
+    assert plans.row("Med egen plan").cells == (1, 0, 1)
+    assert plans.row("Utan egen plan").cells == (0, 1, 1)
+    assert plans.row("Andel med egen plan inom 30 dagar").cells == (1, 0, Fraction(1, 2))
+    assert activities.row("SFI – svenska för invandrare").cells == (1, 0, 1)
+    assert activities.row("Totalt").cells == (1, 0, 1)  # the cancelled one is not counted
+    meetings = report.figure("meetings").tables[0]
+    assert meetings.row("Gemensamma möten").cells == (1, 1, 2)
+    assert meetings.row("Enskilda möten").cells == (0, 1, 1)
+    exits = report.figure("exits").tables[0]
+    adults = HouseholdMembership.objects.filter(household=case.household, role="adult").count()
+    assert exits.rows[0].cells[2] == adults == 2
+    assert exits.row("Andel till egen försörjning").cells == (1, 1, 1)
+    # the same figures for April are all zero
+    april = build_report(period=parse_period("2026-04"), threshold=1)
+    assert april.figure("meetings").tables[0].row("Totalt").cells == (0, 0, 0)
+
+
+def test_refresh_is_repeatable_and_recorded(paid_month):
+    refresh.refresh_year(2026)
+    rows = PersonYear.objects.order_by("person_id", "m12").values_list("person_id", "m12")
+    first = list(rows)
+    refresh.refresh_year(2026)
+    assert list(rows) == first and len(first) == PersonYear.objects.count() > 0
+    assert Refresh.objects.filter(year=2026).exists()
+
+
+def test_a_rejected_payment_leaves_the_statistics_at_the_next_refresh(paid_month):
+    order = PaymentOrder.objects.filter(person__legal_gender="F").first()
+    before = build_report(period=DECEMBER, threshold=1).figure("paid").tables[0].row("Utbetalt").cells[0]
+    PaymentOrder.objects.filter(pk=order.pk).update(status="rejected")
+    refresh.refresh_year(2026)
+    after = build_report(period=DECEMBER, threshold=1).figure("paid").tables[0].row("Utbetalt").cells[0]
+    assert after == before - order.amount
