@@ -1,10 +1,12 @@
 """Demo plans and meetings for a demo case, made through the plans services."""
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
 
 from . import services
-from .models import Meeting, PlanActivity, ViolenceScreening
+from .models import Meeting, Plan, PlanActivity, ViolenceScreening
 
 GOALS = ("Egen försörjning genom arbete", "Klara SFI nivå C", "Börja studera på Komvux",
          "Hitta en praktikplats", "Återgå i arbete efter sjukskrivning")
@@ -31,6 +33,10 @@ def demo_plans(*, rng, case, worker, adults, today, plan_share) -> DemoPlans:
             services.plan_activity_add(acting_user=worker, plan=plan, kind=rng.choice(ACTIVITIES),
                                        responsible=rng.choice(RESPONSIBLE), starts_on=today - timedelta(days=20),
                                        follow_up_on=today + timedelta(days=rng.randint(-5, 45)))
+            # the plan was written some days after the case was opened (the services stamp now)
+            written = min(today, case.opened_on + timedelta(days=rng.randint(3, 45)))
+            moment = timezone.make_aware(datetime.combine(written, time(11, 0)))
+            Plan.objects.filter(pk=plan.pk).update(created_at=moment, updated_at=moment)
             plans += 1
         services.meeting_create(acting_user=worker, case=case, held_on=today - timedelta(days=rng.randint(5, 50)),
                                 kind=Meeting.Kind.INDIVIDUAL, participants=[person],

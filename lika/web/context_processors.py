@@ -3,6 +3,7 @@ from django.conf import settings
 from lika.accounts.models import Municipality, Role
 from lika.cases.access import can_work_with_cases
 from lika.payments.views import can_handle_payments
+from lika.statistics.access import can_view_statistics
 
 from .permissions import CALCULATE_ROLES
 
@@ -23,5 +24,6 @@ def navigation(request):
         "can_calculate": signed_in and user.has_role(*CALCULATE_ROLES),
         "can_work_with_cases": can_work_with_cases(user),
         "can_handle_payments": can_handle_payments(user),
+        "can_view_statistics": can_view_statistics(user),
         "can_search_access_log": signed_in and user.has_role(Role.UNIT_MANAGER, Role.ADMINISTRATOR),
     }

@@ -46,6 +46,9 @@ class Command(BaseCommand):
             from lika.cases.demo import demo_cases_seed
 
             cases = demo_cases_seed(seed=seed, today=today, limit=cases_wanted)
+            from lika.statistics.demo import demo_statistics_seed
+
+            statistics = demo_statistics_seed(seed=seed, today=today)
         except DatabaseError:
             raise CommandError("databasen är inte redo: kör först `lika migrate`",
                                returncode=2) from None
@@ -53,6 +56,11 @@ class Command(BaseCommand):
         self.stdout.write(f"Öppnade {cases.cases} ärenden med {cases.applications} ansökningar, "
                           f"{cases.decisions} beslut, {cases.exceptions} undantag, {cases.plans} planer "
                           f"och {cases.meetings} möten.")
+        self.stdout.write(f"Attesterade {statistics.runs} utbetalningskörningar ({statistics.orders} ordrar), "
+                          f"avslutade {statistics.exits} ärenden; "
+                          f"statistik: delad utbetalning infördes {statistics.switch or '–'}, "
+                          f"{statistics.history_rows} rader från tidigare system, "
+                          f"{statistics.peer_values} nyckeltal från tre jämförelsekommuner.")
         self.stdout.write(_login_table(result.logins))
 
 

@@ -1,0 +1,140 @@
+"""The demo's statistics: paid payment runs for the months the demo cases have decisions,
+the day the demo municipality switched to equal split, a year and a half of payments from
+the "earlier system" around that day (so that the before/after figure has something to
+compare), and three fictional peer municipalities to compare with.
+
+The history is written as summary rows with ``source = "H"`` (what a municipality that
+moves to Lika would import from its earlier system): before the switch a couple's money
+went to the person who applied, mostly the man; after it half each.  All of it is
+fictional and made from the demo households.
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db import transaction
+
+from lika.accounts.models import Municipality, Role, User
+from lika.cases import services as case_services
+from lika.cases.models import Application, Case, Decision
+from lika.core.periods import parse_period
+from lika.households.models import HouseholdMembership
+from lika.payments import services as payments
+from lika.payments.models import PaymentRun
+
+from . import refresh
+from .figures import build_report
+from .kpi_exchange import records_from_report
+from .models import HISTORY, PersonYear
+from .peers import seed_peers
+
+
+@dataclass(frozen=True)
+class DemoStatisticsResult:
+    runs: int
+    orders: int
+    exits: int
+    history_rows: int
+    peer_values: int
+    switch: date | None
+
+
+def _month(day: date, back: int) -> date:
+    index = day.year * 12 + day.month - 1 - back
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _paid_runs(today: date) -> tuple[int, int]:
+    """Prepare and attest the runs of last month and this month (the demo cases have
+    decisions for them): the payment officer prepares, a manager with attesträtt attests."""
+    officer = User.objects.filter(role=Role.PAYMENT_OFFICER, is_active=True).order_by("id").first()
+    attester = User.objects.filter(can_attest_payments=True, is_active=True).order_by("id").first()
+    if officer is None or attester is None:
+        return 0, 0
+    runs = orders = 0
+    for month in (_month(today, 1), _month(today, 0)):
+        if PaymentRun.objects.filter(month=month).exists():
+            continue
+        if not Decision.objects.filter(status=Decision.Status.ISSUED, application__month=month).exists():
+            continue
+        run = payments.payment_run_create(acting_user=officer, month=month)
+        run = payments.payment_run_prepare(acting_user=officer, run=run)
+        payments.payment_run_attest(acting_user=attester, run=run)
+        runs += 1
+        orders += run.order_count
+    return runs, orders
+
+
+EXITS = {Case.CloseReason.WORK: 40, Case.CloseReason.STUDIES: 10, Case.CloseReason.OTHER_BENEFIT: 20,
+         Case.CloseReason.MOVED: 10, Case.CloseReason.NO_CONTACT: 15, Case.CloseReason.OTHER: 5}
+
+
+def _exits(rng: random.Random, today: date) -> int:
+    """A third of the households whose next application still waits leave support: the
+    application is withdrawn and the case closed, mostly for work (through the services)."""
+    waiting = (Application.objects.filter(status__in=[Application.Status.RECEIVED, Application.Status.CALCULATED])
+               .select_related("case__case_worker").order_by("id"))
+    closed = 0
+    for application in waiting:
+        case = application.case
+        if case.status != Case.Status.OPEN or case.case_worker is None or rng.random() > 0.35:
+            continue
+        with transaction.atomic():
+            case_services.application_withdraw(acting_user=case.case_worker, application=application)
+            reason = rng.choices(list(EXITS), weights=list(EXITS.values()))[0]
+            case_services.case_close(acting_user=case.case_worker, case=case, reason=reason,
+                                     closed_on=max(case.opened_on, today - timedelta(days=rng.randint(0, 10))))
+        closed += 1
+    return closed
+
+
+def _history(rng: random.Random, switch: date, first_lika_month: date) -> int:
+    """PersonYear rows from the earlier system for the 18 months before Lika's first month
+    (12 before the switch and the rest after it), for the demo cases' adults."""
+    months = [_month(first_lika_month, back) for back in range(18, 0, -1)]
+    rows: dict[tuple, PersonYear] = {}
+    for case in Case.objects.select_related("household", "registerledare").order_by("id"):
+        adults = [m.person for m in HouseholdMembership.objects.filter(
+            household=case.household, role=HouseholdMembership.Role.ADULT, valid_to__isnull=True)
+            .select_related("person").order_by("id")]
+        if not adults:
+            continue
+        # the one who applied in the earlier system: the man in most couples (as it was)
+        applicant = (next((p for p in adults if p.legal_gender == "M"), adults[0])
+                     if rng.random() < 0.75 else adults[-1])
+        start = rng.randrange(0, len(months))
+        amount = rng.randrange(6_000_00, 16_000_00, 100) * (1 if len(adults) == 1 else 2) // 100 * 100
+        for month in months[start:]:
+            if len(adults) == 2 and month >= switch:
+                paid = [(adults[0], amount // 2), (adults[1], amount - amount // 2)]
+            else:
+                paid = [(applicant, amount)]
+            for person, kronor in paid:
+                key = (month.year, case.unit_id, person.pk)
+                row = rows.setdefault(key, PersonYear(year=month.year, unit_id=case.unit_id, person=person,
+                                                      gender=person.legal_gender, source=HISTORY))
+                setattr(row, f"m{month.month:02d}", getattr(row, f"m{month.month:02d}") + kronor)
+    PersonYear.objects.filter(source=HISTORY).delete()
+    PersonYear.objects.bulk_create(rows.values(), batch_size=1000)
+    return len(rows)
+
+
+def demo_statistics_seed(*, seed: int, today: date) -> DemoStatisticsResult:
+    rng = random.Random(seed + 5)
+    municipality = Municipality.objects.order_by("id").first()
+    if municipality is None:
+        return DemoStatisticsResult(0, 0, 0, 0, 0, None)
+    runs, orders = _paid_runs(today)
+    exits = _exits(rng, today)
+    first_lika = _month(today, 1)
+    switch = _month(today, 7)  # the demo municipality switched to equal split seven months ago
+    with transaction.atomic():
+        municipality.equal_split_from = switch
+        municipality.save(update_fields=["equal_split_from"])
+        history = _history(rng, switch, first_lika)
+    refresh.refresh_years({today.year - 1, today.year})
+    own = {year: records_from_report(build_report(period=parse_period(str(year))))
+           for year in (today.year - 1, today.year)}
+    peers = seed_peers(seed=seed, years=sorted(own), own=own)
+    return DemoStatisticsResult(runs, orders, exits, history, peers, switch)

@@ -1,0 +1,83 @@
+"""The statistics page's choice of period and unit."""
+
+from datetime import date
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lika.accounts.models import Unit
+from lika.core.periods import Period, PeriodError, parse_period
+
+KINDS = [("year", _("År")), ("tertial", _("Tertial")), ("quarter", _("Kvartal")), ("month", _("Månad")),
+         ("custom", _("Egen period"))]
+MONTHS = [(m, name) for m, name in enumerate(
+    [_("januari"), _("februari"), _("mars"), _("april"), _("maj"), _("juni"), _("juli"), _("augusti"),
+     _("september"), _("oktober"), _("november"), _("december")], start=1)]
+
+
+class _Missing(Exception):
+    pass
+
+
+class StatisticsForm(forms.Form):
+    typ = forms.ChoiceField(label=_("Typ av period"), choices=KINDS, initial="year")
+    ar = forms.IntegerField(label=_("År"), min_value=2000, max_value=2100)
+    manad = forms.TypedChoiceField(label=_("Månad"), choices=MONTHS, coerce=int, required=False)
+    tertial = forms.TypedChoiceField(label=_("Tertial"), coerce=int, required=False,
+                                     choices=[(1, _("1 (jan–apr)")), (2, _("2 (maj–aug)")), (3, _("3 (sep–dec)"))])
+    kvartal = forms.TypedChoiceField(label=_("Kvartal"), coerce=int, required=False,
+                                     choices=[(q, str(q)) for q in range(1, 5)])
+    fran = forms.DateField(label=_("Från och med"), required=False, help_text=_("ÅÅÅÅ-MM-DD"),
+                           widget=forms.DateInput(attrs={"type": "date"}))
+    till = forms.DateField(label=_("Till och med"), required=False, help_text=_("ÅÅÅÅ-MM-DD"),
+                           widget=forms.DateInput(attrs={"type": "date"}))
+    enhet = forms.ModelChoiceField(label=_("Enhet"), queryset=Unit.objects.order_by("name"), required=False,
+                                   empty_label=_("Hela kommunen"))
+
+    def __init__(self, data=None, **kwargs):
+        today = timezone.localdate()
+        initial = {"typ": "year", "ar": today.year, "manad": today.month, "tertial": (today.month - 1) // 4 + 1,
+                   "kvartal": (today.month - 1) // 3 + 1, "fran": date(today.year, 1, 1), "till": today}
+        if data is not None and not any(key in data for key in ("typ", "ar")):
+            data = None  # a first visit: the defaults
+        super().__init__(data if data is not None else initial, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        kind, year = data["typ"], data["ar"]
+        try:
+            if kind == "year":
+                text = str(year)
+            elif kind == "month":
+                text = f"{year}-{self._need('manad', data):02d}"
+            elif kind == "tertial":
+                text = f"{year}-T{self._need('tertial', data)}"
+            elif kind == "quarter":
+                text = f"{year}-Q{self._need('kvartal', data)}"
+            else:
+                text = f"{self._need('fran', data):%Y-%m-%d}..{self._need('till', data):%Y-%m-%d}"
+            data["period"] = parse_period(text)
+        except _Missing:
+            pass
+        except PeriodError as error:
+            raise forms.ValidationError(str(error)) from None
+        return data
+
+    def _need(self, name, data):
+        value = data.get(name)
+        if value in (None, ""):
+            self.add_error(name, _("Fyll i %(field)s för den typ av period du valt.")
+                           % {"field": str(self.fields[name].label).lower()})
+            raise _Missing
+        return value
+
+    @property
+    def period(self) -> Period:
+        return self.cleaned_data["period"]
+
+    @property
+    def unit(self):
+        return self.cleaned_data.get("enhet")

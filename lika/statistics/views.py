@@ -1,0 +1,86 @@
+"""The statistics page and its exports (analytiker, enhetschefer).  Aggregates only: no
+view here reads or shows a person."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from lika.audit.services import EXPORT, READ, access_log_write
+
+from . import exports, refresh
+from .access import can_view_statistics
+from .charts import chart_svg
+from .figures import build_report
+from .forms import StatisticsForm
+
+FORMATS = {
+    "csv": ("text/csv; charset=utf-8", exports.report_csv),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", exports.report_xlsx),
+    "pdf": ("application/pdf", exports.report_pdf),
+}
+
+
+def _statistics_user(request):
+    if not can_view_statistics(request.user):
+        raise PermissionDenied
+    return request.user
+
+
+def _scope_text(form) -> str:
+    unit = form.unit
+    return f"{form.period.code} {unit.code if unit else 'hela kommunen'}"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def statistics_page(request):
+    user = _statistics_user(request)
+    form = StatisticsForm(request.GET if request.method == "GET" else request.POST)
+    if request.method == "POST":
+        if form.is_valid():
+            refresh.refresh_years(month.year for month in form.period.months())
+            access_log_write(actor=user, action="update", object_type="statistics",
+                             summary=f"Statistiken uppdaterad för {form.period.code}")
+            messages.success(request, _("Statistiken är uppdaterad."))
+            query = {key: value for key, value in request.POST.items() if key != "csrfmiddlewaretoken"}
+            return redirect(f"{request.path}?{urlencode(query)}")
+        return render(request, "statistics/page.html", {"form": form, "report": None}, status=400)
+    report = None
+    if form.is_valid():
+        report = build_report(period=form.period, unit=form.unit)
+        access_log_write(actor=user, action=READ, object_type="statistics",
+                         summary=f"Statistik {_scope_text(form)}")
+    figures = [(figure, chart_svg(figure.chart, figure.key) if figure.chart else "") for figure in
+               (report.figures if report else ())]
+    query = urlencode({key: value for key, value in request.GET.items()})
+    return render(request, "statistics/page.html", {"form": form, "report": report, "figures": figures,
+                                                    "query": query}, status=200 if report else 400)
+
+
+@login_required
+def statistics_export(request, fmt):
+    user = _statistics_user(request)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    if fmt not in FORMATS:
+        raise Http404
+    form = StatisticsForm(request.GET)
+    if not form.is_valid():
+        errors = "; ".join(str(error) for errors in form.errors.values() for error in errors)
+        return HttpResponse(_("Ogiltigt urval: %(errors)s") % {"errors": errors}, status=400,
+                            content_type="text/plain; charset=utf-8")
+    report = build_report(period=form.period, unit=form.unit)
+    content_type, render_file = FORMATS[fmt]
+    body = render_file(report)
+    access_log_write(actor=user, action=EXPORT, object_type="statistics",
+                     summary=f"Statistik {_scope_text(form)} som {fmt}")
+    name = f"statistik-{report.municipality_code}-{form.period.code.replace('..', '_')}.{fmt}"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
