@@ -6,5 +6,6 @@ urlpatterns = [
     path("", include("lika.plans.urls")),
     path("", include("lika.audit.urls")),
     path("", include("lika.payments.urls")),
+    path("", include("lika.statistics.urls")),
     path("", include("lika.web.urls")),
 ]

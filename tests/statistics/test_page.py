@@ -9,8 +9,8 @@ from django.urls import reverse
 from lika.audit.models import AccessLogEntry
 from lika.statistics.models import Refresh
 from tests.conftest import PASSWORD
-from tests.statistics.test_figures import paid_month  # noqa: F401 (a fixture)
 from tests.payments.test_run import month_of_decisions  # noqa: F401 (a fixture)
+from tests.statistics.test_figures import paid_month  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 URL = "/statistik/"
@@ -95,3 +95,22 @@ def test_unit_choice_limits_the_figures(client, stina, unit_b, paid_month):  # n
     assert response.status_code == 200
     assert f"{unit_b.name}, december 2026" in response.content.decode()
     assert date(2026, 12, 1)  # the month exists in the demo of the fixture
+
+
+def test_refresh_command(paid_month, capsys):  # noqa: F811
+    from django.core.management import call_command
+
+    call_command("statistics", "refresh")
+    assert "2026: uppdaterat" in capsys.readouterr().out
+    assert Refresh.objects.filter(year=2026).exists()
+
+
+@pytest.mark.parametrize("args, message", [([], "ange vad som ska göras"),
+                                           (["refresh", "--year", "20x6"], "--year ska vara ett årtal")])
+def test_refresh_command_bad_input_exits_2(db, args, message):
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "lika", "statistics", *args], capture_output=True, text=True)
+    assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
