@@ -39,6 +39,10 @@ OBJECT_TYPE_LABELS = {
     "user": _("Användare"),
     "unit": _("Enhet"),
     "access_log": _("Åtkomstlogg"),
+    "statistics": _("Statistik"),
+    "statistics_comparison": _("Jämförelse med andra kommuner"),
+    "kpi_export": _("Nyckeltal, export"),
+    "kpi_import": _("Nyckeltal, import"),
 }
 
 
