@@ -93,12 +93,12 @@ def chart_svg(chart, key: str, width: float = 640) -> str:
     parts.extend(_marker(marker) for marker in shapes.markers)
     for text in shapes.texts:
         colour = series_style(text.gender)["colour"] if text.role == "line-name" and text.gender else TEXT
-        parts.append(format_html('<text x="{}" y="{}" text-anchor="{}" font-size="12" fill="{}">{}</text>',
+        parts.append(format_html('<text x="{}" y="{}" text-anchor="{}" font-size="11" fill="{}">{}</text>',
                                  _n(text.x), _n(text.y), text.anchor, colour, text.text))
     for item in shapes.legend:
         colour = series_style(item.gender)["colour"]
         parts.append(format_html('<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="{}" stroke-width="0.8"/>'
-                                 '<text x="{}" y="{}" font-size="12" fill="{}">{}</text>',
+                                 '<text x="{}" y="{}" font-size="11" fill="{}">{}</text>',
                                  _n(item.x), _n(item.y), _n(item.size), _n(item.size), _fill(item.gender, prefix),
                                  colour, _n(item.text_x), _n(item.text_y), TEXT, item.name))
     parts.append("</svg>")

@@ -219,12 +219,17 @@ def figure_paid(scope: Scope, by_month: dict) -> Figure:
                        for m in months], threshold=scope.threshold, total_row=False)
     monthly_amounts = protect_amounts(monthly, [(_month_label(m), by_month.get((m, F), (0, 0))[1],
                                                  by_month.get((m, M), (0, 0))[1]) for m in months])
-    chart = Chart("line" if len(months) > 1 else "bars", "Utbetalt per månad, kronor", "kronor",
-                  _series([(r.label, r.women) for r in monthly_amounts.rows],
-                          [(r.label, r.men) for r in monthly_amounts.rows]))
+    # months still to come have no payments yet: shown as "–", not as 0 kr
+    this_month = timezone.localdate().replace(day=1)
+    monthly_cells = [(r.label, r.cells if month <= this_month else (None, None, None))
+                     for month, r in zip(months, monthly_amounts.rows, strict=True)]
+    drawn = [(label, cells) for month, (label, cells) in zip(months, monthly_cells, strict=True)
+             if month <= this_month] or monthly_cells
+    chart = Chart("line" if len(drawn) > 1 else "bars", "Utbetalt per månad, kronor", "kronor",
+                  _series([(label, cells[0]) for label, cells in drawn], [(label, cells[1]) for label, cells in drawn]))
     if len(months) > 1:
         tables.append(Table("Utbetalt per månad, kronor",
-                            tuple(Row(r.label, "kronor", r.cells) for r in monthly_amounts.rows)))
+                            tuple(Row(label, "kronor", cells) for label, cells in monthly_cells)))
     return Figure("paid", "Utbetalt bistånd",
                   "Pengar i betalningsordrar från attesterade utbetalningskörningar (ej avvisade eller "
                   "returnerade), efter kön hos den person som tog emot pengarna; personer räknas en gång.",

@@ -240,16 +240,23 @@ def line_layout(chart, width: float = 600, plot_height: float = 180, *, left: fl
     after its last shown point, and a legend entry under the chart.
     """
     labels = _labels(chart)
-    plot_left, plot_right = Fraction(left), Fraction(width) - Fraction(right)
-    plot_top, plot_bottom = Fraction(top), Fraction(top) + Fraction(plot_height)
-    if plot_right <= plot_left or plot_bottom <= plot_top:
-        raise ValueError("diagrammet är för litet")
     shown = [_non_negative(value) for series in chart.series for _, value in series.points
              if _shown(value)]
     largest = max(shown, default=Fraction(0))
     step = nice_step(largest, chart.value_kind)
     steps = max(1, -(-largest // step))  # ceil
     top_value = step * steps
+    # room on the left for the longest tick text (about 6.5 units a character)
+    longest = max(len(_tick_text(step * tick, chart.value_kind)) for tick in range(int(steps) + 1))
+    left = max(Fraction(left), Fraction(13 * longest, 2) + 10)
+    plot_left, plot_right = Fraction(left), Fraction(width) - Fraction(right)
+    plot_top, plot_bottom = Fraction(top), Fraction(top) + Fraction(plot_height)
+    if plot_right <= plot_left or plot_bottom <= plot_top:
+        raise ValueError("diagrammet är för litet")
+    # write every n-th point label, so that the labels never overlap
+    label_width = 7 * max((len(label) for label in labels), default=1) + 10
+    room = (plot_right - plot_left) / max(1, len(labels) - 1) if len(labels) > 1 else label_width
+    every = max(1, -(-label_width // room))  # ceil
 
     def x_of(position: int) -> Fraction:
         if len(labels) == 1:
@@ -268,8 +275,9 @@ def line_layout(chart, width: float = 600, plot_height: float = 180, *, left: fl
         texts.append(Text(_round(plot_left - 6), _round(y + 4), _tick_text(value, chart.value_kind),
                           anchor="end", role="axis"))
     for position, label in enumerate(labels):
-        texts.append(Text(_round(x_of(position)), _round(plot_bottom + 14), label, anchor="middle",
-                          role="category"))
+        if position % every == 0 or position == len(labels) - 1 and every == 1:
+            texts.append(Text(_round(x_of(position)), _round(plot_bottom + 14), label, anchor="middle",
+                              role="category"))
 
     lines, markers, ends, hidden_rows = [], [], [], {}
     for index, series in enumerate(chart.series):
