@@ -3,21 +3,19 @@
 file, and other municipalities' files into the comparison (docs/kpi.md).  Bad input exits
 with code 2 and one Swedish line; an import of several files is all or nothing."""
 
-from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from lika.accounts.models import User
 from lika.core.kolada import KpiFormatError
+from lika.statistics.management.cli import acting_user, fail, output_path
 
 ACTIONS = ("export", "import")
 FIRST_YEAR = 1990
 
 
-def _fail(message):
-    raise CommandError(message, returncode=2)
+_fail = fail
 
 
 def _year(text):
@@ -29,15 +27,6 @@ def _year(text):
     if year is None or not FIRST_YEAR <= year <= last:
         _fail(f"--year ska vara ett år mellan {FIRST_YEAR} och {last}, inte {text!r}")
     return year
-
-
-def _user(username):
-    if not username:
-        return None
-    user = User.objects.filter(username=username, is_active=True).first()
-    if user is None:
-        _fail(f"användaren {username!r} finns inte eller är inte aktiv")
-    return user
 
 
 def _result_text(result):
@@ -82,13 +71,8 @@ class Command(BaseCommand):
         fmt = (options["format"] or "json").strip().lower()
         if fmt not in FORMATS:
             _fail(f"--format ska vara json eller csv, inte {options['format']!r}")
-        path = Path(options["output"]) if options["output"] else None
-        if path is not None:
-            if path.is_dir():
-                _fail(f"{path} är en katalog: ange en fil med --output")
-            if not path.parent.is_dir():
-                _fail(f"katalogen {path.parent} finns inte")
-        user = _user(options["user"])
+        path = output_path(options["output"])
+        user = acting_user(options["user"])
         try:
             written = export_year(year=year, fmt=fmt, path=path, acting_user=user)
         except (KpiFormatError, ValueError) as exc:
@@ -109,7 +93,7 @@ class Command(BaseCommand):
         try:
             for name in files:  # every file is read and checked before anything is written
                 read_kpi_file(name)
-            user = _user(options["user"])
+            user = acting_user(options["user"])
             with transaction.atomic():
                 results = [import_file(name, acting_user=user) for name in files]
         except KpiImportError as exc:

@@ -3,19 +3,17 @@ individual-level file to Socialstyrelsen's register of ekonomiskt bistånd
 (docs/formats.md).  Checked before it is written; bad input exits with code 2 and
 one Swedish line, and leaves no file behind."""
 
-from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from lika.accounts.models import User
 from lika.core.periods import PeriodError, parse_month
 from lika.core.socialstyrelsen_file import RegisterFileError
+from lika.statistics.management.cli import acting_user, fail, output_path
 
 REPORTS = ("socialstyrelsen",)
 
 
-def _fail(message):
-    raise CommandError(message, returncode=2)
+_fail = fail
 
 
 def _month(text):
@@ -43,17 +41,8 @@ class Command(BaseCommand):
         if not options["month"]:
             _fail("ange --month ÅÅÅÅ-MM")
         month = _month(options["month"])
-        user = None
-        if options["user"]:
-            user = User.objects.filter(username=options["user"], is_active=True).first()
-            if user is None:
-                _fail(f"användaren {options['user']!r} finns inte eller är inte aktiv")
-        path = Path(options["output"]) if options["output"] else None
-        if path is not None:
-            if path.is_dir():
-                _fail(f"{path} är en katalog: ange en fil med --output")
-            if not path.parent.is_dir():
-                _fail(f"katalogen {path.parent} finns inte")
+        user = acting_user(options["user"])
+        path = output_path(options["output"])
         try:
             written = report_write(month=month, path=path, acting_user=user)
         except RegisterFileError as exc:
