@@ -133,22 +133,15 @@ def _bars_from(table: Table, title: str, kind: str, *, skip_total=True) -> Chart
 
 def _money_by_month(scope: Scope, years) -> dict:
     """{(month, gender): (people, öre)} for persons, and {(month, ""): (0, öre)} for direct
-    payments, over the given calendar years: one grouped query."""
+    payments, over the given calendar years (from the monthly aggregate)."""
     if not years:
         return {}
     unit_sql, unit_params = scope.unit_sql("unit_id")
-    columns = ", ".join(f"SUM(CASE WHEN m{m:02d} > 0 THEN 1 ELSE 0 END), SUM(m{m:02d})" for m in range(1, 13))
-    placeholders = ", ".join("%s" for _ in years)
-    rows = _fetch(f"SELECT year, gender, {columns} FROM statistics_personyear "
-                  f"WHERE year IN ({placeholders}){unit_sql} GROUP BY year, gender",
-                  [*sorted(years), *unit_params])
-    result = {}
-    for year, gender, *values in rows:
-        for m in range(12):
-            people, amount = values[2 * m] or 0, values[2 * m + 1] or 0
-            if amount:
-                result[(date(year, m + 1, 1), gender or "")] = (int(people), int(amount))
-    return result
+    rows = _fetch("SELECT month, gender, SUM(people), SUM(amount) FROM statistics_paymentmonth "
+                  "WHERE month >= %s AND month <= %s" + unit_sql + " GROUP BY month, gender",
+                  [date(min(years), 1, 1), date(max(years), 12, 1), *unit_params])
+    return {(month if isinstance(month, date) else date.fromisoformat(str(month)), gender or ""):
+            (int(people), int(amount)) for month, gender, people, amount in rows if amount}
 
 
 def _window_sql(scope: Scope, months: list[date]) -> tuple[str, str, list]:
@@ -300,16 +293,11 @@ def figure_long_term(scope: Scope) -> Figure:
 
 def _decision_groups(scope: Scope) -> list[tuple]:
     unit_sql, unit_params = scope.unit_sql("unit_id")
-    return _fetch(
-        "SELECT applicant_gender, registerledare_gender, adults, "
-        " CASE WHEN granted > 0 THEN 1 ELSE 0 END, payment_mode, exception_reason, single_recipient_gender, "
-        " CASE WHEN recipients >= 2 AND delivered >= recipients THEN 1 ELSE 0 END, "
-        " COUNT(*), COUNT(processing_days), SUM(processing_days) "
-        "FROM statistics_decidedapplication WHERE month >= %s AND month <= %s" + unit_sql +
-        " GROUP BY applicant_gender, registerledare_gender, adults, CASE WHEN granted > 0 THEN 1 ELSE 0 END, "
-        " payment_mode, exception_reason, single_recipient_gender, "
-        " CASE WHEN recipients >= 2 AND delivered >= recipients THEN 1 ELSE 0 END",
-        [scope.months[0], scope.months[-1], *unit_params])
+    groups = ("applicant_gender, registerledare_gender, adults, paid, payment_mode, exception_reason, "
+              "single_recipient_gender, delivered_to_all")
+    return _fetch(f"SELECT {groups}, SUM(applications), SUM(timed), SUM(processing_days) "
+                  f"FROM statistics_decisionmonth WHERE month >= %s AND month <= %s{unit_sql} GROUP BY {groups}",
+                  [scope.months[0], scope.months[-1], *unit_params])
 
 
 def figures_decisions(scope: Scope) -> list[Figure]:

@@ -94,6 +94,48 @@ class ObstacleMonth(models.Model):
         return f"{self.month:%Y-%m} {self.category} {self.gender}"
 
 
+class DecisionMonth(models.Model):
+    """``DecidedApplication`` counted by month, unit and every attribute a figure groups by
+    (the page reads these few rows instead of a year of applications)."""
+
+    month = models.DateField()
+    unit = models.ForeignKey(Unit, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    applicant_gender = models.CharField(max_length=1, blank=True)
+    registerledare_gender = models.CharField(max_length=1, blank=True)
+    adults = models.PositiveSmallIntegerField()
+    paid = models.BooleanField()  # granted more than 0 kr
+    payment_mode = models.CharField(max_length=8)
+    exception_reason = models.CharField(max_length=40, blank=True)
+    single_recipient_gender = models.CharField(max_length=1, blank=True)
+    delivered_to_all = models.BooleanField()  # two or more recipients, every one delivered
+    applications = models.PositiveIntegerField()
+    timed = models.PositiveIntegerField()  # with a processing time
+    processing_days = models.BigIntegerField()  # their sum
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "unit"])]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.applications} ansökningar"
+
+
+class PaymentMonth(models.Model):
+    """``PersonYear`` summed by month, unit and gender: people paid (a person paid by two
+    units counts in both) and öre; gender "" is direct payments."""
+
+    month = models.DateField()
+    unit = models.ForeignKey(Unit, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    gender = models.CharField(max_length=1, blank=True)
+    people = models.PositiveIntegerField()
+    amount = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "unit"])]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.gender} {self.amount}"
+
+
 class Refresh(models.Model):
     """When the summary tables of a calendar year were last written."""
 

@@ -89,6 +89,27 @@ GROUP BY f.month, f.unit_id, p.legal_gender, o.category
 """
 
 
+_DECISION_MONTHS_SQL = """
+INSERT INTO statistics_decisionmonth
+    (month, unit_id, applicant_gender, registerledare_gender, adults, paid, payment_mode,
+     exception_reason, single_recipient_gender, delivered_to_all, applications, timed, processing_days)
+SELECT month, unit_id, applicant_gender, registerledare_gender, adults, (granted > 0), payment_mode,
+       exception_reason, single_recipient_gender, (recipients >= 2 AND delivered >= recipients),
+       COUNT(*), COUNT(processing_days), COALESCE(SUM(processing_days), 0)
+FROM statistics_decidedapplication
+WHERE month >= %s AND month <= %s
+GROUP BY month, unit_id, applicant_gender, registerledare_gender, adults, (granted > 0), payment_mode,
+         exception_reason, single_recipient_gender, (recipients >= 2 AND delivered >= recipients)
+"""
+
+
+def _payment_month_sql(month: int) -> str:
+    column = f"m{month:02d}"
+    return (f"INSERT INTO statistics_paymentmonth (month, unit_id, gender, people, amount) "
+            f"SELECT %s, unit_id, gender, SUM(CASE WHEN {column} > 0 THEN 1 ELSE 0 END), SUM({column}) "
+            f"FROM statistics_personyear WHERE year = %s GROUP BY unit_id, gender HAVING SUM({column}) > 0")
+
+
 def refresh_year(year: int) -> None:
     """Write the summary tables of one calendar year again (one transaction)."""
     first, last = date(year, 1, 1), date(year, 12, 1)
@@ -102,8 +123,15 @@ def refresh_year(year: int) -> None:
         cursor.execute(_decided_applications_sql(), [first, last])
         cursor.execute(_OBSTACLES_SQL, [first, last])
         cursor.execute(_person_year_sql(), [year, *months, first, last])
+        # the monthly aggregates the page reads, from every source (history included)
+        cursor.execute("DELETE FROM statistics_decisionmonth WHERE month >= %s AND month <= %s", [first, last])
+        cursor.execute("DELETE FROM statistics_paymentmonth WHERE month >= %s AND month <= %s", [first, last])
+        cursor.execute(_DECISION_MONTHS_SQL, [first, last])
+        for month in range(1, 13):
+            cursor.execute(_payment_month_sql(month), [date(year, month, 1), year])
         if connection.vendor == "postgresql":
-            cursor.execute("ANALYZE statistics_decidedapplication, statistics_personyear, statistics_obstaclemonth")
+            cursor.execute("ANALYZE statistics_decidedapplication, statistics_personyear, statistics_obstaclemonth, "
+                           "statistics_decisionmonth, statistics_paymentmonth")
         Refresh.objects.update_or_create(year=year, defaults={"refreshed_at": timezone.now()})
 
 
