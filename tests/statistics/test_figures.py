@@ -162,3 +162,36 @@ def test_a_rejected_payment_leaves_the_statistics_at_the_next_refresh(paid_month
     refresh.refresh_year(2026)
     after = build_report(period=DECEMBER, threshold=1).figure("paid").tables[0].row("Utbetalt").cells[0]
     assert after == before - order.amount
+
+
+def _relations(table):
+    """The additive relations of a count table: K + M = T in every row with three counts,
+    and the category rows = the total row in every column."""
+    rows = [row for row in table.rows if row.kind == "count"]
+    relations = [row.cells for row in rows if None not in row.cells]
+    totals = [row for row in rows if row.total]
+    if totals:
+        categories = [row for row in rows if not row.total]
+        for column in range(3):
+            cells = [row.cells[column] for row in categories] + [totals[0].cells[column]]
+            if None not in cells:
+                relations.append(tuple(cells))
+    return relations
+
+
+@pytest.mark.parametrize("period", ["2026-12", "2026-Q4", "2026"])
+def test_no_hidden_count_follows_from_the_shown_ones(paid_month, period):
+    report = build_report(period=parse_period(period), threshold=5)
+    hidden = 0
+    for figure in report.figures:
+        for table in figure.tables:
+            for relation in _relations(table):
+                marks = sum(1 for cell in relation if cell is SUPPRESSED)
+                hidden += marks
+                assert marks != 1, (figure.key, table.caption, relation)
+            for row in table.rows:  # a hidden count hides what is computed from it
+                if row.counts is not None and row.kind != "count":
+                    for count, cell in zip(row.counts, row.cells, strict=True):
+                        if count is SUPPRESSED:
+                            assert cell is SUPPRESSED, (figure.key, row.label)
+    assert hidden > 0  # the fixture's month is small: something must be hidden
