@@ -212,12 +212,14 @@ def figure_paid(scope: Scope, by_month: dict) -> Figure:
                        for m in months], threshold=scope.threshold, total_row=False)
     monthly_amounts = protect_amounts(monthly, [(_month_label(m), by_month.get((m, F), (0, 0))[1],
                                                  by_month.get((m, M), (0, 0))[1]) for m in months])
-    # months still to come have no payments yet: shown as "–", not as 0 kr
+    # a month still to come without any payment yet is "–", not 0 kr, and is not drawn
     this_month = timezone.localdate().replace(day=1)
-    monthly_cells = [(r.label, r.cells if month <= this_month else (None, None, None))
+    waiting = {month for month in months if month > this_month
+               and not any((month, gender) in by_month for gender in (F, M, ""))}
+    monthly_cells = [(r.label, (None, None, None) if month in waiting else r.cells)
                      for month, r in zip(months, monthly_amounts.rows, strict=True)]
     drawn = [(label, cells) for month, (label, cells) in zip(months, monthly_cells, strict=True)
-             if month <= this_month] or monthly_cells
+             if month not in waiting] or monthly_cells
     chart = Chart("line" if len(drawn) > 1 else "bars", "Utbetalt per månad, kronor", "kronor",
                   _series([(label, cells[0]) for label, cells in drawn], [(label, cells[1]) for label, cells in drawn]))
     if len(months) > 1:
