@@ -519,3 +519,41 @@ def test_the_page_with_the_real_report_and_the_demo_peers(client, stina, paid_mo
     data = response.context["comparison"]
     assert data.municipalities == 3
     assert all(len(item.rows) == 4 and item.rows[0].own for item in data.kpis)
+
+
+def test_an_exported_file_shows_up_in_a_second_database(paid_month, tmp_path):  # noqa: F811
+    """Export from this database, import with the command into a second, freshly migrated
+    one (another municipality), and find our figures in its comparison."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from lika.statistics.kpi_exchange import export_year
+
+    path = export_year(year=2026, fmt="json", path=tmp_path / "kpi-9999-2026.json")
+    exported = json.loads(path.read_text(encoding="utf-8"))
+    env = {**os.environ, "LIKA_SQLITE_PATH": str(tmp_path / "second.sqlite3")}
+    env.pop("DATABASE_URL", None)
+
+    def lika(*args):
+        result = subprocess.run([sys.executable, "-m", "lika", *args], env=env, capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    lika("migrate", "--no-input", "-v", "0")
+    lika("create-unit", "mitt", "Försörjningsstöd", "--municipality-code", "0180",
+         "--municipality-name", "Andra kommunen")
+    assert "inlästa" in lika("kpi", "import", str(path))
+    shown = json.loads(lika("shell", "-c", (
+        "import json; from lika.statistics.views_comparison import comparison_for_year as c; "
+        "r = c(2026); print(json.dumps({k.kpi: [[row.code, list(row.texts)] for row in k.rows] for k in r.kpis}))"
+    )).strip().splitlines()[-1])
+    ours = {record["kpi"]: record for record in exported["values"]}
+    assert "LIKA_PAID_RECIPIENTS" in shown and ours
+    for rows in shown.values():
+        codes = [code for code, _texts in rows]
+        assert codes[0] == "0180" and "9999" in codes  # theirs first, ours from the file
+    recipients = dict((code, texts) for code, texts in shown["LIKA_PAID_RECIPIENTS"])["9999"]
+    total = next(v for v in ours["LIKA_PAID_RECIPIENTS"]["values"] if v["gender"] == "T")
+    assert recipients[2] == str(total["value"]) if total["status"] == "" else recipients[2] == ".."
