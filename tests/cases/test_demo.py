@@ -48,3 +48,22 @@ def test_couples_are_paid_in_equal_halves_unless_an_exception_applies(demo):
         amounts = [s.amount for s in decision.shares.all() if s.person_id]
         if len(amounts) == 2:
             assert abs(amounts[0] - amounts[1]) <= 1
+
+
+def test_the_demo_has_statistics_to_show(demo):
+    """Paid runs, closed cases, an equal-split switch with history before it, and peers."""
+    from lika.accounts.models import Municipality
+    from lika.core.periods import parse_period
+    from lika.payments.models import PaymentRun
+    from lika.statistics.figures import build_report
+    from lika.statistics.models import HISTORY, ImportedKpiValue, PersonYear
+
+    assert "utbetalningskörningar" in demo and "jämförelsekommuner" in demo
+    assert PaymentRun.objects.filter(status="attested").count() == 2
+    switch = Municipality.objects.get().equal_split_from
+    assert switch is not None and PersonYear.objects.filter(source=HISTORY).exists()
+    assert ImportedKpiValue.objects.values("municipality").distinct().count() == 3
+    report = build_report(period=parse_period(str(switch.year)), threshold=1)
+    rows = report.figure("before_after").tables[0].rows
+    before, after = rows[1].cells[0], rows[3].cells[0]  # the women's share before and after
+    assert before < after  # before the switch the money went mostly to the man who applied
