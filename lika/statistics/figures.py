@@ -17,6 +17,8 @@ from fractions import Fraction
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from lika.accounts.models import Municipality
 from lika.cases.models import Case, SupportObstacle
@@ -30,25 +32,27 @@ from .report import Chart, ChartSeries, Figure, Report, Row, Table
 
 F, M = "F", "M"
 SELF_SUFFICIENCY = (Case.CloseReason.WORK, Case.CloseReason.STUDIES, Case.CloseReason.OTHER_BENEFIT)
-MONTH_NAMES = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+MONTH_NAMES = (gettext_noop("jan"), gettext_noop("feb"), gettext_noop("mar"), gettext_noop("apr"),
+               gettext_noop("maj"), gettext_noop("jun"), gettext_noop("jul"), gettext_noop("aug"),
+               gettext_noop("sep"), gettext_noop("okt"), gettext_noop("nov"), gettext_noop("dec"))
 
 # KPI ids (Kolada-like) → (Swedish title, kind).  Stable: other municipalities' files use them.
 KPI_CATALOGUE = {
-    "LIKA_PAID_RECIPIENTS": ("Personer som fått utbetalt bistånd", "count"),
-    "LIKA_PAID_KRONOR": ("Utbetalt bistånd, kronor", "kronor"),
-    "LIKA_PAID_SHARE_WOMEN": ("Andel av utbetalt bistånd som nått kvinnor", "percent"),
-    "LIKA_COUPLES_EQUAL_SHARE": ("Andel beslut till par med delad utbetalning", "percent"),
-    "LIKA_EXCEPTIONS": ("Beslut med utbetalning till en vuxen (särskilda skäl), efter mottagarens kön", "count"),
-    "LIKA_DELIVERED_BOTH_SHARE": ("Andel beslut till par som nått båda vuxna", "percent"),
-    "LIKA_PROCESSING_DAYS": ("Genomsnittlig handläggningstid, dagar, efter sökandens kön", "days"),
-    "LIKA_APPLICANTS": ("Sökande (beslutade ansökningar)", "count"),
-    "LIKA_REGISTERLEDARE": ("Registerledare (samma ansökningar)", "count"),
-    "LIKA_PLAN_30_SHARE": ("Andel vuxna med egen plan inom 30 dagar", "percent"),
-    "LIKA_ACTIVITIES": ("Aktiviteter som startat", "count"),
-    "LIKA_MEETINGS_INDIVIDUAL": ("Deltagare i enskilda möten", "count"),
-    "LIKA_MEETINGS_JOINT": ("Deltagare i gemensamma möten", "count"),
-    "LIKA_LONG_TERM": ("Personer med långvarigt bistånd (10–12 av 12 månader)", "count"),
-    "LIKA_EXITS_SELF_SUFFICIENCY": ("Vuxna som lämnat biståndet för egen försörjning", "count"),
+    "LIKA_PAID_RECIPIENTS": (gettext_lazy("Personer som fått utbetalt bistånd"), "count"),
+    "LIKA_PAID_KRONOR": (gettext_lazy("Utbetalt bistånd, kronor"), "kronor"),
+    "LIKA_PAID_SHARE_WOMEN": (gettext_lazy("Andel av utbetalt bistånd som nått kvinnor"), "percent"),
+    "LIKA_COUPLES_EQUAL_SHARE": (gettext_lazy("Andel beslut till par med delad utbetalning"), "percent"),
+    "LIKA_EXCEPTIONS": (gettext_lazy("Beslut med utbetalning till en vuxen (särskilda skäl), efter mottagarens kön"), "count"),
+    "LIKA_DELIVERED_BOTH_SHARE": (gettext_lazy("Andel beslut till par som nått båda vuxna"), "percent"),
+    "LIKA_PROCESSING_DAYS": (gettext_lazy("Genomsnittlig handläggningstid, dagar, efter sökandens kön"), "days"),
+    "LIKA_APPLICANTS": (gettext_lazy("Sökande (beslutade ansökningar)"), "count"),
+    "LIKA_REGISTERLEDARE": (gettext_lazy("Registerledare (samma ansökningar)"), "count"),
+    "LIKA_PLAN_30_SHARE": (gettext_lazy("Andel vuxna med egen plan inom 30 dagar"), "percent"),
+    "LIKA_ACTIVITIES": (gettext_lazy("Aktiviteter som startat"), "count"),
+    "LIKA_MEETINGS_INDIVIDUAL": (gettext_lazy("Deltagare i enskilda möten"), "count"),
+    "LIKA_MEETINGS_JOINT": (gettext_lazy("Deltagare i gemensamma möten"), "count"),
+    "LIKA_LONG_TERM": (gettext_lazy("Personer med långvarigt bistånd (10–12 av 12 månader)"), "count"),
+    "LIKA_EXITS_SELF_SUFFICIENCY": (gettext_lazy("Vuxna som lämnat biståndet för egen försörjning"), "count"),
 }
 
 
@@ -71,7 +75,7 @@ def _months(first: date, last: date) -> list[date]:
 
 
 def _month_label(day: date) -> str:
-    return f"{MONTH_NAMES[day.month - 1]} {day.year}"
+    return f"{_(MONTH_NAMES[day.month - 1])} {day.year}"
 
 
 @dataclass(frozen=True)
@@ -96,9 +100,9 @@ def _gender_rows(counts: dict, labels) -> list[tuple[str, int, int]]:
 
 def _count_table(caption, rows, scope, *, total=True, kpis=None, note="") -> tuple[Table, object]:
     """A K/M/T count table protected with secondary suppression; ``kpis`` maps a row label
-    (or "Totalt") to a KPI id."""
+    (or _("Totalt")) to a KPI id."""
     kpis = kpis or {}
-    protected = protect(rows, threshold=scope.threshold, total_row=total)
+    protected = protect(rows, threshold=scope.threshold, total_row=total, total_label=_("Totalt"))
     out = [Row(row.label, "count", row.cells, counts=row.cells, kpi=kpis.get(row.label),
                total=row is protected.total) for row in protected.all_rows()]
     return Table(caption, tuple(out), note), protected
@@ -111,16 +115,15 @@ def _pair_table(caption, labels, values, scope, *, kpi_share=None, share_label="
     protected = protect([("x", values[0], values[1])], threshold=scope.threshold, total_row=False).rows[0]
     first, second, total = protected.cells
     rows = [Row(labels[0], "count", (None, None, first)), Row(labels[1], "count", (None, None, second)),
-            Row("Totalt", "count", (None, None, total), total=True)]
+            Row(_("Totalt"), "count", (None, None, total), total=True)]
     if share_label:
         rows.append(Row(share_label, "percent", (None, None, share(first, total)),
                         counts=(None, None, total), kpi=kpi_share))
     return Table(caption, tuple(rows)), protected
 
 
-def _series(points_k, points_m, name_suffix=""):
-    return (ChartSeries(f"Kvinnor{name_suffix}", "K", tuple(points_k)),
-            ChartSeries(f"Män{name_suffix}", "M", tuple(points_m)))
+def _series(points_k, points_m):
+    return (ChartSeries(_("Kvinnor"), "K", tuple(points_k)), ChartSeries(_("Män"), "M", tuple(points_m)))
 
 
 def _bars_from(table: Table, title: str, kind: str, *, skip_total=True) -> Chart:
@@ -190,22 +193,22 @@ def figure_paid(scope: Scope, by_month: dict) -> Figure:
     paid = _recipients(scope)
     people = {g: paid.get(g, (0, 0))[0] for g in (F, M)}
     kronor = {g: paid.get(g, (0, 0))[1] for g in (F, M)}
-    counts = protect([("Personer som fått utbetalt", people[F], people[M])], threshold=scope.threshold,
+    counts = protect([(_("Personer som fått utbetalt"), people[F], people[M])], threshold=scope.threshold,
                      total_row=False)
-    amounts = protect_amounts(counts, [("Personer som fått utbetalt", kronor[F], kronor[M])])
+    amounts = protect_amounts(counts, [(_("Personer som fått utbetalt"), kronor[F], kronor[M])])
     count_row, amount_row = counts.rows[0], amounts.rows[0]
     rows = [
         Row(count_row.label, "count", count_row.cells, counts=count_row.cells, kpi="LIKA_PAID_RECIPIENTS"),
-        Row("Utbetalt", "kronor", amount_row.cells, counts=count_row.cells, kpi="LIKA_PAID_KRONOR"),
-        Row("Andel av beloppet", "percent",
+        Row(_("Utbetalt"), "kronor", amount_row.cells, counts=count_row.cells, kpi="LIKA_PAID_KRONOR"),
+        Row(_("Andel av beloppet"), "percent",
             (share(amount_row.women, amount_row.total), share(amount_row.men, amount_row.total),
              share(amount_row.total, amount_row.total)),
             counts=count_row.cells, kpi="LIKA_PAID_SHARE_WOMEN"),
     ]
     direct = paid.get("", (0, 0))[1]
-    tables = [Table("Utbetalt bistånd efter mottagarens kön", tuple(rows),
-                    note=f"Direktbetalningar till hyresvärd m.fl. (ingen person tar emot pengarna): "
-                         f"{direct // 100:,} kr.".replace(",", "\u00a0"))]
+    tables = [Table(_("Utbetalt bistånd efter mottagarens kön"), tuple(rows),
+                    note=_("Direktbetalningar till hyresvärd m.fl. (ingen person tar emot pengarna): %(kronor)s kr.")
+                    % {"kronor": f"{direct // 100:,}".replace(",", "\u00a0")})]
     # month by month: amounts hidden where the month's counts are
     months = scope.months
     monthly = protect([(_month_label(m), by_month.get((m, F), (0, 0))[0], by_month.get((m, M), (0, 0))[0])
@@ -220,14 +223,14 @@ def figure_paid(scope: Scope, by_month: dict) -> Figure:
                      for month, r in zip(months, monthly_amounts.rows, strict=True)]
     drawn = [(label, cells) for month, (label, cells) in zip(months, monthly_cells, strict=True)
              if month not in waiting] or monthly_cells
-    chart = Chart("line" if len(drawn) > 1 else "bars", "Utbetalt per månad, kronor", "kronor",
+    chart = Chart("line" if len(drawn) > 1 else "bars", _("Utbetalt per månad, kronor"), "kronor",
                   _series([(label, cells[0]) for label, cells in drawn], [(label, cells[1]) for label, cells in drawn]))
     if len(months) > 1:
-        tables.append(Table("Utbetalt per månad, kronor",
+        tables.append(Table(_("Utbetalt per månad, kronor"),
                             tuple(Row(label, "kronor", cells) for label, cells in monthly_cells)))
-    return Figure("paid", "Utbetalt bistånd",
-                  "Pengar i betalningsordrar från attesterade utbetalningskörningar (ej avvisade eller "
-                  "returnerade), efter kön hos den person som tog emot pengarna; personer räknas en gång.",
+    return Figure("paid", _("Utbetalt bistånd"),
+                  _("Pengar i betalningsordrar från attesterade utbetalningskörningar (ej avvisade eller "
+                  "returnerade), efter kön hos den person som tog emot pengarna; personer räknas en gång."),
                   tuple(tables), chart)
 
 
@@ -247,15 +250,15 @@ def figure_before_after(scope: Scope, municipality: Municipality | None, by_mont
         m_people = max((by_month.get((m, M), (0, 0))[0] for m in months), default=0)
         return (label, w_people, m_people), (label, women, men)
 
-    labels = (f"Före: {_month_label(before[0])}–{_month_label(before[-1])}",
-              f"Efter: {_month_label(after[0])}–{_month_label(after[-1])}")
+    labels = (_("Före: %(first)s–%(last)s") % {"first": _month_label(before[0]), "last": _month_label(before[-1])},
+              _("Efter: %(first)s–%(last)s") % {"first": _month_label(after[0]), "last": _month_label(after[-1])})
     people, amounts = zip(window(labels[0], before), window(labels[1], after), strict=True)
     counts = protect(list(people), threshold=scope.threshold, total_row=False)
     money = protect_amounts(counts, list(amounts))  # same labels: the windows
     rows = []
     for row in money.rows:
-        rows.append(Row(f"{row.label}, kronor", "kronor", row.cells))
-        rows.append(Row(f"{row.label}, andel", "percent",
+        rows.append(Row(_("%(window)s, kronor") % {"window": row.label}, "kronor", row.cells))
+        rows.append(Row(_("%(window)s, andel") % {"window": row.label}, "percent",
                         (share(row.women, row.total), share(row.men, row.total), None)))
     series_k, series_m = [], []
     for month in [*before, *after]:
@@ -265,30 +268,30 @@ def figure_before_after(scope: Scope, municipality: Municipality | None, by_mont
         total = women[1] + men[1]
         series_k.append((_month_label(month), SUPPRESSED if hidden else (Fraction(women[1], total) if total else None)))
         series_m.append((_month_label(month), SUPPRESSED if hidden else (Fraction(men[1], total) if total else None)))
-    chart = Chart("line", "Andel av utbetalt bistånd per månad, före och efter delad utbetalning", "percent",
+    chart = Chart("line", _("Andel av utbetalt bistånd per månad, före och efter delad utbetalning"), "percent",
                   _series(series_k, series_m))
-    return Figure("before_after", "Före och efter delad utbetalning",
-                  f"Andelen av de utbetalda pengarna som nått kvinnor respektive män, tolv månader före "
-                  f"och upp till tolv månader efter att kommunen införde delad utbetalning "
-                  f"({switch:%Y-%m-%d}); oberoende av vald period.",
-                  (Table("Utbetalt före och efter", tuple(rows)),), chart)
+    return Figure("before_after", _("Före och efter delad utbetalning"),
+                  _("Andelen av de utbetalda pengarna som nått kvinnor respektive män, tolv månader före "
+                    "och upp till tolv månader efter att kommunen införde delad utbetalning "
+                    "(%(day)s); oberoende av vald period.") % {"day": f"{switch:%Y-%m-%d}"},
+                  (Table(_("Utbetalt före och efter"), tuple(rows)),), chart)
 
 
 def figure_long_term(scope: Scope) -> Figure:
     data = _long_term(scope)
     table, protected = _count_table(
-        "Personer med bistånd 10–12 av de senaste 12 månaderna",
-        [("Långvarigt bistånd", data.get(F, (0, 0))[0], data.get(M, (0, 0))[0]),
-         ("Kortare tid", data.get(F, (0, 0))[1] - data.get(F, (0, 0))[0],
+        _("Personer med bistånd 10–12 av de senaste 12 månaderna"),
+        [(_("Långvarigt bistånd"), data.get(F, (0, 0))[0], data.get(M, (0, 0))[0]),
+         (_("Kortare tid"), data.get(F, (0, 0))[1] - data.get(F, (0, 0))[0],
           data.get(M, (0, 0))[1] - data.get(M, (0, 0))[0])],
-        scope, kpis={"Långvarigt bistånd": "LIKA_LONG_TERM"})
+        scope, kpis={_("Långvarigt bistånd"): "LIKA_LONG_TERM"})
     long_row, total_row = protected.rows[0], protected.total
-    rows = (*table.rows, Row("Andel med långvarigt bistånd", "percent",
+    rows = (*table.rows, Row(_("Andel med långvarigt bistånd"), "percent",
                              tuple(share(a, b) for a, b in zip(long_row.cells, total_row.cells, strict=True))))
-    return Figure("long_term", "Långvarigt bistånd",
-                  "Personer som fått utbetalt bistånd minst 10 av de 12 kalendermånader som slutar med "
-                  "periodens sista månad, bland alla som fått utbetalt någon av dessa månader.",
-                  (Table(table.caption, rows),), _bars_from(table, "Personer efter tid med bistånd", "count"))
+    return Figure("long_term", _("Långvarigt bistånd"),
+                  _("Personer som fått utbetalt bistånd minst 10 av de 12 kalendermånader som slutar med "
+                  "periodens sista månad, bland alla som fått utbetalt någon av dessa månader."),
+                  (Table(table.caption, rows),), _bars_from(table, _("Personer efter tid med bistånd"), "count"))
 
 
 # --- decisions (DecidedApplication) ----------------------------------------------------------
@@ -324,49 +327,49 @@ def figures_decisions(scope: Scope) -> list[Figure]:
                 else:
                     equal += count
 
-    split_table, _ = _pair_table(
-        "Beslut till par där bistånd beviljats", ("Delad utbetalning", "Till en vuxen (särskilda skäl)"),
-        (equal, single), scope, kpi_share="LIKA_COUPLES_EQUAL_SHARE", share_label="Andel med delad utbetalning")
+    split_table, _unused = _pair_table(
+        _("Beslut till par där bistånd beviljats"), (_("Delad utbetalning"), _("Till en vuxen (särskilda skäl)")),
+        (equal, single), scope, kpi_share="LIKA_COUPLES_EQUAL_SHARE", share_label=_("Andel med delad utbetalning"))
     known = dict(settings.LIKA_PAYMENT_EXCEPTION_REASONS)
     reasons = [*known, *sorted({reason for reason, _ in exceptions} - set(known))]
-    exception_table, _ = _count_table(
-        "Utbetalning till en vuxen, efter särskilt skäl och mottagarens kön",
-        _gender_rows(exceptions, [(r, str(known.get(r, r or "Okänt skäl"))) for r in reasons]),
-        scope, kpis={"Totalt": "LIKA_EXCEPTIONS"})
-    split = Figure("couples", "Par: delad utbetalning och undantag",
-                   "Beslut (gällande beslut per ansökan) för hushåll med två vuxna där bistånd beviljats, "
+    exception_table, _unused = _count_table(
+        _("Utbetalning till en vuxen, efter särskilt skäl och mottagarens kön"),
+        _gender_rows(exceptions, [(r, str(known.get(r, r or _("Okänt skäl")))) for r in reasons]),
+        scope, kpis={_("Totalt"): "LIKA_EXCEPTIONS"})
+    split = Figure("couples", _("Par: delad utbetalning och undantag"),
+                   _("Beslut (gällande beslut per ansökan) för hushåll med två vuxna där bistånd beviljats, "
                    "för ansökningsmånader i perioden; undantag efter det särskilda skälet och efter kön hos "
-                   "den som fick hela beloppet.",
+                   "den som fick hela beloppet."),
                    (split_table, exception_table),
-                   _bars_from(exception_table, "Utbetalning till en vuxen, efter skäl", "count"))
+                   _bars_from(exception_table, _("Utbetalning till en vuxen, efter skäl"), "count"))
 
-    delivered_table, _ = _pair_table(
-        "Beslut till par", ("Skickat eller lämnat till båda", "Inte till båda"),
+    delivered_table, _unused = _pair_table(
+        _("Beslut till par"), (_("Skickat eller lämnat till båda"), _("Inte till båda")),
         (delivered_both, couples - delivered_both), scope,
-        kpi_share="LIKA_DELIVERED_BOTH_SHARE", share_label="Andel som nått båda")
+        kpi_share="LIKA_DELIVERED_BOTH_SHARE", share_label=_("Andel som nått båda"))
     time_table, time_protected = _count_table(
-        "Beslutade ansökningar efter sökandens kön",
-        [("Beslutade ansökningar", decided[F], decided[M])], scope, total=False)
+        _("Beslutade ansökningar efter sökandens kön"),
+        [(_("Beslutade ansökningar"), decided[F], decided[M])], scope, total=False)
     counts = time_protected.rows[0]
     averages = tuple(SUPPRESSED if c is SUPPRESSED else (Fraction(d, c) if c else None)
                      for c, d in zip(counts.cells, (days[F], days[M], days[F] + days[M]), strict=True))
-    time_rows = (*time_table.rows, Row("Genomsnittlig handläggningstid, dagar", "days", averages,
+    time_rows = (*time_table.rows, Row(_("Genomsnittlig handläggningstid, dagar"), "days", averages,
                                        counts=counts.cells, kpi="LIKA_PROCESSING_DAYS"))
-    decisions = Figure("decisions", "Beslut: till båda och handläggningstid",
-                       "Andel beslut till par där beslutet skickats eller lämnats till båda vuxna; "
-                       "handläggningstid från ansökans inkomstdag till första beslutet, efter sökandens kön.",
+    decisions = Figure("decisions", _("Beslut: till båda och handläggningstid"),
+                       _("Andel beslut till par där beslutet skickats eller lämnats till båda vuxna; "
+                       "handläggningstid från ansökans inkomstdag till första beslutet, efter sökandens kön."),
                        (delivered_table, Table(time_table.caption, time_rows)),
-                       Chart("bars", "Genomsnittlig handläggningstid, dagar", "days",
-                             _series([("Handläggningstid", averages[0])], [("Handläggningstid", averages[1])])))
+                       Chart("bars", _("Genomsnittlig handläggningstid, dagar"), "days",
+                             _series([(_("Handläggningstid"), averages[0])], [(_("Handläggningstid"), averages[1])])))
 
-    leader_table, _ = _count_table(
-        "Beslutade ansökningar: sökande och registerledare efter kön",
-        [("Sökande", applicants[F], applicants[M]), ("Registerledare", registerledare[F], registerledare[M])],
-        scope, total=False, kpis={"Sökande": "LIKA_APPLICANTS", "Registerledare": "LIKA_REGISTERLEDARE"})
-    leaders = Figure("registerledare", "Registerledare och sökande",
-                     "För samma beslutade ansökningar: kön hos den som sökte och hos ärendets registerledare "
-                     "(den som sökte först, aldrig vald efter kön).",
-                     (leader_table,), _bars_from(leader_table, "Sökande och registerledare", "count",
+    leader_table, _unused = _count_table(
+        _("Beslutade ansökningar: sökande och registerledare efter kön"),
+        [(_("Sökande"), applicants[F], applicants[M]), (_("Registerledare"), registerledare[F], registerledare[M])],
+        scope, total=False, kpis={_("Sökande"): "LIKA_APPLICANTS", _("Registerledare"): "LIKA_REGISTERLEDARE"})
+    leaders = Figure("registerledare", _("Registerledare och sökande"),
+                     _("För samma beslutade ansökningar: kön hos den som sökte och hos ärendets registerledare "
+                     "(den som sökte först, aldrig vald efter kön)."),
+                     (leader_table,), _bars_from(leader_table, _("Sökande och registerledare"), "count",
                                                  skip_total=False))
     return [split, decisions, leaders]
 
@@ -377,12 +380,12 @@ def figure_obstacles(scope: Scope) -> Figure:
                   "WHERE month >= %s AND month <= %s" + unit_sql + " GROUP BY category, gender",
                   [scope.months[0], scope.months[-1], *unit_params])
     counts = {(category, gender): int(n) for category, gender, n in rows}
-    table, _ = _count_table("Vuxenmånader efter försörjningshinder och kön",
+    table, _unused = _count_table(_("Vuxenmånader efter försörjningshinder och kön"),
                             _gender_rows(counts, SupportObstacle.Category.choices), scope)
-    return Figure("obstacles", "Försörjningshinder",
-                  "Vuxna i beviljade ansökningar efter registrerat försörjningshinder, räknat per "
-                  "ansökningsmånad (en person som fått bistånd tre månader räknas tre gånger).",
-                  (table,), _bars_from(table, "Vuxenmånader efter försörjningshinder", "count"))
+    return Figure("obstacles", _("Försörjningshinder"),
+                  _("Vuxna i beviljade ansökningar efter registrerat försörjningshinder, räknat per "
+                  "ansökningsmånad (en person som fått bistånd tre månader räknas tre gånger)."),
+                  (table,), _bars_from(table, _("Vuxenmånader efter försörjningshinder"), "count"))
 
 
 # --- plans, activities, meetings, exits (source tables) ----------------------------------------
@@ -409,21 +412,21 @@ def figure_plans(scope: Scope) -> Figure:
         [scope.period.start, scope.period.end, *unit_params])
     data = {gender: (int(n), int(with_plan or 0)) for gender, n, with_plan in rows}
     table, protected = _count_table(
-        f"Vuxna i ärenden som aktualiserats i perioden: egen plan inom {days} dagar",
-        [("Med egen plan", data.get(F, (0, 0))[1], data.get(M, (0, 0))[1]),
-         ("Utan egen plan", data.get(F, (0, 0))[0] - data.get(F, (0, 0))[1],
+        _("Vuxna i ärenden som aktualiserats i perioden: egen plan inom %(days)s dagar") % {"days": days},
+        [(_("Med egen plan"), data.get(F, (0, 0))[1], data.get(M, (0, 0))[1]),
+         (_("Utan egen plan"), data.get(F, (0, 0))[0] - data.get(F, (0, 0))[1],
           data.get(M, (0, 0))[0] - data.get(M, (0, 0))[1])], scope)
     with_plan, total = protected.rows[0], protected.total
-    rows = (*table.rows, Row(f"Andel med egen plan inom {days} dagar", "percent",
+    rows = (*table.rows, Row(_("Andel med egen plan inom %(days)s dagar") % {"days": days}, "percent",
                              tuple(share(a, b) for a, b in zip(with_plan.cells, total.cells, strict=True)),
                              counts=total.cells, kpi="LIKA_PLAN_30_SHARE"))
     activities = _activities(scope)
-    return Figure("plans", "Egen plan och aktiviteter",
-                  f"Vuxna i hushåll vars ärende aktualiserats i perioden som har en egen genomförandeplan "
-                  f"skapad senast {days} dagar efter aktualiseringen; aktiviteter i planerna som startat i "
-                  f"perioden (ej avbrutna), efter slag och kön.",
+    return Figure("plans", _("Egen plan och aktiviteter"),
+                  _("Vuxna i hushåll vars ärende aktualiserats i perioden som har en egen genomförandeplan "
+                    "skapad senast %(days)s dagar efter aktualiseringen; aktiviteter i planerna som startat i "
+                    "perioden (ej avbrutna), efter slag och kön.") % {"days": days},
                   (Table(table.caption, rows), activities),
-                  _bars_from(activities, "Aktiviteter efter slag och kön", "count"))
+                  _bars_from(activities, _("Aktiviteter efter slag och kön"), "count"))
 
 
 def _activities(scope: Scope) -> Table:
@@ -435,9 +438,9 @@ def _activities(scope: Scope) -> Table:
         "WHERE a.starts_on >= %s AND a.starts_on <= %s AND a.status <> 'cancelled'" + unit_sql +
         " GROUP BY a.kind, p.legal_gender", [scope.period.start, scope.period.end, *unit_params])
     counts = {(kind, gender): int(n) for kind, gender, n in rows}
-    table, _ = _count_table("Aktiviteter som startat i perioden, efter slag och deltagarens kön",
+    table, _unused = _count_table(_("Aktiviteter som startat i perioden, efter slag och deltagarens kön"),
                             _gender_rows(counts, PlanActivity.Kind.choices), scope,
-                            kpis={"Totalt": "LIKA_ACTIVITIES"})
+                            kpis={_("Totalt"): "LIKA_ACTIVITIES"})
     return table
 
 
@@ -450,15 +453,15 @@ def figure_meetings(scope: Scope) -> Figure:
         "JOIN households_person p ON p.id = mp.person_id "
         "WHERE mt.held_on >= %s AND mt.held_on <= %s" + unit_sql + " GROUP BY mt.kind, p.legal_gender",
         [scope.period.start, scope.period.end, *unit_params])
-    counts = {(kind, gender): int(n) for kind, gender, n, _ in rows}
-    table, _ = _count_table(
-        "Deltagare i möten efter mötets typ och kön",
-        [("Enskilda möten", counts.get(("individual", F), 0), counts.get(("individual", M), 0)),
-         ("Gemensamma möten", counts.get(("joint", F), 0), counts.get(("joint", M), 0))], scope,
-        kpis={"Enskilda möten": "LIKA_MEETINGS_INDIVIDUAL", "Gemensamma möten": "LIKA_MEETINGS_JOINT"})
-    return Figure("meetings", "Möten: enskilda och gemensamma",
-                  "Möten som hållits i perioden; varje deltagare räknas en gång per möte, efter kön.",
-                  (table,), _bars_from(table, "Deltagare i möten", "count"))
+    counts = {(kind, gender): int(n) for kind, gender, n, _meetings in rows}
+    table, _unused = _count_table(
+        _("Deltagare i möten efter mötets typ och kön"),
+        [(_("Enskilda möten"), counts.get(("individual", F), 0), counts.get(("individual", M), 0)),
+         (_("Gemensamma möten"), counts.get(("joint", F), 0), counts.get(("joint", M), 0))], scope,
+        kpis={_("Enskilda möten"): "LIKA_MEETINGS_INDIVIDUAL", _("Gemensamma möten"): "LIKA_MEETINGS_JOINT"})
+    return Figure("meetings", _("Möten: enskilda och gemensamma"),
+                  _("Möten som hållits i perioden; varje deltagare räknas en gång per möte, efter kön."),
+                  (table,), _bars_from(table, _("Deltagare i möten"), "count"))
 
 
 def figure_exits(scope: Scope) -> Figure:
@@ -476,21 +479,21 @@ def figure_exits(scope: Scope) -> Figure:
     grouped = {(group, g): sum(counts.get((r, g), 0) for r, _ in reasons)
                for group, reasons in (("own", own), ("other", other)) for g in (F, M)}
     table, protected = _count_table(
-        "Vuxna i avslutade ärenden",
+        _("Vuxna i avslutade ärenden"),
         _gender_rows(grouped,
-                     [("own", "Till egen försörjning (arbete, studier, annan ersättning)"),
-                      ("other", "Annat avslut")]),
-        scope, kpis={"Till egen försörjning (arbete, studier, annan ersättning)": "LIKA_EXITS_SELF_SUFFICIENCY"})
+                     [("own", _("Till egen försörjning (arbete, studier, annan ersättning)")),
+                      ("other", _("Annat avslut"))]),
+        scope, kpis={_("Till egen försörjning (arbete, studier, annan ersättning)"): "LIKA_EXITS_SELF_SUFFICIENCY"})
     first, total = protected.rows[0], protected.total
-    share_row = Row("Andel till egen försörjning", "percent",
+    share_row = Row(_("Andel till egen försörjning"), "percent",
                     tuple(share(a, b) for a, b in zip(first.cells, total.cells, strict=True)))
-    reasons_table, _ = _count_table("Vuxna i avslutade ärenden efter anledning",
+    reasons_table, _unused = _count_table(_("Vuxna i avslutade ärenden efter anledning"),
                                     _gender_rows(counts, Case.CloseReason.choices), scope)
-    return Figure("exits", "Avslut till egen försörjning",
-                  "Vuxna i hushåll vars ärende avslutats i perioden, efter anledningen till avslutet; "
-                  "egen försörjning är arbete, studier med studiemedel eller annan ersättning.",
+    return Figure("exits", _("Avslut till egen försörjning"),
+                  _("Vuxna i hushåll vars ärende avslutats i perioden, efter anledningen till avslutet; "
+                  "egen försörjning är arbete, studier med studiemedel eller annan ersättning."),
                   (Table(table.caption, (*table.rows, share_row)), reasons_table),
-                  _bars_from(reasons_table, "Avslut efter anledning", "count"))
+                  _bars_from(reasons_table, _("Avslut efter anledning"), "count"))
 
 
 # --- the report ----------------------------------------------------------------------------------
@@ -526,7 +529,8 @@ def build_report(*, period: Period, unit=None, threshold: int | None = None) -> 
     return Report(
         municipality_code=municipality.code if municipality else "0000",
         municipality_name=settings.LIKA_MUNICIPALITY_NAME or (municipality.name if municipality else ""),
-        period=period, unit_name=unit.name if unit is not None else "Hela kommunen",
+        period=period, unit_name=unit.name if unit is not None else _("Hela kommunen"),
         threshold=threshold, figures=tuple(figures), generated_at=timezone.now(), data_as_of=refreshed,
-        notes=(f"Antal under {threshold} visas som \"..\", liksom de celler som annars skulle avslöja dem.",
-               "Kön är juridiskt kön enligt folkbokföringen, som det är registrerat i Lika."))
+        notes=(_("Antal under %(threshold)s visas som \"..\", liksom de celler som annars skulle avslöja dem.")
+               % {"threshold": threshold},
+               _("Kön är juridiskt kön enligt folkbokföringen, som det är registrerat i Lika.")))

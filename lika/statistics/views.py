@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -75,9 +76,10 @@ def statistics_export(request, fmt):
         errors = "; ".join(str(error) for errors in form.errors.values() for error in errors)
         return HttpResponse(_("Ogiltigt urval: %(errors)s") % {"errors": errors}, status=400,
                             content_type="text/plain; charset=utf-8")
-    report = build_report(period=form.period, unit=form.unit)
     content_type, render_file = FORMATS[fmt]
-    body = render_file(report)
+    with translation.override("sv"):  # the files are the municipality's documents: always Swedish
+        report = build_report(period=form.period, unit=form.unit)
+        body = render_file(report)
     access_log_write(actor=user, action=EXPORT, object_type="statistics",
                      summary=f"Statistik {_scope_text(form)} som {fmt}")
     name = f"statistik-{report.municipality_code}-{form.period.code.replace('..', '_')}.{fmt}"
