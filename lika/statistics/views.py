@@ -1,14 +1,17 @@
 """The statistics page and its exports (analytiker, enhetschefer).  Aggregates only: no
 view here reads or shows a person."""
 
+import dataclasses
+import hashlib
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -20,6 +23,7 @@ from .charts import chart_svg
 from .figures import build_report
 from .forms import StatisticsForm
 
+EXPORT_CACHE_SECONDS = 6 * 3600
 FORMATS = {
     "csv": ("text/csv; charset=utf-8", exports.report_csv),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", exports.report_xlsx),
@@ -64,6 +68,19 @@ def statistics_page(request):
                                                     "query": query}, status=200 if report else 400)
 
 
+def _rendered(report, fmt, render_file) -> bytes:
+    """The file of ``report``, rendered once per content: the same figures on the same day
+    give the same file, so a second download (or a second member of the nämnd) does not
+    typeset the PDF again.  Any change in the figures or the refresh time is a new key."""
+    content = repr(dataclasses.replace(report, generated_at=None)) + timezone.localdate().isoformat()
+    key = f"statistics-export:{fmt}:{hashlib.sha256(content.encode()).hexdigest()}"
+    body = cache.get(key)
+    if body is None:
+        body = render_file(report)
+        cache.set(key, body, timeout=EXPORT_CACHE_SECONDS)
+    return body
+
+
 @login_required
 def statistics_export(request, fmt):
     user = _statistics_user(request)
@@ -79,7 +96,7 @@ def statistics_export(request, fmt):
     content_type, render_file = FORMATS[fmt]
     with translation.override("sv"):  # the files are the municipality's documents: always Swedish
         report = build_report(period=form.period, unit=form.unit)
-        body = render_file(report)
+        body = _rendered(report, fmt, render_file)
     access_log_write(actor=user, action=EXPORT, object_type="statistics",
                      summary=f"Statistik {_scope_text(form)} som {fmt}")
     name = f"statistik-{report.municipality_code}-{form.period.code.replace('..', '_')}.{fmt}"

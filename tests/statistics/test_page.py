@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from lika.audit.models import AccessLogEntry
+from lika.statistics import refresh
 from lika.statistics.models import Refresh
 from tests.conftest import PASSWORD
 from tests.payments.test_run import month_of_decisions  # noqa: F401 (a fixture)
@@ -114,3 +115,21 @@ def test_refresh_command_bad_input_exits_2(db, args, message):
     result = subprocess.run([sys.executable, "-m", "lika", "statistics", *args], capture_output=True, text=True)
     assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_an_export_is_rendered_once_per_content(client, stina, paid_month, monkeypatch):  # noqa: F811
+    from lika.statistics import views
+
+    calls = []
+    real = views.FORMATS["pdf"]
+    monkeypatch.setitem(views.FORMATS, "pdf", (real[0], lambda report: calls.append(report) or b"%PDF-x"))
+    _client(client, stina)
+    url = reverse("statistics_export", kwargs={"fmt": "pdf"})
+    for _ in range(2):
+        assert client.get(url, {"typ": "month", "ar": "2026", "manad": "12"}).content == b"%PDF-x"
+    assert len(calls) == 1  # the same figures: the cached file
+    client.get(url, {"typ": "month", "ar": "2026", "manad": "11"})
+    assert len(calls) == 2  # other figures: rendered
+    refresh.refresh_year(2026)  # a new refresh time is new content
+    client.get(url, {"typ": "month", "ar": "2026", "manad": "12"})
+    assert len(calls) == 3
