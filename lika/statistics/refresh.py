@@ -14,17 +14,6 @@ from django.utils import timezone
 
 from .models import LIKA, Refresh
 
-# Which decision is current: the latest issued decision of the application that no issued
-# decision supersedes (as in the Socialstyrelsen file).
-_CURRENT = """
-d.id = (SELECT MAX(d2.id) FROM cases_decision d2
-        WHERE d2.application_id = a.id AND d2.status = 'issued'
-          AND NOT EXISTS (SELECT 1 FROM cases_decision s
-                          WHERE s.supersedes_id = d2.id AND s.status = 'issued'))
-"""
-_FIRST_DECIDED = ("(SELECT MIN(d3.decided_at) FROM cases_decision d3 "
-                  "WHERE d3.application_id = a.id AND d3.status = 'issued')")
-
 
 def _days_between(timestamp_sql: str, date_sql: str) -> str:
     """Whole days from ``date_sql`` to the (local) date of ``timestamp_sql``."""
@@ -34,28 +23,44 @@ def _days_between(timestamp_sql: str, date_sql: str) -> str:
 
 
 def _decided_applications_sql() -> str:
-    days = _days_between(_FIRST_DECIDED, "a.received_on")
+    """One row per application of the year with an issued decision.  The current decision
+    is the latest issued one that no issued decision supersedes (as in the Socialstyrelsen
+    file); the processing time runs to the first issued decision.  Written as joins of
+    grouped sets (no per-row subqueries), so that the database can hash its way through a
+    year of applications."""
+    days = _days_between("cur.first_at", "a.received_on")
     return f"""
 INSERT INTO statistics_decidedapplication
     (month, unit_id, case_id, application_id, source, adults, applicant_gender,
      registerledare_gender, payment_mode, exception_reason, single_recipient_gender,
      granted, processing_days, recipients, delivered)
 SELECT a.month, c.unit_id, c.id, a.id, '{LIKA}',
-       (SELECT COUNT(*) FROM cases_decisionrecipient r WHERE r.decision_id = d.id),
+       COALESCE(rec.recipients, 0),
        COALESCE(pa.legal_gender, ''), COALESCE(pr.legal_gender, ''),
        d.payment_mode, COALESCE(e.reason, ''), COALESCE(pe.legal_gender, ''),
        d.granted_amount, {days},
-       (SELECT COUNT(*) FROM cases_decisionrecipient r WHERE r.decision_id = d.id),
-       (SELECT COUNT(*) FROM cases_decisionrecipient r
-         WHERE r.decision_id = d.id AND r.delivered_on IS NOT NULL)
-FROM cases_application a
+       COALESCE(rec.recipients, 0), COALESCE(rec.delivered, 0)
+FROM (SELECT d1.application_id,
+             MAX(CASE WHEN s.id IS NULL THEN d1.id END) AS current_id,
+             MIN(d1.decided_at) AS first_at
+      FROM cases_application a1
+      JOIN cases_decision d1 ON d1.application_id = a1.id AND d1.status = 'issued'
+      LEFT JOIN cases_decision s ON s.supersedes_id = d1.id AND s.status = 'issued'
+      WHERE a1.month >= %s AND a1.month <= %s AND a1.status <> 'withdrawn'
+      GROUP BY d1.application_id) cur
+JOIN cases_application a ON a.id = cur.application_id
+JOIN cases_decision d ON d.id = cur.current_id
 JOIN cases_case c ON c.id = a.case_id
-JOIN cases_decision d ON d.application_id = a.id
+LEFT JOIN (SELECT r.decision_id, COUNT(*) AS recipients, COUNT(r.delivered_on) AS delivered
+           FROM cases_decisionrecipient r
+           JOIN cases_decision d4 ON d4.id = r.decision_id
+           JOIN cases_application a4 ON a4.id = d4.application_id
+           WHERE a4.month >= %s AND a4.month <= %s
+           GROUP BY r.decision_id) rec ON rec.decision_id = d.id
 LEFT JOIN households_person pa ON pa.id = a.applicant_id
 LEFT JOIN households_person pr ON pr.id = c.registerledare_id
 LEFT JOIN cases_paymentexception e ON e.id = d.payment_exception_id
 LEFT JOIN households_person pe ON pe.id = e.recipient_id
-WHERE a.month >= %s AND a.month <= %s AND a.status <> 'withdrawn' AND {_CURRENT}
 """
 
 
@@ -120,7 +125,7 @@ def refresh_year(year: int) -> None:
         cursor.execute("DELETE FROM statistics_obstaclemonth WHERE source = %s AND month >= %s AND month <= %s",
                        [LIKA, first, last])
         cursor.execute("DELETE FROM statistics_personyear WHERE source = %s AND year = %s", [LIKA, year])
-        cursor.execute(_decided_applications_sql(), [first, last])
+        cursor.execute(_decided_applications_sql(), [first, last, first, last])
         cursor.execute(_OBSTACLES_SQL, [first, last])
         cursor.execute(_person_year_sql(), [year, *months, first, last])
         # the monthly aggregates the page reads, from every source (history included)

@@ -195,3 +195,33 @@ def test_no_hidden_count_follows_from_the_shown_ones(paid_month, period):
                         if count is SUPPRESSED:
                             assert cell is SUPPRESSED, (figure.key, row.label)
     assert hidden > 0  # the fixture's month is small: something must be hidden
+
+
+def test_a_changed_decision_counts_once_with_the_new_amount_and_the_first_date(paid_month, alice, bob, settings):
+    from lika.cases import decisions, services
+    from lika.cases.decisions import LineDecision
+    from lika.cases.models import Application, Decision
+
+    first = paid_month["couple0"]
+    application = first.application
+    Application.objects.filter(pk=application.pk).update(status=Application.Status.RECEIVED)
+    application.refresh_from_db()
+    services.application_entries_save(acting_user=alice, application=application, incomes=[],
+                                      costs=[services.Entry("housing", 900000)],
+                                      obstacles={party.person_id: "working" for party in application.parties.all()}
+                                      | {r.person_id: "working" for r in first.recipients.all()})
+    services.calculation_make(acting_user=alice, application=application)
+    application.refresh_from_db()
+    rows = len(decisions.need_lines(application.calculations.get(superseded_at__isnull=True)))
+    settings.LIKA_DELEGATION_LIMIT_KRONOR = 1
+    second = decisions.decision_make(acting_user=alice, application=application,
+                                     lines=[LineDecision("granted")] * rows, payment_mode="equal")
+    decisions.decision_approve(acting_user=bob, decision=second)
+    second.refresh_from_db()
+    Decision.objects.filter(pk=first.pk).update(decided_at=first.decided_at - timedelta(days=3))
+    refresh.refresh_year(2026)
+    row = DecidedApplication.objects.get(application_id=application.pk)
+    assert second.supersedes_id == first.pk and row.granted == second.granted_amount != first.granted_amount
+    first_day = timezone.localtime(first.decided_at - timedelta(days=3)).date()
+    assert row.processing_days == (first_day - application.received_on).days
+    assert DecidedApplication.objects.filter(application_id=application.pk).count() == 1
