@@ -10,12 +10,13 @@ all render.
 """
 
 from collections import defaultdict
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
@@ -516,14 +517,21 @@ def build_report(*, period: Period, unit=None, threshold: int | None = None) -> 
     scope = Scope(period, unit.pk if unit is not None else None, threshold)
     years = _years_needed(scope, municipality)
     ensure_years(year for year in years if date(year, 1, 1) <= timezone.localdate())
-    by_month = _money_by_month(scope, years)
-    figures = [figure_paid(scope, by_month)]
-    before_after = figure_before_after(scope, municipality, by_month)
-    if before_after is not None:
-        figures.append(before_after)
-    figures += figures_decisions(scope)
-    figures += [figure_plans(scope), figure_meetings(scope), figure_obstacles(scope),
-                figure_long_term(scope), figure_exits(scope)]
+    # On PostgreSQL: one snapshot for every figure and memory to group in.  (Not on SQLite,
+    # where a transaction is IMMEDIATE and would hold the write lock while reading.)
+    postgres = connection.vendor == "postgresql"
+    with transaction.atomic() if postgres else nullcontext():
+        if postgres:
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL work_mem = '64MB'")
+        by_month = _money_by_month(scope, years)
+        figures = [figure_paid(scope, by_month)]
+        before_after = figure_before_after(scope, municipality, by_month)
+        if before_after is not None:
+            figures.append(before_after)
+        figures += figures_decisions(scope)
+        figures += [figure_plans(scope), figure_meetings(scope), figure_obstacles(scope),
+                    figure_long_term(scope), figure_exits(scope)]
     refreshed = (Refresh.objects.filter(year__in=[m.year for m in scope.months])
                  .order_by("refreshed_at").values_list("refreshed_at", flat=True).first())
     return Report(

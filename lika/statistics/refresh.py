@@ -120,6 +120,8 @@ def refresh_year(year: int) -> None:
     first, last = date(year, 1, 1), date(year, 12, 1)
     months = [date(year, m, 1) for m in range(1, 13)]
     with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # a batch job: let the grouping hash in memory
+            cursor.execute("SET LOCAL work_mem = '256MB'")
         cursor.execute("DELETE FROM statistics_decidedapplication WHERE source = %s AND month >= %s AND month <= %s",
                        [LIKA, first, last])
         cursor.execute("DELETE FROM statistics_obstaclemonth WHERE source = %s AND month >= %s AND month <= %s",
