@@ -79,6 +79,7 @@ class PlanActivity(models.Model):
         verbose_name = _("aktivitet")
         verbose_name_plural = _("aktiviteter")
         ordering = ["plan", "follow_up_on", "id"]
+        indexes = [models.Index(fields=["starts_on"])]
 
     def __str__(self):
         return f"{self.kind} ({self.status})"
@@ -103,6 +104,7 @@ class Meeting(models.Model):
         verbose_name = _("möte")
         verbose_name_plural = _("möten")
         ordering = ["-held_on", "-id"]
+        indexes = [models.Index(fields=["held_on"])]  # the statistics count meetings by date
 
     def __str__(self):
         return f"{self.held_on} {self.kind}"
