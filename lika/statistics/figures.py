@@ -448,13 +448,13 @@ def _activities(scope: Scope) -> Table:
 def figure_meetings(scope: Scope) -> Figure:
     unit_sql, unit_params = scope.unit_sql("c.unit_id")
     rows = _fetch(
-        "SELECT mt.kind, p.legal_gender, COUNT(*), COUNT(DISTINCT mt.id) FROM plans_meeting mt "
+        "SELECT mt.kind, p.legal_gender, COUNT(*) FROM plans_meeting mt "
         "JOIN cases_case c ON c.id = mt.case_id "
         "JOIN plans_meeting_participants mp ON mp.meeting_id = mt.id "
         "JOIN households_person p ON p.id = mp.person_id "
         "WHERE mt.held_on >= %s AND mt.held_on <= %s" + unit_sql + " GROUP BY mt.kind, p.legal_gender",
         [scope.period.start, scope.period.end, *unit_params])
-    counts = {(kind, gender): int(n) for kind, gender, n, _meetings in rows}
+    counts = {(kind, gender): int(n) for kind, gender, n in rows}
     table, _unused = _count_table(
         _("Deltagare i möten efter mötets typ och kön"),
         [(_("Enskilda möten"), counts.get(("individual", F), 0), counts.get(("individual", M), 0)),
