@@ -38,6 +38,7 @@ See docs/benchmarks.md.
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -47,7 +48,7 @@ from datetime import date, timedelta
 from fractions import Fraction
 from pathlib import Path
 
-from bench.bench_payments import machine_info, maxrss_mib
+from bench.bench_payments import machine_info, maxrss_mib, postgres_cpu_seconds
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/lika_stats_bench"
 DEFAULT_HOUSEHOLDS = 100_000
@@ -58,6 +59,7 @@ DATA_VERSION = 1  # bump when the generated data changes, so that --reuse makes 
 
 TARGET_SECONDS = 2.0
 TARGET_RATIO = 1.5
+HAND_WORK_MEM = "64MB"  # the hand-written SQL's session (what an expert would set; build_report sets as much)
 DEFAULT_REFRESH_TIMEOUT = 900  # seconds per statement of refresh_year before the fallback
 FK_CHECK_LIMIT = 20_000  # above this many households the generation skips the foreign-key triggers
 
@@ -153,12 +155,14 @@ def server_info(conn) -> dict:
     return info
 
 
-def connect(url: str):
+def connect(url: str, *, work_mem: str | None = None):
     """A plain psycopg connection (not Django's), in UTC like Django's connections."""
     import psycopg
 
     conn = psycopg.connect(url, autocommit=True)
     conn.execute("SET TIME ZONE 'UTC'")
+    if work_mem:
+        conn.execute(f"SET work_mem = '{work_mem}'")
     return conn
 
 
@@ -1044,7 +1048,7 @@ def phase_measure(url: str, options: dict) -> dict:
     ]
     client = Client()
     client.force_login(User.objects.get(username=ANALYST))
-    conn = connect(url)
+    conn = connect(url, work_mem=HAND_WORK_MEM)
     errors = []
 
     def request(path):
@@ -1297,12 +1301,17 @@ def main(argv=None) -> int:
           f"database {size / 2**30:.1f} GiB; {peers} peer KPI values")
 
     code = code_fingerprint()
-    busy = system_busy_seconds()
+    with connect(url) as conn:
+        data_directory = conn.execute("SHOW data_directory").fetchone()[0]
+    busy, server_cpu = system_busy_seconds(), postgres_cpu_seconds(data_directory)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     measure_started = time.perf_counter()
     measured = subprocess_measure(url, {"year": config.last_year, "repeat": args.repeat,
                                         "switch": config.switch.isoformat()})
     wall = time.perf_counter() - measure_started
-    busy_after = system_busy_seconds()
+    busy_after, server_cpu_after = system_busy_seconds(), postgres_cpu_seconds(data_directory)
+    children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    own_cpu = (children_after.ru_utime + children_after.ru_stime) - (children.ru_utime + children.ru_stime)
     errors = list(measured.get("errors", []))
     if code_fingerprint() != code:
         errors.append("the code under test changed while the benchmark ran: run it again")
@@ -1320,7 +1329,16 @@ def main(argv=None) -> int:
     if busy is not None and busy_after is not None and wall > 0:
         machine_load = (busy_after - busy) / wall
         measured["machine_busy_cpus_during_measurement"] = round(machine_load, 2)
-        print(f"  CPUs busy during the measurement (whole machine): {machine_load:.2f} of {os.cpu_count()}")
+        line = f"  CPUs busy during the measurement (whole machine): {machine_load:.2f} of {os.cpu_count()}"
+        if server_cpu is not None and server_cpu_after is not None:
+            others = max(0.0, busy_after - busy - own_cpu - (server_cpu_after - server_cpu)) / wall
+            measured["other_processes_cpus_during_measurement"] = round(others, 2)
+            line += (f" (the measuring process {own_cpu / wall:.2f}, PostgreSQL {(server_cpu_after - server_cpu) / wall:.2f},"
+                     f" other processes {others:.2f})")
+            if others > BUSY_SHARE:
+                line += ("\n  WARNING: other processes used the CPUs during the measurement: the figures are "
+                         "disturbed; run it again on an idle machine")
+        print(line)
     print(f"  PostgreSQL {server['server_version']}: shared_buffers {server['shared_buffers']}, work_mem "
           f"{server['work_mem']}, jit {server['jit']}; {machine['cpus']} CPUs ({machine['cpu_model']}), "
           f"Python {machine['python']}")
