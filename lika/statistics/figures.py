@@ -2,9 +2,9 @@
 disclosure before anyone sees them.
 
 Every query here is an aggregate: it returns a handful of grouped rows, never persons.
-The money figures and the decision figures read the summary tables that
-``lika.statistics.refresh`` writes; meetings, plans, activities and closed cases are read
-from their own tables (they are small).  ``build_report`` puts them together as a plain
+Every figure reads the summary tables that ``lika.statistics.refresh`` writes (monthly
+for money and decisions, by day for plans, activities, meetings and closed cases, so that a
+custom period of days is exact), never the case or payment tables themselves.  ``build_report`` puts them together as a plain
 :class:`~lika.statistics.report.Report`, which the page, the exports and the KPI export
 all render.
 """
@@ -171,22 +171,10 @@ def _recipients(scope: Scope) -> dict:
 
 def _long_term(scope: Scope) -> dict:
     """{gender: (people with 10–12 of the 12 months ending with the period's last month,
-    people with at least one)}."""
-    last = scope.months[-1]
-    window = _months(_month_of(_month_index(last) - 11), last)
-    by_year = defaultdict(list)
-    for month in window:
-        by_year[month.year].append(month.month)
-    flags = " ".join(f"WHEN year = {int(y)} THEN " + " + ".join(f"(CASE WHEN m{m:02d} > 0 THEN 1 ELSE 0 END)"
-                                                             for m in sorted(ms))
-                     for y, ms in sorted(by_year.items()))
-    unit_sql, unit_params = scope.unit_sql("unit_id")
-    years = ", ".join(str(int(y)) for y in sorted(by_year))
-    rows = _fetch(
-        f"SELECT gender, SUM(CASE WHEN months >= 10 THEN 1 ELSE 0 END), COUNT(*) FROM "
-        f"(SELECT person_id, MIN(gender) AS gender, SUM(CASE {flags} ELSE 0 END) AS months "
-        f" FROM statistics_personyear WHERE year IN ({years}) AND person_id IS NOT NULL{unit_sql} "
-        f" GROUP BY person_id) t WHERE months > 0 GROUP BY gender", unit_params)
+    people with at least one)}, from ``LongTermMonth`` (unit null: the whole municipality)."""
+    unit_sql = " AND unit_id = %s" if scope.unit_id else " AND unit_id IS NULL"
+    rows = _fetch("SELECT gender, SUM(long_term), SUM(paid) FROM statistics_longtermmonth WHERE month = %s"
+                  + unit_sql + " GROUP BY gender", [scope.months[-1], *([scope.unit_id] if scope.unit_id else [])])
     return {gender: (int(long), int(anyone)) for gender, long, anyone in rows}
 
 
@@ -389,28 +377,14 @@ def figure_obstacles(scope: Scope) -> Figure:
                   (table,), _bars_from(table, _("Vuxenmånader efter försörjningshinder"), "count"))
 
 
-# --- plans, activities, meetings, exits (source tables) ----------------------------------------
-
-def _date_plus_days(date_sql: str, days: int) -> str:
-    if connection.vendor == "postgresql":
-        return f"({date_sql} + {int(days)})"
-    return f"date({date_sql}, '+{int(days)} days')"
-
+# --- plans, activities, meetings, exits (the day tables) -----------------------------------------
 
 def figure_plans(scope: Scope) -> Figure:
     days = settings.LIKA_PLAN_DAYS
-    unit_sql, unit_params = scope.unit_sql("c.unit_id")
-    deadline = _date_plus_days("c.opened_on", days + 1)
-    rows = _fetch(
-        "SELECT p.legal_gender, COUNT(*), SUM(CASE WHEN EXISTS (SELECT 1 FROM plans_plan pl "
-        f" WHERE pl.case_id = c.id AND pl.person_id = m.person_id AND pl.created_at < {deadline}) "
-        " THEN 1 ELSE 0 END) "
-        "FROM cases_case c "
-        "JOIN households_householdmembership m ON m.household_id = c.household_id AND m.role = 'adult' "
-        " AND m.valid_from <= c.opened_on AND (m.valid_to IS NULL OR m.valid_to >= c.opened_on) "
-        "JOIN households_person p ON p.id = m.person_id "
-        "WHERE c.opened_on >= %s AND c.opened_on <= %s" + unit_sql + " GROUP BY p.legal_gender",
-        [scope.period.start, scope.period.end, *unit_params])
+    unit_sql, unit_params = scope.unit_sql("unit_id")
+    rows = _fetch("SELECT gender, SUM(adults), SUM(with_plan) FROM statistics_newcaseday "
+                  "WHERE day >= %s AND day <= %s" + unit_sql + " GROUP BY gender",
+                  [scope.period.start, scope.period.end, *unit_params])
     data = {gender: (int(n), int(with_plan or 0)) for gender, n, with_plan in rows}
     table, protected = _count_table(
         _("Vuxna i ärenden som aktualiserats i perioden: egen plan inom %(days)s dagar") % {"days": days},
@@ -431,13 +405,10 @@ def figure_plans(scope: Scope) -> Figure:
 
 
 def _activities(scope: Scope) -> Table:
-    unit_sql, unit_params = scope.unit_sql("c.unit_id")
-    rows = _fetch(
-        "SELECT a.kind, p.legal_gender, COUNT(*) FROM plans_planactivity a "
-        "JOIN plans_plan pl ON pl.id = a.plan_id JOIN cases_case c ON c.id = pl.case_id "
-        "JOIN households_person p ON p.id = pl.person_id "
-        "WHERE a.starts_on >= %s AND a.starts_on <= %s AND a.status <> 'cancelled'" + unit_sql +
-        " GROUP BY a.kind, p.legal_gender", [scope.period.start, scope.period.end, *unit_params])
+    unit_sql, unit_params = scope.unit_sql("unit_id")
+    rows = _fetch("SELECT kind, gender, SUM(activities) FROM statistics_activityday "
+                  "WHERE day >= %s AND day <= %s" + unit_sql + " GROUP BY kind, gender",
+                  [scope.period.start, scope.period.end, *unit_params])
     counts = {(kind, gender): int(n) for kind, gender, n in rows}
     table, _unused = _count_table(_("Aktiviteter som startat i perioden, efter slag och deltagarens kön"),
                             _gender_rows(counts, PlanActivity.Kind.choices), scope,
@@ -446,14 +417,10 @@ def _activities(scope: Scope) -> Table:
 
 
 def figure_meetings(scope: Scope) -> Figure:
-    unit_sql, unit_params = scope.unit_sql("c.unit_id")
-    rows = _fetch(
-        "SELECT mt.kind, p.legal_gender, COUNT(*) FROM plans_meeting mt "
-        "JOIN cases_case c ON c.id = mt.case_id "
-        "JOIN plans_meeting_participants mp ON mp.meeting_id = mt.id "
-        "JOIN households_person p ON p.id = mp.person_id "
-        "WHERE mt.held_on >= %s AND mt.held_on <= %s" + unit_sql + " GROUP BY mt.kind, p.legal_gender",
-        [scope.period.start, scope.period.end, *unit_params])
+    unit_sql, unit_params = scope.unit_sql("unit_id")
+    rows = _fetch("SELECT kind, gender, SUM(participants) FROM statistics_meetingday "
+                  "WHERE day >= %s AND day <= %s" + unit_sql + " GROUP BY kind, gender",
+                  [scope.period.start, scope.period.end, *unit_params])
     counts = {(kind, gender): int(n) for kind, gender, n in rows}
     table, _unused = _count_table(
         _("Deltagare i möten efter mötets typ och kön"),
@@ -466,14 +433,10 @@ def figure_meetings(scope: Scope) -> Figure:
 
 
 def figure_exits(scope: Scope) -> Figure:
-    unit_sql, unit_params = scope.unit_sql("c.unit_id")
-    rows = _fetch(
-        "SELECT c.close_reason, p.legal_gender, COUNT(*) FROM cases_case c "
-        "JOIN households_householdmembership m ON m.household_id = c.household_id AND m.role = 'adult' "
-        " AND m.valid_from <= c.closed_on AND (m.valid_to IS NULL OR m.valid_to >= c.closed_on) "
-        "JOIN households_person p ON p.id = m.person_id "
-        "WHERE c.status = 'closed' AND c.closed_on >= %s AND c.closed_on <= %s" + unit_sql +
-        " GROUP BY c.close_reason, p.legal_gender", [scope.period.start, scope.period.end, *unit_params])
+    unit_sql, unit_params = scope.unit_sql("unit_id")
+    rows = _fetch("SELECT close_reason, gender, SUM(adults) FROM statistics_exitday "
+                  "WHERE day >= %s AND day <= %s" + unit_sql + " GROUP BY close_reason, gender",
+                  [scope.period.start, scope.period.end, *unit_params])
     counts = {(reason, gender): int(n) for reason, gender, n in rows}
     own = [(reason, label) for reason, label in Case.CloseReason.choices if reason in SELF_SUFFICIENCY]
     other = [(reason, label) for reason, label in Case.CloseReason.choices if reason not in SELF_SUFFICIENCY]

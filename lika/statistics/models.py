@@ -136,6 +136,94 @@ class PaymentMonth(models.Model):
         return f"{self.month:%Y-%m} {self.gender} {self.amount}"
 
 
+class NewCaseDay(models.Model):
+    """Adults in the cases opened (aktualiserade) on a day, by unit and gender, and how many
+    of them had an own plan in that case within ``LIKA_PLAN_DAYS`` days of the opening (as
+    the plans stood at the refresh)."""
+
+    day = models.DateField()
+    unit = models.ForeignKey(Unit, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    gender = models.CharField(max_length=1)
+    adults = models.PositiveIntegerField()
+    with_plan = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["day", "unit"])]
+
+    def __str__(self):
+        return f"{self.day} {self.gender} {self.with_plan}/{self.adults}"
+
+
+class ActivityDay(models.Model):
+    """Plan activities (not cancelled) that start on a day, by unit, kind and the gender of
+    the adult whose plan it is."""
+
+    day = models.DateField()
+    unit = models.ForeignKey(Unit, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    kind = models.CharField(max_length=20)
+    gender = models.CharField(max_length=1)
+    activities = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["day", "unit"])]
+
+    def __str__(self):
+        return f"{self.day} {self.kind} {self.gender} {self.activities}"
+
+
+class MeetingDay(models.Model):
+    """Participants in the meetings held on a day, by unit, kind (individual or joint) and
+    gender; a person counts once per meeting."""
+
+    day = models.DateField()
+    unit = models.ForeignKey(Unit, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    kind = models.CharField(max_length=20)
+    gender = models.CharField(max_length=1)
+    participants = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["day", "unit"])]
+
+    def __str__(self):
+        return f"{self.day} {self.kind} {self.gender} {self.participants}"
+
+
+class ExitDay(models.Model):
+    """Adults in the cases closed on a day, by unit, reason for closing and gender."""
+
+    day = models.DateField()
+    unit = models.ForeignKey(Unit, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    close_reason = models.CharField(max_length=20, blank=True)
+    gender = models.CharField(max_length=1)
+    adults = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["day", "unit"])]
+
+    def __str__(self):
+        return f"{self.day} {self.close_reason} {self.gender} {self.adults}"
+
+
+class LongTermMonth(models.Model):
+    """For the twelve months ending with ``month``: people paid in at least one of them and,
+    of those, people paid in 10–12 of them (long-term support), by gender; per unit, and
+    for the whole municipality where ``unit`` is null (a person paid by two units counts
+    once there, and a month paid by both counts once).  From ``PersonYear``, every source."""
+
+    month = models.DateField()
+    unit = models.ForeignKey(Unit, on_delete=models.DO_NOTHING, db_constraint=False, null=True,
+                             related_name="+")
+    gender = models.CharField(max_length=1)
+    long_term = models.PositiveIntegerField()
+    paid = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["month", "unit"])]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.gender} {self.long_term}/{self.paid}"
+
+
 class Refresh(models.Model):
     """When the summary tables of a calendar year were last written."""
 

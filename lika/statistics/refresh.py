@@ -9,6 +9,7 @@ the statistics page, and automatically the first time a year is shown.
 
 from datetime import date
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -115,6 +116,99 @@ def _payment_month_sql(month: int) -> str:
             f"FROM statistics_personyear WHERE year = %s GROUP BY unit_id, gender HAVING SUM({column}) > 0")
 
 
+def _date_plus_days(date_sql: str, days: int) -> str:
+    if connection.vendor == "postgresql":
+        return f"({date_sql} + {int(days)})"
+    return f"date({date_sql}, '+{int(days)} days')"
+
+
+def _adults_on(date_column: str) -> str:
+    """Join the adults of the case's household on the case's ``date_column``."""
+    return ("JOIN households_householdmembership m ON m.household_id = c.household_id AND m.role = 'adult' "
+            f"AND m.valid_from <= c.{date_column} AND (m.valid_to IS NULL OR m.valid_to >= c.{date_column}) "
+            "JOIN households_person p ON p.id = m.person_id ")
+
+
+def _new_cases_sql() -> str:
+    # the plan must exist before the end of day LIKA_PLAN_DAYS after the opening
+    deadline = _date_plus_days("c.opened_on", settings.LIKA_PLAN_DAYS + 1)
+    return (
+        "INSERT INTO statistics_newcaseday (day, unit_id, gender, adults, with_plan) "
+        "SELECT c.opened_on, c.unit_id, p.legal_gender, COUNT(*), "
+        "SUM(CASE WHEN EXISTS (SELECT 1 FROM plans_plan pl WHERE pl.case_id = c.id AND pl.person_id = m.person_id "
+        f"AND pl.created_at < {deadline}) THEN 1 ELSE 0 END) "
+        "FROM cases_case c " + _adults_on("opened_on") +
+        "WHERE c.opened_on >= %s AND c.opened_on <= %s GROUP BY c.opened_on, c.unit_id, p.legal_gender")
+
+
+_ACTIVITIES_SQL = """
+INSERT INTO statistics_activityday (day, unit_id, kind, gender, activities)
+SELECT a.starts_on, c.unit_id, a.kind, p.legal_gender, COUNT(*)
+FROM plans_planactivity a
+JOIN plans_plan pl ON pl.id = a.plan_id
+JOIN cases_case c ON c.id = pl.case_id
+JOIN households_person p ON p.id = pl.person_id
+WHERE a.starts_on >= %s AND a.starts_on <= %s AND a.status <> 'cancelled'
+GROUP BY a.starts_on, c.unit_id, a.kind, p.legal_gender
+"""
+
+_MEETINGS_SQL = """
+INSERT INTO statistics_meetingday (day, unit_id, kind, gender, participants)
+SELECT mt.held_on, c.unit_id, mt.kind, p.legal_gender, COUNT(*)
+FROM plans_meeting mt
+JOIN cases_case c ON c.id = mt.case_id
+JOIN plans_meeting_participants mp ON mp.meeting_id = mt.id
+JOIN households_person p ON p.id = mp.person_id
+WHERE mt.held_on >= %s AND mt.held_on <= %s
+GROUP BY mt.held_on, c.unit_id, mt.kind, p.legal_gender
+"""
+
+_EXITS_SQL = (
+    "INSERT INTO statistics_exitday (day, unit_id, close_reason, gender, adults) "
+    "SELECT c.closed_on, c.unit_id, c.close_reason, p.legal_gender, COUNT(*) "
+    "FROM cases_case c " + _adults_on("closed_on") +
+    "WHERE c.status = 'closed' AND c.closed_on >= %s AND c.closed_on <= %s "
+    "GROUP BY c.closed_on, c.unit_id, c.close_reason, p.legal_gender")
+
+
+def _month_index(day: date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def _long_term_sql(end: date, *, per_unit: bool) -> tuple[str, list]:
+    """People paid in 10–12 (and in 1–12) of the twelve months ending with ``end``, from
+    ``PersonYear``.  Per unit, or for the whole municipality (unit null), where a person's
+    rows of every unit are first added up per year, so that a month counts once."""
+    window: dict[int, list[int]] = {}
+    for index in range(_month_index(end) - 11, _month_index(end) + 1):
+        window.setdefault(index // 12, []).append(index % 12 + 1)
+    flags = " ".join(f"WHEN year = {int(y)} THEN " + " + ".join(f"(CASE WHEN m{m:02d} > 0 THEN 1 ELSE 0 END)"
+                                                             for m in ms)
+                     for y, ms in sorted(window.items()))
+    years = ", ".join(str(int(y)) for y in sorted(window))
+    if per_unit:
+        rows, group, unit = "statistics_personyear", "person_id, unit_id", "unit_id"
+    else:
+        sums = ", ".join(f"SUM(m{m:02d}) AS m{m:02d}" for m in range(1, 13))
+        rows = (f"(SELECT person_id, year, MIN(gender) AS gender, {sums} FROM statistics_personyear "
+                f"WHERE year IN ({years}) AND person_id IS NOT NULL GROUP BY person_id, year)")
+        group, unit = "person_id", "NULL"
+    sql = (f"INSERT INTO statistics_longtermmonth (month, unit_id, gender, long_term, paid) "
+           f"SELECT %s, {unit}, gender, SUM(CASE WHEN months >= 10 THEN 1 ELSE 0 END), COUNT(*) FROM "
+           f"(SELECT {group}, MIN(gender) AS gender, SUM(CASE {flags} ELSE 0 END) AS months "
+           f" FROM {rows} py WHERE year IN ({years}) AND person_id IS NOT NULL GROUP BY {group}) t "
+           f"WHERE months > 0 GROUP BY {'unit_id, ' if per_unit else ''}gender")
+    return sql, [end]
+
+
+def _write_long_term(cursor, year: int) -> None:
+    cursor.execute("DELETE FROM statistics_longtermmonth WHERE month >= %s AND month <= %s",
+                   [date(year, 1, 1), date(year, 12, 1)])
+    for month in range(1, 13):
+        for per_unit in (False, True):
+            cursor.execute(*_long_term_sql(date(year, month, 1), per_unit=per_unit))
+
+
 def refresh_year(year: int) -> None:
     """Write the summary tables of one calendar year again (one transaction)."""
     first, last = date(year, 1, 1), date(year, 12, 1)
@@ -136,9 +230,22 @@ def refresh_year(year: int) -> None:
         cursor.execute(_DECISION_MONTHS_SQL, [first, last])
         for month in range(1, 13):
             cursor.execute(_payment_month_sql(month), [date(year, month, 1), year])
+        # long-term support: the windows ending this year, and next year's (they reach back
+        # into this one) if next year has been refreshed
+        _write_long_term(cursor, year)
+        if Refresh.objects.filter(year=year + 1).exists():
+            _write_long_term(cursor, year + 1)
+        # plans, activities, meetings and closed cases, by day (a custom period is days)
+        first_day, last_day = date(year, 1, 1), date(year, 12, 31)
+        for table in ("newcaseday", "activityday", "meetingday", "exitday"):
+            cursor.execute(f"DELETE FROM statistics_{table} WHERE day >= %s AND day <= %s", [first_day, last_day])
+        for sql in (_new_cases_sql(), _ACTIVITIES_SQL, _MEETINGS_SQL, _EXITS_SQL):
+            cursor.execute(sql, [first_day, last_day])
         if connection.vendor == "postgresql":
             cursor.execute("ANALYZE statistics_decidedapplication, statistics_personyear, statistics_obstaclemonth, "
-                           "statistics_decisionmonth, statistics_paymentmonth")
+                           "statistics_decisionmonth, statistics_paymentmonth, statistics_longtermmonth, "
+                           "statistics_newcaseday, statistics_activityday, statistics_meetingday, "
+                           "statistics_exitday")
         Refresh.objects.update_or_create(year=year, defaults={"refreshed_at": timezone.now()})
 
 
@@ -155,7 +262,14 @@ def ensure_years(years) -> None:
 
 
 def years_with_data() -> list[int]:
-    """Every calendar year with an application in Lika (what a full refresh covers)."""
-    from lika.cases.models import Application
+    """Every calendar year with an application, an opened or closed case, a meeting or a
+    plan activity in Lika (what a full refresh covers)."""
+    from lika.cases.models import Application, Case
+    from lika.plans.models import Meeting, PlanActivity
 
-    return sorted({month.year for month in Application.objects.dates("month", "year")})
+    years = {month.year for month in Application.objects.dates("month", "year")}
+    years |= {day.year for day in Case.objects.dates("opened_on", "year")}
+    years |= {day.year for day in Case.objects.exclude(closed_on=None).dates("closed_on", "year")}
+    years |= {day.year for day in Meeting.objects.dates("held_on", "year")}
+    years |= {day.year for day in PlanActivity.objects.dates("starts_on", "year")}
+    return sorted(years)

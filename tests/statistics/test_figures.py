@@ -225,3 +225,60 @@ def test_a_changed_decision_counts_once_with_the_new_amount_and_the_first_date(p
     first_day = timezone.localtime(first.decided_at - timedelta(days=3)).date()
     assert row.processing_days == (first_day - application.received_on).days
     assert DecidedApplication.objects.filter(application_id=application.pk).count() == 1
+
+
+def _paid_months(year, unit, who, months, amount=100_00):
+    from lika.statistics.models import HISTORY
+
+    return PersonYear.objects.create(year=year, unit=unit, person=who, gender=who.legal_gender, source=HISTORY,
+                                     **{f"m{m:02d}": amount for m in months})
+
+
+def _long_term_cells(period, unit=None):
+    table = build_report(period=parse_period(period), unit=unit, threshold=1).figure("long_term").tables[0]
+    return table.row("Långvarigt bistånd").cells, table.row("Totalt").cells
+
+
+def test_long_term_support_counts_months_not_rows(unit_a, unit_b):
+    from tests.cases.factories import person
+
+    anna = person("Anna", "Ek", date(1980, 1, 1), "F")  # 10 months in one unit: long-term
+    bo = person("Bo", "Ek", date(1980, 1, 2), "M")  # 9 months: not
+    cilla = person("Cilla", "Ek", date(1980, 1, 3), "F")  # 5 + 5 months in two units
+    dan = person("Dan", "Ek", date(1980, 1, 4), "M")  # the same 6 months in both units
+    _paid_months(2026, unit_a, anna, range(1, 11))
+    _paid_months(2026, unit_a, bo, range(1, 10))
+    _paid_months(2026, unit_a, cilla, range(1, 6))
+    _paid_months(2026, unit_b, cilla, range(6, 11))
+    _paid_months(2026, unit_a, dan, range(1, 7))
+    _paid_months(2026, unit_b, dan, range(1, 7))
+    refresh.refresh_years([2025, 2026])
+    # the whole municipality: Cilla's two units add up to 10 months, Dan's months count once
+    assert _long_term_cells("2026") == ((2, 0, 2), (2, 2, 4))
+    # one unit sees only its own months
+    assert _long_term_cells("2026", unit_a) == ((1, 0, 1), (2, 2, 4))
+    assert _long_term_cells("2026", unit_b) == ((0, 0, 0), (1, 1, 2))
+    # the window ends with the period's last month: by June, nobody has had 10 months
+    assert _long_term_cells("2026-Q2") == ((0, 0, 0), (2, 2, 4))
+
+
+def test_long_term_windows_that_reach_into_an_earlier_year_follow_its_refresh(unit_a):
+    from tests.cases.factories import person
+
+    eva = person("Eva", "Ek", date(1980, 1, 5), "F")
+    _paid_months(2026, unit_a, eva, [1, 2, 3])
+    refresh.refresh_years([2025, 2026])
+    assert _long_term_cells("2026-03") == ((0, 0, 0), (1, 0, 1))
+    _paid_months(2025, unit_a, eva, range(6, 13))  # June–December 2025 come in later
+    refresh.refresh_year(2025)  # only the earlier year: March 2026's window follows
+    assert _long_term_cells("2026-03") == ((1, 0, 1), (1, 0, 1))
+
+
+def test_a_full_refresh_covers_a_year_with_only_meetings(unit_a, alice):
+    case, woman, _man, _ = couple_case(unit_a, case_worker=alice, since=date(2026, 1, 1))
+    Meeting.objects.create(case=case, held_on=date(2019, 5, 5), kind="individual",
+                           created_by=alice).participants.set([woman])
+    assert 2019 in refresh.years_with_data()
+    refresh.refresh_years(refresh.years_with_data())
+    table = build_report(period=parse_period("2019-05-01..2019-05-31"), threshold=1).figure("meetings").tables[0]
+    assert table.row("Enskilda möten").cells == (1, 0, 1)
