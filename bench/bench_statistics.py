@@ -24,12 +24,14 @@ SQL in the same benchmark, and the figures are computed in the database.
    page (whole municipality and one unit; year, quarter, month), the CSV, XLSX and PDF
    exports and the comparison page for the last year, through Django's test ``Client`` as
    an analyst; ``build_report`` alone; the same figures from hand-written SQL (psycopg, the
-   summary and source tables the app reads, one query per figure group); and, for
-   information, the core figures straight from the source tables.  One warm-up, then
+   summary tables the app reads, one query per figure group); and, for information, the
+   core figures and the plans, activities, meetings and closed cases straight from the
+   source tables.  One warm-up, then
    ``--repeat`` rounds (default 5), interleaved; medians are judged.
 4. Correctness: the core figures from the source tables must equal the report's cells
    (money and recipients by gender, couples with equal split / one recipient, applicants by
-   gender, processing time) and the hand-written SQL's.
+   gender, processing time) and the hand-written SQL's; the day tables' plans, activities,
+   meetings and closed cases must equal the same counts from the case and plan tables.
 
 Exit status 0 when every target is met and every check passes, 1 otherwise.
 See docs/benchmarks.md.
@@ -669,9 +671,11 @@ def table_rows(conn) -> dict:
               "cases_application", "cases_applicationparty", "cases_casecalculation", "cases_decision",
               "cases_paymentexception", "cases_decisionshare", "cases_decisionrecipient", "cases_supportobstacle",
               "payments_paymentrun", "payments_paymentorder", "plans_plan", "plans_planactivity", "plans_meeting",
-              "plans_meeting_participants", "statistics_decidedapplication", "statistics_personyear",
-              "statistics_obstaclemonth")
-    return {table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in tables}
+              "plans_meeting_participants")
+    summary = [name for (name,) in conn.execute(
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 'statistics\\_%' "
+        "AND tablename NOT IN ('statistics_refresh', 'statistics_importedkpivalue') ORDER BY 1")]
+    return {table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in (*tables, *summary)}
 
 
 def database_size(conn) -> int:
@@ -786,20 +790,12 @@ class Scope:
 
 
 def hand_queries(scope: Scope) -> list[tuple[str, str, list]]:
-    """The report's figures from the summary and source tables, one query per figure group,
-    written by hand (psycopg, no ORM)."""
+    """The report's figures from the summary tables, one query per figure group, written by
+    hand (psycopg, no ORM)."""
     unit = " AND unit_id = %s" if scope.unit_id else ""
-    c_unit = " AND c.unit_id = %s" if scope.unit_id else ""
     u = [scope.unit_id] if scope.unit_id else []
-
-    def case_join(alias: str) -> str:  # the case is needed only for its unit
-        return f"\nJOIN cases_case c ON c.id = {alias}.case_id" if scope.unit_id else ""
-
     months = range(scope.first_month, scope.last_month + 1)
     in_period = " + ".join(f"m{m:02d}" for m in months)
-    flags = " ".join(f"WHEN {y} THEN " + " + ".join(f"(m{m:02d} > 0)::int" for m in ms)
-                     for y, ms in sorted(scope.window().items()))
-    window_years = sorted(scope.window())
     money_years = scope.money_years()
     return [
         ("money by month", "SELECT month, gender, sum(people), sum(amount) FROM statistics_paymentmonth "
@@ -808,10 +804,9 @@ def hand_queries(scope: Scope) -> list[tuple[str, str, list]]:
         ("recipients", f"SELECT gender, count(DISTINCT person_id), sum(amount) FROM ("
                        f"SELECT gender, person_id, {in_period} AS amount FROM statistics_personyear "
                        f"WHERE year = %s{unit}) AS t WHERE amount > 0 GROUP BY gender", [scope.year, *u]),
-        ("long-term", f"SELECT gender, count(*) FILTER (WHERE months >= 10), count(*) FROM ("
-                      f"SELECT person_id, min(gender) AS gender, sum(CASE year {flags} END) AS months "
-                      f"FROM statistics_personyear WHERE year = ANY(%s) AND person_id IS NOT NULL{unit} "
-                      f"GROUP BY person_id) AS t WHERE months > 0 GROUP BY gender", [window_years, *u]),
+        ("long-term", "SELECT gender, sum(long_term), sum(paid) FROM statistics_longtermmonth WHERE month = %s"
+                      + (unit if scope.unit_id else " AND unit_id IS NULL") + " GROUP BY gender",
+         [scope.last, *u]),
         ("decisions", """
 SELECT exception_reason, single_recipient_gender, GROUPING(exception_reason, single_recipient_gender),
        sum(applications) FILTER (WHERE adults >= 2 AND paid AND payment_mode = 'single'),
@@ -828,33 +823,14 @@ GROUP BY GROUPING SETS ((), (exception_reason, single_recipient_gender))""", [sc
         ("obstacles", "SELECT category, gender, sum(adults) FROM statistics_obstaclemonth "
                       "WHERE month BETWEEN %s AND %s" + unit + " GROUP BY category, gender",
          [scope.start, scope.last, *u]),
-        ("plans", """
-SELECT p.legal_gender, count(*), count(*) FILTER (WHERE EXISTS (
-           SELECT 1 FROM plans_plan pl WHERE pl.case_id = c.id AND pl.person_id = m.person_id
-             AND pl.created_at < c.opened_on + 31))
-FROM cases_case c
-JOIN households_householdmembership m ON m.household_id = c.household_id AND m.role = 'adult'
-     AND m.valid_from <= c.opened_on AND (m.valid_to IS NULL OR m.valid_to >= c.opened_on)
-JOIN households_person p ON p.id = m.person_id
-WHERE c.opened_on BETWEEN %s AND %s""" + c_unit + " GROUP BY p.legal_gender", [scope.start, scope.end, *u]),
-        ("activities", """
-SELECT a.kind, p.legal_gender, count(*) FROM plans_planactivity a
-JOIN plans_plan pl ON pl.id = a.plan_id""" + case_join("pl") + """
-JOIN households_person p ON p.id = pl.person_id
-WHERE a.starts_on BETWEEN %s AND %s AND a.status <> 'cancelled'""" + c_unit + " GROUP BY a.kind, p.legal_gender",
-         [scope.start, scope.end, *u]),
-        ("meetings", """
-SELECT mt.kind, p.legal_gender, count(*) FROM plans_meeting mt""" + case_join("mt") + """
-JOIN plans_meeting_participants mp ON mp.meeting_id = mt.id
-JOIN households_person p ON p.id = mp.person_id
-WHERE mt.held_on BETWEEN %s AND %s""" + c_unit + " GROUP BY mt.kind, p.legal_gender",
-         [scope.start, scope.end, *u]),
-        ("exits", """
-SELECT c.close_reason, p.legal_gender, count(*) FROM cases_case c
-JOIN households_householdmembership m ON m.household_id = c.household_id AND m.role = 'adult'
-     AND m.valid_from <= c.closed_on AND (m.valid_to IS NULL OR m.valid_to >= c.closed_on)
-JOIN households_person p ON p.id = m.person_id
-WHERE c.status = 'closed' AND c.closed_on BETWEEN %s AND %s""" + c_unit + " GROUP BY c.close_reason, p.legal_gender",
+        ("plans", "SELECT gender, sum(adults), sum(with_plan) FROM statistics_newcaseday "
+                  "WHERE day BETWEEN %s AND %s" + unit + " GROUP BY gender", [scope.start, scope.end, *u]),
+        ("activities", "SELECT kind, gender, sum(activities) FROM statistics_activityday "
+                       "WHERE day BETWEEN %s AND %s" + unit + " GROUP BY kind, gender", [scope.start, scope.end, *u]),
+        ("meetings", "SELECT kind, gender, sum(participants) FROM statistics_meetingday "
+                     "WHERE day BETWEEN %s AND %s" + unit + " GROUP BY kind, gender", [scope.start, scope.end, *u]),
+        ("exits", "SELECT close_reason, gender, sum(adults) FROM statistics_exitday "
+                  "WHERE day BETWEEN %s AND %s" + unit + " GROUP BY close_reason, gender",
          [scope.start, scope.end, *u]),
     ]
 
@@ -927,7 +903,65 @@ JOIN households_person p ON p.id = cu.applicant_id
 LEFT JOIN adults ad ON ad.decision_id = cu.decision_id
 LEFT JOIN first f ON f.application_id = cu.application_id
 GROUP BY 1""", [scope.start, scope.last, *u]),
+        *day_figures_from_source(scope),
     ]
+
+
+def day_figures_from_source(scope: Scope) -> list[tuple[str, str, list]]:
+    """Plans, activities, meetings and closed cases of the period counted straight from the
+    case and plan tables: what the day tables (``statistics_*day``) must add up to."""
+    c_unit = " AND c.unit_id = %s" if scope.unit_id else ""
+    u = [scope.unit_id] if scope.unit_id else []
+
+    def adults(column: str) -> str:  # the household's adults on the case's date
+        return f"""
+JOIN households_householdmembership m ON m.household_id = c.household_id AND m.role = 'adult'
+     AND m.valid_from <= c.{column} AND (m.valid_to IS NULL OR m.valid_to >= c.{column})
+JOIN households_person p ON p.id = m.person_id"""
+
+    return [
+        ("plans", """
+SELECT p.legal_gender, count(*), count(*) FILTER (WHERE EXISTS (
+           SELECT 1 FROM plans_plan pl WHERE pl.case_id = c.id AND pl.person_id = m.person_id
+             AND pl.created_at < c.opened_on + 31))
+FROM cases_case c""" + adults("opened_on") + """
+WHERE c.opened_on BETWEEN %s AND %s""" + c_unit + " GROUP BY p.legal_gender", [scope.start, scope.end, *u]),
+        ("activities", """
+SELECT a.kind, p.legal_gender, count(*) FROM plans_planactivity a
+JOIN plans_plan pl ON pl.id = a.plan_id JOIN cases_case c ON c.id = pl.case_id
+JOIN households_person p ON p.id = pl.person_id
+WHERE a.starts_on BETWEEN %s AND %s AND a.status <> 'cancelled'""" + c_unit + " GROUP BY a.kind, p.legal_gender",
+         [scope.start, scope.end, *u]),
+        ("meetings", """
+SELECT mt.kind, p.legal_gender, count(*) FROM plans_meeting mt JOIN cases_case c ON c.id = mt.case_id
+JOIN plans_meeting_participants mp ON mp.meeting_id = mt.id
+JOIN households_person p ON p.id = mp.person_id
+WHERE mt.held_on BETWEEN %s AND %s""" + c_unit + " GROUP BY mt.kind, p.legal_gender",
+         [scope.start, scope.end, *u]),
+        ("exits", """
+SELECT c.close_reason, p.legal_gender, count(*) FROM cases_case c""" + adults("closed_on") + """
+WHERE c.status = 'closed' AND c.closed_on BETWEEN %s AND %s""" + c_unit + " GROUP BY c.close_reason, p.legal_gender",
+         [scope.start, scope.end, *u]),
+    ]
+
+
+def compare_day_tables(name: str, hand_rows: dict, source_rows: dict) -> tuple[list[str], int]:
+    """The hand-written SQL on the day tables against the same figures from the source
+    tables (every group, unprotected): mismatches and the number of groups compared.  Each
+    row is its group's keys and then one count (two for plans: adults, with a plan)."""
+
+    def groups(figure, rows):
+        width = 2 if figure == "plans" else 1
+        return {tuple(row[:-width]): tuple(int(v or 0) for v in row[-width:]) for row in rows}
+
+    errors, compared = [], 0
+    for figure in ("plans", "activities", "meetings", "exits"):
+        summary, source = groups(figure, hand_rows[figure]), groups(figure, source_rows[figure])
+        compared += len(source)
+        if summary != source:
+            errors.append(f"{name}: {figure}: the day tables give {sorted(summary.items())}, "
+                          f"the source tables {sorted(source.items())}")
+    return errors, compared
 
 
 def source_figures(rows: dict) -> dict:
@@ -1113,7 +1147,7 @@ def phase_measure(url: str, options: dict) -> dict:
                          "queries": len(clock.seconds), "slowest": clock.slowest(6)}
 
     # correctness, untimed
-    mismatches, hidden, compared = [], [], 0
+    mismatches, hidden, compared, day_groups = [], [], 0, 0
     for scope_name in ("year", "year_unit"):
         scope = scopes[scope_name]
         report = build_report(period=periods[scope_name], unit=unit if scope.unit_id else None)
@@ -1122,6 +1156,9 @@ def phase_measure(url: str, options: dict) -> dict:
         mismatches += e
         hidden += h
         compared += n
+        e, n = compare_day_tables(scope_name, hand_rows[scope_name], source_rows[scope_name])
+        mismatches += e
+        day_groups += n
     core = source_figures(source_rows["year"])
     conn.close()
 
@@ -1148,7 +1185,8 @@ def phase_measure(url: str, options: dict) -> dict:
                               "applicants": core["applicants"],
                               "processing_days": {g: [n, d] for g, (n, d) in core["processing"].items()}},
         "profile": profile,
-        "correctness": {"compared_cells": compared, "hidden_not_compared": hidden, "mismatches": mismatches},
+        "correctness": {"compared_cells": compared, "hidden_not_compared": hidden, "mismatches": mismatches,
+                        "day_table_groups_compared": day_groups},
         "maxrss_mib": round(maxrss_mib(), 1),
         "maxrss_baseline_after_setup_mib": round(baseline_mib, 1),
         "errors": errors,
@@ -1212,6 +1250,7 @@ def print_results(measured: dict) -> None:
     c = measured["correctness"]
     print(f"  correctness: {c['compared_cells']} report cells equal the source tables' figures"
           + (f"; {len(c['hidden_not_compared'])} hidden cells not compared" if c["hidden_not_compared"] else "")
+          + f"; {c['day_table_groups_compared']} groups of the day tables equal the case and plan tables"
           + (f"; {len(c['mismatches'])} MISMATCHES" if c["mismatches"] else ""))
     print(f"  peak RSS of the measuring process: {measured['maxrss_mib']:.0f} MiB "
           f"({measured['maxrss_baseline_after_setup_mib']:.0f} MiB after django.setup())")
@@ -1284,6 +1323,7 @@ def main(argv=None) -> int:
     print(f"  setup: {setup['seconds']:.0f} s" + (" (data generated)" if setup["generated"] else
                                                    " (data already there)"))
 
+    code = code_fingerprint()
     if args.skip_refresh and not setup["generated"]:
         refresh = None
         print("  refresh skipped (--skip-refresh)")
@@ -1300,7 +1340,6 @@ def main(argv=None) -> int:
           f"{rows['cases_application']:,} applications, {rows['households_person']:,} persons; "
           f"database {size / 2**30:.1f} GiB; {peers} peer KPI values")
 
-    code = code_fingerprint()
     with connect(url) as conn:
         data_directory = conn.execute("SHOW data_directory").fetchone()[0]
     busy, server_cpu = system_busy_seconds(), postgres_cpu_seconds(data_directory)
