@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -178,12 +179,13 @@ LOGGING = {
 
 # --- Lika ---------------------------------------------------------------------
 LIKA_MUNICIPALITY_NAME = env("LIKA_MUNICIPALITY_NAME", "")
-# Categories of särskilda skäl for paying one partner only (DESIGN.md M2).
+# Categories of särskilda skäl for paying one partner only (DESIGN.md M2); the labels are
+# translated (a municipality that adds its own should mark them with gettext_lazy too).
 LIKA_PAYMENT_EXCEPTION_REASONS = {
-    "violence_protection": "Skydd mot våld eller ekonomiskt våld",
-    "unable_to_manage_money": "Part kan inte hantera pengar på grund av allvarlig sjukdom",
-    "partner_abroad_or_institution": "Part vistas utomlands eller på institution",
-    "other": "Annat särskilt skäl",
+    "violence_protection": _("Skydd mot våld eller ekonomiskt våld"),
+    "unable_to_manage_money": _("Part kan inte hantera pengar på grund av allvarlig sjukdom"),
+    "partner_abroad_or_institution": _("Part vistas utomlands eller på institution"),
+    "other": _("Annat särskilt skäl"),
 }
 
 # Delegation (delegationsordning): a decision granting more than this many kronor for a

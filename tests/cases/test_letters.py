@@ -306,7 +306,7 @@ def test_direct_payments_come_first(make):
 def test_payment_to_one_adult_hides_violence_from_the_other(make, reason, other_sees_category):
     """Violence is named on neither letter: the partner may read the recipient's post too."""
     built = make(single=reason)
-    category = settings.LIKA_PAYMENT_EXCEPTION_REASONS[reason]
+    category = str(settings.LIKA_PAYMENT_EXCEPTION_REASONS[reason])
     own = flat(html_of(built, "woman"))
     other = flat(html_of(built, "man"))
     grounds = f"särskilda skäl: {category}." if other_sees_category else "särskilda skäl."
@@ -326,7 +326,7 @@ def test_payment_to_one_adult_hides_violence_from_the_other(make, reason, other_
 @pytest.mark.django_db
 def test_violence_reason_is_in_neither_pdf(make):
     built = make(single="violence_protection")
-    category = settings.LIKA_PAYMENT_EXCEPTION_REASONS["violence_protection"]
+    category = str(settings.LIKA_PAYMENT_EXCEPTION_REASONS["violence_protection"])
     own = pdf_text(decision_letter_pdf(built.decision, built.letter("woman")))
     other = pdf_text(decision_letter_pdf(built.decision, built.letter("man")))
     assert category not in own and category not in other

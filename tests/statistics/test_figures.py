@@ -282,3 +282,14 @@ def test_a_full_refresh_covers_a_year_with_only_meetings(unit_a, alice):
     refresh.refresh_years(refresh.years_with_data())
     table = build_report(period=parse_period("2019-05-01..2019-05-31"), threshold=1).figure("meetings").tables[0]
     assert table.row("Enskilda möten").cells == (1, 0, 1)
+
+
+def test_exception_reasons_follow_the_language(paid_month):
+    from django.utils import translation
+
+    with translation.override("en"):
+        exceptions = build_report(period=DECEMBER, threshold=1).figure("couples").tables[1]
+        assert exceptions.row("Other special reason (särskilt skäl)").cells == (1, 0, 1)
+    with translation.override("sv"):
+        exceptions = build_report(period=DECEMBER, threshold=1).figure("couples").tables[1]
+        assert exceptions.row("Annat särskilt skäl").cells == (1, 0, 1)
