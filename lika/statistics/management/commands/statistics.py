@@ -1,5 +1,5 @@
 """`lika statistics refresh [--year ÅÅÅÅ ...]`: write the statistics summary tables again
-(docs/kpi.md, docs/operations.md).  Without --year every year with applications is
+(docs/kpi.md, docs/operations.md).  Without --year every year with data (applications, cases, meetings, activities) is
 refreshed; run it nightly.  Bad input exits with code 2 and one Swedish line."""
 
 import time
