@@ -7,9 +7,11 @@ sentence that says where the numbers are; every bar and point also carries its v
 colour, and the same numbers are in the table under the chart.
 """
 
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
+from .report import format_value
 from .svg import layout, series_style
 
 TEXT = "#111111"
@@ -34,9 +36,8 @@ def _patterns(genders, prefix: str) -> str:
             continue
         mark = ('<path d="M0,6 L6,0 M-1,1 L1,-1 M5,7 L7,5" stroke="#ffffff" stroke-width="1.4"/>'
                 if style["pattern"] == "hatch" else '<circle cx="3" cy="3" r="1.1" fill="#ffffff"/>')
-        out.append(format_html('<pattern id="{}-{}" patternUnits="userSpaceOnUse" width="6" height="6">'
-                               '<rect width="6" height="6" fill="{}"/>{}</pattern>',
-                               prefix, gender, style["colour"], mark_safe(mark)))
+        out.append(f'<pattern id="{prefix}-{escape(gender)}" patternUnits="userSpaceOnUse" width="6" height="6">'
+                   f'<rect width="6" height="6" fill="{style["colour"]}"/>{mark}</pattern>')
     return "".join(out)
 
 
@@ -45,16 +46,14 @@ def _marker(marker) -> str:
     shape = series_style(marker.gender)["marker"]
     x, y = marker.x, marker.y
     if shape == "circle":
-        body = format_html('<circle cx="{}" cy="{}" r="4" fill="{}">', _n(x), _n(y), colour)
-        end = "</circle>"
+        body, end = f'<circle cx="{_n(x)}" cy="{_n(y)}" r="4" fill="{colour}">', "</circle>"
     else:
         if shape == "square":
             points = f"{x - 4:g},{y - 4:g} {x + 4:g},{y - 4:g} {x + 4:g},{y + 4:g} {x - 4:g},{y + 4:g}"
         else:
             points = f"{x:g},{y - 5:g} {x + 5:g},{y:g} {x:g},{y + 5:g} {x - 5:g},{y:g}"
-        body = format_html('<polygon points="{}" fill="{}">', points, colour)
-        end = "</polygon>"
-    return body + format_html("<title>{}, {}: {}</title>", marker.label, _name(marker), marker.value_text) + end
+        body, end = f'<polygon points="{points}" fill="{colour}">', "</polygon>"
+    return f"{body}<title>{escape(marker.label)}, {_name(marker)}: {escape(marker.value_text)}</title>{end}"
 
 
 def _name(marker) -> str:
@@ -62,45 +61,66 @@ def _name(marker) -> str:
 
 
 def chart_svg(chart, key: str, width: float = 640) -> str:
-    """The chart as a safe SVG string; ``key`` makes its ids unique on the page."""
+    """The chart as a safe SVG string; ``key`` makes its ids unique on the page.  Every
+    text that comes from the report (titles, labels, names, values) goes through
+    ``escape``; the rest are numbers and this module's constants."""
     shapes = layout(chart, width=width)
-    prefix = f"chart-{key}"
+    prefix = f"chart-{escape(key)}"
     genders = {series.gender for series in chart.series}
-    parts = [format_html(
-        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="100%" role="img" '
-        'aria-labelledby="{}-title {}-desc" class="chart-svg" font-family="system-ui, sans-serif">'
-        '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc><defs>',
-        _n(shapes.width), _n(shapes.height), prefix, prefix, prefix, chart.title, prefix,
-        "Diagram över " + ", ".join(series.name.lower() for series in chart.series)
-        + ". Samma siffror finns i tabellen nedanför.")]
-    parts.append(_patterns(genders, prefix))
-    parts.append("</defs>")
-    parts.append(format_html_join("", '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="{}"/>',
-                                  ((_n(s.x1), _n(s.y1), _n(s.x2), _n(s.y2), AXIS if s.role == "axis" else GRID,
-                                    "1" if s.role == "axis" else "0.6") for s in shapes.segments)))
+    description = escape("Diagram över " + ", ".join(series.name.lower() for series in chart.series)
+                         + ". Samma siffror finns i tabellen nedanför.")
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_n(shapes.width)} {_n(shapes.height)}" '
+        f'width="100%" role="img" aria-labelledby="{prefix}-title {prefix}-desc" class="chart-svg" '
+        f'font-family="system-ui, sans-serif"><title id="{prefix}-title">{escape(chart.title)}</title>'
+        f'<desc id="{prefix}-desc">{description}</desc><defs>',
+        _patterns(genders, prefix), "</defs>"]
+    for s in shapes.segments:
+        colour, stroke = (AXIS, "1") if s.role == "axis" else (GRID, "0.6")
+        parts.append(f'<line x1="{_n(s.x1)}" y1="{_n(s.y1)}" x2="{_n(s.x2)}" y2="{_n(s.y2)}" stroke="{colour}" '
+                     f'stroke-width="{stroke}"/>')
     for bar in shapes.bars:
         colour = series_style(bar.gender)["colour"]
-        parts.append(format_html('<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="{}" '
-                                 'stroke-width="0.8"><title>{}, {}: {}</title></rect>',
-                                 _n(bar.x), _n(bar.y), _n(bar.width), _n(bar.height), _fill(bar.gender, prefix),
-                                 colour, bar.label, bar.name.lower(), bar.value_text))
+        parts.append(f'<rect x="{_n(bar.x)}" y="{_n(bar.y)}" width="{_n(bar.width)}" height="{_n(bar.height)}" '
+                     f'fill="{_fill(bar.gender, prefix)}" stroke="{colour}" stroke-width="0.8"><title>'
+                     f'{escape(bar.label)}, {escape(bar.name.lower())}: {escape(bar.value_text)}</title></rect>')
     for line in shapes.lines:
         style = series_style(line.gender)
         points = " ".join(f"{x:g},{y:g}" for x, y in line.points)
-        dash = format_html(' stroke-dasharray="{}"', style["dash"]) if style["dash"] else ""
-        parts.append(format_html('<polyline points="{}" fill="none" stroke="{}" stroke-width="2"{}/>',
-                                 points, style["colour"], dash))
+        dash = f' stroke-dasharray="{escape(style["dash"])}"' if style["dash"] else ""
+        parts.append(f'<polyline points="{points}" fill="none" stroke="{style["colour"]}" stroke-width="2"{dash}/>')
     parts.extend(_marker(marker) for marker in shapes.markers)
     for text in shapes.texts:
         colour = series_style(text.gender)["colour"] if text.role == "line-name" and text.gender else TEXT
-        parts.append(format_html('<text x="{}" y="{}" text-anchor="{}" font-size="11" fill="{}">{}</text>',
-                                 _n(text.x), _n(text.y), text.anchor, colour, text.text))
+        parts.append(f'<text x="{_n(text.x)}" y="{_n(text.y)}" text-anchor="{escape(text.anchor)}" font-size="11" '
+                     f'fill="{colour}">{escape(text.text)}</text>')
     for item in shapes.legend:
         colour = series_style(item.gender)["colour"]
-        parts.append(format_html('<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="{}" stroke-width="0.8"/>'
-                                 '<text x="{}" y="{}" font-size="11" fill="{}">{}</text>',
-                                 _n(item.x), _n(item.y), _n(item.size), _n(item.size), _fill(item.gender, prefix),
-                                 colour, _n(item.text_x), _n(item.text_y), TEXT, item.name))
+        parts.append(f'<rect x="{_n(item.x)}" y="{_n(item.y)}" width="{_n(item.size)}" height="{_n(item.size)}" '
+                     f'fill="{_fill(item.gender, prefix)}" stroke="{colour}" stroke-width="0.8"/>'
+                     f'<text x="{_n(item.text_x)}" y="{_n(item.text_y)}" font-size="11" fill="{TEXT}">'
+                     f'{escape(item.name)}</text>')
     parts.append("</svg>")
-    return mark_safe("".join(str(part) for part in parts))  # every piece above is escaped
+    return mark_safe("".join(parts))  # noqa: S308 — every text from the report is escaped above
 
+
+def table_html(table) -> str:
+    """A report table as a safe HTML table for the statistics page (K, M, T columns; a
+    hidden cell is an ``<abbr>`` saying why).  Built here rather than in a template loop:
+    the page has some forty tables, and this keeps its rendering to a few milliseconds."""
+    hidden = f'<abbr title="{escape(_("Dolt: för få personer"))}">..</abbr>'
+    head = "".join(f'<th scope="col" class="num">{escape(label)}</th>'
+                   for label in (_("Kvinnor"), _("Män"), _("Totalt")))
+    rows = []
+    for row in table.rows:
+        cells = []
+        for value in row.cells:
+            text = format_value(value, row.kind)
+            cells.append(f'<td class="num">{hidden if text == ".." else escape(text)}</td>')
+        opening = '<tr class="total">' if row.total else "<tr>"
+        rows.append(f'{opening}<th scope="row">{escape(row.label)}</th>{"".join(cells)}</tr>')
+    note = f'<p class="table-note">{escape(table.note)}</p>' if table.note else ""
+    return mark_safe(  # noqa: S308 — every text from the report is escaped above
+        f'<div class="table-scroll"><table class="statistics"><caption>{escape(table.caption)}</caption>'
+        f'<thead><tr><th scope="col">{escape(_("Uppgift"))}</th>{head}</tr></thead>'
+        f'<tbody>{"".join(rows)}</tbody></table></div>{note}')

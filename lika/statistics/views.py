@@ -19,7 +19,7 @@ from lika.audit.services import EXPORT, READ, access_log_write
 
 from . import exports, refresh
 from .access import can_view_statistics
-from .charts import chart_svg
+from .charts import chart_svg, table_html
 from .figures import build_report
 from .forms import StatisticsForm
 
@@ -61,8 +61,8 @@ def statistics_page(request):
         report = build_report(period=form.period, unit=form.unit)
         access_log_write(actor=user, action=READ, object_type="statistics",
                          summary=f"Statistik {_scope_text(form)}")
-    figures = [(figure, chart_svg(figure.chart, figure.key) if figure.chart else "") for figure in
-               (report.figures if report else ())]
+    figures = [(figure, chart_svg(figure.chart, figure.key) if figure.chart else "",
+                [table_html(table) for table in figure.tables]) for figure in (report.figures if report else ())]
     query = urlencode({key: value for key, value in request.GET.items()})
     return render(request, "statistics/page.html", {"form": form, "report": report, "figures": figures,
                                                     "query": query}, status=200 if report else 400)
