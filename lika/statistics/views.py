@@ -61,19 +61,37 @@ def statistics_page(request):
         report = build_report(period=form.period, unit=form.unit)
         access_log_write(actor=user, action=READ, object_type="statistics",
                          summary=f"Statistik {_scope_text(form)}")
-    figures = [(figure, chart_svg(figure.chart, figure.key) if figure.chart else "",
-                [table_html(table) for table in figure.tables]) for figure in (report.figures if report else ())]
+    figures = _figure_markup(report) if report else []
     query = urlencode({key: value for key, value in request.GET.items()})
     return render(request, "statistics/page.html", {"form": form, "report": report, "figures": figures,
                                                     "query": query}, status=200 if report else 400)
+
+
+def _content_key(report) -> str:
+    """What a report says, whenever and for whomever it was built: the same figures, refresh
+    time and day give the same key."""
+    content = repr(dataclasses.replace(report, generated_at=None)) + timezone.localdate().isoformat()
+    return hashlib.sha256(content.encode()).hexdigest()
+
+
+def _figure_markup(report) -> list[tuple]:
+    """(figure, chart SVG, table HTML) for the page, drawn once per content and language:
+    the figures are counted again for every request, but a page someone has already seen
+    (the nämnd's year, a unit's quarter) is not drawn again until a figure changes."""
+    key = f"statistics-page:{translation.get_language()}:{_content_key(report)}"
+    markup = cache.get(key)
+    if markup is None:
+        markup = [(chart_svg(figure.chart, figure.key) if figure.chart else "",
+                   [table_html(table) for table in figure.tables]) for figure in report.figures]
+        cache.set(key, markup, timeout=EXPORT_CACHE_SECONDS)
+    return [(figure, svg, tables) for figure, (svg, tables) in zip(report.figures, markup, strict=True)]
 
 
 def _rendered(report, fmt, render_file) -> bytes:
     """The file of ``report``, rendered once per content: the same figures on the same day
     give the same file, so a second download (or a second member of the nämnd) does not
     typeset the PDF again.  Any change in the figures or the refresh time is a new key."""
-    content = repr(dataclasses.replace(report, generated_at=None)) + timezone.localdate().isoformat()
-    key = f"statistics-export:{fmt}:{hashlib.sha256(content.encode()).hexdigest()}"
+    key = f"statistics-export:{fmt}:{_content_key(report)}"
     body = cache.get(key)
     if body is None:
         body = render_file(report)

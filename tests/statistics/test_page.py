@@ -133,3 +133,24 @@ def test_an_export_is_rendered_once_per_content(client, stina, paid_month, monke
     refresh.refresh_year(2026)  # a new refresh time is new content
     client.get(url, {"typ": "month", "ar": "2026", "manad": "12"})
     assert len(calls) == 3
+
+
+def test_the_page_draws_its_charts_once_per_content_and_language(client, stina, paid_month, monkeypatch):  # noqa: F811
+    from lika.statistics import views
+
+    drawn = []
+    real = views.chart_svg
+    monkeypatch.setattr(views, "chart_svg", lambda chart, key: drawn.append(key) or real(chart, key))
+    _client(client, stina)
+    url = reverse("statistics")
+    query = {"typ": "month", "ar": "2026", "manad": "12"}
+    first = client.get(url, query).content.decode()
+    charts = len(drawn)
+    assert charts > 0 and first.count("<svg") >= charts  # drawn, and not escaped on the way
+    second = client.get(url, query).content.decode()
+    assert len(drawn) == charts and second.count("<svg") == first.count("<svg")  # from the cache
+    client.get(url, {**query, "manad": "11"})
+    assert len(drawn) == 2 * charts  # other figures: drawn
+    client.cookies["django_language"] = "en"
+    client.get(url, query, HTTP_ACCEPT_LANGUAGE="en")
+    assert len(drawn) == 3 * charts  # the same figures in English: drawn in English
