@@ -50,7 +50,15 @@ from datetime import date, timedelta
 from fractions import Fraction
 from pathlib import Path
 
-from bench.bench_payments import machine_info, maxrss_mib, postgres_cpu_seconds
+from bench.bench_payments import (
+    database_name,
+    log,
+    machine_info,
+    maxrss_mib,
+    migrations_pending,
+    postgres_cpu_seconds,
+    system_busy_seconds,
+)
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/lika_stats_bench"
 DEFAULT_HOUSEHOLDS = 100_000
@@ -96,21 +104,11 @@ LAST = ("Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", 
 PREPARER, ATTESTER, ANALYST = "bs.prep", "bs.attest", "bs.analyst"
 
 
-def log(message: str) -> None:
-    print(message, flush=True)
-
-
 def median(values):
     return statistics.median(values) if values else None
 
 
 # --- database and Django --------------------------------------------------------------------
-
-
-def database_name(url: str) -> str:
-    from psycopg import conninfo
-
-    return conninfo.conninfo_to_dict(url).get("dbname") or ""
 
 
 def ensure_database(url: str, *, fresh: bool) -> bool:
@@ -139,14 +137,6 @@ def django_setup(url: str) -> None:
     import django
 
     django.setup()
-
-
-def migrations_pending() -> bool:
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-
-    executor = MigrationExecutor(connection)
-    return bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
 
 
 def server_info(conn) -> dict:
@@ -1215,15 +1205,6 @@ def code_fingerprint() -> dict:
     import hashlib
 
     return {name: hashlib.sha256((BASE_DIR / name).read_bytes()).hexdigest()[:12] for name in CODE_FILES}
-
-
-def system_busy_seconds() -> float | None:
-    try:
-        fields = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
-    except (OSError, IndexError):
-        return None
-    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(v) for v in fields[:8])
-    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
 
 
 def print_results(measured: dict) -> None:

@@ -194,7 +194,8 @@ LIKA_DELEGATION_LIMIT_KRONOR = int(env("LIKA_DELEGATION_LIMIT_KRONOR", "30000"))
 # An exception to the equal split runs this many months unless set otherwise; then the
 # case worker is reminded to review it.
 LIKA_EXCEPTION_MONTHS = int(env("LIKA_EXCEPTION_MONTHS", "6"))
-# Days after the first decision by which every adult should have an own plan (M4).
+# Days by which every adult should have an own plan (M4): the work list reminds this many
+# days after the first decision; the statistics count plans made this many days after opening.
 LIKA_PLAN_DAYS = int(env("LIKA_PLAN_DAYS", "30"))
 # Statistics: a count under this number is hidden as ".." (with secondary suppression).
 LIKA_STATISTICS_THRESHOLD = int(env("LIKA_STATISTICS_THRESHOLD", "5"))

@@ -4,9 +4,9 @@ disclosure before anyone sees them.
 Every query here is an aggregate: it returns a handful of grouped rows, never persons.
 Every figure reads the summary tables that ``lika.statistics.refresh`` writes (monthly
 for money and decisions, by day for plans, activities, meetings and closed cases, so that a
-custom period of days is exact), never the case or payment tables themselves.  ``build_report`` puts them together as a plain
-:class:`~lika.statistics.report.Report`, which the page, the exports and the KPI export
-all render.
+custom period of days is exact), never the case or payment tables themselves.
+``build_report`` puts them together as a plain :class:`~lika.statistics.report.Report`,
+which the page, the exports and the KPI export all render.
 """
 
 from collections import defaultdict
@@ -172,9 +172,9 @@ def _recipients(scope: Scope) -> dict:
 def _long_term(scope: Scope) -> dict:
     """{gender: (people with 10–12 of the 12 months ending with the period's last month,
     people with at least one)}, from ``LongTermMonth`` (unit null: the whole municipality)."""
-    unit_sql = " AND unit_id = %s" if scope.unit_id else " AND unit_id IS NULL"
+    unit_sql, unit_params = scope.unit_sql("unit_id") if scope.unit_id else (" AND unit_id IS NULL", [])
     rows = _fetch("SELECT gender, SUM(long_term), SUM(paid) FROM statistics_longtermmonth WHERE month = %s"
-                  + unit_sql + " GROUP BY gender", [scope.months[-1], *([scope.unit_id] if scope.unit_id else [])])
+                  + unit_sql + " GROUP BY gender", [scope.months[-1], *unit_params])
     return {gender: (int(long), int(anyone)) for gender, long, anyone in rows}
 
 

@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from lika.core.split import month_index
+
 from .models import LIKA, Refresh
 
 
@@ -171,23 +173,21 @@ _EXITS_SQL = (
     "GROUP BY c.closed_on, c.unit_id, c.close_reason, p.legal_gender")
 
 
-def _month_index(day: date) -> int:
-    return day.year * 12 + day.month - 1
-
-
 def _long_term_sql(end: date, *, per_unit: bool) -> tuple[str, list]:
     """People paid in 10–12 (and in 1–12) of the twelve months ending with ``end``, from
     ``PersonYear``.  Per unit, or for the whole municipality (unit null), where a person's
     rows of every unit are first added up per year, so that a month counts once."""
     window: dict[int, list[int]] = {}
-    for index in range(_month_index(end) - 11, _month_index(end) + 1):
+    last = month_index(end.year, end.month)
+    for index in range(last - 11, last + 1):
         window.setdefault(index // 12, []).append(index % 12 + 1)
     flags = " ".join(f"WHEN year = {int(y)} THEN " + " + ".join(f"(CASE WHEN m{m:02d} > 0 THEN 1 ELSE 0 END)"
                                                              for m in ms)
                      for y, ms in sorted(window.items()))
     years = ", ".join(str(int(y)) for y in sorted(window))
     if per_unit:
-        rows, group, unit = "statistics_personyear", "person_id, unit_id", "unit_id"
+        rows = f"(SELECT * FROM statistics_personyear WHERE year IN ({years}) AND person_id IS NOT NULL)"
+        group, unit = "person_id, unit_id", "unit_id"
     else:
         sums = ", ".join(f"SUM(m{m:02d}) AS m{m:02d}" for m in range(1, 13))
         rows = (f"(SELECT person_id, year, MIN(gender) AS gender, {sums} FROM statistics_personyear "
@@ -196,7 +196,7 @@ def _long_term_sql(end: date, *, per_unit: bool) -> tuple[str, list]:
     sql = (f"INSERT INTO statistics_longtermmonth (month, unit_id, gender, long_term, paid) "
            f"SELECT %s, {unit}, gender, SUM(CASE WHEN months >= 10 THEN 1 ELSE 0 END), COUNT(*) FROM "
            f"(SELECT {group}, MIN(gender) AS gender, SUM(CASE {flags} ELSE 0 END) AS months "
-           f" FROM {rows} py WHERE year IN ({years}) AND person_id IS NOT NULL GROUP BY {group}) t "
+           f" FROM {rows} py GROUP BY {group}) t "
            f"WHERE months > 0 GROUP BY {'unit_id, ' if per_unit else ''}gender")
     return sql, [end]
 
