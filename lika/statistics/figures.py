@@ -27,7 +27,6 @@ from lika.core.disclosure import SUPPRESSED, protect, protect_amounts, share
 from lika.core.periods import Period
 from lika.plans.models import PlanActivity
 
-from .models import Refresh
 from .refresh import ensure_years
 from .report import Chart, ChartSeries, Figure, Report, Row, Table
 
@@ -153,11 +152,13 @@ def _window_sql(scope: Scope, months: list[date]) -> tuple[str, str, list]:
     by_year = defaultdict(list)
     for month in months:
         by_year[month.year].append(month.month)
-    cases = " ".join(f"WHEN year = {int(year)} THEN " + " + ".join(f"m{m:02d}" for m in sorted(ms))
-                     for year, ms in sorted(by_year.items()))
+    sums = {int(year): " + ".join(f"m{m:02d}" for m in sorted(ms)) for year, ms in sorted(by_year.items())}
     unit_sql, unit_params = scope.unit_sql("unit_id")
-    where = f"year IN ({', '.join(str(int(y)) for y in sorted(by_year))}){unit_sql}"
-    return f"CASE {cases} ELSE 0 END", where, unit_params
+    if len(sums) == 1:  # a period within one year (every named period): no CASE to evaluate per row
+        (year, amount), = sums.items()
+        return amount, f"year = {year}{unit_sql}", unit_params
+    cases = " ".join(f"WHEN year = {year} THEN {amount}" for year, amount in sums.items())
+    return f"CASE {cases} ELSE 0 END", f"year IN ({', '.join(map(str, sums))}){unit_sql}", unit_params
 
 
 def _recipients(scope: Scope) -> dict:
@@ -479,7 +480,7 @@ def build_report(*, period: Period, unit=None, threshold: int | None = None) -> 
     municipality = unit.municipality if unit is not None else Municipality.objects.order_by("id").first()
     scope = Scope(period, unit.pk if unit is not None else None, threshold)
     years = _years_needed(scope, municipality)
-    ensure_years(year for year in years if date(year, 1, 1) <= timezone.localdate())
+    refreshed = ensure_years(years, timezone.localdate())
     # On PostgreSQL: one snapshot for every figure and memory to group in.  (Not on SQLite,
     # where a transaction is IMMEDIATE and would hold the write lock while reading.)
     postgres = connection.vendor == "postgresql"
@@ -495,13 +496,13 @@ def build_report(*, period: Period, unit=None, threshold: int | None = None) -> 
         figures += figures_decisions(scope)
         figures += [figure_plans(scope), figure_meetings(scope), figure_obstacles(scope),
                     figure_long_term(scope), figure_exits(scope)]
-    refreshed = (Refresh.objects.filter(year__in=[m.year for m in scope.months])
-                 .order_by("refreshed_at").values_list("refreshed_at", flat=True).first())
+    data_as_of = min((refreshed[year] for year in {m.year for m in scope.months} if year in refreshed),
+                     default=None)
     return Report(
         municipality_code=municipality.code if municipality else "0000",
         municipality_name=settings.LIKA_MUNICIPALITY_NAME or (municipality.name if municipality else ""),
         period=period, unit_name=unit.name if unit is not None else _("Hela kommunen"),
-        threshold=threshold, figures=tuple(figures), generated_at=timezone.now(), data_as_of=refreshed,
+        threshold=threshold, figures=tuple(figures), generated_at=timezone.now(), data_as_of=data_as_of,
         notes=(_("Antal under %(threshold)s visas som \"..\", liksom de celler som annars skulle avslöja dem.")
                % {"threshold": threshold},
                _("Kön är juridiskt kön enligt folkbokföringen, som det är registrerat i Lika.")))

@@ -254,11 +254,17 @@ def refresh_years(years) -> None:
         refresh_year(year)
 
 
-def ensure_years(years) -> None:
-    """Refresh the years that have never been refreshed (the first time they are shown)."""
+def ensure_years(years, today: date) -> dict:
+    """Refresh the years up to ``today`` that have never been refreshed (the first time they
+    are shown); {year: when its summary tables were written} for those of ``years`` that have
+    been."""
     years = set(years)
-    known = set(Refresh.objects.filter(year__in=years).values_list("year", flat=True))
-    refresh_years(years - known)
+    known = dict(Refresh.objects.filter(year__in=years).values_list("year", "refreshed_at"))
+    missing = {year for year in years - set(known) if year <= today.year}
+    if missing:
+        refresh_years(missing)
+        known = dict(Refresh.objects.filter(year__in=years).values_list("year", "refreshed_at"))
+    return known
 
 
 def years_with_data() -> list[int]:

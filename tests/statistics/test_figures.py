@@ -293,3 +293,27 @@ def test_exception_reasons_follow_the_language(paid_month):
     with translation.override("sv"):
         exceptions = build_report(period=DECEMBER, threshold=1).figure("couples").tables[1]
         assert exceptions.row("Annat särskilt skäl").cells == (1, 0, 1)
+
+
+@pytest.mark.parametrize(("period", "women", "men", "kronor"), [
+    ("2025-11-01..2026-02-28", 2, 1, (3 + 2 + 1) * 100),  # across the turn of the year: each person once
+    ("2026", 2, 1, (1 + 2 + 2) * 100),  # one year: Frida's 2025 months are outside
+    ("2025-Q4", 1, 0, 2 * 100),
+    ("2026-03", 0, 1, 100),
+])
+def test_recipients_of_a_period_count_each_person_once_over_the_years_it_spans(unit_a, unit_b, period, women,
+                                                                               men, kronor):
+    from tests.cases.factories import person
+
+    frida = person("Frida", "Ek", date(1980, 1, 6), "F")  # Nov–Dec 2025 and Jan 2026
+    gun = person("Gun", "Ek", date(1980, 1, 7), "F")  # January 2026 in two units
+    hans = person("Hans", "Ek", date(1980, 1, 8), "M")  # February and March 2026
+    _paid_months(2025, unit_a, frida, [11, 12])
+    _paid_months(2026, unit_a, frida, [1])
+    _paid_months(2026, unit_a, gun, [1])
+    _paid_months(2026, unit_b, gun, [1])
+    _paid_months(2026, unit_b, hans, [2, 3])
+    refresh.refresh_years([2025, 2026])
+    table = build_report(period=parse_period(period), threshold=1).figure("paid").tables[0]
+    assert table.row("Personer som fått utbetalt").cells == (women, men, women + men)
+    assert table.row("Utbetalt").cells[2] == kronor * 100
