@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from lika.accounts.models import Role, User
 from lika.households.models import Household
+from lika.norms.selectors import norm_table_current
 
 from . import decisions, services
 from .decisions import LineDecision
@@ -101,8 +102,12 @@ def _one_case(rng, household, worker, manager, today, counts):
     obstacles = {p.pk: _weighted(rng, OBSTACLES) for p in couple}
     rent = rng.randrange(4500, 9800, 50) * 100
     # last month, this month and next month: next month's applications come in now and
-    # most are decided, so the demo has a payment run to prepare for next month
-    for back in (1, 0, -1):
+    # most are decided, so the demo has a payment run to prepare for next month.  The newest
+    # month is where work waits.  In December next month needs next year's riksnorm, which is
+    # not loaded yet, so there the demo stops at this month.
+    months_back = (1, 0, -1) if norm_table_current(_month_start(today, -1).year) else (1, 0)
+    newest = months_back[-1]
+    for back in months_back:
         month = _month_start(today, back)
         if month < first_month:
             continue
@@ -111,8 +116,8 @@ def _one_case(rng, household, worker, manager, today, counts):
             channel=rng.choice(["e_service", "e_service", "paper", "visit"]),
             received_on=min(today, month - timedelta(days=rng.randint(3, 12))))
         counts["applications"] += 1
-        if back == -1 and rng.random() < 0.2:
-            continue  # next month's application waits to be calculated
+        if back == newest and rng.random() < 0.2:
+            continue  # the newest application waits to be calculated
         for party in application.parties.filter(confirmed_at__isnull=True):
             services.application_confirm(acting_user=worker, application=application, party=party,
                                          channel="e_service")
@@ -126,7 +131,7 @@ def _one_case(rng, household, worker, manager, today, counts):
                    Entry("home_insurance", rng.randrange(120, 250, 5) * 100)])
         services.calculation_make(acting_user=worker, application=application)
         application.refresh_from_db()
-        if back == -1 and rng.random() < 0.15:
+        if back == newest and rng.random() < 0.15:
             continue  # calculated, decision to make
         calculation = application.calculations.get(superseded_at__isnull=True)
         lines = [LineDecision("granted")] * len(decisions.need_lines(calculation))
@@ -139,7 +144,7 @@ def _one_case(rng, household, worker, manager, today, counts):
         _backdate(decision, decided_on)
         counts["decisions"] += 1
         for recipient in DecisionRecipient.objects.filter(decision=decision).select_related("decision"):
-            if back == -1 and rng.random() < 0.3:
+            if back == newest and rng.random() < 0.3:
                 continue  # not yet sent to this adult: the work list shows it
             decisions.recipient_record_delivery(acting_user=worker, recipient=recipient,
                                                 channel=rng.choice(["post", "digital_mailbox", "e_service"]),

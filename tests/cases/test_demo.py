@@ -1,10 +1,12 @@
 """The demo's case work: made through the services, so it shows real states."""
 
 from collections import Counter
+from datetime import date
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from lika.audit.models import AccessLogEntry
 from lika.cases.models import Case, Decision, DecisionRecipient
@@ -12,8 +14,12 @@ from lika.cases.services import couple_or_single, memberships_on
 from lika.plans.models import Meeting, Plan
 
 
-@pytest.fixture
-def demo(db):
+@pytest.fixture(params=[None, date(2026, 6, 15), date(2026, 12, 4)], ids=["today", "june", "december"])
+def demo(request, db, monkeypatch):
+    """The demo as made today, and as made on a summer day and in December (when next
+    month's riksnorm is not loaded yet)."""
+    if request.param is not None:
+        monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: request.param)
     out = StringIO()
     call_command("seed_demo", "--households", "24", "--seed", "7", "--cases", "24", stdout=out)
     return out.getvalue()
