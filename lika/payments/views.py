@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from lika.accounts.models import Role
 from lika.audit.services import EXPORT, READ, access_log_write
+from lika.cases.models import Decision
 
 from . import services
 from .forms import BankFileForm, ExportForm, ReissueForm, RunForm
@@ -48,11 +49,23 @@ def _next_month(today):
     return (today.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
+def _month_to_pay(today):
+    """The month the form offers: the first of last month, this month and next month that has
+    issued decisions and no run yet (in December often this month, as January's decisions wait
+    for next year's riksnorm); otherwise next month."""
+    last = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    months = (last, today.replace(day=1), _next_month(today))
+    decided = set(Decision.objects.filter(status=Decision.Status.ISSUED, application__month__in=months)
+                  .values_list("application__month", flat=True).distinct())
+    with_run = set(PaymentRun.objects.filter(month__in=months).values_list("month", flat=True))
+    return next((month for month in months if month in decided and month not in with_run), months[-1])
+
+
 @login_required
 def payment_runs(request):
     user = _payment_user(request)
     may_create = user.has_role(*services.PREPARE_ROLES)
-    month = _next_month(timezone.localdate())
+    month = _month_to_pay(timezone.localdate())
     form = RunForm(request.POST if request.method == "POST" else None,
                    initial={"month": month.strftime("%Y-%m")})
     if request.method == "POST":

@@ -46,17 +46,19 @@ def _month(day: date, back: int) -> date:
 
 
 def _paid_runs(today: date) -> tuple[int, int]:
-    """Prepare and attest the runs of last month and this month (the demo cases have
-    decisions for them): the payment officer prepares, a manager with attesträtt attests."""
+    """Prepare and attest the runs of last month and this month, except the newest month
+    with decisions, whose run waits for the payment officer (next month's; in December, when
+    the demo has no decisions for January, this month's): the payment officer prepares, a
+    manager with attesträtt attests."""
     officer = User.objects.filter(role=Role.PAYMENT_OFFICER, is_active=True).order_by("id").first()
     attester = User.objects.filter(can_attest_payments=True, is_active=True).order_by("id").first()
     if officer is None or attester is None:
         return 0, 0
+    decided = sorted(set(Decision.objects.filter(status=Decision.Status.ISSUED)
+                         .values_list("application__month", flat=True)))
     runs = orders = 0
     for month in (_month(today, 1), _month(today, 0)):
-        if PaymentRun.objects.filter(month=month).exists():
-            continue
-        if not Decision.objects.filter(status=Decision.Status.ISSUED, application__month=month).exists():
+        if month not in decided[:-1] or PaymentRun.objects.filter(month=month).exists():
             continue
         run = payments.payment_run_create(acting_user=officer, month=month)
         run = payments.payment_run_prepare(acting_user=officer, run=run)

@@ -65,7 +65,9 @@ def test_the_demo_has_statistics_to_show(demo):
     from lika.statistics.models import HISTORY, ImportedKpiValue, PersonYear
 
     assert "utbetalningskörningar" in demo and "jämförelsekommuner" in demo
-    assert PaymentRun.objects.filter(status="attested").count() == 2
+    # last month and this month are paid; in December this month's run waits (no January decisions)
+    december = timezone.localdate().month == 12
+    assert PaymentRun.objects.filter(status="attested").count() == (1 if december else 2)
     switch = Municipality.objects.get().equal_split_from
     assert switch is not None and PersonYear.objects.filter(source=HISTORY).exists()
     assert ImportedKpiValue.objects.values("municipality").distinct().count() == 3

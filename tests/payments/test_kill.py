@@ -8,7 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import time
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 
@@ -22,9 +22,13 @@ def _env(tmp_path):
     return env
 
 
-def _next_month(today):
-    """The demo has paid last month and this month; next month's decisions wait for a run."""
-    return (today.replace(day=28) + timedelta(days=4)).replace(day=1)
+def _waiting_month(db):
+    """The demo has paid every month but the newest with decisions (next month's, or in
+    December this month's): its decisions wait for a run."""
+    month = db.execute("SELECT MAX(a.month) FROM cases_decision d JOIN cases_application a "
+                       "ON a.id = d.application_id WHERE d.status = 'issued'").fetchone()[0]
+    assert not db.execute("SELECT 1 FROM payments_paymentrun WHERE month = ?", (month,)).fetchone()
+    return date.fromisoformat(month)
 
 
 @pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="the SQLite pass runs it; processes share a file")
@@ -33,8 +37,8 @@ def test_killed_and_restarted_run_pays_nobody_twice(tmp_path):
     subprocess.run([*LIKA, "migrate", "-v0"], env=env, check=True)
     subprocess.run([*LIKA, "seed-demo", "--households", "60", "--seed", "11", "--cases", "60"], env=env,
                    check=True, capture_output=True)
-    month = _next_month(date.today())
     db = sqlite3.connect(env["LIKA_SQLITE_PATH"])
+    month = _waiting_month(db)
     expected = db.execute(
         "SELECT COUNT(*) FROM cases_decisionshare s JOIN cases_decision d ON d.id = s.decision_id "
         "JOIN cases_application a ON a.id = d.application_id WHERE d.status = 'issued' AND a.month = ? "

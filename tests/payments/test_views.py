@@ -4,6 +4,7 @@ whole account number on the page; a fixed number of queries whatever the run's s
 
 import csv
 import io
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -115,6 +116,20 @@ def test_petra_creates_a_run_and_prepares_it_in_steps(client, petra, month_of_de
     # the run list shows it
     listing = client.get(LIST).content.decode()
     assert "2026-12" in listing and "Förberedd, väntar på attest" in listing
+
+
+@pytest.mark.parametrize(("today", "offered", "offered_after_a_run"), [
+    (date(2026, 11, 20), "2026-12", "2026-12"),  # next month's decisions wait; otherwise next month
+    (date(2026, 12, 4), "2026-12", "2027-01"),  # this month's (January's wait for next year's riksnorm)
+    (date(2027, 2, 3), "2027-03", "2027-03"),  # nothing decided from last month on: next month
+])
+def test_the_form_offers_the_month_whose_decisions_wait_for_a_run(client, petra, month_of_decisions,  # noqa: F811
+                                                                  monkeypatch, today, offered, offered_after_a_run):
+    monkeypatch.setattr(views.timezone, "localdate", lambda *args, **kwargs: today)
+    client.force_login(petra)
+    assert client.get(LIST).context["form"].initial["month"] == offered
+    payments.payment_run_create(acting_user=petra, month=MONTH)  # December has a run now
+    assert client.get(LIST).context["form"].initial["month"] == offered_after_a_run
 
 
 def test_a_second_run_for_a_month_being_prepared_is_refused_on_the_page(client, petra):
