@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "lika.web.middleware.IdleTimeoutMiddleware",
     "lika.web.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -145,7 +146,9 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = int(env("SESSION_TIMEOUT_SECONDS", "1800"))  # 30 minutes idle
-SESSION_SAVE_EVERY_REQUEST = True
+# The timeout counts from the last request; lika.web.middleware.IdleTimeoutMiddleware writes
+# the new expiry at most once a minute instead of saving the session on every request.
+LIKA_SESSION_REFRESH_SECONDS = 60
 LIKA_LOGIN_MAX_FAILURES = int(env("LOGIN_MAX_FAILURES", "5"))
 LIKA_LOGIN_LOCKOUT_SECONDS = int(env("LOGIN_LOCKOUT_SECONDS", "900"))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

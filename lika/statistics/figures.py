@@ -17,7 +17,7 @@ from fractions import Fraction
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
@@ -75,7 +75,15 @@ def _months(first: date, last: date) -> list[date]:
 
 
 def _month_label(day: date) -> str:
-    return f"{_(MONTH_NAMES[day.month - 1])} {day.year}"
+    """"jan 2026" in the active language (a report names each month several times)."""
+    key = (translation.get_language(), day.year, day.month)
+    label = _MONTH_LABELS.get(key)
+    if label is None:
+        label = _MONTH_LABELS[key] = f"{_(MONTH_NAMES[day.month - 1])} {day.year}"
+    return label
+
+
+_MONTH_LABELS: dict[tuple, str] = {}
 
 
 @dataclass(frozen=True)

@@ -1,3 +1,5 @@
+import time
+
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
@@ -16,3 +18,26 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language
+
+
+class IdleTimeoutMiddleware:
+    """The idle timeout counts from the last request: a signed-in session's expiry moves on
+    with every request, but it is written to the database at most once a minute
+    (``LIKA_SESSION_REFRESH_SECONDS``), not on every page view.  A session therefore ends
+    between ``SESSION_COOKIE_AGE`` minus that minute and ``SESSION_COOKIE_AGE`` after the
+    last request.  Placed after SessionMiddleware, so that the session is saved on the way
+    out."""
+
+    KEY = "_lika_seen"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key and not session.is_empty():
+            now = int(time.time())
+            if now - session.get(self.KEY, 0) >= settings.LIKA_SESSION_REFRESH_SECONDS:
+                session[self.KEY] = now  # modified: SessionMiddleware saves it with a new expiry
+        return response

@@ -61,6 +61,37 @@ def test_empty_fields_get_a_swedish_message(client, alice):
     assert FailedLogin.objects.count() == 0
 
 
-def test_sessions_end_after_the_idle_timeout():
-    assert settings.SESSION_COOKIE_AGE == 1800
-    assert settings.SESSION_SAVE_EVERY_REQUEST  # the timeout counts from the last request
+def _expiry(client):
+    from django.contrib.sessions.models import Session
+
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+def test_sessions_end_after_the_idle_timeout_counted_from_the_last_request(client, alice, monkeypatch):
+    from django.contrib.sessions.models import Session
+
+    from lika.web import middleware
+
+    assert settings.SESSION_COOKIE_AGE == 1800 and settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+    login(client, "alice", PASSWORD)
+    assert client.get("/").status_code == 200
+    first = _expiry(client)
+    assert timedelta(seconds=1790) < first - timezone.now() <= timedelta(seconds=1800)
+    started = middleware.time.time()
+    monkeypatch.setattr(middleware.time, "time", lambda: started + 30)
+    client.get("/")
+    assert _expiry(client) == first  # within the minute: no write
+    monkeypatch.setattr(middleware.time, "time", lambda: started + 61)
+    client.get("/")
+    assert _expiry(client) > first  # a minute on: the expiry moves with the request
+    # idle past the timeout: the session is gone and the next request asks for a login
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    response = client.get("/")
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_an_anonymous_visit_writes_no_session(client):
+    from django.contrib.sessions.models import Session
+
+    client.get(reverse("login"))
+    assert Session.objects.count() == 0
