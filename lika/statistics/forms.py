@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lika.accounts.models import Unit
 from lika.core.periods import Period, PeriodError, parse_period
+from lika.web.widgets import QuickSelect
 
 KINDS = [("year", _("År")), ("tertial", _("Tertial")), ("quarter", _("Kvartal")), ("month", _("Månad")),
          ("custom", _("Egen period"))]
@@ -21,19 +22,20 @@ class _Missing(Exception):
 
 
 class StatisticsForm(forms.Form):
-    typ = forms.ChoiceField(label=_("Typ av period"), choices=KINDS, initial="year")
+    typ = forms.ChoiceField(label=_("Typ av period"), choices=KINDS, initial="year", widget=QuickSelect)
     ar = forms.IntegerField(label=_("År"), min_value=2000, max_value=2100)
-    manad = forms.TypedChoiceField(label=_("Månad"), choices=MONTHS, coerce=int, required=False)
-    tertial = forms.TypedChoiceField(label=_("Tertial"), coerce=int, required=False,
+    manad = forms.TypedChoiceField(label=_("Månad"), choices=MONTHS, coerce=int, required=False, widget=QuickSelect)
+    tertial = forms.TypedChoiceField(label=_("Tertial"), coerce=int, required=False, widget=QuickSelect,
                                      choices=[(1, _("1 (jan–apr)")), (2, _("2 (maj–aug)")), (3, _("3 (sep–dec)"))])
-    kvartal = forms.TypedChoiceField(label=_("Kvartal"), coerce=int, required=False,
+    kvartal = forms.TypedChoiceField(label=_("Kvartal"), coerce=int, required=False, widget=QuickSelect,
                                      choices=[(q, str(q)) for q in range(1, 5)])
     fran = forms.DateField(label=_("Från och med"), required=False, help_text=_("ÅÅÅÅ-MM-DD"),
                            widget=forms.DateInput(attrs={"type": "date"}))
     till = forms.DateField(label=_("Till och med"), required=False, help_text=_("ÅÅÅÅ-MM-DD"),
                            widget=forms.DateInput(attrs={"type": "date"}))
-    enhet = forms.ModelChoiceField(label=_("Enhet"), queryset=Unit.objects.order_by("name"), required=False,
-                                   empty_label=_("Hela kommunen"))
+    # the units are read once per form, for both the choice and the check (with their municipality)
+    enhet = forms.TypedChoiceField(label=_("Enhet"), coerce=int, required=False, empty_value=None,
+                                   widget=QuickSelect)
 
     def __init__(self, data=None, **kwargs):
         today = timezone.localdate()
@@ -42,6 +44,8 @@ class StatisticsForm(forms.Form):
         if data is not None and not any(key in data for key in ("typ", "ar")):
             data = None  # a first visit: the defaults
         super().__init__(data if data is not None else initial, **kwargs)
+        self.units = {unit.pk: unit for unit in Unit.objects.select_related("municipality").order_by("name")}
+        self.fields["enhet"].choices = [("", _("Hela kommunen")), *((pk, unit.name) for pk, unit in self.units.items())]
 
     def clean(self):
         data = super().clean()
@@ -80,4 +84,4 @@ class StatisticsForm(forms.Form):
 
     @property
     def unit(self):
-        return self.cleaned_data.get("enhet")
+        return self.units.get(self.cleaned_data.get("enhet"))

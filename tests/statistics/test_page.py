@@ -59,6 +59,8 @@ def test_the_page_shows_every_figure_with_tables_and_charts(client, stina, paid_
     ({"typ": "custom", "ar": "2026", "fran": "2026-05-01", "till": "2026-04-01"}, ""),
     ({"typ": "year", "ar": "1999"}, ""),
     ({"typ": "nonsense", "ar": "2026"}, ""),
+    ({"typ": "year", "ar": "2026", "enhet": "999999"}, "Välj ett giltigt alternativ"),
+    ({"typ": "year", "ar": "2026", "enhet": "norr"}, "Välj ett giltigt alternativ"),
 ])
 def test_a_bad_choice_gets_a_swedish_message(client, stina, query, message):
     response = _client(client, stina).get(URL, query)
