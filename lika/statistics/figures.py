@@ -14,6 +14,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
+from functools import cached_property
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -92,7 +93,7 @@ class Scope:
     unit_id: int | None
     threshold: int
 
-    @property
+    @cached_property  # asked for by every figure
     def months(self) -> list[date]:
         return self.period.months()
 
