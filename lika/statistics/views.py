@@ -63,8 +63,10 @@ def statistics_page(request):
                          summary=f"Statistik {_scope_text(form)}")
     figures = _figure_markup(report) if report else []
     query = urlencode({key: value for key, value in request.GET.items()})
-    return render(request, "statistics/page.html", {"form": form, "report": report, "figures": figures,
-                                                    "query": query}, status=200 if report else 400)
+    context = {"form": form, "report": report, "figures": figures, "query": query}
+    if report:
+        context["municipality_name"] = report.municipality_name  # read already: the header needs no query
+    return render(request, "statistics/page.html", context, status=200 if report else 400)
 
 
 def _content_key(report) -> str:

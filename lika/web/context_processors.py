@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 from lika.accounts.models import Municipality, Role
 from lika.cases.access import can_work_with_cases
@@ -9,11 +10,17 @@ from .permissions import CALCULATE_ROLES
 
 
 def municipality(request):
+    """The municipality's name for the header: LIKA_MUNICIPALITY_NAME, else read from the
+    database when the page shows it, unless the view already gave it (the statistics)."""
     name = settings.LIKA_MUNICIPALITY_NAME
-    if not name:
+    if name:
+        return {"municipality_name": name}
+
+    def read():
         first = Municipality.objects.order_by("id").first() if request.user.is_authenticated else None
-        name = first.name if first else ""
-    return {"municipality_name": name}
+        return first.name if first else ""
+
+    return {"municipality_name": SimpleLazyObject(read)}
 
 
 def navigation(request):

@@ -156,3 +156,15 @@ def test_the_page_draws_its_charts_once_per_content_and_language(client, stina, 
     client.cookies["django_language"] = "en"
     client.get(url, query, HTTP_ACCEPT_LANGUAGE="en")
     assert len(drawn) == 3 * charts  # the same figures in English: drawn in English
+
+
+def test_the_page_reads_the_municipality_once(client, stina, paid_month, settings):  # noqa: F811
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.LIKA_MUNICIPALITY_NAME = ""
+    _client(client, stina)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(URL, {"typ": "year", "ar": "2026"}).content.decode()
+    assert '<span class="muni">Exempelby kommun</span>' in html
+    assert sum('FROM "accounts_municipality"' in q["sql"] for q in queries.captured_queries) == 1

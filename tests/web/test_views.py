@@ -119,3 +119,23 @@ def test_violence_support_is_public_and_names_kvinnofridslinjen(client):
     assert "020-50 50 50" in page and "Lämna sidan snabbt" in page
     login = client.get(reverse("login")).content.decode()
     assert reverse("violence_support") in login, "linked from every page, also before login"
+
+
+def test_the_header_names_the_municipality_from_the_database_once(client, alice, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.LIKA_MUNICIPALITY_NAME = ""
+    client.force_login(alice)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(reverse("home")).content.decode()
+    assert '<span class="muni">Exempelby kommun</span>' in html and "– Lika – Exempelby kommun</title>" in html
+    assert sum('FROM "accounts_municipality"' in q["sql"] for q in queries.captured_queries) == 1
+    client.logout()
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(reverse("login")).content.decode()
+    assert "Exempelby kommun" not in html  # not before login
+    assert not any('FROM "accounts_municipality"' in q["sql"] for q in queries.captured_queries)
+    settings.LIKA_MUNICIPALITY_NAME = "Lika kommun"
+    client.force_login(alice)
+    assert '<span class="muni">Lika kommun</span>' in client.get(reverse("home")).content.decode()
