@@ -1,0 +1,191 @@
+"""Payments from the municipality's earlier system, for the statistics' history (the
+before/after figure of a municipality that switched to equal split before it used Lika).
+
+``history_parse`` checks a whole file (docs/formats.md, "Payment history") before anything is
+written; ``history_import`` then replaces the earlier system's figures for every month the file
+names, in one transaction, and refreshes the summary tables of those years.  The rows become
+``PersonYear`` rows with ``source = "H"``, which a refresh never touches (docs/kpi.md).
+"""
+
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from lika.accounts.models import Role, Unit
+from lika.audit.services import CREATE, access_log_write
+from lika.households.models import Person
+from lika.identity.personnummer import IdentityNumberError, parse_identity_number
+
+from .models import HISTORY, LIKA, PersonYear
+from .refresh import refresh_years
+
+COLUMNS = ("manad", "personnummer", "fornamn", "efternamn", "enhet", "belopp")
+MAX_ROWS = 2_000_000
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    line: int
+    month: date
+    identity_number: str  # "" for a payment to a landlord or the like (no person)
+    first_name: str
+    last_name: str
+    unit_code: str
+    ore: int
+
+
+@dataclass(frozen=True)
+class HistorySummary:
+    rows: int
+    months: tuple[date, ...]
+    people: int
+    new_people: int
+    ore: int
+
+
+def _month(text: str) -> date:
+    parts = text.split("-")
+    if len(parts) != 2 or not all(p.isdigit() for p in parts) or len(parts[0]) != 4 or len(parts[1]) != 2:
+        raise ValueError(f"månaden ska skrivas ÅÅÅÅ-MM, inte {text!r}")
+    year, month = int(parts[0]), int(parts[1])
+    if not (2000 <= year <= 2100 and 1 <= month <= 12):
+        raise ValueError(f"{text!r} är ingen månad")
+    return date(year, month, 1)
+
+
+def _ore(text: str) -> int:
+    try:
+        kronor = Decimal(text.replace("\u00a0", "").replace(" ", "").replace(",", "."))
+    except InvalidOperation:
+        raise ValueError(f"beloppet ska vara kronor, t.ex. 8450,50, inte {text!r}") from None
+    if not kronor.is_finite() or kronor <= 0 or kronor != kronor.quantize(Decimal("0.01")):
+        raise ValueError(f"beloppet ska vara ett positivt antal kronor med högst två decimaler, inte {text!r}")
+    return int(kronor * 100)
+
+
+def history_parse(text: str, *, today: date) -> list[HistoryRow]:
+    """Every row of a history file, checked; ``ValidationError`` with one Swedish line (the
+    first fault, with its line number) otherwise."""
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";")
+    header = [name.strip().lower() for name in next(reader, [])]
+    if tuple(header) != COLUMNS:
+        raise ValidationError(f"rad 1: kolumnerna ska vara {';'.join(COLUMNS)}")
+    rows = []
+    for values in reader:
+        line = reader.line_num
+        if not any(value.strip() for value in values):
+            continue
+        if len(values) != len(COLUMNS):
+            raise ValidationError(f"rad {line}: {len(values)} fält, ska vara {len(COLUMNS)}")
+        month, number, first, last, unit, amount = (value.strip() for value in values)
+        try:
+            row_month = _month(month)
+            if row_month > today:
+                raise ValueError(f"månaden {month} har inte börjat")
+            if number:
+                number = parse_identity_number(number, today=today).number
+            elif first or last:
+                raise ValueError("namn utan personnummer: en utbetalning utan person (till hyresvärd) har inget namn")
+            if not unit:
+                raise ValueError("enheten saknas")
+            ore = _ore(amount)
+        except (ValueError, IdentityNumberError) as error:
+            raise ValidationError(f"rad {line}: {error}") from None
+        rows.append(HistoryRow(line, row_month, number, first, last, unit, ore))
+        if len(rows) > MAX_ROWS:
+            raise ValidationError(f"filen har fler än {MAX_ROWS:,} rader; dela upp den per år".replace(",", " "))
+    if not rows:
+        raise ValidationError("filen har inga rader efter rubrikraden")
+    return rows
+
+
+def history_import(*, acting_user, rows: list[HistoryRow], dry_run: bool = False) -> HistorySummary:
+    """Replace the earlier system's payments for every month in ``rows`` (the whole file or
+    nothing), create the persons Lika does not know, and refresh the years' summary tables."""
+    if not acting_user.has_role(Role.ADMINISTRATOR):
+        raise PermissionDenied("bara en systemadministratör får läsa in historik")
+    units = {unit.code: unit for unit in Unit.objects.all()}
+    for row in rows:
+        if row.unit_code not in units:
+            raise ValidationError(f"rad {row.line}: enheten {row.unit_code!r} finns inte i Lika")
+    months = sorted({row.month for row in rows})
+    _refuse_months_paid_in_lika(months)
+    numbers = {row.identity_number for row in rows if row.identity_number}
+    known = dict(Person.objects.filter(identity_number__in=numbers).values_list("identity_number", "id"))
+    new = {}
+    for row in rows:
+        if row.identity_number and row.identity_number not in known and row.identity_number not in new:
+            if not (row.first_name and row.last_name):
+                raise ValidationError(f"rad {row.line}: personen finns inte i Lika: för- och efternamn behövs")
+            new[row.identity_number] = row
+    summary = HistorySummary(rows=len(rows), months=tuple(months), people=len(numbers), new_people=len(new),
+                             ore=sum(row.ore for row in rows))
+    if dry_run:
+        return summary
+    today = timezone.localdate()
+    with transaction.atomic():
+        for number, row in new.items():
+            parsed = parse_identity_number(number, today=today)
+            person = Person.objects.create(
+                identity_number=parsed.number, is_coordination_number=parsed.kind == "samordningsnummer",
+                first_name=row.first_name, last_name=row.last_name, birth_date=parsed.birth_date,
+                legal_gender=parsed.legal_gender)
+            known[number] = person.pk
+            access_log_write(actor=acting_user, action=CREATE, object_type="person", object_id=person.pk,
+                             person_id=person.pk, summary="Person ur tidigare systems utbetalningshistorik")
+        _write(rows, months, units, known)
+        access_log_write(actor=acting_user, action=CREATE, object_type="statistics",
+                         summary=f"Utbetalningshistorik från tidigare system: {len(rows)} rader, "
+                                 f"{len(numbers)} personer ({len(new)} nya), {months[0]:%Y-%m}–{months[-1]:%Y-%m}")
+    refresh_years({month.year for month in months})
+    return summary
+
+
+def _refuse_months_paid_in_lika(months: list[date]) -> None:
+    """History is for the time before Lika: a month with Lika's own payments would be counted twice."""
+    by_year = defaultdict(list)
+    for month in months:
+        by_year[month.year].append(month.month)
+    for year, numbers in sorted(by_year.items()):
+        for number in numbers:
+            if PersonYear.objects.filter(source=LIKA, year=year).exclude(**{f"m{number:02d}": 0}).exists():
+                raise ValidationError(f"{year}-{number:02d} har redan utbetalningar i Lika: historiken gäller "
+                                      "tiden före Lika")
+
+
+def _write(rows, months, units, person_ids) -> None:
+    amounts = defaultdict(int)  # (year, unit id, person id or None) -> {month: öre}
+    for row in rows:
+        key = (row.month.year, units[row.unit_code].pk, person_ids.get(row.identity_number), row.month.month)
+        amounts[key] += row.ore
+    by_year = defaultdict(set)
+    for month in months:
+        by_year[month.year].add(month.month)
+    genders = dict(Person.objects.filter(pk__in={pid for pid in person_ids.values()})
+                   .values_list("pk", "legal_gender"))
+    existing = {(r.year, r.unit_id, r.person_id): r
+                for r in PersonYear.objects.filter(source=HISTORY, year__in=list(by_year))}
+    for row in existing.values():  # the months the file names are replaced
+        for number in by_year[row.year]:
+            setattr(row, f"m{number:02d}", 0)
+    created = {}
+    for (year, unit_id, person_id, number), ore in amounts.items():
+        key = (year, unit_id, person_id)
+        row = existing.get(key) or created.get(key)
+        if row is None:
+            row = created[key] = PersonYear(year=year, unit_id=unit_id, person_id=person_id, source=HISTORY,
+                                            gender=genders.get(person_id, ""))
+        setattr(row, f"m{number:02d}", getattr(row, f"m{number:02d}") + ore)
+    columns = [f"m{m:02d}" for m in range(1, 13)]
+    empty = {row.pk for row in existing.values() if not any(getattr(row, c) for c in columns)}
+    PersonYear.objects.filter(pk__in=empty).delete()
+    PersonYear.objects.bulk_update([row for row in existing.values() if row.pk not in empty], columns,
+                                   batch_size=1000)
+    PersonYear.objects.bulk_create(created.values(), batch_size=1000)
