@@ -179,3 +179,14 @@ def test_the_command_exits_2_with_one_line(admin_user, alice, unit_a, tmp_path, 
         call_command("statistics", *args)
     assert error.value.returncode == 2 and message in str(error.value) and "\n" not in str(error.value)
     assert not PersonYear.objects.exists()
+
+
+def test_the_example_in_the_formats_document_is_a_valid_file():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "formats.md").read_text(encoding="utf-8")
+    example = text.split("## Payment history from an earlier system")[1].split("```")[1].strip() + "\n"
+    rows = history_parse(example, today=TODAY)
+    assert [(r.month, r.unit_code, r.ore, bool(r.identity_number)) for r in rows] == [
+        (date(2025, 1, 1), "norr", 8450_50, True), (date(2025, 1, 1), "norr", 6200_00, True),
+        (date(2025, 2, 1), "soder", 6500_00, False)]
