@@ -118,7 +118,10 @@ def history_import(*, acting_user, rows: list[HistoryRow], dry_run: bool = False
     months = sorted({row.month for row in rows})
     _refuse_months_paid_in_lika(months)
     numbers = {row.identity_number for row in rows if row.identity_number}
-    known = dict(Person.objects.filter(identity_number__in=numbers).values_list("identity_number", "id"))
+    known, ordered = {}, sorted(numbers)
+    for start in range(0, len(ordered), 5000):  # in slices: SQLite limits the parameters of a query
+        known.update(Person.objects.filter(identity_number__in=ordered[start:start + 5000])
+                     .values_list("identity_number", "id"))
     new = {}
     for row in rows:
         if row.identity_number and row.identity_number not in known and row.identity_number not in new:
@@ -168,8 +171,9 @@ def _write(rows, months, units, person_ids) -> None:
     by_year = defaultdict(set)
     for month in months:
         by_year[month.year].add(month.month)
-    genders = dict(Person.objects.filter(pk__in={pid for pid in person_ids.values()})
-                   .values_list("pk", "legal_gender"))
+    ids, genders = sorted(set(person_ids.values())), {}
+    for start in range(0, len(ids), 5000):
+        genders.update(Person.objects.filter(pk__in=ids[start:start + 5000]).values_list("pk", "legal_gender"))
     existing = {(r.year, r.unit_id, r.person_id): r
                 for r in PersonYear.objects.filter(source=HISTORY, year__in=list(by_year))}
     for row in existing.values():  # the months the file names are replaced
