@@ -9,19 +9,20 @@ names, in one transaction, and refreshes the summary tables of those years.  The
 
 import csv
 import io
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from lika.accounts.models import Role, Unit
 from lika.audit.services import CREATE, access_log_write
+from lika.core.money import MoneyError, to_ore
+from lika.core.periods import PeriodError, parse_month
 from lika.households.models import Person
-from lika.identity.personnummer import IdentityNumberError, parse_identity_number
+from lika.identity.personnummer import IdentityNumber, IdentityNumberError, parse_identity_number
 
 from .models import HISTORY, LIKA, PersonYear
 from .refresh import refresh_years
@@ -34,11 +35,15 @@ MAX_ROWS = 2_000_000
 class HistoryRow:
     line: int
     month: date
-    identity_number: str  # "" for a payment to a landlord or the like (no person)
+    identity: IdentityNumber | None  # None for a payment to a landlord or the like (no person)
     first_name: str
     last_name: str
     unit_code: str
     ore: int
+
+    @property
+    def identity_number(self) -> str:
+        return self.identity.number if self.identity else ""
 
 
 @dataclass(frozen=True)
@@ -51,23 +56,22 @@ class HistorySummary:
 
 
 def _month(text: str) -> date:
-    parts = text.split("-")
-    if len(parts) != 2 or not all(p.isdigit() for p in parts) or len(parts[0]) != 4 or len(parts[1]) != 2:
+    if not re.fullmatch(r"\d{4}-\d{2}", text):
         raise ValueError(f"månaden ska skrivas ÅÅÅÅ-MM, inte {text!r}")
-    year, month = int(parts[0]), int(parts[1])
-    if not (2000 <= year <= 2100 and 1 <= month <= 12):
-        raise ValueError(f"{text!r} är ingen månad")
-    return date(year, month, 1)
+    try:
+        return parse_month(text)
+    except PeriodError:
+        raise ValueError(f"{text!r} är ingen månad") from None
 
 
 def _ore(text: str) -> int:
     try:
-        kronor = Decimal(text.replace("\u00a0", "").replace(" ", "").replace(",", "."))
-    except InvalidOperation:
-        raise ValueError(f"beloppet ska vara kronor, t.ex. 8450,50, inte {text!r}") from None
-    if not kronor.is_finite() or kronor <= 0 or kronor != kronor.quantize(Decimal("0.01")):
-        raise ValueError(f"beloppet ska vara ett positivt antal kronor med högst två decimaler, inte {text!r}")
-    return int(kronor * 100)
+        ore = to_ore(text.replace("\u00a0", ""))
+    except MoneyError as error:
+        raise ValueError(f"beloppet ska vara kronor med högst två decimaler, t.ex. 8450,50: {error}") from None
+    if ore <= 0:
+        raise ValueError(f"beloppet ska vara ett positivt antal kronor, inte {text!r}")
+    return ore
 
 
 def history_parse(text: str, *, today: date) -> list[HistoryRow]:
@@ -89,16 +93,15 @@ def history_parse(text: str, *, today: date) -> list[HistoryRow]:
             row_month = _month(month)
             if row_month > today:
                 raise ValueError(f"månaden {month} har inte börjat")
-            if number:
-                number = parse_identity_number(number, today=today).number
-            elif first or last:
+            identity = parse_identity_number(number, today=today) if number else None
+            if not number and (first or last):
                 raise ValueError("namn utan personnummer: en utbetalning utan person (till hyresvärd) har inget namn")
             if not unit:
                 raise ValueError("enheten saknas")
             ore = _ore(amount)
         except (ValueError, IdentityNumberError) as error:
             raise ValidationError(f"rad {line}: {error}") from None
-        rows.append(HistoryRow(line, row_month, number, first, last, unit, ore))
+        rows.append(HistoryRow(line, row_month, identity, first, last, unit, ore))
         if len(rows) > MAX_ROWS:
             raise ValidationError(f"filen har fler än {MAX_ROWS:,} rader; dela upp den per år".replace(",", " "))
     if not rows:
@@ -117,14 +120,14 @@ def history_import(*, acting_user, rows: list[HistoryRow], dry_run: bool = False
             raise ValidationError(f"rad {row.line}: enheten {row.unit_code!r} finns inte i Lika")
     months = sorted({row.month for row in rows})
     _refuse_months_paid_in_lika(months)
-    numbers = {row.identity_number for row in rows if row.identity_number}
-    known, ordered = {}, sorted(numbers)
+    numbers = {row.identity_number for row in rows if row.identity}
+    known, ordered = {}, sorted(numbers)  # number -> (person id, legal gender)
     for start in range(0, len(ordered), 5000):  # in slices: SQLite limits the parameters of a query
-        known.update(Person.objects.filter(identity_number__in=ordered[start:start + 5000])
-                     .values_list("identity_number", "id"))
+        known.update((number, (pk, gender)) for number, pk, gender in Person.objects.filter(
+            identity_number__in=ordered[start:start + 5000]).values_list("identity_number", "id", "legal_gender"))
     new = {}
     for row in rows:
-        if row.identity_number and row.identity_number not in known and row.identity_number not in new:
+        if row.identity and row.identity_number not in known and row.identity_number not in new:
             if not (row.first_name and row.last_name):
                 raise ValidationError(f"rad {row.line}: personen finns inte i Lika: för- och efternamn behövs")
             new[row.identity_number] = row
@@ -132,15 +135,14 @@ def history_import(*, acting_user, rows: list[HistoryRow], dry_run: bool = False
                              ore=sum(row.ore for row in rows))
     if dry_run:
         return summary
-    today = timezone.localdate()
     with transaction.atomic():
         for number, row in new.items():
-            parsed = parse_identity_number(number, today=today)
+            identity = row.identity
             person = Person.objects.create(
-                identity_number=parsed.number, is_coordination_number=parsed.kind == "samordningsnummer",
-                first_name=row.first_name, last_name=row.last_name, birth_date=parsed.birth_date,
-                legal_gender=parsed.legal_gender)
-            known[number] = person.pk
+                identity_number=number, is_coordination_number=identity.kind == "samordningsnummer",
+                first_name=row.first_name, last_name=row.last_name, birth_date=identity.birth_date,
+                legal_gender=identity.legal_gender)
+            known[number] = (person.pk, person.legal_gender)
             access_log_write(actor=acting_user, action=CREATE, object_type="person", object_id=person.pk,
                              person_id=person.pk, summary="Person ur tidigare systems utbetalningshistorik")
         _write(rows, months, units, known)
@@ -153,27 +155,21 @@ def history_import(*, acting_user, rows: list[HistoryRow], dry_run: bool = False
 
 def _refuse_months_paid_in_lika(months: list[date]) -> None:
     """History is for the time before Lika: a month with Lika's own payments would be counted twice."""
-    by_year = defaultdict(list)
     for month in months:
-        by_year[month.year].append(month.month)
-    for year, numbers in sorted(by_year.items()):
-        for number in numbers:
-            if PersonYear.objects.filter(source=LIKA, year=year).exclude(**{f"m{number:02d}": 0}).exists():
-                raise ValidationError(f"{year}-{number:02d} har redan utbetalningar i Lika: historiken gäller "
-                                      "tiden före Lika")
+        if PersonYear.objects.filter(source=LIKA, year=month.year).exclude(**{f"m{month.month:02d}": 0}).exists():
+            raise ValidationError(f"{month:%Y-%m} har redan utbetalningar i Lika: historiken gäller tiden före Lika")
 
 
-def _write(rows, months, units, person_ids) -> None:
-    amounts = defaultdict(int)  # (year, unit id, person id or None) -> {month: öre}
+def _write(rows, months, units, persons) -> None:
+    """``persons``: identity number -> (person id, legal gender), for every person in ``rows``."""
+    amounts = defaultdict(int)  # (year, unit id, person id or None, month number) -> öre
     for row in rows:
-        key = (row.month.year, units[row.unit_code].pk, person_ids.get(row.identity_number), row.month.month)
-        amounts[key] += row.ore
+        person_id = persons[row.identity_number][0] if row.identity else None
+        amounts[(row.month.year, units[row.unit_code].pk, person_id, row.month.month)] += row.ore
+    genders = dict(persons.values())
     by_year = defaultdict(set)
     for month in months:
         by_year[month.year].add(month.month)
-    ids, genders = sorted(set(person_ids.values())), {}
-    for start in range(0, len(ids), 5000):
-        genders.update(Person.objects.filter(pk__in=ids[start:start + 5000]).values_list("pk", "legal_gender"))
     existing = {(r.year, r.unit_id, r.person_id): r
                 for r in PersonYear.objects.filter(source=HISTORY, year__in=list(by_year))}
     for row in existing.values():  # the months the file names are replaced

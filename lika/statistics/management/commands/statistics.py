@@ -8,12 +8,11 @@ the file names.  Bad input exits with code 2 and one Swedish line."""
 
 import time
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.db import DatabaseError
 
-
-def _fail(message):
-    raise CommandError(message, returncode=2)
+from lika.statistics.management.cli import acting_user
+from lika.statistics.management.cli import fail as _fail
 
 
 class Command(BaseCommand):
@@ -54,15 +53,14 @@ class Command(BaseCommand):
         from django.core.exceptions import PermissionDenied, ValidationError
         from django.utils import timezone
 
-        from lika.accounts.models import User
         from lika.commands import read_text_input
         from lika.statistics.history import history_import, history_parse
 
         if not options["file"]:
             _fail("ange filen: lika statistics import-history FIL --user ANVÄNDARE")
-        user = User.objects.filter(username=options["user"] or "", is_active=True).first()
+        user = acting_user(options["user"])
         if user is None:
-            _fail(f"användaren {options['user']!r} finns inte" if options["user"] else "ange --user ANVÄNDARE")
+            _fail("ange --user ANVÄNDARE")
         text = read_text_input(options["file"])
         try:
             rows = history_parse(text, today=timezone.localdate())
