@@ -317,3 +317,13 @@ def test_recipients_of_a_period_count_each_person_once_over_the_years_it_spans(u
     table = build_report(period=parse_period(period), threshold=1).figure("paid").tables[0]
     assert table.row("Personer som fått utbetalt").cells == (women, men, women + men)
     assert table.row("Utbetalt").cells[2] == kronor * 100
+
+
+def test_the_report_says_when_the_oldest_of_its_years_was_refreshed(unit_a):
+    refresh.refresh_years([2025, 2026])
+    older, newer = _noon(date(2026, 11, 1)), _noon(date(2026, 11, 2))
+    Refresh.objects.filter(year=2025).update(refreshed_at=older)
+    Refresh.objects.filter(year=2026).update(refreshed_at=newer)
+    assert build_report(period=parse_period("2025-11-01..2026-02-28")).data_as_of == older
+    assert build_report(period=parse_period("2026")).data_as_of == newer  # 2025 is read too, but is not the period
+    assert Refresh.objects.filter(refreshed_at__in=[older, newer]).count() == 2  # nothing refreshed again
