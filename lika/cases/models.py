@@ -69,6 +69,9 @@ class Application(models.Model):
         RECEIVED = "received", _("Inkommen")
         CALCULATED = "calculated", _("Beräknad")
         DECIDED = "decided", _("Beslutad")
+        # an issued decision is being changed (ändringsbeslut / omprövning): the issued
+        # decision stays in force until the new one is issued
+        CHANGING = "changing", _("Under ändring")
         WITHDRAWN = "withdrawn", _("Återtagen")
 
     class Channel(models.TextChoices):
@@ -257,12 +260,18 @@ class PaymentException(models.Model):
 
 class Decision(models.Model):
     """A beslut on an application: lines, payment arrangement, recipients.
-    Immutable once issued."""
+    Immutable once issued: a change is a new decision that supersedes it (the old one
+    gets ``superseded_at``, its only field that may still be written).
+
+    The database keeps one current issued decision per application and one decision
+    awaiting the enhetschef per application (partial unique constraints)."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Utkast")
         AWAITING_APPROVAL = "awaiting_approval", _("Väntar på enhetschef")
         ISSUED = "issued", _("Fattat")
+        # a proposal that was never issued: withdrawn, sent back, or replaced by a later one
+        CANCELLED = "cancelled", _("Återkallat")
 
     class PaymentMode(models.TextChoices):
         EQUAL = "equal", _("Lika delning mellan de vuxna")
@@ -285,6 +294,12 @@ class Decision(models.Model):
     decided_at = models.DateTimeField(_("beslutsdatum"), null=True, blank=True)
     supersedes = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
                                    related_name="superseded_by")
+    # An ändringsbeslut (a change of an issued decision) states why it changes it.
+    change_reason = models.TextField(_("skäl till ändringen"), blank=True)
+    # When a later decision replaced this one (an issued decision: it is no longer in
+    # force; a proposal: it was cancelled), or the proposal was withdrawn.
+    superseded_at = models.DateTimeField(_("ersatt"), null=True, blank=True)
+    cancel_reason = models.CharField(_("orsak"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("beslut")
@@ -294,6 +309,17 @@ class Decision(models.Model):
             models.CheckConstraint(condition=Q(granted_amount__gte=0), name="decision_granted_not_negative"),
             models.CheckConstraint(condition=Q(payment_mode="equal") | Q(payment_exception__isnull=False),
                                    name="single_recipient_needs_exception"),
+            # at most one decision in force per application (application-month)
+            models.UniqueConstraint(fields=["application"],
+                                    condition=Q(status="issued", superseded_at__isnull=True),
+                                    name="one_current_decision"),
+            # at most one proposal waiting for the enhetschef per application
+            models.UniqueConstraint(fields=["application"], condition=Q(status="awaiting_approval"),
+                                    name="one_pending_decision"),
+            models.CheckConstraint(condition=Q(supersedes__isnull=True) | ~Q(change_reason=""),
+                                   name="change_decision_states_reason"),
+            models.CheckConstraint(condition=~Q(status="cancelled") | Q(superseded_at__isnull=False),
+                                   name="cancelled_decision_has_time"),
         ]
 
     def __str__(self):

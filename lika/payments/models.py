@@ -132,3 +132,36 @@ class PaymentHold(models.Model):
 
     def __str__(self):
         return f"{self.reason} ({self.share_id})"
+
+
+class PaymentOffset(models.Model):
+    """Avräkning: a share of a decision that changed an earlier one (ändringsbeslut) is
+    paid only what is still owed.  ``earlier_paid`` is what the earlier decisions of the
+    application had paid the same payee (their live orders) when the share was prepared;
+    the share's order, if any, is ``to_pay``; what was paid beyond the new decision is
+    ``overpaid`` (the case worker decides on any claim for it: återkrav, 9 kap. SoL).
+
+    One offset per share, written in the same transaction as the share's order; the
+    database refuses an order of a changing decision without it, or for more than it
+    says is owed (lika/payments/migrations, triggers)."""
+
+    run = models.ForeignKey(PaymentRun, on_delete=models.PROTECT, related_name="offsets")
+    share = models.OneToOneField(DecisionShare, on_delete=models.PROTECT, related_name="offset")
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="payment_offsets")
+    earlier_paid = models.BigIntegerField(_("redan utbetalt (öre)"))
+    to_pay = models.BigIntegerField(_("att betala (öre)"))
+    overpaid = models.BigIntegerField(_("överbetalt (öre)"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("avräkning")
+        verbose_name_plural = _("avräkningar")
+        ordering = ["run", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(earlier_paid__gte=0) & Q(to_pay__gte=0) & Q(overpaid__gte=0),
+                                   name="offset_amounts_not_negative"),
+            models.CheckConstraint(condition=Q(to_pay=0) | Q(overpaid=0), name="offset_pays_or_overpaid"),
+        ]
+
+    def __str__(self):
+        return f"avräkning {self.share_id}: {self.to_pay} / {self.overpaid}"
