@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from lika.accounts.models import Role
@@ -104,7 +105,10 @@ def _lines(calculation, decisions: list[LineDecision]) -> list[DecisionLine]:
 
 
 def _exception_for(case, month: date, exception_id) -> PaymentException:
-    exception = case.payment_exceptions.filter(pk=exception_id).first()
+    """The approved exception that lets ``month`` be paid to one adult, locked so that it
+    cannot be ended while the decision is made."""
+    exception = (PaymentException.objects.select_for_update()
+                 .filter(case=case, pk=exception_id).first()) if exception_id else None
     if exception is None or exception.status != PaymentException.Status.APPROVED:
         raise ValidationError("Utbetalning till en av de vuxna kräver ett godkänt undantag (särskilda skäl).")
     if not exception.valid_from <= month <= exception.valid_to:
@@ -112,15 +116,63 @@ def _exception_for(case, month: date, exception_id) -> PaymentException:
     return exception
 
 
+def _locked(application_id: int) -> tuple[Case, Application]:
+    """The case and the application, locked for this transaction and read again: what
+    another user did a moment ago counts (the case first, then the application, always
+    in that order).  The delegation limit is per case and month, so the case is locked."""
+    case_id = Application.objects.filter(pk=application_id).values_list("case_id", flat=True).get()
+    case = Case.objects.select_for_update().get(pk=case_id)
+    application = Application.objects.select_for_update().select_related("case").get(pk=application_id)
+    return case, application
+
+
+def current_decision(application: Application) -> Decision | None:
+    """The issued decision in force for the application, if any."""
+    return application.decisions.filter(status=Decision.Status.ISSUED, superseded_at__isnull=True).first()
+
+
+def month_granted_elsewhere(case: Case, month: date, application_id: int) -> int:
+    """What the decisions in force on the case's other applications for ``month`` grant."""
+    return (Decision.objects.filter(application__case=case, application__month=month,
+                                    status=Decision.Status.ISSUED, superseded_at__isnull=True)
+            .exclude(application_id=application_id)
+            .aggregate(total=Sum("granted_amount"))["total"] or 0)
+
+
+def _cancel(decision: Decision, acting_user, reason: str, now) -> None:
+    old = decision.status
+    decision.status, decision.superseded_at, decision.cancel_reason = Decision.Status.CANCELLED, now, reason[:200]
+    decision.save(update_fields=["status", "superseded_at", "cancel_reason"])
+    access_log_write(actor=acting_user, action=UPDATE, object_type="decision", object_id=decision.pk,
+                     household_id=decision.application.case.household_id, summary=f"Beslutsförslag: {reason}",
+                     old={"status": old}, new={"status": "cancelled"})
+
+
+DECIDABLE = (Application.Status.CALCULATED, Application.Status.CHANGING)
+
+
+def _refuse_unless_decidable(application: Application) -> None:
+    if application.status == Application.Status.WITHDRAWN:
+        raise ValidationError("Ansökan är återtagen och kan inte beslutas.")
+    if application.status == Application.Status.DECIDED:
+        raise ValidationError("Ansökan är redan beslutad. Välj ”Ändra beslutet” för att fatta ett "
+                              "ändringsbeslut.")
+    if application.status not in DECIDABLE:
+        raise ValidationError("Ansökan måste vara beräknad innan beslut.")
+
+
 @transaction.atomic
 def decision_make(*, acting_user, application: Application, lines: list[LineDecision],
                   payment_mode: str = EQUAL, exception_id: int | None = None,
-                  direct: list[DirectPaymentData] = ()) -> Decision:
+                  direct: list[DirectPaymentData] = (), change_reason: str = "") -> Decision:
     """Make the decision on the application's current calculation.  Within the case
-    worker's delegation it is issued at once; above it, it waits for the enhetschef."""
-    case = application.case
-    if application.status != Application.Status.CALCULATED:
-        raise ValidationError("Ansökan måste vara beräknad och inte redan beslutad.")
+    worker's delegation (counted over the case's decisions in force for the month) it is
+    issued at once; above it, it waits for the enhetschef.  A decision made while an
+    issued one is in force is an ändringsbeslut: it needs ``change_reason`` and replaces
+    the issued one when it is issued.  A proposal still waiting for the enhetschef is
+    cancelled by a new decision."""
+    case, application = _locked(application.pk)
+    _refuse_unless_decidable(application)
     calculation = application.calculations.filter(superseded_at__isnull=True).first()
     if calculation is None:
         raise ValidationError("Ansökan har ingen beräkning.")
@@ -133,6 +185,12 @@ def decision_make(*, acting_user, application: Application, lines: list[LineDeci
     missing = [str(p) for p in parties if p.pk not in recorded]
     if missing:
         raise ValidationError(f"Försörjningshinder saknas för {', '.join(missing)}.")
+    current = current_decision(application)
+    change_reason = change_reason.strip()
+    if current is not None and not change_reason:
+        raise ValidationError({"change_reason": "Skriv skälen till att beslutet ändras (ändringsbeslut)."})
+    if current is None:
+        change_reason = ""
     decision_lines = _lines(calculation, lines)
     granted = max(0, sum(line.granted_amount for line in decision_lines) - counted_income(calculation))
     exception = None
@@ -143,11 +201,15 @@ def decision_make(*, acting_user, application: Application, lines: list[LineDeci
     elif payment_mode != EQUAL:
         raise ValidationError("Okänt sätt att betala ut.")
     shares = _split(granted, parties, application.month, exception, direct)
-    previous = application.decisions.filter(status=Decision.Status.ISSUED).first()
+    now = timezone.now()
+    for pending in application.decisions.select_for_update().filter(status=Decision.Status.AWAITING_APPROVAL):
+        _cancel(pending, acting_user, "ersatt av ett nytt beslutsförslag", now)
+    month_total = month_granted_elsewhere(case, application.month, application.pk) + granted
     decision = Decision.objects.create(
         application=application, calculation=calculation, applied_amount=calculation.support,
         granted_amount=granted, payment_mode=payment_mode, payment_exception=exception,
-        requires_manager=granted > delegation_limit(), prepared_by=acting_user, supersedes=previous)
+        requires_manager=month_total > delegation_limit(), prepared_by=acting_user, supersedes=current,
+        change_reason=change_reason)
     for line in decision_lines:
         line.decision = decision
     DecisionLine.objects.bulk_create(decision_lines)
@@ -156,8 +218,10 @@ def decision_make(*, acting_user, application: Application, lines: list[LineDeci
     DecisionShare.objects.bulk_create(shares)
     access_log_write(actor=acting_user, action=CREATE, object_type="decision", object_id=decision.pk,
                      household_id=case.household_id,
-                     summary=f"Beslut {application.month:%Y-%m}: {granted / 100:.2f} kr beviljat",
-                     new={"granted": granted, "payment_mode": payment_mode,
+                     summary=(f"{'Ändringsbeslut' if current else 'Beslut'} {application.month:%Y-%m}: "
+                              f"{granted / 100:.2f} kr beviljat"),
+                     new={"granted": granted, "payment_mode": payment_mode, "month_total": month_total,
+                          "supersedes": current.pk if current else None,
                           "shares": [[s.person_id, s.direct_payee, s.amount] for s in shares]})
     if decision.requires_manager and not _is_manager_of(acting_user, case):
         decision.status = Decision.Status.AWAITING_APPROVAL
@@ -190,12 +254,22 @@ def _split(granted, parties, month, exception, direct) -> list[DecisionShare]:
 
 
 def _issue(decision: Decision, decided_by, parties) -> Decision:
+    """Issue ``decision`` (its case and application locked by the caller): the decision
+    in force until now, if any, is superseded by it in the same transaction."""
     from .letters import decision_letter_html
 
     application = decision.application
+    now = timezone.now()
+    current = current_decision(application)
+    if current is not None and current.pk != decision.supersedes_id:
+        raise ValidationError("Ett annat beslut har fattats på ansökan sedan förslaget gjordes: "
+                              "gör ett nytt förslag.")
+    if current is not None:
+        current.superseded_at = now
+        current.save(update_fields=["superseded_at"])
     decision.status = Decision.Status.ISSUED
     decision.decided_by = decided_by
-    decision.decided_at = timezone.now()
+    decision.decided_at = now
     decision.save(update_fields=["status", "decided_by", "decided_at"])
     recipients = DecisionRecipient.objects.bulk_create(
         DecisionRecipient(decision=decision, person=person) for person in parties)
@@ -206,36 +280,82 @@ def _issue(decision: Decision, decided_by, parties) -> Decision:
     application.save(update_fields=["status"])
     access_log_write(actor=decided_by, action=UPDATE, object_type="decision", object_id=decision.pk,
                      household_id=application.case.household_id,
-                     summary=f"Beslut fattat, skickas till {len(recipients)} mottagare",
+                     summary=(f"Beslut fattat, skickas till {len(recipients)} mottagare"
+                              + (f"; ersätter beslut {current.pk}" if current else "")),
                      old={"status": "awaiting_approval" if decision.requires_manager else "draft"},
-                     new={"status": "issued", "recipients": [p.pk for p in parties]})
+                     new={"status": "issued", "recipients": [p.pk for p in parties],
+                          "supersedes": current.pk if current else None})
     return decision
 
 
 @transaction.atomic
 def decision_approve(*, acting_user, decision: Decision) -> Decision:
-    """The enhetschef decides a decision above the case worker's delegation."""
-    case = decision.application.case
+    """The enhetschef decides a decision above the case worker's delegation.  The state
+    is read again under lock: a proposal that was replaced or withdrawn meanwhile, or
+    whose application was withdrawn, is refused."""
+    case, application = _locked(decision.application_id)
     if not _is_manager_of(acting_user, case):
         raise PermissionDenied
+    decision = Decision.objects.select_for_update().select_related("application__case").get(pk=decision.pk)
+    if decision.status == Decision.Status.CANCELLED:
+        raise ValidationError("Förslaget har ersatts av ett senare beslut eller återkallats och kan inte fattas.")
     if decision.status != Decision.Status.AWAITING_APPROVAL:
         raise ValidationError("Beslutet väntar inte på enhetschef.")
-    members = memberships_in_month(case.household_id, decision.application.month)
+    if application.status == Application.Status.WITHDRAWN:
+        raise ValidationError("Ansökan är återtagen: beslutet kan inte fattas.")
+    if decision.payment_exception_id is not None:
+        _exception_for(case, application.month, decision.payment_exception_id)
+    members = memberships_in_month(case.household_id, application.month)
     return _issue(decision, acting_user, couple_or_single(members))
 
 
 @transaction.atomic
 def decision_discard(*, acting_user, decision: Decision) -> None:
-    """Withdraw a decision that is not issued (e.g. the enhetschef sends it back)."""
+    """Withdraw a proposal that is not issued (e.g. the enhetschef sends it back).  It is
+    kept, marked cancelled, so the history shows it."""
+    _locked(decision.application_id)
+    decision = Decision.objects.select_for_update().select_related("application__case").get(pk=decision.pk)
     if decision.status == Decision.Status.ISSUED:
-        raise ValidationError("Ett fattat beslut kan inte tas bort. Fatta ett nytt beslut.")
-    case = decision.application.case
-    access_log_write(actor=acting_user, action=UPDATE, object_type="decision", object_id=decision.pk,
-                     household_id=case.household_id, summary="Beslutsförslag återkallat",
-                     old={"status": decision.status}, new={"status": "discarded"})
-    decision.lines.all().delete()
-    decision.shares.all().delete()
-    decision.delete()
+        raise ValidationError("Ett fattat beslut kan inte tas bort. Fatta ett ändringsbeslut.")
+    if decision.status == Decision.Status.CANCELLED:
+        raise ValidationError("Förslaget är redan återkallat.")
+    _cancel(decision, acting_user, "återkallat", timezone.now())
+
+
+@transaction.atomic
+def decision_change_start(*, acting_user, decision: Decision) -> Application:
+    """Open an issued decision for change (ändringsbeslut / omprövning): its application
+    may be recalculated and decided again; the issued decision stays in force (and is
+    paid) until the new one is issued."""
+    case, application = _locked(decision.application_id)
+    current = current_decision(application)
+    if current is None or current.pk != decision.pk:
+        raise ValidationError("Bara beslutet som gäller kan ändras.")
+    if application.status != Application.Status.DECIDED:
+        raise ValidationError("Beslutet håller redan på att ändras.")
+    application.status = Application.Status.CHANGING
+    application.save(update_fields=["status"])
+    access_log_write(actor=acting_user, action=UPDATE, object_type="application", object_id=application.pk,
+                     household_id=case.household_id, summary="Beslutet öppnat för ändring",
+                     old={"status": "decided"}, new={"status": "changing", "decision": decision.pk})
+    return application
+
+
+@transaction.atomic
+def decision_change_abandon(*, acting_user, application: Application) -> Application:
+    """Leave the issued decision as it is: the change is dropped (a waiting proposal too)."""
+    case, application = _locked(application.pk)
+    if application.status != Application.Status.CHANGING:
+        raise ValidationError("Ansökan håller inte på att ändras.")
+    now = timezone.now()
+    for pending in application.decisions.select_for_update().filter(status=Decision.Status.AWAITING_APPROVAL):
+        _cancel(pending, acting_user, "ändringen avbröts", now)
+    application.status = Application.Status.DECIDED
+    application.save(update_fields=["status"])
+    access_log_write(actor=acting_user, action=UPDATE, object_type="application", object_id=application.pk,
+                     household_id=case.household_id, summary="Ändringen av beslutet avbröts",
+                     old={"status": "changing"}, new={"status": "decided"})
+    return application
 
 
 @transaction.atomic

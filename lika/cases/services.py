@@ -38,6 +38,7 @@ from .models import (
     ApplicationParty,
     Case,
     CaseCalculation,
+    Decision,
     JournalNote,
     SupportObstacle,
 )
@@ -172,8 +173,11 @@ def application_confirm(*, acting_user, application: Application, party: Applica
 
 
 def _editable(application):
-    if application.status in (Application.Status.DECIDED, Application.Status.WITHDRAWN):
-        raise ValidationError("Ansökan är beslutad och kan inte ändras. Gör en ny ansökan.")
+    if application.status == Application.Status.WITHDRAWN:
+        raise ValidationError("Ansökan är återtagen och kan inte ändras.")
+    if application.status == Application.Status.DECIDED:
+        raise ValidationError("Ansökan är beslutad. Välj ”Ändra beslutet” på beslutet för att ändra uppgifterna "
+                              "(ändringsbeslut).")
 
 
 @dataclass(frozen=True)
@@ -365,14 +369,28 @@ def case_reopen(*, acting_user, case: Case) -> Case:
 
 @transaction.atomic
 def application_withdraw(*, acting_user, application: Application) -> Application:
-    """The applicant withdraws an application that has no decision (återtagen)."""
+    """The applicant withdraws an application that has no decision in force (återtagen).
+    A proposal waiting for the enhetschef is cancelled with it.  The case and the
+    application are locked and read again, so an approval at the same moment either
+    comes first (and the withdrawal is refused) or finds the application withdrawn."""
+    Case.objects.select_for_update().filter(pk=application.case_id).values_list("pk", flat=True).get()
+    application = Application.objects.select_for_update().select_related("case").get(pk=application.pk)
     _editable(application)
+    if application.decisions.filter(status=Decision.Status.ISSUED, superseded_at__isnull=True).exists():
+        raise ValidationError("Ansökan har ett fattat beslut och kan inte återtas. Ändra beslutet i stället.")
+    now = timezone.now()
+    cancelled = []
+    for pending in application.decisions.select_for_update().filter(status=Decision.Status.AWAITING_APPROVAL):
+        pending.status, pending.superseded_at, pending.cancel_reason = (
+            Decision.Status.CANCELLED, now, "ansökan återtogs")
+        pending.save(update_fields=["status", "superseded_at", "cancel_reason"])
+        cancelled.append(pending.pk)
     old = application.status
     application.status = Application.Status.WITHDRAWN
     application.save(update_fields=["status"])
     access_log_write(actor=acting_user, action=UPDATE, object_type="application", object_id=application.pk,
                      household_id=application.case.household_id, summary="Ansökan återtagen",
-                     old={"status": old}, new={"status": "withdrawn"})
+                     old={"status": old}, new={"status": "withdrawn", "cancelled_decisions": cancelled})
     return application
 
 

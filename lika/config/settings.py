@@ -191,8 +191,9 @@ LIKA_PAYMENT_EXCEPTION_REASONS = {
     "other": _("Annat särskilt skäl"),
 }
 
-# Delegation (delegationsordning): a decision granting more than this many kronor for a
-# month, or paying one adult only, is decided by the enhetschef.
+# Delegation (delegationsordning): when the decisions in force for one case and month
+# (with the one being made) grant more than this many kronor, the enhetschef decides.
+# Paying one adult only needs an exception (särskilda skäl) approved by the enhetschef.
 LIKA_DELEGATION_LIMIT_KRONOR = int(env("LIKA_DELEGATION_LIMIT_KRONOR", "30000"))
 # An exception to the equal split runs this many months unless set otherwise; then the
 # case worker is reminded to review it.
@@ -218,6 +219,9 @@ LIKA_DEBTOR_NAME = env("LIKA_DEBTOR_NAME", "Lika kommun")
 LIKA_DEBTOR_ORG_NUMBER = env("LIKA_DEBTOR_ORG_NUMBER", "2120009999")
 LIKA_DEBTOR_IBAN = env("LIKA_DEBTOR_IBAN", "SE4550000000058398257466")
 LIKA_DEBTOR_BIC = env("LIKA_DEBTOR_BIC", "ESSESESS")
+# The municipality's pay day: this day of the month before the support month (moved to
+# the banking day before it when it is not a banking day; lika/payments/bankdays.py).
+LIKA_PAY_DAY = int(env("LIKA_PAY_DAY", "25"))
 # Where payment files are written.
 LIKA_PAYMENT_FILES = Path(env("LIKA_PAYMENT_FILES", str(BASE_DIR / "var" / "payments")))
 # Accounting: the municipality's codes for the accounting file (konto, ansvar, verksamhet).

@@ -135,22 +135,28 @@ class PaymentHold(models.Model):
 
 
 class PaymentOffset(models.Model):
-    """Avräkning: a share of a decision that changed an earlier one (ändringsbeslut) is
-    paid only what is still owed.  ``earlier_paid`` is what the earlier decisions of the
-    application had paid the same payee (their live orders) when the share was prepared;
-    the share's order, if any, is ``to_pay``; what was paid beyond the new decision is
-    ``overpaid`` (the case worker decides on any claim for it: återkrav, 9 kap. SoL).
+    """Avräkning: when a decision changed an earlier one (ändringsbeslut), each payee is
+    paid only what is still owed.  ``earlier_paid`` is what the application's earlier
+    orders had paid the payee (the live orders listed in ``counted_orders``) when the
+    decision was settled; the new decision's share is then paid ``to_pay``, and what was
+    paid beyond it is ``overpaid`` (the case worker decides on any claim: återkrav,
+    9 kap. SoL).  A payee paid earlier who has no share in the new decision gets an
+    offset without a share (all of it overpaid).
 
-    One offset per share, written in the same transaction as the share's order; the
-    database refuses an order of a changing decision without it, or for more than it
-    says is owed (lika/payments/migrations, triggers)."""
+    One offset per decision and payee, written in the same transaction as the orders;
+    the database refuses an order of a changed decision without its offset, or for
+    another amount than it says is owed (payments migration 0004)."""
 
     run = models.ForeignKey(PaymentRun, on_delete=models.PROTECT, related_name="offsets")
-    share = models.OneToOneField(DecisionShare, on_delete=models.PROTECT, related_name="offset")
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="payment_offsets")
+    share = models.OneToOneField(DecisionShare, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="offset")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    direct_payee = models.CharField(_("betalningsmottagare"), max_length=200, blank=True)
     earlier_paid = models.BigIntegerField(_("redan utbetalt (öre)"))
     to_pay = models.BigIntegerField(_("att betala (öre)"))
     overpaid = models.BigIntegerField(_("överbetalt (öre)"))
+    counted_orders = models.JSONField(_("räknade betalningar"), default=list)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -161,7 +167,12 @@ class PaymentOffset(models.Model):
             models.CheckConstraint(condition=Q(earlier_paid__gte=0) & Q(to_pay__gte=0) & Q(overpaid__gte=0),
                                    name="offset_amounts_not_negative"),
             models.CheckConstraint(condition=Q(to_pay=0) | Q(overpaid=0), name="offset_pays_or_overpaid"),
+            models.CheckConstraint(condition=Q(to_pay=0) | Q(share__isnull=False), name="offset_pays_a_share"),
+            models.UniqueConstraint(fields=["decision", "person"], condition=Q(person__isnull=False),
+                                    name="one_offset_per_decision_and_person"),
+            models.UniqueConstraint(fields=["decision", "direct_payee"], condition=Q(person__isnull=True),
+                                    name="one_offset_per_decision_and_direct_payee"),
         ]
 
     def __str__(self):
-        return f"avräkning {self.share_id}: {self.to_pay} / {self.overpaid}"
+        return f"avräkning {self.decision_id}/{self.person_id or self.direct_payee}: {self.to_pay} / {self.overpaid}"

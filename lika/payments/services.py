@@ -10,7 +10,7 @@ processes prepare at once.
 import os
 import uuid
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date
 from typing import NamedTuple
 
 from django.conf import settings
@@ -26,7 +26,8 @@ from lika.cases.people import month_end
 from lika.households.models import HouseholdMembership
 from lika.identity.bank import BankAccountError, parse_bank_account, parse_bankgiro, parse_iban
 
-from .models import FAILED, PaymentHold, PaymentOrder, PaymentRun
+from .bankdays import default_payday, payday_problem
+from .models import FAILED, PaymentHold, PaymentOffset, PaymentOrder, PaymentRun
 
 BATCH = 5000
 PREPARE_ROLES = (Role.PAYMENT_OFFICER,)
@@ -38,12 +39,26 @@ def _pending(run: PaymentRun):
 
 
 def eligible_shares(month: date):
-    """Shares of issued, not superseded decisions for ``month`` that have no order yet."""
+    """Shares of the decisions in force for ``month`` that are first decisions on their
+    application (a changed decision is settled by ``changed_decisions_to_settle``) and
+    have no order yet."""
     ordered = PaymentOrder.objects.filter(share=OuterRef("pk"))
-    superseded = Decision.objects.filter(supersedes=OuterRef("decision"), status=Decision.Status.ISSUED)
     return (DecisionShare.objects
-            .filter(decision__status=Decision.Status.ISSUED, decision__application__month=month, amount__gt=0)
-            .exclude(Exists(ordered)).exclude(Exists(superseded)).order_by("id"))
+            .filter(decision__status=Decision.Status.ISSUED, decision__superseded_at__isnull=True,
+                    decision__supersedes__isnull=True, decision__application__month=month, amount__gt=0)
+            .exclude(Exists(ordered)).order_by("id"))
+
+
+def run_payday(month: date, payday: date | None = None) -> date:
+    """The payment day for a run of ``month``: the one asked for, checked, or the
+    municipality's pay day moved to the banking day before it."""
+    today = timezone.localdate()
+    if payday is None:
+        return default_payday(month, pay_day=settings.LIKA_PAY_DAY, today=today)
+    problem = payday_problem(payday, today=today)
+    if problem:
+        raise ValidationError({"payday": problem})
+    return payday
 
 
 @transaction.atomic
@@ -52,7 +67,7 @@ def payment_run_create(*, acting_user, month: date, payday: date | None = None) 
     if not acting_user.has_role(*PREPARE_ROLES):
         raise PermissionDenied
     month = month.replace(day=1)
-    payday = payday or month.replace(day=25) - timedelta(days=31)
+    payday = run_payday(month, payday)
     if PaymentRun.objects.filter(month=month, status=PaymentRun.Status.PREPARING).exists():
         raise ValidationError("En körning för månaden förbereds redan: fortsätt den i stället.")
     run = PaymentRun.objects.create(month=month, payday=payday, prepared_by=acting_user,
@@ -85,6 +100,7 @@ def payment_run_prepare(*, acting_user, run: PaymentRun, progress: Callable[[int
 
         if can_prepare_in_processes():
             prepare_in_processes(run, left["first"], left["last"], workers=workers, batch=batch, progress=progress)
+            settle_changed_decisions(run, acting_user)
             return _finish(acting_user, run)
     total = done + left["count"]
     batches = 0
@@ -98,6 +114,7 @@ def payment_run_prepare(*, acting_user, run: PaymentRun, progress: Callable[[int
         if max_batches is not None and batches >= max_batches:
             run.refresh_from_db()
             return run
+    settle_changed_decisions(run, acting_user)
     return _finish(acting_user, run)
 
 
@@ -166,7 +183,19 @@ def _shares(queryset) -> list[_Share]:
     return out
 
 
+def _lock_in_force(shares) -> set[int]:
+    """Lock the batch's decisions against being superseded while their orders are
+    written (decision_make writes ``superseded_at`` under the same row lock), and return
+    those still in force, read again after the lock."""
+    ids = {share.decision_id for share in shares}
+    return set(Decision.objects.select_for_update(no_key=True)
+               .filter(pk__in=ids, status=Decision.Status.ISSUED, superseded_at__isnull=True)
+               .values_list("pk", flat=True))
+
+
 def _prepare_batch(run, shares) -> int:
+    in_force = _lock_in_force(shares)
+    shares = [share for share in shares if share.decision_id in in_force]
     last_day = month_end(run.month)
     members = {}
     for household_id, person_id in (HouseholdMembership.objects
@@ -195,6 +224,112 @@ def _prepare_batch(run, shares) -> int:
     return len(orders) + len(holds)
 
 
+# --- changed decisions (ändringsbeslut): pay only what is still owed ------------------
+
+def changed_decisions_to_settle(run: PaymentRun):
+    """Ids of the decisions in force for the run's month that changed an earlier decision
+    and are not settled yet: never settled, or settled with an amount still owed to a
+    payee whose share has no order and is not held back by this run."""
+    owed = PaymentOffset.objects.filter(decision=OuterRef("pk"), to_pay__gt=0).exclude(
+        Exists(PaymentOrder.objects.filter(share=OuterRef("share")))).exclude(
+        Exists(PaymentHold.objects.filter(run=run, share=OuterRef("share"))))
+    return (Decision.objects
+            .filter(status=Decision.Status.ISSUED, superseded_at__isnull=True, supersedes__isnull=False,
+                    application__month=run.month)
+            .filter(~Exists(PaymentOffset.objects.filter(decision=OuterRef("pk"))) | Exists(owed))
+            .order_by("pk").values_list("pk", flat=True))
+
+
+def settle_changed_decisions(run: PaymentRun, acting_user) -> int:
+    """Settle each changed decision of the run's month in its own transaction."""
+    made = 0
+    for decision_id in list(changed_decisions_to_settle(run)):
+        with transaction.atomic():
+            made += _settle(run, decision_id, acting_user)
+    return made
+
+
+def payee_key(person_id, direct_payee) -> tuple:
+    return ("person", person_id) if person_id is not None else ("direct", direct_payee)
+
+
+def _settle(run, decision_id, acting_user) -> int:
+    """Offsets of one changed decision (first time) and the orders or holds for what is
+    owed.  The decision is locked and read again; so are the application's earlier
+    orders, so a bank return cannot slip between counting and paying."""
+    from lika.cases.services import journal_write
+
+    decision = (Decision.objects.select_for_update(no_key=True, of=("self",))
+                .select_related("application__case")
+                .filter(pk=decision_id, status=Decision.Status.ISSUED, superseded_at__isnull=True).first())
+    if decision is None:
+        return 0
+    shares = {payee_key(s.person_id, s.direct_payee): s for s in decision.shares.all()}
+    offsets = list(decision.payment_offsets.all())
+    now = timezone.now()
+    if not offsets:
+        earlier = {}
+        for order in (PaymentOrder.objects.select_for_update(of=("self",))
+                      .filter(decision__application_id=decision.application_id)
+                      .exclude(status__in=FAILED).select_related("share").order_by("pk")):
+            key = payee_key(order.share.person_id, order.share.direct_payee)
+            paid, ids = earlier.get(key, (0, []))
+            earlier[key] = (paid + order.amount, [*ids, order.pk])
+        for key in sorted(set(shares) | set(earlier), key=repr):
+            share = shares.get(key)
+            new = share.amount if share else 0
+            paid, ids = earlier.get(key, (0, []))
+            if new == 0 and paid == 0:
+                continue
+            offsets.append(PaymentOffset(
+                run=run, decision=decision, share=share, person_id=key[1] if key[0] == "person" else None,
+                direct_payee=key[1] if key[0] == "direct" else "", earlier_paid=paid,
+                to_pay=max(0, new - paid), overpaid=max(0, paid - new), counted_orders=ids, created_at=now))
+        PaymentOffset.objects.bulk_create(offsets)
+        overpaid = [o for o in offsets if o.overpaid]
+        if overpaid:
+            journal_write(acting_user=acting_user, case=decision.application.case, text=(
+                f"Ändringsbeslutet för {decision.application.month:%Y-%m} beviljar mindre än det som redan har "
+                "betalats ut: " + "; ".join(f"{_payee_name(o)} {format_kronor(o.overpaid)} kr för mycket"
+                                            for o in overpaid)
+                + ". Ta ställning till återkrav (9 kap. socialtjänstlagen)."))
+        access_log_write(actor=acting_user, action=CREATE, object_type="payment_offset", object_id=decision.pk,
+                         household_id=decision.application.case.household_id,
+                         summary=f"Avräkning av ändringsbeslut {decision.application.month:%Y-%m}",
+                         new={"run": run.pk, "offsets": [[o.person_id, o.direct_payee, o.earlier_paid, o.to_pay,
+                                                          o.overpaid] for o in offsets]})
+    owing = [o for o in offsets if o.to_pay > 0 and o.share_id is not None]
+    taken = set(PaymentOrder.objects.filter(share_id__in=[o.share_id for o in owing]).values_list("share_id", flat=True))
+    held = set(PaymentHold.objects.filter(run=run, share_id__in=[o.share_id for o in owing])
+               .values_list("share_id", flat=True))
+    todo = [o for o in owing if o.share_id not in taken and o.share_id not in held]
+    if not todo:
+        return 0
+    plain = {s.pk: s for s in _shares(DecisionShare.objects.filter(pk__in=[o.share_id for o in todo]))}
+    orders, holds = [], []
+    for offset in todo:
+        share = plain[offset.share_id]._replace(amount=offset.to_pay)
+        account, problem = _account_of(share)
+        if problem is not None:
+            holds.append(_hold(run, share, *problem))
+            continue
+        orders.append((run.pk, share.pk, share.decision_id, share.person_id,
+                       str(share.person) if share.person else share.direct_payee,
+                       account.get("iban", ""), account.get("clearing", ""), account.get("account", ""),
+                       account.get("bankgiro", ""), offset.to_pay, _remittance(run.month, share, changed=True),
+                       f"LIKA-{share.pk}-1", PaymentOrder.Status.CREATED, "", now))
+    _insert_orders(orders)
+    PaymentHold.objects.bulk_create(holds)
+    made = len(orders) + len(holds)
+    PaymentRun.objects.filter(pk=run.pk).update(progress_done=F("progress_done") + made,
+                                                progress_total=F("progress_total") + made)
+    return made
+
+
+def _payee_name(offset) -> str:
+    return str(offset.person) if offset.person_id else offset.direct_payee
+
+
 def _insert_orders(rows) -> None:
     """PostgreSQL: COPY (the fastest way in); elsewhere one bulk INSERT.  The unique
     constraints hold either way."""
@@ -215,10 +350,11 @@ def _hold(run, share, reason, detail):
                        detail=detail[:200], amount=share.amount)
 
 
-def _remittance(month, share) -> str:
+def _remittance(month, share, *, changed: bool = False) -> str:
+    suffix = ", ändrat beslut" if changed else ""
     if share.person_id is not None:
-        return f"Försörjningsstöd {month:%Y-%m}, din del"
-    return f"Försörjningsstöd {month:%Y-%m}, direktbetalning"
+        return f"Försörjningsstöd {month:%Y-%m}, din del{suffix}"
+    return f"Försörjningsstöd {month:%Y-%m}, direktbetalning{suffix}"
 
 
 def _account_of(share) -> tuple[dict, tuple | None]:
@@ -267,34 +403,43 @@ def _finish(acting_user, run) -> PaymentRun:
 
 def reconciliation(run: PaymentRun) -> list[dict]:
     """Per decision in the run: granted support against what is paid (its live orders,
-    in any run) plus what this run holds back.  An empty list means everything adds up.
+    in any run) plus what this run holds back plus, for a changed decision, what the
+    earlier decisions had paid net of any overpayment (its offsets).  An empty list means
+    everything adds up.
 
     One query with grouped joins that returns only the decisions that do not add up, so
     a run of 100 000 decisions does not bring 100 000 rows to Python (docs/benchmarks.md).
     Plain SQL that SQLite and PostgreSQL both run."""
     orders, holds = PaymentOrder._meta.db_table, PaymentHold._meta.db_table
-    decisions = Decision._meta.db_table
+    offsets, decisions = PaymentOffset._meta.db_table, Decision._meta.db_table
     failed = ", ".join(["%s"] * len(FAILED))
     query = f"""
         WITH in_run AS (SELECT decision_id FROM {orders} WHERE run_id = %s
-                        UNION SELECT decision_id FROM {holds} WHERE run_id = %s),
+                        UNION SELECT decision_id FROM {holds} WHERE run_id = %s
+                        UNION SELECT decision_id FROM {offsets} WHERE run_id = %s),
              paid AS (SELECT o.decision_id, SUM(o.amount) AS amount FROM {orders} o
                       WHERE o.status NOT IN ({failed})
-                        AND o.decision_id IN (SELECT decision_id FROM {orders} WHERE run_id = %s)
+                        AND o.decision_id IN (SELECT decision_id FROM in_run)
                       GROUP BY o.decision_id),
              held AS (SELECT decision_id, SUM(amount) AS amount FROM {holds} WHERE run_id = %s
-                      GROUP BY decision_id)
-        SELECT d.id, d.granted_amount, COALESCE(paid.amount, 0), COALESCE(held.amount, 0)
+                      GROUP BY decision_id),
+             settled AS (SELECT decision_id, SUM(earlier_paid - overpaid) AS amount FROM {offsets}
+                         WHERE decision_id IN (SELECT decision_id FROM in_run) GROUP BY decision_id)
+        SELECT d.id, d.granted_amount, COALESCE(paid.amount, 0), COALESCE(held.amount, 0),
+               COALESCE(settled.amount, 0)
         FROM in_run JOIN {decisions} d ON d.id = in_run.decision_id
         LEFT JOIN paid ON paid.decision_id = d.id LEFT JOIN held ON held.decision_id = d.id
-        WHERE d.granted_amount <> COALESCE(paid.amount, 0) + COALESCE(held.amount, 0)"""
+        LEFT JOIN settled ON settled.decision_id = d.id
+        WHERE d.granted_amount <> COALESCE(paid.amount, 0) + COALESCE(held.amount, 0)
+                                  + COALESCE(settled.amount, 0)"""
     with connection.cursor() as cursor:
-        cursor.execute(query, [run.pk, run.pk, *FAILED, run.pk, run.pk])
-        out = [{"pk": pk, "granted_amount": int(granted), "paid": int(paid), "held": int(held)}
-               for pk, granted, paid, held in sorted(cursor.fetchall())]
+        cursor.execute(query, [run.pk, run.pk, run.pk, *FAILED, run.pk])
+        out = [{"pk": pk, "granted_amount": int(granted), "paid": int(paid), "held": int(held),
+                "settled": int(settled)}
+               for pk, granted, paid, held, settled in sorted(cursor.fetchall())]
     live = run.orders.exclude(status__in=FAILED).aggregate(total=Sum("amount"))["total"] or 0
     if live != run.total and run.status != PaymentRun.Status.EXPORTED:
-        out.append({"pk": None, "granted_amount": run.total, "paid": live, "held": 0})
+        out.append({"pk": None, "granted_amount": run.total, "paid": live, "held": 0, "settled": 0})
     return out
 
 
@@ -328,6 +473,9 @@ def payment_run_export(*, acting_user, run: PaymentRun, version: str = "09") -> 
         raise ValidationError("Bara en attesterad körning kan exporteras.")
     if version not in ("09", "03"):
         raise ValidationError("Versionen ska vara 09 eller 03.")
+    problem = payday_problem(run.payday, today=timezone.localdate())
+    if problem:
+        raise ValidationError(f"{problem} Ändra körningens utbetalningsdag innan den exporteras.")
     if reconciliation(run):
         raise ValidationError("Avstämningen visar differenser: körningen exporteras inte.")
     from . import iso20022
@@ -364,6 +512,26 @@ def payment_run_export(*, acting_user, run: PaymentRun, version: str = "09") -> 
                          summary=f"Körning {run.month:%Y-%m} exporterad som pain.001.001.{version}",
                          new={"file": name, "sha256": digest, "orders": count, "total": total})
     return str(final)
+
+
+@transaction.atomic
+def payment_run_set_payday(*, acting_user, run: PaymentRun, payday: date) -> PaymentRun:
+    """Move a run's payment day before it is exported (e.g. it was attested too late)."""
+    if not acting_user.has_role(*PREPARE_ROLES):
+        raise PermissionDenied
+    run = PaymentRun.objects.select_for_update().get(pk=run.pk)
+    if run.status == PaymentRun.Status.EXPORTED:
+        raise ValidationError("Körningen är redan exporterad: utbetalningsdagen kan inte ändras.")
+    problem = payday_problem(payday, today=timezone.localdate())
+    if problem:
+        raise ValidationError({"payday": problem})
+    old = run.payday
+    run.payday = payday
+    run.save(update_fields=["payday"])
+    access_log_write(actor=acting_user, action=UPDATE, object_type="payment_run", object_id=run.pk,
+                     summary=f"Körning {run.month:%Y-%m}: ny utbetalningsdag",
+                     old={"payday": old.isoformat()}, new={"payday": payday.isoformat()})
+    return run
 
 
 def accounting_rows(run: PaymentRun) -> list[list[str]]:
@@ -466,6 +634,24 @@ def payment_file_import(*, acting_user, text: str) -> dict:
     return payment_statuses_apply(acting_user=acting_user, updates=updates)
 
 
+def _refuse_reissue_after_change(order: PaymentOrder) -> None:
+    """A returned payment on a decision that has since been changed is owed only if the
+    changed decision in force counted it as paid when it was settled; otherwise the new
+    decision pays (or has paid) that money itself, and paying it again would pay twice."""
+    decision = Decision.objects.select_for_update(no_key=True).get(pk=order.decision_id)
+    if decision.superseded_at is None:
+        return
+    current = Decision.objects.filter(application_id=decision.application_id, status=Decision.Status.ISSUED,
+                                      superseded_at__isnull=True).first()
+    key = payee_key(order.share.person_id, order.share.direct_payee)
+    counted = current is not None and any(
+        payee_key(o.person_id, o.direct_payee) == key and order.pk in o.counted_orders
+        for o in current.payment_offsets.all())
+    if not counted:
+        raise ValidationError(f"Beslutet för betalningen {order.end_to_end_id} har ändrats: det som återstår "
+                              "betalas genom det nya beslutet, inte genom att skicka den här betalningen igen.")
+
+
 @transaction.atomic
 def payment_order_reissue(*, acting_user, order: PaymentOrder, run: PaymentRun) -> PaymentOrder:
     """Pay a rejected or returned order again, to the person's account as it is now, in a
@@ -478,6 +664,7 @@ def payment_order_reissue(*, acting_user, order: PaymentOrder, run: PaymentRun) 
         raise ValidationError("Bara en avvisad eller returnerad betalning kan skickas igen.")
     if PaymentOrder.objects.filter(reissue_of=order).exists():
         raise ValidationError("Betalningen är redan skickad igen.")
+    _refuse_reissue_after_change(order)
     if run.status not in (PaymentRun.Status.PREPARING, PaymentRun.Status.PREPARED):
         raise ValidationError("Välj en körning som inte är attesterad.")
     account, problem = _account_of(order.share)

@@ -4,15 +4,17 @@ whole account number on the page; a fixed number of queries whatever the run's s
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from lika.audit.models import AccessLogEntry
 from lika.payments import services as payments
 from lika.payments import views
+from lika.payments.bankdays import next_banking_day
 from lika.payments.models import PaymentRun
 from tests.cases.factories import PROTECTED_ADDRESS, couple_case, single_case
 from tests.payments.test_run import MONTH, _decide, month_of_decisions  # noqa: F401 (a fixture)
@@ -84,10 +86,11 @@ def test_petra_creates_a_run_and_prepares_it_in_steps(client, petra, month_of_de
     client.force_login(petra)
     page = client.get(LIST).content.decode()
     assert "Ny körning" in page and 'type="month"' in page
-    response = client.post(LIST, {"month": "2026-12", "payday": "2026-11-25"})
+    payday = next_banking_day(timezone.localdate() + timedelta(days=3))
+    response = client.post(LIST, {"month": "2026-12", "payday": payday.isoformat()})
     run = PaymentRun.objects.get()
     assert response.status_code == 302 and response.url == _detail(run)
-    assert (run.month.isoformat(), run.payday.isoformat(), run.prepared_by) == ("2026-12-01", "2026-11-25", petra)
+    assert (run.month.isoformat(), run.payday, run.prepared_by) == ("2026-12-01", payday, petra)
     page = client.get(_detail(run)).content.decode()
     assert "<progress" in page and "Fortsätt förbereda" in page and "form.submit()" in page
 

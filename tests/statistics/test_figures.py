@@ -200,11 +200,11 @@ def test_no_hidden_count_follows_from_the_shown_ones(paid_month, period):
 def test_a_changed_decision_counts_once_with_the_new_amount_and_the_first_date(paid_month, alice, bob, settings):
     from lika.cases import decisions, services
     from lika.cases.decisions import LineDecision
-    from lika.cases.models import Application, Decision
+    from lika.cases.models import Decision
 
     first = paid_month["couple0"]
     application = first.application
-    Application.objects.filter(pk=application.pk).update(status=Application.Status.RECEIVED)
+    decisions.decision_change_start(acting_user=alice, decision=first)
     application.refresh_from_db()
     services.application_entries_save(acting_user=alice, application=application, incomes=[],
                                       costs=[services.Entry("housing", 900000)],
@@ -215,7 +215,8 @@ def test_a_changed_decision_counts_once_with_the_new_amount_and_the_first_date(p
     rows = len(decisions.need_lines(application.calculations.get(superseded_at__isnull=True)))
     settings.LIKA_DELEGATION_LIMIT_KRONOR = 1
     second = decisions.decision_make(acting_user=alice, application=application,
-                                     lines=[LineDecision("granted")] * rows, payment_mode="equal")
+                                     lines=[LineDecision("granted")] * rows, payment_mode="equal",
+                                     change_reason="Ny hyra")
     decisions.decision_approve(acting_user=bob, decision=second)
     second.refresh_from_db()
     Decision.objects.filter(pk=first.pk).update(decided_at=first.decided_at - timedelta(days=3))

@@ -15,7 +15,7 @@ from django.core.management.base import CommandError
 from lika.audit.models import AccessLogEntry
 from lika.cases import decisions, services
 from lika.cases.decisions import LineDecision
-from lika.cases.models import Application, SupportObstacle
+from lika.cases.models import SupportObstacle
 from lika.core.socialstyrelsen_file import (
     HEADER,
     OBSTACLE_CODES,
@@ -181,10 +181,11 @@ def _apply(case, user, applicant, obstacles, *, month=MONTH, housing=700050):
     return application
 
 
-def _decide(application, user, outcome="granted"):
+def _decide(application, user, outcome="granted", change_reason=""):
     rows = len(decisions.need_lines(application.calculations.get(superseded_at__isnull=True)))
     lines = [LineDecision(outcome, reason="" if outcome == "granted" else "Behovet är tillgodosett")] * rows
-    return decisions.decision_make(acting_user=user, application=application, lines=lines)
+    return decisions.decision_make(acting_user=user, application=application, lines=lines,
+                                   change_reason=change_reason)
 
 
 @pytest.fixture
@@ -303,7 +304,7 @@ def test_only_the_latest_issued_decision_counts(march, alice, bob, settings):
     application = case.applications.get()
     first = application.decisions.get()
     # an omprövning: a new calculation and a decision above the delegation, waiting for bob
-    Application.objects.filter(pk=application.pk).update(status=Application.Status.RECEIVED)
+    decisions.decision_change_start(acting_user=alice, decision=first)
     application.refresh_from_db()
     services.application_entries_save(acting_user=alice, application=application, incomes=[],
                                       costs=[services.Entry("housing", 900000)],
@@ -311,7 +312,7 @@ def test_only_the_latest_issued_decision_counts(march, alice, bob, settings):
     services.calculation_make(acting_user=alice, application=application)
     application.refresh_from_db()
     settings.LIKA_DELEGATION_LIMIT_KRONOR = 1
-    second = _decide(application, alice)
+    second = _decide(application, alice, change_reason="Ny hyra")
     assert second.status == "awaiting_approval" and second.supersedes_id == first.pk
     amount = _by_number(_rows()[1])[man.identity_number]["belopp"]
     assert amount == str(whole_kronor(first.granted_amount)), "a decision not yet issued changes nothing"
