@@ -171,7 +171,11 @@ def test_reconciliation_finds_a_decision_that_does_not_add_up_and_stops_attest_a
     order = run.orders.filter(decision=month_of_decisions["couple1"]).first()
     hold = run.holds.get(decision=month_of_decisions["no_account"])
     if tamper == "order_amount":
-        PaymentOrder.objects.filter(pk=order.pk).update(amount=order.amount + 1)
+        with pytest.raises(IntegrityError, match="only changes status"), transaction.atomic():
+            PaymentOrder.objects.filter(pk=order.pk).update(amount=order.amount + 1)
+        # what a bug could still do (the database refuses it), the reconciliation would find:
+        # the order is gone while its decision is in the run
+        PaymentOrder.objects.filter(pk=order.pk).delete()
     elif tamper == "order_deleted":
         PaymentOrder.objects.filter(pk=order.pk).delete()
     elif tamper == "hold_amount":
@@ -181,10 +185,10 @@ def test_reconciliation_finds_a_decision_that_does_not_add_up_and_stops_attest_a
         assert payments.reconciliation(run)[0]["paid"] == month_of_decisions["couple1"].granted_amount - order.amount
         PaymentOrder.objects.filter(pk=order.pk).update(status="created")
         other = payments.payment_run_create(acting_user=petra, month=date(2027, 1, 1))
-        PaymentOrder.objects.create(run=other, share=DecisionShare.objects.exclude(pk=order.share_id).filter(
-            decision=order.decision_id).first(), decision_id=order.decision_id, person_id=order.person_id,
-            payee_name="X", iban="SE4550000000058398257466", amount=500, end_to_end_id="LIKA-test-elsewhere",
-            status="rejected")
+        share = DecisionShare.objects.exclude(pk=order.share_id).filter(decision=order.decision_id).first()
+        PaymentOrder.objects.create(run=other, share=share, decision_id=order.decision_id, person_id=order.person_id,
+                                    payee_name="X", iban="SE4550000000058398257466", amount=share.amount,
+                                    end_to_end_id="LIKA-test-elsewhere", status="rejected")
         assert payments.reconciliation(run) == [], "a failed order elsewhere pays nothing"
         PaymentOrder.objects.filter(pk=order.pk).update(status="returned")
     differences = payments.reconciliation(run)
@@ -308,14 +312,23 @@ def test_bank_files_update_the_orders(month_of_decisions, petra, fixture, expect
 
     run = _exported(_run(petra))
     orders = list(run.orders.order_by("id")[:4])
-    for number, order in zip((101, 102, 103, 104), orders, strict=True):
-        PaymentOrder.objects.filter(pk=order.pk).update(end_to_end_id=f"LIKA-{number}-1")
     text = (Path(__file__).parent / "data" / fixture).read_text(encoding="utf-8")
+    names = {f"LIKA-{number}-1": order.end_to_end_id for number, order in zip((101, 102, 103, 104), orders,
+                                                                             strict=True)}
+    text = _renamed(text, names)
     counts = payments.payment_file_import(acting_user=petra, text=text)
     assert counts["updated"] >= 1
     if expected:
         for e2e, status in expected.items():
-            assert PaymentOrder.objects.get(end_to_end_id=e2e).status == status
+            assert PaymentOrder.objects.get(end_to_end_id=names[e2e]).status == status
+
+
+def _renamed(text, names):
+    """The sample file with its order references replaced by the test's orders' (an
+    order's reference never changes in the database)."""
+    import re
+
+    return re.sub(r"LIKA-10[1-4]-1\b", lambda m: names.get(m.group(0), m.group(0)), text)
 
 
 def test_a_whole_file_rejected_by_the_bank_rejects_every_order_in_it(month_of_decisions, petra):
@@ -339,14 +352,14 @@ def test_bank_file_upload_and_reissue_from_the_page(client, month_of_decisions, 
 
     run = _exported(_run(petra))
     order = run.orders.order_by("id").first()
-    PaymentOrder.objects.filter(pk=order.pk).update(end_to_end_id="LIKA-102-1")
     url = reverse("payment_bank_files")
     client.force_login(bob)
     assert client.get(url).status_code == 403, "attesters do not handle bank files"
     client.force_login(petra)
     bad = client.post(url, {"action": "import", "file": SimpleUploadedFile("x.xml", b"<not xml")})
     assert bad.status_code == 200 and "error-summary" in bad.content.decode()
-    csv_file = (Path(__file__).parent / "data" / "returns.csv").read_bytes()
+    csv_file = _renamed((Path(__file__).parent / "data" / "returns.csv").read_text(encoding="utf-8"),
+                        {"LIKA-102-1": order.end_to_end_id}).encode()
     response = client.post(url, {"action": "import", "file": SimpleUploadedFile("returns.csv", csv_file)})
     assert response.status_code == 302
     order.refresh_from_db()
