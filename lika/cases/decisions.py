@@ -34,7 +34,7 @@ from .models import (
     DecisionShare,
     PaymentException,
 )
-from .services import couple_or_single, memberships_in_month
+from .services import couple_or_single, locked_application, memberships_in_month
 
 NEED_KINDS = ("personal", "household", "cost")
 
@@ -120,10 +120,8 @@ def _locked(application_id: int) -> tuple[Case, Application]:
     """The case and the application, locked for this transaction and read again: what
     another user did a moment ago counts (the case first, then the application, always
     in that order).  The delegation limit is per case and month, so the case is locked."""
-    case_id = Application.objects.filter(pk=application_id).values_list("case_id", flat=True).get()
-    case = Case.objects.select_for_update().get(pk=case_id)
-    application = Application.objects.select_for_update().select_related("case").get(pk=application_id)
-    return case, application
+    application = locked_application(application_id)
+    return application.case, application
 
 
 def current_decision(application: Application) -> Decision | None:

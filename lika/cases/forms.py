@@ -265,9 +265,18 @@ class PaymentForm(ServiceErrorsMixin, forms.Form):
     direct_account = forms.CharField(label=_("Direktbetalning: bankgiro eller konto"), required=False,
                                      max_length=40)
     direct_amount = KronorField(label=_("Direktbetalning: belopp, kr"), required=False, **MONEY)
+    change_reason = forms.CharField(
+        label=_("Skäl till att beslutet ändras"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Till exempel ny uppgift om hyran, eller omprövning efter begäran. Skälen står i brevet "
+                    "till båda de vuxna."))
 
-    def __init__(self, *args, exceptions=(), **kwargs):
+    def __init__(self, *args, exceptions=(), changing=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not changing:
+            del self.fields["change_reason"]
+        else:
+            self.fields["change_reason"].required = True
         reasons = settings.LIKA_PAYMENT_EXCEPTION_REASONS
         self.fields["exception"].choices = [("", "—")] + [
             (e.pk, f"{e.recipient} – {reasons.get(e.reason, e.reason)} ({e.valid_from}–{e.valid_to})")

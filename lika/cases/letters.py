@@ -71,12 +71,22 @@ def letter_context(decision, recipient) -> dict:
         "appeal_address": settings.LIKA_APPEAL_ADDRESS,
         "violence_support": settings.LIKA_VIOLENCE_SUPPORT,
         "decision_maker": _decision_maker(decision.decided_by),
+        "change": _change(decision),
     }
+
+
+def _change(decision) -> dict | None:
+    """What an ändringsbeslut says about the decision it replaces."""
+    earlier = decision.supersedes
+    if earlier is None:
+        return None
+    return {"earlier_date": timezone.localtime(earlier.decided_at).date().isoformat() if earlier.decided_at else "",
+            "earlier_granted": format_kronor(earlier.granted_amount), "reason": decision.change_reason}
 
 
 def _load(pk):
     return Decision.objects.select_related(
-        "application__case__unit__municipality", "calculation", "decided_by", "payment_exception",
+        "application__case__unit__municipality", "calculation", "decided_by", "payment_exception", "supersedes",
     ).get(pk=pk)
 
 

@@ -325,6 +325,17 @@ class Decision(models.Model):
     def __str__(self):
         return f"beslut {self.pk} ({self.application})"
 
+    @property
+    def in_force(self) -> bool:
+        return self.status == self.Status.ISSUED and self.superseded_at is None
+
+    def get_state_display(self) -> str:
+        """The status as a case worker reads it: an issued decision that a later one
+        replaced is "ersatt"."""
+        if self.status == self.Status.ISSUED and self.superseded_at is not None:
+            return str(_("Ersatt av ändringsbeslut"))
+        return self.get_status_display()
+
 
 class DecisionLine(models.Model):
     """Bifall, delvis bifall or avslag on one line of the calculation."""

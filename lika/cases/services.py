@@ -172,6 +172,15 @@ def application_confirm(*, acting_user, application: Application, party: Applica
     return party
 
 
+def locked_application(application_id: int) -> Application:
+    """The application locked for this transaction and read again (its case first, the
+    order every writer of decisions takes), so a status another user changed a moment
+    ago counts."""
+    case_id = Application.objects.filter(pk=application_id).values_list("case_id", flat=True).get()
+    Case.objects.select_for_update().filter(pk=case_id).values_list("pk", flat=True).get()
+    return Application.objects.select_for_update().select_related("case").get(pk=application_id)
+
+
 def _editable(application):
     if application.status == Application.Status.WITHDRAWN:
         raise ValidationError("Ansökan är återtagen och kan inte ändras.")
@@ -202,6 +211,7 @@ def _entries_snapshot(application):
 def application_entries_save(*, acting_user, application: Application, costs: list[Entry],
                              incomes: list[Entry], obstacles: dict) -> Application:
     """Replace the costs, incomes (per person) and försörjningshinder (per adult)."""
+    application = locked_application(application.pk)
     _editable(application)
     members = memberships_in_month(application.case.household_id, application.month)
     member_ids = {m.person_id for m in members}
@@ -296,6 +306,7 @@ def _exact(value):
 def calculation_make(*, acting_user, application: Application) -> CaseCalculation:
     """Calculate the application on the norm table in force and keep an immutable snapshot;
     an earlier calculation of the application is superseded."""
+    application = locked_application(application.pk)
     _editable(application)
     data, person_ids = household_month_input(application)
     try:
@@ -373,8 +384,7 @@ def application_withdraw(*, acting_user, application: Application) -> Applicatio
     A proposal waiting for the enhetschef is cancelled with it.  The case and the
     application are locked and read again, so an approval at the same moment either
     comes first (and the withdrawal is refused) or finds the application withdrawn."""
-    Case.objects.select_for_update().filter(pk=application.case_id).values_list("pk", flat=True).get()
-    application = Application.objects.select_for_update().select_related("case").get(pk=application.pk)
+    application = locked_application(application.pk)
     _editable(application)
     if application.decisions.filter(status=Decision.Status.ISSUED, superseded_at__isnull=True).exists():
         raise ValidationError("Ansökan har ett fattat beslut och kan inte återtas. Ändra beslutet i stället.")

@@ -268,6 +268,10 @@ def application_detail(request, case_id, application_id):
             services.application_withdraw(acting_user=request.user, application=application)
             messages.success(request, _("Ansökan är återtagen."))
             return redirect("case_detail", case_id=case.pk)
+        if action == "abandon_change":
+            decision_services.decision_change_abandon(acting_user=request.user, application=application)
+            messages.success(request, _("Ändringen är avbruten. Det tidigare beslutet gäller."))
+            return redirect("application_detail", case_id=case.pk, application_id=application.pk)
         if action == "confirm" and confirm.is_valid():
             party = application.parties.filter(pk=confirm.cleaned_data["party"]).first()
             if party is None:
@@ -306,13 +310,15 @@ def decision_new(request, case_id, application_id):
     exceptions = list(case.payment_exceptions.filter(status=PaymentException.Status.APPROVED,
                                                      valid_from__lte=application.month,
                                                      valid_to__gte=application.month).select_related("recipient"))
-    payment = PaymentForm(post, exceptions=exceptions)
+    changing = application.status == Application.Status.CHANGING
+    payment = PaymentForm(post, exceptions=exceptions, changing=changing)
     if post is not None and all([f.is_valid() for f in (*line_forms, payment)]):
         try:
             decision = decision_services.decision_make(
                 acting_user=request.user, application=application,
                 lines=[f.line_decision() for f in line_forms], payment_mode=payment.cleaned_data["payment_mode"],
-                exception_id=payment.cleaned_data["exception"], direct=payment.direct())
+                exception_id=payment.cleaned_data["exception"], direct=payment.direct(),
+                change_reason=payment.cleaned_data.get("change_reason", ""))
         except ValidationError as exc:
             payment.add_service_error(exc)
         else:
@@ -326,7 +332,8 @@ def decision_new(request, case_id, application_id):
         "rows": list(zip(lines, line_forms, strict=True)), "payment": payment,
         "all_forms": [*line_forms, payment], "has_errors": any(f.errors for f in (*line_forms, payment)),
         "counted_income": decision_services.counted_income(calculation),
-        "limit": decision_services.delegation_limit(),
+        "limit": decision_services.delegation_limit(), "changing": changing,
+        "current": decision_services.current_decision(application) if changing else None,
     })
 
 
@@ -359,6 +366,10 @@ def decision_detail(request, case_id, decision_id):
             decision_services.decision_discard(acting_user=request.user, decision=decision)
             messages.success(request, _("Beslutsförslaget är återkallat."))
             return redirect("application_detail", case_id=case.pk, application_id=decision.application_id)
+        if action == "change":
+            decision_services.decision_change_start(acting_user=request.user, decision=decision)
+            messages.success(request, _("Beslutet kan nu ändras. Det gäller tills ändringsbeslutet är fattat."))
+            return redirect("application_detail", case_id=case.pk, application_id=decision.application_id)
     except ValidationError as exc:
         error = exc.messages
     return render(request, "cases/decision_detail.html", {
@@ -368,6 +379,9 @@ def decision_detail(request, case_id, decision_id):
         "delivery": delivery, "errors": error, "channels": DecisionRecipient.Channel.choices,
         "can_approve": (decision.status == Decision.Status.AWAITING_APPROVAL
                         and request.user.role == Role.UNIT_MANAGER),
+        "can_change": (decision.status == Decision.Status.ISSUED and decision.superseded_at is None
+                       and decision.application.status == Application.Status.DECIDED),
+        "replaced_by": decision.superseded_by.filter(status=Decision.Status.ISSUED).first(),
         "today": timezone.localdate(),
     })
 

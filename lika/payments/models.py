@@ -54,6 +54,9 @@ class PaymentRun(models.Model):
             models.CheckConstraint(condition=Q(month__day=1), name="payment_run_month_first_day"),
             models.CheckConstraint(condition=Q(attested_by__isnull=True) | ~Q(attested_by=F("prepared_by")),
                                    name="payment_run_four_eyes"),
+            # two payment officers who start a month's run at once get one run, not two
+            models.UniqueConstraint(fields=["month"], condition=Q(status="preparing"),
+                                    name="one_preparing_run_per_month"),
         ]
 
     def __str__(self):

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Sum
 from django.utils import timezone
 
@@ -23,6 +23,7 @@ from lika.accounts.models import Role
 from lika.audit.services import CREATE, EXPORT, UPDATE, access_log_write
 from lika.cases.models import Decision, DecisionShare
 from lika.cases.people import month_end
+from lika.core.settlement import settle
 from lika.households.models import HouseholdMembership
 from lika.identity.bank import BankAccountError, parse_bank_account, parse_bankgiro, parse_iban
 
@@ -68,10 +69,15 @@ def payment_run_create(*, acting_user, month: date, payday: date | None = None) 
         raise PermissionDenied
     month = month.replace(day=1)
     payday = run_payday(month, payday)
+    busy = "En körning för månaden förbereds redan: fortsätt den i stället."
     if PaymentRun.objects.filter(month=month, status=PaymentRun.Status.PREPARING).exists():
-        raise ValidationError("En körning för månaden förbereds redan: fortsätt den i stället.")
-    run = PaymentRun.objects.create(month=month, payday=payday, prepared_by=acting_user,
-                                    message_id=f"LIKA-{uuid.uuid4().hex[:24]}")
+        raise ValidationError(busy)
+    try:
+        with transaction.atomic():  # the partial unique constraint decides between two at once
+            run = PaymentRun.objects.create(month=month, payday=payday, prepared_by=acting_user,
+                                            message_id=f"LIKA-{uuid.uuid4().hex[:24]}")
+    except IntegrityError:
+        raise ValidationError(busy) from None
     access_log_write(actor=acting_user, action=CREATE, object_type="payment_run", object_id=run.pk,
                      summary=f"Utbetalningskörning {month:%Y-%m} skapad",
                      new={"month": f"{month:%Y-%m}", "payday": payday.isoformat()})
@@ -131,11 +137,24 @@ def prepare_range(run: PaymentRun, after: int, last: int | None, *, batch: int =
         shares = _shares(pending.filter(pk__gt=after)[:batch])
         if not shares:
             return
+        try:
+            with transaction.atomic():
+                made = _prepare_batch(run, shares)
+                PaymentRun.objects.filter(pk=run.pk).update(progress_done=F("progress_done") + made)
+        except IntegrityError as exc:
+            # another process prepared some of these shares at the same moment (the
+            # database kept each share's one live order); read the batch again without them
+            if not _is_duplicate(exc):
+                raise
+            continue
         after = shares[-1].pk
-        with transaction.atomic():
-            made = _prepare_batch(run, shares)
-            PaymentRun.objects.filter(pk=run.pk).update(progress_done=F("progress_done") + made)
         yield made
+
+
+def _is_duplicate(exc: IntegrityError) -> bool:
+    """A unique constraint said no (not a check or a trigger)."""
+    code = getattr(exc.__cause__, "sqlstate", None)
+    return code == "23505" or (code is None and "UNIQUE constraint failed" in str(exc))
 
 
 class _Person(NamedTuple):
@@ -275,16 +294,16 @@ def _settle(run, decision_id, acting_user) -> int:
             key = payee_key(order.share.person_id, order.share.direct_payee)
             paid, ids = earlier.get(key, (0, []))
             earlier[key] = (paid + order.amount, [*ids, order.pk])
-        for key in sorted(set(shares) | set(earlier), key=repr):
-            share = shares.get(key)
-            new = share.amount if share else 0
-            paid, ids = earlier.get(key, (0, []))
-            if new == 0 and paid == 0:
-                continue
+        settled = settle({key: share.amount for key, share in shares.items()},
+                         {key: paid for key, (paid, _ids) in earlier.items()})
+        for key in sorted(settled, key=repr):
+            amounts = settled[key]
             offsets.append(PaymentOffset(
-                run=run, decision=decision, share=share, person_id=key[1] if key[0] == "person" else None,
-                direct_payee=key[1] if key[0] == "direct" else "", earlier_paid=paid,
-                to_pay=max(0, new - paid), overpaid=max(0, paid - new), counted_orders=ids, created_at=now))
+                run=run, decision=decision, share=shares.get(key),
+                person_id=key[1] if key[0] == "person" else None,
+                direct_payee=key[1] if key[0] == "direct" else "", earlier_paid=amounts.earlier_paid,
+                to_pay=amounts.to_pay, overpaid=amounts.overpaid, counted_orders=earlier.get(key, (0, []))[1],
+                created_at=now))
         PaymentOffset.objects.bulk_create(offsets)
         overpaid = [o for o in offsets if o.overpaid]
         if overpaid:
