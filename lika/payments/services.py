@@ -355,7 +355,9 @@ def _insert_orders(rows) -> None:
     if not rows:
         return
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+        # psycopg's COPY runs beside Django's cursor wrapper: its errors are wrapped here so
+        # a unique violation is Django's IntegrityError like any other
+        with connection.cursor() as cursor, connection.wrap_database_errors:
             copy_sql = f"COPY payments_paymentorder ({', '.join(ORDER_COLUMNS)}) FROM STDIN"
             with cursor.cursor.copy(copy_sql) as copy:
                 for row in rows:
