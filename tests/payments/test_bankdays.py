@@ -6,7 +6,12 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from lika.payments import services as payments
-from lika.payments.bankdays import default_payday, is_banking_day, payday_problem, previous_banking_day
+from lika.payments.bankdays import (
+    default_payday,
+    is_banking_day,
+    payday_problem,
+    previous_banking_day,
+)
 
 
 @pytest.mark.parametrize(("day", "banking"), [
