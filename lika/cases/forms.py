@@ -277,6 +277,8 @@ class PaymentForm(ServiceErrorsMixin, forms.Form):
             del self.fields["change_reason"]
         else:
             self.fields["change_reason"].required = True
+            self.fields["change_reason"].error_messages["required"] = _(
+                "Skriv skälen till att beslutet ändras (ändringsbeslut).")
         reasons = settings.LIKA_PAYMENT_EXCEPTION_REASONS
         self.fields["exception"].choices = [("", "—")] + [
             (e.pk, f"{e.recipient} – {reasons.get(e.reason, e.reason)} ({e.valid_from}–{e.valid_to})")
