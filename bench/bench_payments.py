@@ -158,9 +158,9 @@ def migrations_pending() -> bool:
 def truncate_payments() -> None:
     from django.db import connection
 
-    from lika.payments.models import PaymentHold, PaymentOrder, PaymentRun
+    from lika.payments.models import PaymentHold, PaymentOffset, PaymentOrder, PaymentRun
 
-    tables = ", ".join(m._meta.db_table for m in (PaymentOrder, PaymentHold, PaymentRun))
+    tables = ", ".join(m._meta.db_table for m in (PaymentOrder, PaymentHold, PaymentOffset, PaymentRun))
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {tables} RESTART IDENTITY")
 
