@@ -3,7 +3,10 @@
 When an issued decision is replaced by an ändringsbeslut, what the earlier decisions
 of the same application have already paid is counted against the new decision, payee
 by payee: the new decision pays only what is still owed, and what was paid beyond it is
-recorded as overpaid (the case worker decides on any claim; 9 kap. socialtjänstlagen).
+recorded as overpaid (the case worker decides on any claim for repayment: 9 kap. 1 §
+socialtjänstlagen (2001:453) as Socialstyrelsen describes it, "Återbetalning av
+ekonomiskt bistånd", socialstyrelsen.se; the provision's place in SoL 2025:400 is not
+verified here).
 Paying a payee both the old and the new amount is what this prevents.
 
 Pure: amounts are integer öre, payees any hashable keys.

@@ -3,7 +3,9 @@
 A bank executes a credit transfer on a banking day (bankdag): not a Saturday or
 Sunday, not a public holiday (allmän helgdag, lag (1989:253) om allmänna helgdagar),
 and not midsommarafton, julafton or nyårsafton, when Swedish banks and Bankgirot are
-closed.  The calendar is the maintained `holidays` package (categories "public" and
+closed (Bankgirot, "Stopptider för filer i december 2016", bankgirot.se: no payments
+are processed on julafton, and the last banking day of the year is the day before
+nyårsafton).  The calendar is the maintained `holidays` package (categories "public" and
 "de_facto" for Sweden), not a table of our own.  Reads no clock: today comes in.
 """
 

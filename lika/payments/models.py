@@ -143,7 +143,7 @@ class PaymentOffset(models.Model):
     orders had paid the payee (the live orders listed in ``counted_orders``) when the
     decision was settled; the new decision's share is then paid ``to_pay``, and what was
     paid beyond it is ``overpaid`` (the case worker decides on any claim: återkrav,
-    9 kap. SoL).  A payee paid earlier who has no share in the new decision gets an
+    lika/core/settlement.py names the source).  A payee paid earlier who has no share in the new decision gets an
     offset without a share (all of it overpaid).
 
     One offset per decision and payee, written in the same transaction as the orders;

@@ -311,7 +311,7 @@ def _settle(run, decision_id, acting_user) -> int:
                 f"Ändringsbeslutet för {decision.application.month:%Y-%m} beviljar mindre än det som redan har "
                 "betalats ut: " + "; ".join(f"{_payee_name(o)} {format_kronor(o.overpaid)} kr för mycket"
                                             for o in overpaid)
-                + ". Ta ställning till återkrav (9 kap. socialtjänstlagen)."))
+                + ". Ta ställning till om det ska återkrävas enligt socialtjänstlagen."))
         access_log_write(actor=acting_user, action=CREATE, object_type="payment_offset", object_id=decision.pk,
                          household_id=decision.application.case.household_id,
                          summary=f"Avräkning av ändringsbeslut {decision.application.month:%Y-%m}",
