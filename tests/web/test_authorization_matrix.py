@@ -1,0 +1,176 @@
+"""Issue 13: an authorization matrix generated from the URL configuration.
+
+Every URL pattern Lika serves is found by walking the URLconf; each must be named in
+``POLICY`` (a view added without a policy fails ``test_every_url_has_a_policy``). Every
+URL is then requested — GET, and POST with every ``action`` its forms offer — as every
+persona: anonymous, a case worker and the enhetschef of unit A (whose case the ids
+point at), a case worker and the enhetschef of unit B, the analyst, the payment officer
+and the administrator. A persona the policy does not allow is refused (403, 404 or the
+login page), never served, never a 5xx, and the refused POST changes nothing in the
+database (rows counted in every table before and after). An allowed persona is served
+(no 5xx, no refusal).
+"""
+
+import re
+from datetime import date
+
+import pytest
+from django.apps import apps
+from django.urls import URLResolver, get_resolver, reverse
+
+from lika.cases import decisions, services
+from lika.cases.decisions import LineDecision
+from lika.payments import services as payments
+from tests.cases.factories import couple_case
+from tests.conftest import _user
+
+MONTH = date(2026, 12, 1)
+CASE = {"case_worker_a", "manager_a"}  # the unit that handles the case
+NOBODY_BUT_PUBLIC = set()
+EVERYONE = {"case_worker_a", "manager_a", "case_worker_b", "manager_b", "analyst", "payment_officer", "admin"}
+STATISTICS = {"manager_a", "manager_b", "analyst", "admin"}
+PAYMENTS = {"payment_officer"}
+PAYMENT_VIEW = {"payment_officer", "manager_a"}  # bob has attesträtt in these tests
+
+# name -> (who is served, the status of a refusal for the other unit's staff)
+POLICY = {
+    "set_language": ("public", None),
+    "login": ("public", None),
+    "logout": ("public", None),
+    "health": ("public", None),
+    "violence_support": ("public", None),
+    "home": (EVERYONE, None),
+    "worklist": ({"case_worker_a", "manager_a", "case_worker_b", "manager_b"}, None),
+    "case_list": ({"case_worker_a", "manager_a", "case_worker_b", "manager_b"}, None),
+    "case_register": ({"case_worker_a", "manager_a", "case_worker_b", "manager_b"}, None),
+    "calculate": ({"case_worker_a", "manager_a", "case_worker_b", "manager_b", "admin"}, None),
+    "norm_list": (EVERYONE, None),
+    "norm_detail": (EVERYONE, None),
+    "norm_new": ({"admin"}, None),
+    "norm_edit": ({"admin"}, None),
+    "access_log": ({"manager_a", "manager_b", "admin"}, None),
+    "statistics": (STATISTICS, None),
+    "statistics_export": (STATISTICS, None),
+    "statistics_comparison": (STATISTICS, None),
+    "payment_runs": (PAYMENT_VIEW, None),
+    "payment_bank_files": (PAYMENTS, None),
+    "payment_run_detail": (PAYMENT_VIEW, None),
+    "payment_run_file": (PAYMENT_VIEW, None),
+    "payment_run_accounting": (PAYMENT_VIEW, None),
+}
+CASE_URLS = ("case_detail", "person_detail", "household_edit", "application_new", "application_detail",
+             "decision_new", "decision_detail", "decision_letter", "exception_new", "exception_detail",
+             "journal", "plan_detail", "meeting_new", "meeting_detail")
+for _name in CASE_URLS:
+    POLICY[_name] = (CASE, 404)
+
+
+def url_patterns():
+    """(name, pattern) of every URL the project serves, found in the URLconf."""
+    def walk(patterns, prefix=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                yield from walk(p.url_patterns, prefix + str(p.pattern))
+            else:
+                yield p.name, prefix + str(p.pattern)
+    return list(walk(get_resolver().url_patterns))
+
+
+def test_every_url_has_a_policy():
+    names = [name for name, _pattern in url_patterns()]
+    assert None not in names, "every URL pattern has a name"
+    missing = sorted(set(names) - set(POLICY))
+    assert missing == [], f"views without an access policy in this test: {missing}"
+    assert sorted(set(POLICY) - set(names)) == [], "the policy names URLs that no longer exist"
+
+
+@pytest.fixture
+def world(municipality, unit_a, unit_b, alice, bob, charlie, stina, petra, admin_user, settings, tmp_path):
+    """Unit A's case with everything a URL can point at, and the personas."""
+    from lika.plans import services as plans
+
+    bob.can_attest_payments = True
+    bob.save()
+    dora = _user("dora", "unit_manager", unit_b, "Dora", "Dahl")
+    case, woman, man, _kids = couple_case(unit_a, case_worker=alice)
+    application = services.application_create(acting_user=alice, case=case, month=MONTH, applicant=woman)
+    services.application_entries_save(acting_user=alice, application=application, incomes=[],
+                                      costs=[services.Entry("housing", 700000)],
+                                      obstacles={woman.pk: "unemployed", man.pk: "unemployed"})
+    services.calculation_make(acting_user=alice, application=application)
+    rows = len(decisions.need_lines(application.calculations.get()))
+    decision = decisions.decision_make(acting_user=alice, application=application,
+                                       lines=[LineDecision("granted")] * rows)
+    exception = decisions.exception_request(acting_user=alice, case=case, recipient=woman, reason="other",
+                                            reason_text="Partnern på institution", valid_from=MONTH)
+    meeting = plans.meeting_create(acting_user=alice, case=case, kind="joint", held_on=date(2026, 11, 20),
+                                   participants=[woman, man], notes="Gemensamt möte")
+    settings.LIKA_PAYMENT_FILES = tmp_path
+    run = payments.payment_run_prepare(acting_user=petra,
+                                       run=payments.payment_run_create(acting_user=petra, month=MONTH))
+    run = payments.payment_run_attest(acting_user=bob, run=run)
+    payments.payment_run_export(acting_user=petra, run=run)
+    kwargs = {"case_id": case.pk, "person_id": woman.pk, "application_id": application.pk,
+              "decision_id": decision.pk, "exception_id": exception.pk, "meeting_id": meeting.pk,
+              "run_id": run.pk, "year": 2026, "fmt": "csv"}
+    personas = {"anonymous": None, "case_worker_a": alice, "manager_a": bob, "case_worker_b": charlie,
+                "manager_b": dora, "analyst": stina, "payment_officer": petra, "admin": admin_user}
+    return kwargs, personas
+
+
+def _url(name, pattern, kwargs):
+    wanted = re.findall(r"<(?:\w+:)?(\w+)>", pattern)
+    return reverse(name, kwargs={k: kwargs[k] for k in wanted})
+
+
+def _counts():
+    return {m._meta.label: m.objects.count() for m in apps.get_models()
+            if m._meta.app_label not in ("sessions", "contenttypes", "auth", "audit")}
+
+
+def _actions(html: str) -> set[str]:
+    return set(re.findall(r'name="action" value="([\w-]+)"', html))
+
+
+REFUSED = (302, 403, 404, 405)
+
+
+def _refused(response, persona) -> bool:
+    if response.status_code == 302:
+        return persona == "anonymous" and "/logga-in/" in response.url
+    return response.status_code in (403, 404, 405)
+
+
+@pytest.mark.parametrize("name", sorted(POLICY))
+def test_every_url_and_action_as_every_persona(client, world, name):
+    kwargs, personas = world
+    pattern = dict(url_patterns())[name]
+    url = _url(name, pattern, kwargs)
+    allowed, other_unit_status = POLICY[name]
+    # what the forms of the page offer, as a persona who may use it
+    offered = {"", "save"}
+    if allowed != "public":
+        client.force_login(personas[sorted(allowed)[0]])
+        page = client.get(url)
+        if page.status_code == 200 and page.get("Content-Type", "").startswith("text/html"):
+            offered |= _actions(page.content.decode())
+        client.logout()
+    for persona, user in personas.items():
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        response = client.get(url)
+        assert response.status_code < 500, (name, persona, response.status_code)
+        may = allowed == "public" or persona in allowed
+        if may:
+            assert not _refused(response, persona) or name == "logout", (name, persona, response.status_code)
+            continue
+        assert _refused(response, persona), f"{name} served {persona} ({response.status_code})"
+        if other_unit_status and persona in ("case_worker_b", "manager_b"):
+            assert response.status_code == other_unit_status, (name, persona, response.status_code)
+        for action in sorted(offered):
+            before = _counts()
+            posted = client.post(url, {"action": action} if action else {})
+            assert posted.status_code < 500, (name, persona, action, posted.status_code)
+            assert _refused(posted, persona), f"{name} took {persona}'s POST {action!r} ({posted.status_code})"
+            assert _counts() == before, f"{name}: {persona}'s refused POST {action!r} changed the database"
