@@ -40,7 +40,8 @@ def account_change_request(*, acting_user, case: Case, person: Person, iban: str
     """Ask for ``person``'s account to become the given one (IBAN, or clearing and
     account): a pending change, which another user of the unit confirms."""
     check_person_access(acting_user, case, person)
-    iban, clearing, account = _checked_bank(PersonData("", "", "", bank_clearing=clearing, bank_account=account,
+    person = Person.objects.select_for_update().get(pk=person.pk)  # the account as it is now
+    clearing, account, iban = _checked_bank(PersonData("", "", "", bank_clearing=clearing, bank_account=account,
                                                        iban=iban))
     if not iban and not account:
         raise ValidationError({"bank_account": "Ange det nya kontot (clearingnummer och kontonummer, eller IBAN). "

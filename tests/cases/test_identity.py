@@ -164,8 +164,8 @@ def double(norr, soder):
 PERSON_ACTIONS = [
     {},
     {"action": "reveal"},
-    {"action": "save", "first_name": "Sara", "last_name": "Lind", "bank_clearing": "8327",
-     "bank_account": "9999999999"},
+    {"action": "save", "first_name": "Sara", "last_name": "Lind", "bank_clearing": "5000",
+     "bank_account": "1000004"},
     {"action": "confirm_account", "change": "1", "channel": "colleague"},
     {"action": "cancel_account", "change": "1"},
 ]
@@ -192,13 +192,13 @@ def test_another_units_services_are_refused_too(double, charlie):
     from lika.households.models import BankAccountChange
 
     norr_case, own_case, woman = double
-    data = services.PersonData("", "Sara", "Lind", bank_clearing="8327", bank_account="9999999999")
+    data = services.PersonData("", "Sara", "Lind", bank_clearing="5000", bank_account="1000004")
     for case in (own_case, norr_case):
         with pytest.raises(PermissionDenied):
             services.person_update(acting_user=charlie, case=case, person=woman, data=data)
         with pytest.raises(PermissionDenied):
-            bank_accounts.account_change_request(acting_user=charlie, case=case, person=woman, clearing="8327",
-                                                 account="9999999999")
+            bank_accounts.account_change_request(acting_user=charlie, case=case, person=woman, clearing="5000",
+                                                 account="1000004")
     assert not BankAccountChange.objects.exists()
 
 
