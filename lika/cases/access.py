@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from lika.accounts.models import Role
 from lika.audit.services import READ, access_log_write
-from lika.households.models import HouseholdMembership, Person
+from lika.households.models import HouseholdMembership, Person, TransferRequest
 
 from .models import Case
 
@@ -67,12 +67,14 @@ def handled_elsewhere(user, person) -> bool:
 def refuse_person_from_elsewhere(user, person) -> None:
     """A person met by number when registering or adding: refused (neutrally) when
     another unit's open case has her, and when she has skyddad identitet and has never
-    been in a household of the user's unit — she is not found by lookup from outside."""
+    been in a household of the user's unit — she is not found by lookup from outside
+    (unless her unit accepted a transfer request from the user's: ``transfers``)."""
     if handled_elsewhere(user, person):
         raise ValidationError(NEUTRAL_REFUSAL)
     if person.protected_identity and not HouseholdMembership.objects.filter(
-            person=person, household__unit_id=user.unit_id).exists():
-        raise ValidationError(NEUTRAL_REFUSAL)
+            person=person, household__unit_id=user.unit_id).exists() and not TransferRequest.objects.filter(
+            person=person, to_unit_id=user.unit_id, status=TransferRequest.Status.ACCEPTED).exists():
+        raise ValidationError(NEUTRAL_REFUSAL)  # unless her unit agreed to hand her over
 
 
 def check_person_access(user, case, person) -> None:

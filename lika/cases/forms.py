@@ -83,6 +83,21 @@ class AccountChangeForm(ServiceErrorsMixin, forms.Form):
                                 choices=BankAccountChange.Channel.choices, initial=BankAccountChange.Channel.COLLEAGUE)
 
 
+class TransferRequestForm(ServiceErrorsMixin, forms.Form):
+    identity_number = forms.CharField(label=_("Personnummer eller samordningsnummer"), max_length=13,
+                                      help_text=_("ÅÅÅÅMMDD-NNNN"))
+    message = forms.CharField(label=_("Meddelande till den andra enheten"), required=False, max_length=1000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class TransferAnswerForm(ServiceErrorsMixin, forms.Form):
+    accept = forms.TypedChoiceField(label=_("Svar"), widget=forms.RadioSelect, coerce=lambda v: v == "yes",
+                                    choices=[("yes", _("Godkänn: vi avslutar vårt ärende för personen")),
+                                             ("no", _("Avslå"))])
+    answer = forms.CharField(label=_("Kommentar (krävs vid avslag)"), required=False, max_length=1000,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class ChildForm(ServiceErrorsMixin, forms.Form):
     identity_number = forms.CharField(label=_("Personnummer"), max_length=13, required=False)
     first_name = forms.CharField(label=_("Förnamn"), max_length=100, required=False)

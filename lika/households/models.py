@@ -201,3 +201,52 @@ class BankAccountChange(models.Model):
     @property
     def new_text(self) -> str:
         return self.describe(self.new_iban, self.new_clearing, self.new_account)
+
+
+class TransferRequest(models.Model):
+    """An enhetschef asks the unit that handles a person to hand her case over.  The
+    asking unit learns nothing about the person from asking: the handling unit sees the
+    request, answers it, and (when it agrees) closes its case or ends her membership."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Väntar på svar")
+        ACCEPTED = "accepted", _("Godkänd")
+        DECLINED = "declined", _("Avslagen")
+
+    # what the asking manager typed; the person only when the number is in Lika (the asking
+    # unit is never told which: its list shows every request it made the same way)
+    identity_number = models.CharField(_("personnummer"), max_length=12)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="transfer_requests")
+    to_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="transfer_requests",
+                                verbose_name=_("till enhet"))
+    message = models.TextField(_("meddelande"), max_length=1000, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("begärd av"))
+    requested_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("besvarad av"))
+    decided_at = models.DateTimeField(null=True, blank=True)
+    answer = models.TextField(_("svar"), max_length=1000, blank=True)
+
+    class Meta:
+        verbose_name = _("begäran om flytt av ärende")
+        verbose_name_plural = _("begäranden om flytt av ärende")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["identity_number", "to_unit"], condition=Q(status="requested"),
+                                    name="one_open_transfer_request_per_person_and_unit"),
+            models.CheckConstraint(condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("requested_by")),
+                                   name="transfer_request_answered_by_another"),
+            models.CheckConstraint(condition=Q(status="requested", decided_by__isnull=True)
+                                   | (~Q(status="requested") & Q(decided_by__isnull=False, decided_at__isnull=False)),
+                                   name="transfer_request_answer_complete"),
+        ]
+
+    def __str__(self):
+        return f"{self.identity_number} → {self.to_unit}: {self.get_status_display()}"
+
+    @property
+    def formatted_identity_number(self):
+        return f"{self.identity_number[:8]}-{self.identity_number[8:]}"
