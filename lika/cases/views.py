@@ -170,7 +170,8 @@ def person_detail(request, case_id, person_id):
             form.add_service_error(exc)
         else:
             messages.success(request, _("Uppgifterna om %(name)s är sparade.") % {"name": person})
-            if person.account_changes.filter(status=BankAccountChange.Status.PENDING, requested_by=request.user):
+            if person.account_changes.filter(status=BankAccountChange.Status.PENDING,
+                                             requested_by=request.user).exists():
                 messages.info(request, _("Kontoändringen gäller när en kollega på enheten har bekräftat den."))
             return redirect("case_detail", case_id=case.pk)
     elif action in ("confirm_account", "cancel_account") and account.is_valid():
@@ -178,7 +179,7 @@ def person_detail(request, case_id, person_id):
         try:
             if action == "confirm_account":
                 account_change_confirm(acting_user=request.user, case=case, change=change,
-                                                     channel=account.cleaned_data["channel"])
+                                       channel=account.cleaned_data["channel"])
                 messages.success(request, _("Kontoändringen är bekräftad."))
             else:
                 account_change_cancel(acting_user=request.user, case=case, change=change)
@@ -192,9 +193,8 @@ def person_detail(request, case_id, person_id):
     return render(request, "cases/person_detail.html", {
         "case": case, "person": person, "form": form, "account": account, "show_protected": show_protected,
         "payments": payment_history(person),
-        "pending": person.account_changes.filter(status=BankAccountChange.Status.PENDING)
-                   .select_related("requested_by").first(),
-        "channels": BankAccountChange.Channel.choices})
+        "pending": (person.account_changes.filter(status=BankAccountChange.Status.PENDING)
+                    .select_related("requested_by").first())})
 
 
 @login_required

@@ -63,7 +63,7 @@ def persons_with_hidden_address(person_ids) -> set[int]:
     if not ids:
         return set()
     shares_with_protected = HouseholdMembership.objects.filter(
-        household__memberships__person__protected_identity=True).values("person_id")
+        person_id__in=ids, household__memberships__person__protected_identity=True).values("person_id")
     return set(Person.objects.filter(pk__in=ids)
                .filter(Q(protected_identity=True) | Q(pk__in=shares_with_protected))
                .values_list("pk", flat=True))

@@ -13,6 +13,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from lika.audit.models import AccessLogEntry
 from lika.cases import decisions, services
@@ -255,3 +258,23 @@ def test_confirm_and_cancel_at_once_end_in_one_state(unit_a, alice, bob):
     change.refresh_from_db()
     woman.refresh_from_db()
     assert (change.status == "confirmed") == (woman.bank_account == "1000004")
+
+
+@hypothesis_settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(clearing=st.text(max_size=8), account=st.text(max_size=24), iban=st.text(max_size=40))
+def test_any_typed_account_is_a_pending_change_or_one_swedish_line(couple, alice, clearing, account, iban):
+    """Generated input: a valid account becomes a pending change (nothing else changes),
+    anything else one Swedish message — never a traceback, never a half-written row."""
+    case, woman = couple[0], couple[1]
+    before = BankAccountChange.objects.count()
+    try:
+        change = account_change_request(acting_user=alice, case=case, person=woman, clearing=clearing,
+                                        account=account, iban=iban)
+    except ValidationError as exc:
+        assert len(exc.messages) == 1 and exc.messages[0]
+        assert BankAccountChange.objects.count() == before
+    else:
+        assert change.new_iban or change.new_account
+        account_change_cancel(acting_user=alice, case=case, change=change)
+    woman.refresh_from_db()
+    assert (woman.bank_clearing, woman.bank_account) == ("5000", "1234560")
