@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lika.core.calculation import COST_TYPES, INCOME_TYPES
 from lika.core.periods import PeriodError, parse_month
-from lika.households.models import LegalGender
+from lika.households.models import BankAccountChange, LegalGender
 from lika.web.forms import ServiceErrorsMixin
 
 from .decisions import DirectPaymentData, LineDecision
@@ -53,6 +53,10 @@ class PersonForm(ServiceErrorsMixin, forms.Form):
     iban = forms.CharField(label=_("IBAN (konto utomlands eller i stället för clearing och konto)"),
                            max_length=42, required=False)
 
+    def has_input(self) -> bool:
+        """Was anything entered for this person (bound or not, valid or not)?"""
+        return self.is_bound and any(str(self.data.get(self.add_prefix(name), "")).strip() for name in self.fields)
+
     def person_data(self) -> PersonData:
         data = {k: v for k, v in self.cleaned_data.items() if k in PersonData.__dataclass_fields__}
         data = {k: ("" if v is None else v) for k, v in data.items()}
@@ -69,6 +73,29 @@ class PersonEditForm(PersonForm):
         if hide_address:
             for name in ("street_address", "postal_code", "city"):
                 del self.fields[name]
+
+
+class AccountChangeForm(ServiceErrorsMixin, forms.Form):
+    """Confirming or withdrawing a pending change of a bank account."""
+
+    change = forms.IntegerField(widget=forms.HiddenInput)
+    channel = forms.ChoiceField(label=_("Hur har du kontrollerat ändringen?"), required=False,
+                                choices=BankAccountChange.Channel.choices, initial=BankAccountChange.Channel.COLLEAGUE)
+
+
+class TransferRequestForm(ServiceErrorsMixin, forms.Form):
+    identity_number = forms.CharField(label=_("Personnummer eller samordningsnummer"), max_length=13,
+                                      help_text=_("ÅÅÅÅMMDD-NNNN"))
+    message = forms.CharField(label=_("Meddelande till den andra enheten"), required=False, max_length=1000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class TransferAnswerForm(ServiceErrorsMixin, forms.Form):
+    accept = forms.TypedChoiceField(label=_("Svar"), widget=forms.RadioSelect, coerce=lambda v: v == "yes",
+                                    choices=[("yes", _("Godkänn: vi avslutar vårt ärende för personen")),
+                                             ("no", _("Avslå"))])
+    answer = forms.CharField(label=_("Kommentar (krävs vid avslag)"), required=False, max_length=1000,
+                             widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ChildForm(ServiceErrorsMixin, forms.Form):

@@ -4,7 +4,9 @@ decision (DESIGN.md M3, M7; FACTS.md §3).  Reads only, writes nothing.
 Two rules protect people and are kept here, not in the template:
 
 * the address of a person with skyddade personuppgifter is never printed, on
-  any letter; their own letter says so instead;
+  any letter; their own letter says so instead.  The household shares the address, so
+  it is not printed on the letter of anyone who shares (or shared) a household with
+  her either (``Person.address_hidden``);
 * when one adult is paid because of violence, the other adult's letter does not
   name the reason.  The free-text grounds (``reason_text``) are never printed.
 """
@@ -119,8 +121,10 @@ def _sender(decision) -> dict:
 
 
 def _addressee(person) -> dict:
-    if person.protected_identity:
-        return {"name": _name(person), "address": [], "notice": PROTECTED_ADDRESS_NOTICE}
+    if person.address_hidden:
+        # the notice only on her own letter: the partner's letter does not say why
+        notice = PROTECTED_ADDRESS_NOTICE if person.protected_identity else ""
+        return {"name": _name(person), "address": [], "notice": notice}
     town = f"{person.postal_code} {person.city}".strip()
     return {"name": _name(person), "address": [x for x in (person.street_address, town) if x],
             "notice": ""}

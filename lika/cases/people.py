@@ -17,12 +17,14 @@ from lika.households.models import HouseholdMembership, Person
 from lika.identity.bank import BankAccountError, parse_bank_account, parse_iban
 from lika.identity.personnummer import IdentityNumberError, parse_identity_number
 
+from .access import check_person_access, refuse_person_from_elsewhere
 from .models import Case
 
 ADULT, CHILD = HouseholdMembership.Role.ADULT, HouseholdMembership.Role.CHILD
 
 PERSON_FIELDS = ("first_name", "last_name", "legal_gender", "protected_identity", "street_address",
                  "postal_code", "city", "phone", "email", "bank_clearing", "bank_account", "iban")
+BANK_FIELDS = ("iban", "bank_clearing", "bank_account")
 ADDRESS_FIELDS = ("street_address", "postal_code", "city")
 PROTECTED = "(skyddad uppgift)"
 
@@ -98,10 +100,13 @@ def loggable(person_values: dict, protected: bool) -> dict:
     return out
 
 
-def _person_get_or_create(data: PersonData, today: date) -> tuple[Person, bool]:
+def _person_get_or_create(data: PersonData, today: date, *, acting_user) -> tuple[Person, bool]:
+    """The person with the number, or a new one.  A person whom another unit handles,
+    or a protected person unknown to the user's unit, is refused without naming her."""
     number = _checked_identity(data.identity_number, today)
     existing = Person.objects.filter(identity_number=number.number).first()
     if existing is not None:
+        refuse_person_from_elsewhere(acting_user, existing)
         return existing, False
     values = _person_values(data, number.legal_gender)
     if not values["first_name"] or not values["last_name"]:
@@ -126,9 +131,14 @@ def _values_of(person: Person) -> dict:
 @transaction.atomic
 def person_update(*, acting_user, case: Case, person: Person, data: PersonData,
                   keep_address: bool = False) -> Person:
-    """Change contact details, address, bank account or the protected-identity flag.
+    """Change contact details, address or the protected-identity flag, by the unit that
+    handles the person.  A new bank account is not set here: it becomes a pending
+    change that a colleague confirms (``bank_accounts.account_change_request``).
     The number and birth date are not changed here (a new number is a new person).
     ``keep_address``: the address was not on the form (protected identity) and stays."""
+    from .bank_accounts import account_change_request
+
+    check_person_access(acting_user, case, person)
     number = _checked_identity(person.identity_number, timezone.localdate())
     old = _values_of(person)
     new = _person_values(data, number.legal_gender)
@@ -136,7 +146,12 @@ def person_update(*, acting_user, case: Case, person: Person, data: PersonData,
         new.update({key: old[key] for key in ADDRESS_FIELDS})
     if not new["first_name"] or not new["last_name"]:
         raise ValidationError("Förnamn och efternamn behövs.")
-    changed = [key for key in new if new[key] != old[key]]
+    if not any(new[key] for key in BANK_FIELDS):  # left empty: the account stays (it is never removed here)
+        new.update({key: old[key] for key in BANK_FIELDS})
+    if any(new[key] != old[key] for key in BANK_FIELDS):
+        account_change_request(acting_user=acting_user, case=case, person=person, iban=new["iban"],
+                               clearing=new["bank_clearing"], account=new["bank_account"])
+    changed = [key for key in new if new[key] != old[key] and key not in BANK_FIELDS]
     if not changed:
         return person
     for key in changed:
@@ -156,7 +171,9 @@ def membership_add(*, acting_user, case: Case, data: PersonData, role: str, vali
     """Someone moves in from ``valid_from``: history is kept, nothing is overwritten."""
     if role not in (ADULT, CHILD):
         raise ValidationError("Okänd roll i hushållet.")
-    person, new = _person_get_or_create(data, timezone.localdate())
+    if case.unit_id != acting_user.unit_id:
+        raise ValidationError("Ärendet hör till en annan enhet.")
+    person, new = _person_get_or_create(data, timezone.localdate(), acting_user=acting_user)
     current = memberships_on(case.household_id, valid_from)
     if any(m.person_id == person.pk for m in current):
         raise ValidationError(f"{person} finns redan i hushållet det datumet.")
@@ -189,6 +206,8 @@ def _membership_split(membership, day, **changes):
 @transaction.atomic
 def membership_end(*, acting_user, case: Case, membership: HouseholdMembership, last_day: date):
     """Someone moves out: the membership ends on ``last_day``; the row stays as history."""
+    if case.unit_id != acting_user.unit_id:
+        raise ValidationError("Ärendet hör till en annan enhet.")
     if membership.household_id != case.household_id:
         raise ValidationError("Personen hör inte till det här hushållet.")
     if last_day < membership.valid_from or (membership.valid_to and last_day > membership.valid_to):

@@ -83,13 +83,13 @@ def case_register(*, acting_user, adults: list[PersonData], children: list[Perso
     household.save(update_fields=["reference"])
     created = []
     for data in adults:
-        person, new = _person_get_or_create(data, today)
+        person, new = _person_get_or_create(data, today, acting_user=acting_user)
         _refuse_open_case_elsewhere(person, since)
         HouseholdMembership.objects.create(household=household, person=person, role=ADULT,
                                            cohabiting=cohabiting, valid_from=since)
         created.append((person, new))
     for data in children:
-        person, new = _person_get_or_create(data, today)
+        person, new = _person_get_or_create(data, today, acting_user=acting_user)
         HouseholdMembership.objects.create(
             household=household, person=person, role=CHILD, lunch_at_home=data.lunch_at_home,
             days_present=data.days_present, hemmavarande=data.hemmavarande, valid_from=since)

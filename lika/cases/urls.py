@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import transfer_views, views
 
 C = "arenden/<int:case_id>/"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("mina-arenden/", views.worklist, name="worklist"),
     path("arenden/", views.case_list, name="case_list"),
     path("arenden/nytt/", views.case_register, name="case_register"),
+    path("arenden/flytt/", transfer_views.transfers, name="transfers"),
     path(C, views.case_detail, name="case_detail"),
     path(C + "personer/<int:person_id>/", views.person_detail, name="person_detail"),
     path(C + "hushall/", views.household_edit, name="household_edit"),

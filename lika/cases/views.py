@@ -11,11 +11,14 @@ from django.utils.translation import gettext as _
 
 from lika.accounts.models import Role
 from lika.audit.services import EXPORT, READ, access_log_write
+from lika.households.models import BankAccountChange, mark_hidden_addresses
 
 from . import decisions as decision_services
 from . import selectors, services
-from .access import access_case, access_case_person, can_work_with_cases
+from .access import access_case, access_person, can_work_with_cases
+from .bank_accounts import account_change_cancel, account_change_confirm
 from .forms import (
+    AccountChangeForm,
     ApplicationForm,
     CaseCloseForm,
     ChildForm,
@@ -77,6 +80,9 @@ def case_register(request):
     children = [ChildForm(post, prefix=f"child{i}") for i in range(4)]
     if post is not None:
         second = form.is_valid() and form.cleaned_data["second_adult"]
+        if form.is_valid() and not second and adult2.has_input():  # never drop a filled-in adult silently
+            form.add_error("second_adult", _("Vuxen 2 är ifylld men rutan ”Hushållet har två vuxna” är inte "
+                                             "ikryssad. Kryssa i rutan eller töm uppgifterna om vuxen 2."))
         forms_ok = form.is_valid() & adult1.is_valid() & (adult2.is_valid() if second else True)
         forms_ok &= all([child.is_valid() for child in children])
         if forms_ok:
@@ -91,7 +97,7 @@ def case_register(request):
             else:
                 messages.success(request, _("Ärendet %(ref)s är registrerat.") % {"ref": case.reference})
                 return redirect("case_detail", case_id=case.pk)
-        if not second:
+        if not second and not adult2.has_input():
             adult2 = PersonForm(prefix="adult2")
     all_forms = [form, adult1, adult2, *children]
     return render(request, "cases/case_register.html", {
@@ -127,6 +133,7 @@ def case_detail(request, case_id):
         close.add_service_error(exc)
 
     history = list(selectors.household_history(case))
+    mark_hidden_addresses(m.person for m in history)
     adults = _adults_now(case)
     return render(request, "cases/case_detail.html", {
         "case": case, "history": history, "adults": adults,
@@ -142,34 +149,52 @@ def case_detail(request, case_id):
 
 @login_required
 def person_detail(request, case_id, person_id):
-    case, person = access_case_person(request.user, case_id, person_id, what="Läst personuppgifter")
-    hide_address = person.protected_identity
+    case, person = access_person(request.user, case_id, person_id, what="Läst personuppgifter")
+    hide_address = person.address_hidden  # her own protection or a protected member of her household
     initial = {f: getattr(person, f) for f in services.PERSON_FIELDS
                if not (hide_address and f in services.ADDRESS_FIELDS)}
-    form = PersonEditForm(request.POST if request.method == "POST" else None, initial=initial,
-                          hide_address=hide_address)
+    action = request.POST.get("action", "save") if request.method == "POST" else None
+    form = PersonEditForm(request.POST if action == "save" else None, initial=initial, hide_address=hide_address)
+    account = AccountChangeForm(request.POST if action in ("confirm_account", "cancel_account") else None)
     show_protected = False
-    if request.method == "POST" and request.POST.get("action") == "reveal":
-        show_protected = person.protected_identity
+    if action == "reveal":
+        show_protected = hide_address
         access_log_write(actor=request.user, action=READ, object_type="protected_address", object_id=person.pk,
                          person_id=person.pk, household_id=case.household_id,
                          summary="Skyddad adress visad för handläggaren")
-        form = PersonEditForm(initial=initial, hide_address=hide_address)
-    elif request.method == "POST" and form.is_valid():
-        data = form.person_data()
+    elif action == "save" and form.is_valid():
         try:
-            services.person_update(acting_user=request.user, case=case, person=person, data=data,
+            services.person_update(acting_user=request.user, case=case, person=person, data=form.person_data(),
                                    keep_address=hide_address)
         except ValidationError as exc:
             form.add_service_error(exc)
         else:
             messages.success(request, _("Uppgifterna om %(name)s är sparade.") % {"name": person})
+            if person.account_changes.filter(status=BankAccountChange.Status.PENDING,
+                                             requested_by=request.user).exists():
+                messages.info(request, _("Kontoändringen gäller när en kollega på enheten har bekräftat den."))
             return redirect("case_detail", case_id=case.pk)
+    elif action in ("confirm_account", "cancel_account") and account.is_valid():
+        change = get_object_or_404(BankAccountChange, pk=account.cleaned_data["change"], person=person)
+        try:
+            if action == "confirm_account":
+                account_change_confirm(acting_user=request.user, case=case, change=change,
+                                       channel=account.cleaned_data["channel"])
+                messages.success(request, _("Kontoändringen är bekräftad."))
+            else:
+                account_change_cancel(acting_user=request.user, case=case, change=change)
+                messages.success(request, _("Kontoändringen är återkallad."))
+        except ValidationError as exc:
+            account.add_service_error(exc)
+        else:
+            return redirect("person_detail", case_id=case.pk, person_id=person.pk)
     from lika.payments.selectors import payment_history
 
-    return render(request, "cases/person_detail.html", {"case": case, "person": person, "form": form,
-                                                        "show_protected": show_protected,
-                                                        "payments": payment_history(person)})
+    return render(request, "cases/person_detail.html", {
+        "case": case, "person": person, "form": form, "account": account, "show_protected": show_protected,
+        "payments": payment_history(person),
+        "pending": (person.account_changes.filter(status=BankAccountChange.Status.PENDING)
+                    .select_related("requested_by").first())})
 
 
 @login_required

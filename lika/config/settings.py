@@ -201,6 +201,10 @@ LIKA_EXCEPTION_MONTHS = int(env("LIKA_EXCEPTION_MONTHS", "6"))
 # Days by which every adult should have an own plan (M4): the work list reminds this many
 # days after the first decision; the statistics count plans made this many days after opening.
 LIKA_PLAN_DAYS = int(env("LIKA_PLAN_DAYS", "30"))
+# A payment run holds back a share whose person's bank account was changed (confirmed)
+# this many days or fewer before the run, so the holder can react to a change they did
+# not make.  0: no hold (the change is four-eyes confirmed anyway).  docs/security.md.
+LIKA_ACCOUNT_CHANGE_HOLD_DAYS = int(env("LIKA_ACCOUNT_CHANGE_HOLD_DAYS", "0"))
 # Statistics: a count under this number is hidden as ".." (with secondary suppression).
 LIKA_STATISTICS_THRESHOLD = int(env("LIKA_STATISTICS_THRESHOLD", "5"))
 # Support for people exposed to violence (M7): printed on every letter and shown when

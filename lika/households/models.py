@@ -1,5 +1,8 @@
+from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from lika.accounts.models import Unit
@@ -42,6 +45,36 @@ class Person(models.Model):
     @property
     def formatted_identity_number(self):
         return f"{self.identity_number[:8]}-{self.identity_number[8:]}"
+
+    @cached_property
+    def address_hidden(self) -> bool:
+        """Is this person's address protected: her own skyddad identitet, or a household
+        (now or before) shared with someone who has one?  Pages and letters show the
+        address only when this is false (or through the logged reveal).  Lists set it
+        for many persons at once with ``mark_hidden_addresses``."""
+        return self.pk in persons_with_hidden_address([self.pk])
+
+
+def persons_with_hidden_address(person_ids) -> set[int]:
+    """Of ``person_ids``, those whose address is hidden (one query): protected themselves,
+    or members, at any time, of a household where someone protected is or was a member.
+    A household shares one address, so protection is the household's, not the person's."""
+    ids = [pk for pk in person_ids if pk is not None]
+    if not ids:
+        return set()
+    shares_with_protected = HouseholdMembership.objects.filter(
+        person_id__in=ids, household__memberships__person__protected_identity=True).values("person_id")
+    return set(Person.objects.filter(pk__in=ids)
+               .filter(Q(protected_identity=True) | Q(pk__in=shares_with_protected))
+               .values_list("pk", flat=True))
+
+
+def mark_hidden_addresses(persons) -> None:
+    """Set ``address_hidden`` on each of ``persons`` with one query for them all."""
+    persons = list(persons)
+    hidden = persons_with_hidden_address({p.pk for p in persons})
+    for person in persons:
+        person.__dict__["address_hidden"] = person.pk in hidden
 
 
 class Household(models.Model):
@@ -88,3 +121,132 @@ class HouseholdMembership(models.Model):
 
     def __str__(self):
         return f"{self.person} i {self.household} ({self.get_role_display()}, från {self.valid_from})"
+
+
+class BankAccountChange(models.Model):
+    """A change of a person's bank account, requested by one user and confirmed by
+    another of the unit (four eyes) — after the account holder confirmed it, or a
+    colleague checked it.  The person's account fields change only on confirmation;
+    until then payments go to the account on record."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Väntar på bekräftelse")
+        CONFIRMED = "confirmed", _("Bekräftad")
+        CANCELLED = "cancelled", _("Återkallad")
+
+    class Channel(models.TextChoices):
+        COLLEAGUE = "colleague", _("Kontrollerad av kollega")
+        HOLDER_VISIT = "holder_visit", _("Kontohavaren bekräftade vid besök med legitimation")
+        HOLDER_PHONE = "holder_phone", _("Kontohavaren bekräftade när vi ringde upp")
+        HOLDER_E_ID = "holder_e_id", _("Kontohavaren bekräftade med e-legitimation")
+        HOLDER_BANK = "holder_bank", _("Intyg från banken om kontohavaren")
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="account_changes")
+    old_iban = models.CharField(_("tidigare IBAN"), max_length=34, blank=True)
+    old_clearing = models.CharField(_("tidigare clearingnummer"), max_length=5, blank=True)
+    old_account = models.CharField(_("tidigare kontonummer"), max_length=20, blank=True)
+    new_iban = models.CharField(_("nytt IBAN"), max_length=34, blank=True)
+    new_clearing = models.CharField(_("nytt clearingnummer"), max_length=5, blank=True)
+    new_account = models.CharField(_("nytt kontonummer"), max_length=20, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("begärd av"))
+    requested_at = models.DateTimeField(default=timezone.now)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name=_("bekräftad av"))
+    confirmed_channel = models.CharField(_("hur ändringen bekräftades"), max_length=12, choices=Channel.choices,
+                                         blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", verbose_name=_("återkallad av"))
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("kontoändring")
+        verbose_name_plural = _("kontoändringar")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            # four eyes, whatever the code does: the confirmer is never the requester
+            models.CheckConstraint(condition=Q(confirmed_by__isnull=True) | ~Q(confirmed_by=F("requested_by")),
+                                   name="account_change_four_eyes"),
+            # a confirmed change names who confirmed, how and when; a pending one none of it
+            models.CheckConstraint(
+                condition=(Q(status="confirmed", confirmed_by__isnull=False, confirmed_at__isnull=False)
+                           & ~Q(confirmed_channel=""))
+                | (~Q(status="confirmed") & Q(confirmed_by__isnull=True, confirmed_at__isnull=True)),
+                name="account_change_confirmation_complete"),
+            models.CheckConstraint(condition=~Q(new_iban="") | ~Q(new_account=""),
+                                   name="account_change_has_new_account"),
+            # one pending change per person
+            models.UniqueConstraint(fields=["person"], condition=Q(status="pending"),
+                                    name="one_pending_account_change_per_person"),
+        ]
+        indexes = [models.Index(fields=["person", "confirmed_at"])]
+
+    def __str__(self):
+        return f"{self.person}: {self.get_status_display()}"
+
+    @staticmethod
+    def describe(iban: str, clearing: str, account: str) -> str:
+        if iban:
+            return iban
+        if account:
+            return f"{clearing}-{account}"
+        return "–"
+
+    @property
+    def old_text(self) -> str:
+        return self.describe(self.old_iban, self.old_clearing, self.old_account)
+
+    @property
+    def new_text(self) -> str:
+        return self.describe(self.new_iban, self.new_clearing, self.new_account)
+
+
+class TransferRequest(models.Model):
+    """An enhetschef asks the unit that handles a person to hand her case over.  The
+    asking unit learns nothing about the person from asking: the handling unit sees the
+    request, answers it, and (when it agrees) closes its case or ends her membership."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Väntar på svar")
+        ACCEPTED = "accepted", _("Godkänd")
+        DECLINED = "declined", _("Avslagen")
+
+    # what the asking manager typed; the person only when the number is in Lika (the asking
+    # unit is never told which: its list shows every request it made the same way)
+    identity_number = models.CharField(_("personnummer"), max_length=12)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="transfer_requests")
+    to_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="transfer_requests",
+                                verbose_name=_("till enhet"))
+    message = models.TextField(_("meddelande"), max_length=1000, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                     verbose_name=_("begärd av"))
+    requested_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("besvarad av"))
+    decided_at = models.DateTimeField(null=True, blank=True)
+    answer = models.TextField(_("svar"), max_length=1000, blank=True)
+
+    class Meta:
+        verbose_name = _("begäran om flytt av ärende")
+        verbose_name_plural = _("begäranden om flytt av ärende")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["identity_number", "to_unit"], condition=Q(status="requested"),
+                                    name="one_open_transfer_request_per_person_and_unit"),
+            models.CheckConstraint(condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("requested_by")),
+                                   name="transfer_request_answered_by_another"),
+            models.CheckConstraint(condition=Q(status="requested", decided_by__isnull=True)
+                                   | (~Q(status="requested") & Q(decided_by__isnull=False, decided_at__isnull=False)),
+                                   name="transfer_request_answer_complete"),
+        ]
+
+    def __str__(self):
+        return f"{self.identity_number} → {self.to_unit}: {self.get_status_display()}"
+
+    @property
+    def formatted_identity_number(self):
+        return f"{self.identity_number[:8]}-{self.identity_number[8:]}"

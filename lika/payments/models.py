@@ -118,6 +118,7 @@ class PaymentHold(models.Model):
         NO_ACCOUNT = "no_account", _("Kontouppgift saknas")
         INVALID_ACCOUNT = "invalid_account", _("Kontouppgiften är ogiltig")
         PROTECTED_NO_CHANNEL = "protected_no_channel", _("Skyddade personuppgifter och inget säkert sätt att betala")
+        ACCOUNT_CHANGED = "account_changed", _("Kontot har nyligen ändrats")
 
     run = models.ForeignKey(PaymentRun, on_delete=models.PROTECT, related_name="holds")
     share = models.ForeignKey(DecisionShare, on_delete=models.PROTECT, related_name="holds")

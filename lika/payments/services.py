@@ -24,7 +24,7 @@ from lika.audit.services import CREATE, EXPORT, UPDATE, access_log_write
 from lika.cases.models import Decision, DecisionShare
 from lika.cases.people import month_end
 from lika.core.settlement import settle
-from lika.households.models import HouseholdMembership
+from lika.households.models import BankAccountChange, HouseholdMembership
 from lika.identity.bank import BankAccountError, parse_bank_account, parse_bankgiro, parse_iban
 
 from .bankdays import default_payday, payday_problem
@@ -223,11 +223,15 @@ def _prepare_batch(run, shares) -> int:
                                     .exclude(valid_to__lt=run.month).values_list("household_id", "person_id")):
         members.setdefault(household_id, set()).add(person_id)
     now = timezone.now()
+    changed = accounts_changed_recently({s.person_id for s in shares}, now)
     orders, holds = [], []
     for share in shares:
         if set(share.members) != members.get(share.household_id, set()):
             holds.append(_hold(run, share, PaymentHold.Reason.COMPOSITION_CHANGED,
                                "Hushållets sammansättning för månaden skiljer sig från beslutets beräkning"))
+            continue
+        if share.person_id in changed:
+            holds.append(_hold(run, share, PaymentHold.Reason.ACCOUNT_CHANGED, _account_changed_text(share.person)))
             continue
         account, problem = _account_of(share)
         if problem is not None:
@@ -325,9 +329,13 @@ def _settle(run, decision_id, acting_user) -> int:
     if not todo:
         return 0
     plain = {s.pk: s for s in _shares(DecisionShare.objects.filter(pk__in=[o.share_id for o in todo]))}
+    changed = accounts_changed_recently({s.person_id for s in plain.values()}, now)
     orders, holds = [], []
     for offset in todo:
         share = plain[offset.share_id]._replace(amount=offset.to_pay)
+        if share.person_id in changed:
+            holds.append(_hold(run, share, PaymentHold.Reason.ACCOUNT_CHANGED, _account_changed_text(share.person)))
+            continue
         account, problem = _account_of(share)
         if problem is not None:
             holds.append(_hold(run, share, *problem))
@@ -398,6 +406,23 @@ def _account_of(share) -> tuple[dict, tuple | None]:
         return {}, (PaymentHold.Reason.PROTECTED_NO_CHANNEL,
                     f"{person} har skyddade personuppgifter och inget konto: utbetalningsavi skickas inte")
     return {}, (PaymentHold.Reason.NO_ACCOUNT, f"{person} har inget konto registrerat")
+
+
+def accounts_changed_recently(person_ids, now) -> set[int]:
+    """Of ``person_ids``, those whose bank account was changed (confirmed) within
+    ``LIKA_ACCOUNT_CHANGE_HOLD_DAYS`` before ``now``: their shares are held (one query)."""
+    days = settings.LIKA_ACCOUNT_CHANGE_HOLD_DAYS
+    ids = {pk for pk in person_ids if pk is not None}
+    if days <= 0 or not ids:
+        return set()
+    return set(BankAccountChange.objects.filter(person_id__in=ids, status=BankAccountChange.Status.CONFIRMED,
+                                                confirmed_at__gte=now - timedelta(days=days))
+               .values_list("person_id", flat=True))
+
+
+def _account_changed_text(person) -> str:
+    return (f"{person}: kontot har ändrats de senaste {settings.LIKA_ACCOUNT_CHANGE_HOLD_DAYS} dagarna; "
+            "betalas i en senare körning")
 
 
 def _finish(acting_user, run) -> PaymentRun:
@@ -688,6 +713,8 @@ def payment_order_reissue(*, acting_user, order: PaymentOrder, run: PaymentRun) 
     _refuse_reissue_after_change(order)
     if run.status not in (PaymentRun.Status.PREPARING, PaymentRun.Status.PREPARED):
         raise ValidationError("Välj en körning som inte är attesterad.")
+    if order.share.person_id in accounts_changed_recently({order.share.person_id}, timezone.now()):
+        raise ValidationError(f"Kan inte skickas igen: {_account_changed_text(order.share.person)}")
     account, problem = _account_of(order.share)
     if problem is not None:
         raise ValidationError(f"Kan inte skickas igen: {problem[1]}")

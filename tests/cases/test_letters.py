@@ -354,7 +354,14 @@ def test_the_protected_persons_own_letter_says_why_there_is_no_address(make):
     other = flat(html_of(built, "man"))
     assert "Adress visas inte – skyddade personuppgifter" in own
     assert "skyddade personuppgifter" not in other
-    assert "Storgatan 1" in other and "99999 Lika" in other
+    # the household's shared address is protected too (issue #13): not on the partner's letter
+    assert "99999 Lika" not in other
+
+
+@pytest.mark.django_db
+def test_an_adult_of_a_household_without_protection_gets_the_address(make):
+    built = make()
+    assert "Storgatan 1" in flat(html_of(built, "man")) and "99999 Lika" in flat(html_of(built, "man"))
 
 
 @pytest.mark.django_db
@@ -365,7 +372,8 @@ def test_rendering_reads_and_never_writes(make):
         decision_letter_pdf(built.decision, built.letter("woman"))
         decision_letter_html(built.decision, built.letter("man"))
     assert all(q["sql"].lstrip().upper().startswith("SELECT") for q in queries.captured_queries)
-    assert len(queries.captured_queries) == 2 * 4  # decision, recipients, lines, shares: no N+1
+    # decision, recipients, lines, shares, whether the addressee's address is protected: no N+1
+    assert len(queries.captured_queries) == 2 * 5
     assert counts == [model.objects.count() for model in (Decision, DecisionLine, DecisionShare,
                                                           DecisionRecipient)]
     assert not DecisionRecipient.objects.filter(letter__isnull=False).exists()
