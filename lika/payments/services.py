@@ -10,7 +10,7 @@ processes prepare at once.
 import os
 import uuid
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from typing import NamedTuple
 
 from django.conf import settings
