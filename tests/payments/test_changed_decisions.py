@@ -100,7 +100,7 @@ def test_a_lowered_decision_pays_nothing_and_records_the_overpayment(setting, al
     offsets = {o.person_id: o for o in PaymentOffset.objects.filter(decision=second)}
     assert {o.overpaid for o in offsets.values()} == {100000} and {o.to_pay for o in offsets.values()} == {0}
     note = JournalNote.objects.filter(case=case).latest("written_at")
-    assert "1000,00 kr för mycket" in note.text and "återkrav" in note.text
+    assert "1000,00 kr för mycket" in note.text and "återkräva" in note.text
 
 
 def test_a_change_to_one_adult_pays_her_the_rest_and_records_his_half_as_overpaid(setting, alice, petra, bob):

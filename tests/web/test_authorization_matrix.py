@@ -49,6 +49,7 @@ POLICY = {
     "norm_new": ({"admin"}, None),
     "norm_edit": ({"admin"}, None),
     "access_log": ({"manager_a", "manager_b", "admin"}, None),
+    "transfers": ({"manager_a", "manager_b"}, None),
     "statistics": (STATISTICS, None),
     "statistics_export": (STATISTICS, None),
     "statistics_comparison": (STATISTICS, None),
