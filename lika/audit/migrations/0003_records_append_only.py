@@ -75,7 +75,7 @@ def sqlite_triggers(columns) -> list[tuple[str, str]]:
 
     for table in TABLES:  # INSERT OR REPLACE on an existing id
         trigger(table, "no_replace", "INSERT", f"EXISTS (SELECT 1 FROM {table} WHERE id = NEW.id)",
-                "INSERT OR REPLACE")
+                "INSERT over an existing id")
     supersede_only = {
         table: f"OLD.superseded_at IS NULL AND NEW.superseded_at IS NOT NULL AND {_unchanged(columns[table], 'superseded_at')}"
         for table in ("cases_decision", "cases_casecalculation")}
