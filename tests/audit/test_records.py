@@ -349,6 +349,16 @@ def test_the_models_refuse_too(records):
         records.log.delete()
 
 
+@sqlite_only
+def test_the_runtime_role_command_says_it_is_for_postgresql_only():
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="inte PostgreSQL") as refused:
+        call_command("db_grant_runtime", "lika_app")
+    assert refused.value.returncode == 2 and "\n" not in str(refused.value)
+
+
 # --- PostgreSQL: TRUNCATE ----------------------------------------------------------------
 
 postgresql_only = pytest.mark.skipif("connection.vendor != 'postgresql'", reason="TRUNCATE is PostgreSQL's")
