@@ -392,3 +392,55 @@ def _count(table):
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM {table}")
         return cursor.fetchone()[0]
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_line_cannot_slip_into_a_decision_while_it_is_issued(records):
+    """Two transactions: one issues the draft, the other adds a line to it at the same
+    moment.  The line's trigger waits (FOR SHARE on the decision) until the issuing
+    commits and then sees 'issued': refused.  Without the lock it would read 'draft'
+    and the issued decision would get a line after the fact."""
+    import threading
+
+    import psycopg
+
+    settings = connection.settings_dict
+    draft = records.draft
+
+    def connect():
+        return psycopg.connect(host=settings["HOST"] or "127.0.0.1", port=settings["PORT"] or 5432,
+                               user=settings["USER"] or "postgres", dbname=settings["NAME"])
+
+    outcome = {}
+    with connect() as issuing, connect() as adding:
+        issuing.execute("UPDATE cases_decision SET superseded_at = now() WHERE id = %s", [records.issued.pk])
+        issuing.execute("UPDATE cases_decision SET status = 'issued', decided_at = now() WHERE id = %s", [draft.pk])
+        adding_pid = adding.info.backend_pid
+
+        def add_line():
+            try:
+                adding.execute("INSERT INTO cases_decisionline (decision_id, position, kind, rule, label, "
+                               "applied_amount, granted_amount, outcome, reason, legal_basis) "
+                               "VALUES (%s, 7, 'cost', 'el', 'El', 100, 100, 'granted', '', '')", [draft.pk])
+                adding.commit()
+                outcome["result"] = "added"
+            except psycopg.Error as exc:
+                adding.rollback()
+                outcome["result"] = exc
+
+        worker = threading.Thread(target=add_line)
+        worker.start()
+        # the insert is waiting for the issuing transaction's row lock (observed, not timed)
+        with connect() as watch:
+            watch.autocommit = True
+            for _attempt in range(6000):
+                waiting = watch.execute("SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = %s",
+                                        [adding_pid]).fetchone()
+                if (waiting and waiting[0]) or not worker.is_alive():
+                    break
+                watch.execute("SELECT pg_sleep(0.01)")
+        issuing.commit()
+        worker.join(timeout=60)
+    assert isinstance(outcome["result"], psycopg.Error) and "refused" in str(outcome["result"]), outcome
+    assert not DecisionLine.objects.filter(decision=draft, position=7).exists()
