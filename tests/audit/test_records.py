@@ -361,7 +361,7 @@ def test_the_runtime_role_command_says_it_is_for_postgresql_only():
 
 # --- PostgreSQL: TRUNCATE ----------------------------------------------------------------
 
-postgresql_only = pytest.mark.skipif("connection.vendor != 'postgresql'", reason="TRUNCATE is PostgreSQL's")
+postgresql_only = pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL only (TRUNCATE, row locks)")
 TABLES = ["audit_accesslogentry", "cases_decision", "cases_decisionline", "cases_decisionshare",
           "cases_decisionrecipient", "cases_journalnote", "cases_casecalculation"]
 
