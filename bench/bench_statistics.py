@@ -527,15 +527,8 @@ FROM (
         "support": "m.granted", "provisional": literal(bool(provisional)), "created_at": received,
         "superseded_at": "NULL", "application_id": "m.app", "created_by_id": "m.worker_id",
         "norm_table_id": str(norm_id)}, "FROM bench_stats_cm m"))
-    run("decisions", insert_sql(Decision, {
-        "id": "m.app", "status": "'issued'", "applied_amount": f"m.granted + floor({U('m.app', 44)} * 50000)::bigint",
-        "granted_amount": "m.granted", "payment_mode": "m.mode", "requires_manager": "m.exception",
-        "prepared_at": "m.decided_at - interval '1 hour'", "decided_at": "m.decided_at",
-        "application_id": "m.app", "calculation_id": "m.app",
-        "decided_by_id": f"CASE WHEN m.exception THEN {ids[ATTESTER]} ELSE m.worker_id END",
-        "prepared_by_id": "m.worker_id", "supersedes_id": "NULL",
-        "payment_exception_id": "CASE WHEN m.exception THEN m.case_id END"}, "FROM bench_stats_cm m"))
-    # Shares: 3 * app - 2 (the first adult, or the one recipient), - 1 (the second adult's
+    # Shares (before their issued decisions, which refuse new shares; the foreign keys are
+    # checked at commit): 3 * app - 2 (the first adult, or the one recipient), - 1 (the second adult's
     # half), 3 * app (direct payment to the landlord).
     run("decision shares", insert_sql(DecisionShare, {
         "id": "3 * m.app - 3 + s.k", "direct_type": "s.direct_type", "direct_payee": "s.payee",
@@ -549,6 +542,14 @@ FROM (
     (3, NULL, m.direct_amount, 'housing', {literal(LANDLORD)}, '5050-1055', 'direct_payment')
 ) AS s(k, pid, amount, direct_type, payee, account, rule)
 WHERE s.amount > 0"""))
+    run("decisions", insert_sql(Decision, {
+        "id": "m.app", "status": "'issued'", "applied_amount": f"m.granted + floor({U('m.app', 44)} * 50000)::bigint",
+        "granted_amount": "m.granted", "payment_mode": "m.mode", "requires_manager": "m.exception",
+        "prepared_at": "m.decided_at - interval '1 hour'", "decided_at": "m.decided_at",
+        "application_id": "m.app", "calculation_id": "m.app",
+        "decided_by_id": f"CASE WHEN m.exception THEN {ids[ATTESTER]} ELSE m.worker_id END",
+        "prepared_by_id": "m.worker_id", "supersedes_id": "NULL",
+        "payment_exception_id": "CASE WHEN m.exception THEN m.case_id END"}, "FROM bench_stats_cm m"))
     delivered = f"{U('2 * m.app + p.k', 46)} < {DELIVERED_SHARE}"
     run("decision recipients", insert_sql(DecisionRecipient, {
         "id": "2 * m.app - 2 + p.k", "letter_html": "''", "letter": "NULL", "letter_sha256": "''",

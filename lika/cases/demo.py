@@ -7,8 +7,10 @@ Deterministic by ``seed`` and ``today``.  Everything is fictional.
 """
 
 import random
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from unittest import mock
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,8 +22,7 @@ from lika.norms.selectors import norm_table_current
 
 from . import decisions, services
 from .decisions import LineDecision
-from .letters import decision_letter_html
-from .models import Case, Decision, DecisionRecipient
+from .models import Case, DecisionRecipient
 from .services import Entry
 
 OBSTACLES = {"unemployed": 40, "unemployed_establishment": 10, "working": 12, "sick_certified": 15,
@@ -135,13 +136,13 @@ def _one_case(rng, household, worker, manager, today, counts):
             continue  # calculated, decision to make
         calculation = application.calculations.get(superseded_at__isnull=True)
         lines = [LineDecision("granted")] * len(decisions.need_lines(calculation))
-        decision = decisions.decision_make(
-            acting_user=worker, application=application, lines=lines,
-            payment_mode="single" if exception else "equal", exception_id=exception.pk if exception else None)
-        if decision.status != "issued":
-            decision = decisions.decision_approve(acting_user=manager, decision=decision)
         decided_on = min(today, application.received_on + timedelta(days=rng.randint(1, 6)))
-        _backdate(decision, decided_on)
+        with _clock_at(decided_on):
+            decision = decisions.decision_make(
+                acting_user=worker, application=application, lines=lines,
+                payment_mode="single" if exception else "equal", exception_id=exception.pk if exception else None)
+            if decision.status != "issued":
+                decision = decisions.decision_approve(acting_user=manager, decision=decision)
         counts["decisions"] += 1
         for recipient in DecisionRecipient.objects.filter(decision=decision).select_related("decision"):
             if back == newest and rng.random() < 0.3:
@@ -152,14 +153,15 @@ def _one_case(rng, household, worker, manager, today, counts):
     _plans_and_meetings(rng, case, worker, couple, today, counts)
 
 
-def _backdate(decision, day):
-    """Demo history: the decision was made on ``day`` (the services stamp the present)."""
+@contextmanager
+def _clock_at(day):
+    """Demo history: the decision is made on ``day`` at 10:00.  An issued decision and its
+    letters never change (the database refuses it), so the services are run with their
+    clock (``django.utils.timezone.now``) set to that moment instead of back-dating after;
+    the access log's own times stay real."""
     moment = timezone.make_aware(datetime.combine(day, time(10, 0)))
-    Decision.objects.filter(pk=decision.pk).update(decided_at=moment, prepared_at=moment)
-    decision.decided_at = decision.prepared_at = moment
-    for recipient in DecisionRecipient.objects.filter(decision=decision):
-        recipient.letter_html = decision_letter_html(decision, recipient)
-        recipient.save(update_fields=["letter_html"])
+    with mock.patch.object(timezone, "now", return_value=moment):
+        yield
 
 
 def _plans_and_meetings(rng, case, worker, couple, today, counts):

@@ -116,12 +116,14 @@ else:
             "OPTIONS": {
                 # WAL lets readers work while one writer writes; IMMEDIATE takes the
                 # write lock at BEGIN so two writers queue instead of failing with
-                # "database is locked" half-way through a transaction.
+                # "database is locked" half-way through a transaction.  recursive_triggers:
+                # the rows that INSERT OR REPLACE deletes fire the delete triggers, so the
+                # append-only records cannot be overwritten (lika/audit/migrations/0003).
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                    "PRAGMA busy_timeout=20000; PRAGMA foreign_keys=ON;"
+                    "PRAGMA busy_timeout=20000; PRAGMA foreign_keys=ON; PRAGMA recursive_triggers=ON;"
                 ),
             },
             "TEST": {"NAME": env("LIKA_SQLITE_TEST_PATH") or None},

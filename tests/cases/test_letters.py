@@ -153,7 +153,7 @@ def build(unit, worker, manager, *, protected_woman=False, single=None, direct=F
         input=data, members=[p.pk for p in (*adults, *kids)], result=result, support=calc.support,
         provisional=calc.norm_status != "verified", created_by=worker)
     decision = Decision.objects.create(
-        application=application, calculation=calculation, status=Decision.Status.ISSUED,
+        application=application, calculation=calculation, status=Decision.Status.DRAFT,
         applied_amount=calc.need, granted_amount=0, prepared_by=worker, decided_by=manager,
         decided_at=DECIDED_AT, payment_mode="single" if single else "equal",
         payment_exception=_exception(case, woman, single, worker, manager) if single else None)
@@ -162,6 +162,9 @@ def build(unit, worker, manager, *, protected_woman=False, single=None, direct=F
     Decision.objects.filter(pk=decision.pk).update(granted_amount=granted)
     decision.refresh_from_db()
     _shares(decision, [woman] if single else adults, direct)
+    # issued once its lines and shares are in place (the database refuses them after)
+    Decision.objects.filter(pk=decision.pk).update(status=Decision.Status.ISSUED)
+    decision.refresh_from_db()
     recipients = {who: DecisionRecipient.objects.create(decision=decision, person=person)
                   for who, person in zip(("woman", "man"), adults, strict=False)}
     return Built(decision, woman, adults[-1] if len(adults) > 1 else None, recipients)

@@ -12,7 +12,6 @@ Django flushes the tables after every such test and the flush re-sends
 change, e.g. ``serialized_rollback``, stops the reload).
 """
 
-import importlib
 import os
 import re
 from decimal import Decimal
@@ -77,31 +76,6 @@ def page(browser, request):
         except Exception as exc:  # a screenshot must not hide the test's own failure
             print(f"skärmbilden kunde inte sparas: {exc}")
     context.close()
-
-
-@pytest.fixture(autouse=True)
-def _access_log_can_be_flushed(transactional_db):
-    """Empty the append-only access log before Django flushes the database after the test.
-
-    On SQLite the log's append-only triggers (lika/audit/migrations/0002) make
-    the flush's ``DELETE FROM audit_accesslogentry`` fail, so the flush of every
-    transactional test would error and leave its rows behind. Here, in one
-    transaction, the triggers are dropped, the log emptied and the triggers put
-    back: the flush then deletes no log row and the triggers stay in force.
-    PostgreSQL flushes with TRUNCATE, which row triggers do not see.
-    """
-    yield
-    from django.db import connection, transaction
-
-    if connection.vendor != "sqlite":
-        return
-    append_only = importlib.import_module("lika.audit.migrations.0002_append_only")
-    with transaction.atomic(), connection.cursor() as cursor:
-        for sql in append_only.REVERSE["sqlite"]:
-            cursor.execute(sql)
-        cursor.execute("DELETE FROM audit_accesslogentry")
-        for sql in append_only.SQLITE:
-            cursor.execute(sql)
 
 
 @pytest.fixture(autouse=True)

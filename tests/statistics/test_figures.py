@@ -3,6 +3,7 @@ checked against the same facts counted another way (the ORM over the source rows
 
 from datetime import date, datetime, time, timedelta
 from fractions import Fraction
+from unittest import mock
 
 import pytest
 from django.db.models import Sum
@@ -200,7 +201,6 @@ def test_no_hidden_count_follows_from_the_shown_ones(paid_month, period):
 def test_a_changed_decision_counts_once_with_the_new_amount_and_the_first_date(paid_month, alice, bob, settings):
     from lika.cases import decisions, services
     from lika.cases.decisions import LineDecision
-    from lika.cases.models import Decision
 
     first = paid_month["couple0"]
     application = first.application
@@ -214,16 +214,19 @@ def test_a_changed_decision_counts_once_with_the_new_amount_and_the_first_date(p
     application.refresh_from_db()
     rows = len(decisions.need_lines(application.calculations.get(superseded_at__isnull=True)))
     settings.LIKA_DELEGATION_LIMIT_KRONOR = 1
-    second = decisions.decision_make(acting_user=alice, application=application,
-                                     lines=[LineDecision("granted")] * rows, payment_mode="equal",
-                                     change_reason="Ny hyra")
-    decisions.decision_approve(acting_user=bob, decision=second)
+    # the change is made three days after the first decision (an issued decision's date
+    # never changes, so the services' clock is moved instead)
+    with mock.patch.object(timezone, "now", return_value=first.decided_at + timedelta(days=3)):
+        second = decisions.decision_make(acting_user=alice, application=application,
+                                         lines=[LineDecision("granted")] * rows, payment_mode="equal",
+                                         change_reason="Ny hyra")
+        decisions.decision_approve(acting_user=bob, decision=second)
     second.refresh_from_db()
-    Decision.objects.filter(pk=first.pk).update(decided_at=first.decided_at - timedelta(days=3))
     refresh.refresh_year(2026)
     row = DecidedApplication.objects.get(application_id=application.pk)
     assert second.supersedes_id == first.pk and row.granted == second.granted_amount != first.granted_amount
-    first_day = timezone.localtime(first.decided_at - timedelta(days=3)).date()
+    assert second.decided_at == first.decided_at + timedelta(days=3)
+    first_day = timezone.localtime(first.decided_at).date()
     assert row.processing_days == (first_day - application.received_on).days
     assert DecidedApplication.objects.filter(application_id=application.pk).count() == 1
 
