@@ -30,9 +30,9 @@ class StatisticsForm(forms.Form):
     kvartal = forms.TypedChoiceField(label=_("Kvartal"), coerce=int, required=False, widget=QuickSelect,
                                      choices=[(q, str(q)) for q in range(1, 5)])
     # a custom period is whole months: periods a day apart could be subtracted down to one person
-    fran = forms.CharField(label=_("Från och med månad"), required=False, help_text=_("ÅÅÅÅ-MM"), max_length=7,
+    fran = forms.CharField(label=_("Från och med månad"), required=False, help_text=_("ÅÅÅÅ-MM"), max_length=32,
                            widget=forms.TextInput(attrs={"type": "month"}))
-    till = forms.CharField(label=_("Till och med månad"), required=False, help_text=_("ÅÅÅÅ-MM"), max_length=7,
+    till = forms.CharField(label=_("Till och med månad"), required=False, help_text=_("ÅÅÅÅ-MM"), max_length=32,
                            widget=forms.TextInput(attrs={"type": "month"}))
     # the units are read once per form, for both the choice and the check (with their municipality)
     enhet = forms.TypedChoiceField(label=_("Enhet"), coerce=int, required=False, empty_value=None,
