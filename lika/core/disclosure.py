@@ -237,7 +237,8 @@ def _suppress(values: list[int], relations: list[tuple[list[int], int]], primary
                 if chosen is not None:
                     hidden.add(chosen)
                     changed = True
-        given_away = _revealed(hidden, relations)
+        touched = {number for cell in hidden for number in member_of.get(cell, ())}
+        given_away = _revealed(hidden, [relations[number] for number in sorted(touched)])
         if not given_away:
             return hidden
         cell = min(given_away)

@@ -48,6 +48,7 @@ class Monthly:
     def __init__(self):
         self.counts = defaultdict(lambda: defaultdict(dict))
         self.amounts = defaultdict(lambda: defaultdict(dict))
+        self._protected = {}
 
     def add(self, month, unit, key, gender, count, amount=0):
         if gender not in (F, M):
@@ -58,10 +59,14 @@ class Monthly:
             pair[side] += int(value or 0)
 
     def protected(self, month: date, shapes, links, threshold) -> dict:
-        """Every unit's and the whole municipality's cells of ``month``, protected together."""
-        units = {unit: {key: tuple(pair) for key, pair in rows.items()}
-                 for unit, rows in self.counts.get(month, {}).items()}
-        return protect_units(units, shapes, links=links, threshold=threshold)
+        """Every unit's and the whole municipality's cells of ``month``, protected together
+        (once per month: a figure asks for a month more than once)."""
+        key = (month, shapes, links, threshold)
+        if key not in self._protected:
+            units = {unit: {key: tuple(pair) for key, pair in rows.items()}
+                     for unit, rows in self.counts.get(month, {}).items()}
+            self._protected[key] = protect_units(units, shapes, links=links, threshold=threshold)
+        return self._protected[key]
 
     def month_cells(self, month: date, unit, shapes, links, threshold) -> tuple[dict, dict]:
         """(counts, amounts) of ``unit`` (None: the whole municipality) in ``month``."""

@@ -328,3 +328,29 @@ def test_custom_periods_are_whole_months_and_adjacent_ones_hide_the_month_betwee
     assert longer[0] is SUPPRESSED  # or 21 − 20 would be March's one woman
     response = client.get("/statistik/", {"typ": "custom", "ar": str(YEAR), "fran": f"{YEAR}-01", "till": f"{YEAR}-03"})
     assert response.status_code == 200 and "1 jan 2026–31 mar 2026" in response.content.decode()
+
+
+def test_protecting_every_unit_together_reads_a_fixed_number_of_queries(refreshed, unit_a, unit_b, municipality):
+    """The units are counted in the same grouped queries, not one report per unit: a unit's
+    report reads as many queries with five units as with two."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from lika.statistics.models import ExitDay, MeetingDay
+
+    def add_rows(unit):
+        MeetingDay.objects.create(day=date(YEAR, 3, 10), unit=unit, kind="joint", gender="F", participants=3)
+        ExitDay.objects.create(day=date(YEAR, 3, 10), unit=unit, close_reason="work", gender="M", adults=2)
+
+    def queries():
+        build_report(period=Period.of_year(YEAR), unit=unit_a)  # warm: the refresh times are read alike
+        with CaptureQueriesContext(connection) as captured:
+            build_report(period=Period.of_year(YEAR), unit=unit_a)
+        return len(captured.captured_queries)
+
+    add_rows(unit_a)
+    add_rows(unit_b)
+    two = queries()
+    for code in ("c", "d", "e"):
+        add_rows(Unit.objects.create(municipality=municipality, name=f"Enhet {code}", code=code))
+    assert queries() == two
