@@ -1,10 +1,12 @@
 """The key figures (docs/kpi.md), computed in the database and protected against
 disclosure before anyone sees them.
 
-Every query here is an aggregate: it returns a handful of grouped rows, never persons.
-Every figure reads the summary tables that ``lika.statistics.refresh`` writes (monthly
-for money and decisions, by day for plans, activities, meetings and closed cases, so that a
-custom period of days is exact), never the case or payment tables themselves.
+Every query here is an aggregate: it returns grouped rows, never persons.  Every figure
+reads the summary tables that ``lika.statistics.refresh`` writes (monthly for money and
+decisions, by day for plans, activities, meetings and closed cases), never the case or
+payment tables themselves, **for every unit and by month**: each month is protected for
+all units and the whole municipality together, and a longer period shows a cell only
+where every month does (``lika.statistics.linked``; docs/kpi.md, "Linked tables").
 ``build_report`` puts them together as a plain :class:`~lika.statistics.report.Report`,
 which the page, the exports and the KPI export all render.
 """
