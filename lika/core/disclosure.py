@@ -513,10 +513,8 @@ def amounts_where(counts: Mapping[Key, Cell], amounts: Mapping[tuple[str, str], 
         if gender == "K" and row != TOTAL_ROW:
             women, men = amounts.get((table, row), (0, 0))
             values.update({(table, row, "K"): women, (table, row, "M"): men, (table, row, "T"): women + men})
-    for (table, row, gender) in counts:
-        if row == TOTAL_ROW:
-            values[(table, row, gender)] = sum(value for (t, r, g), value in list(values.items())
-                                               if t == table and g == gender and r != TOTAL_ROW)
+            for g, value in (("K", women), ("M", men), ("T", women + men)):
+                values[(table, TOTAL_ROW, g)] = values.get((table, TOTAL_ROW, g), 0) + value
     return {key: SUPPRESSED if cell is SUPPRESSED else values[key] for key, cell in counts.items()}
 
 

@@ -33,13 +33,12 @@ from lika.core.disclosure import (
     TableShape,
     hide_also,
     link_sum,
-    protect_units,
     share,
 )
 from lika.core.periods import CUSTOM, Period, PeriodError
 from lika.plans.models import PlanActivity
 
-from .linked import F, M, Monthly, as_date, fetch, month_sql
+from .linked import F, M, Monthly, as_date, fetch, month_sql, protect
 from .refresh import ensure_years
 from .report import Chart, ChartSeries, Figure, Report, Row, Table
 
@@ -226,7 +225,7 @@ def _window_sql(months: list[date]) -> tuple[str, str, list]:
 
 def figure_paid(scope: Scope, money: Monthly, direct_by_month: dict) -> Figure:
     units, whole, direct = _recipients(scope)
-    protected = protect_units(units, PAID, whole=whole, threshold=scope.threshold)
+    protected = protect(units, PAID, whole=whole, threshold=scope.threshold)
     people = protected.get(scope.unit_id) or {key: 0 for key in protected[None]}
     _month_counts, kronor = money.period_cells(scope.months, scope.unit_id, PAID, (), scope.threshold)
     kronor = hide_also(kronor, people)  # also where the period's count of people is hidden
@@ -313,7 +312,7 @@ def figure_long_term(scope: Scope) -> Figure:
             pair = list(target.get(("long_term", key), (0, 0)))
             pair[side] = value
             target[("long_term", key)] = tuple(pair)
-    protected = protect_units(dict(units), LONG_TERM, whole=whole, threshold=scope.threshold)
+    protected = protect(dict(units), LONG_TERM, whole=whole, threshold=scope.threshold)
     cells = protected.get(scope.unit_id) or {key: 0 for key in protected[None]}
     table_rows = _rows(cells, "long_term", [("long", _("Långvarigt bistånd")), ("shorter", _("Kortare tid"))],
                        kpis={"long": "LIKA_LONG_TERM"})

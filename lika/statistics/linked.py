@@ -14,14 +14,32 @@ number of units): what a unit's page costs is the whole municipality's grouped r
 one report per unit.
 """
 
+import hashlib
 from collections import defaultdict
 from datetime import date
 
+from django.core.cache import cache
 from django.db import connection
 
 from lika.core.disclosure import amounts_where, combine, protect_units
 
 F, M = "F", "M"
+PROTECTION_CACHE_SECONDS = 6 * 3600
+
+
+def protect(units: dict, shapes, *, links=(), whole=None, threshold: int) -> dict:
+    """``disclosure.protect_units``, kept in Django's cache by what goes in (the figures of
+    every unit, the tables, the threshold): the same month protected again — the next
+    page, the export, another unit's report — is not computed again, and any change in a
+    figure is another key."""
+    content = repr((shapes, links, threshold, sorted((unit, sorted(rows.items())) for unit, rows in units.items()),
+                    sorted(whole.items()) if whole is not None else None))
+    key = "statistics-protection:" + hashlib.sha256(content.encode()).hexdigest()
+    protected = cache.get(key)
+    if protected is None:
+        protected = protect_units(units, shapes, links=links, whole=whole, threshold=threshold)
+        cache.set(key, protected, timeout=PROTECTION_CACHE_SECONDS)
+    return protected
 
 
 def fetch(sql: str, params) -> list[tuple]:
@@ -49,13 +67,18 @@ class Monthly:
         self.counts = defaultdict(lambda: defaultdict(dict))
         self.amounts = defaultdict(lambda: defaultdict(dict))
         self._protected = {}
+        self._months = {}  # a month as the database gives it -> date
 
     def add(self, month, unit, key, gender, count, amount=0):
         if gender not in (F, M):
             return
+        month = self._months.get(month) or self._months.setdefault(month, as_date(month))
         side = 0 if gender == F else 1
         for store, value in ((self.counts, count), (self.amounts, amount)):
-            pair = store[as_date(month)][unit].setdefault(key, [0, 0])
+            rows = store[month][unit]
+            pair = rows.get(key)
+            if pair is None:
+                pair = rows[key] = [0, 0]
             pair[side] += int(value or 0)
 
     def protected(self, month: date, shapes, links, threshold) -> dict:
@@ -65,7 +88,7 @@ class Monthly:
         if key not in self._protected:
             units = {unit: {key: tuple(pair) for key, pair in rows.items()}
                      for unit, rows in self.counts.get(month, {}).items()}
-            self._protected[key] = protect_units(units, shapes, links=links, threshold=threshold)
+            self._protected[key] = protect(units, shapes, links=links, threshold=threshold)
         return self._protected[key]
 
     def month_cells(self, month: date, unit, shapes, links, threshold) -> tuple[dict, dict]:
