@@ -1,10 +1,12 @@
 """The key figures (docs/kpi.md), computed in the database and protected against
 disclosure before anyone sees them.
 
-Every query here is an aggregate: it returns a handful of grouped rows, never persons.
-Every figure reads the summary tables that ``lika.statistics.refresh`` writes (monthly
-for money and decisions, by day for plans, activities, meetings and closed cases, so that a
-custom period of days is exact), never the case or payment tables themselves.
+Every query here is an aggregate: it returns grouped rows, never persons.  Every figure
+reads the summary tables that ``lika.statistics.refresh`` writes (monthly for money and
+decisions, by day for plans, activities, meetings and closed cases), never the case or
+payment tables themselves, **for every unit and by month**: each month is protected for
+all units and the whole municipality together, and a longer period shows a cell only
+where every month does (``lika.statistics.linked``; docs/kpi.md, "Linked tables").
 ``build_report`` puts them together as a plain :class:`~lika.statistics.report.Report`,
 which the page, the exports and the KPI export all render.
 """
@@ -12,7 +14,7 @@ which the page, the exports and the KPI export all render.
 from collections import defaultdict
 from contextlib import nullcontext
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from fractions import Fraction
 from functools import cached_property
 
@@ -24,14 +26,22 @@ from django.utils.translation import gettext_lazy, gettext_noop
 
 from lika.accounts.models import Municipality
 from lika.cases.models import Case, SupportObstacle
-from lika.core.disclosure import SUPPRESSED, protect, protect_amounts, share
-from lika.core.periods import Period
+from lika.core.disclosure import (
+    GENDERS,
+    SUPPRESSED,
+    TOTAL_ROW,
+    TableShape,
+    hide_also,
+    link_sum,
+    share,
+)
+from lika.core.periods import CUSTOM, Period, PeriodError
 from lika.plans.models import PlanActivity
 
+from .linked import F, M, Monthly, as_date, fetch, month_sql, protect
 from .refresh import ensure_years
 from .report import Chart, ChartSeries, Figure, Report, Row, Table
 
-F, M = "F", "M"
 SELF_SUFFICIENCY = (Case.CloseReason.WORK, Case.CloseReason.STUDIES, Case.CloseReason.OTHER_BENEFIT)
 MONTH_NAMES = (gettext_noop("jan"), gettext_noop("feb"), gettext_noop("mar"), gettext_noop("apr"),
                gettext_noop("maj"), gettext_noop("jun"), gettext_noop("jul"), gettext_noop("aug"),
@@ -55,12 +65,6 @@ KPI_CATALOGUE = {
     "LIKA_LONG_TERM": (gettext_lazy("Personer med långvarigt bistånd (10–12 av 12 månader)"), "count"),
     "LIKA_EXITS_SELF_SUFFICIENCY": (gettext_lazy("Vuxna som lämnat biståndet för egen försörjning"), "count"),
 }
-
-
-def _fetch(sql: str, params) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
 
 
 def _month_index(day: date) -> int:
@@ -97,38 +101,40 @@ class Scope:
     def months(self) -> list[date]:
         return self.period.months()
 
-    def unit_sql(self, column: str) -> tuple[str, list]:
-        return (f" AND {column} = %s", [self.unit_id]) if self.unit_id else ("", [])
-
 
 # --- protected tables -------------------------------------------------------------------
 
-def _gender_rows(counts: dict, labels) -> list[tuple[str, int, int]]:
-    return [(str(label), counts.get((key, F), 0), counts.get((key, M), 0)) for key, label in labels]
+def _triple(cells: dict, table: str, row: str) -> tuple:
+    return tuple(cells[(table, row, g)] for g in GENDERS)
 
 
-def _count_table(caption, rows, scope, *, total=True, kpis=None, note="") -> tuple[Table, object]:
-    """A K/M/T count table protected with secondary suppression; ``kpis`` maps a row label
-    (or _("Totalt")) to a KPI id."""
+def _rows(cells: dict, table: str, labelled, *, total=True, kpis=None) -> tuple[Row, ...]:
+    """Count rows of ``table`` from protected cells; ``labelled`` is [(row key, label)];
+    ``kpis`` maps a row key (or TOTAL_ROW) to a KPI id."""
     kpis = kpis or {}
-    protected = protect(rows, threshold=scope.threshold, total_row=total, total_label=_("Totalt"))
-    out = [Row(row.label, "count", row.cells, counts=row.cells, kpi=kpis.get(row.label),
-               total=row is protected.total) for row in protected.all_rows()]
-    return Table(caption, tuple(out), note), protected
+    out = [Row(str(label), "count", _triple(cells, table, key), counts=_triple(cells, table, key),
+               kpi=kpis.get(key)) for key, label in labelled]
+    if total:
+        triple = _triple(cells, table, TOTAL_ROW)
+        out.append(Row(_("Totalt"), "count", triple, counts=triple, kpi=kpis.get(TOTAL_ROW), total=True))
+    return tuple(out)
 
 
-def _pair_table(caption, labels, values, scope, *, kpi_share=None, share_label=""):
-    """Two categories that add up to a total (e.g. equal split / one recipient): the
-    categories are protected as the two columns of one row, so that the total cannot
-    reveal a hidden one.  Returns a table with T-only rows and the share of the first."""
-    protected = protect([("x", values[0], values[1])], threshold=scope.threshold, total_row=False).rows[0]
-    first, second, total = protected.cells
+def _pair_rows(cells: dict, table: str, labels, *, kpi_share=None, share_label="") -> tuple[Row, ...]:
+    """Two categories that add up to a total (e.g. equal split / one recipient), kept in
+    ``K`` and ``M`` of one row so that the total cannot reveal a hidden one: T-only rows
+    and the share of the first."""
+    first, second, total = _triple(cells, table, "x")
     rows = [Row(labels[0], "count", (None, None, first)), Row(labels[1], "count", (None, None, second)),
             Row(_("Totalt"), "count", (None, None, total), total=True)]
     if share_label:
         rows.append(Row(share_label, "percent", (None, None, share(first, total)),
                         counts=(None, None, total), kpi=kpi_share))
-    return Table(caption, tuple(rows)), protected
+    return tuple(rows)
+
+
+def _shares(numerators: tuple, denominators: tuple) -> tuple:
+    return tuple(share(a, b) for a, b in zip(numerators, denominators, strict=True))
 
 
 def _series(points_k, points_m):
@@ -141,85 +147,108 @@ def _bars_from(table: Table, title: str, kind: str, *, skip_total=True) -> Chart
                                                [(r.label, r.cells[1]) for r in rows]))
 
 
+def _in_months(scope: Scope, column: str, *, day: bool) -> tuple[str, str, list]:
+    """(the month of a row in SQL, the WHERE for the period's months, its parameters): every
+    unit, so that the units are protected together."""
+    first, last = scope.months[0], scope.months[-1]
+    if day:
+        return month_sql(column), f"{column} >= %s AND {column} <= %s", [first, _month_end(last)]
+    return column, f"{column} >= %s AND {column} <= %s", [first, last]
+
+
+def _month_end(month: date) -> date:
+    return _month_of(_month_index(month) + 1) - timedelta(days=1)
+
+
 # --- money (PersonYear) -------------------------------------------------------------------
 
-def _money_by_month(scope: Scope, years) -> dict:
-    """{(month, gender): (people, öre)} for persons, and {(month, ""): (0, öre)} for direct
-    payments, over the given calendar years (from the monthly aggregate)."""
+PAID = (TableShape("paid", ("people",), total_row=False),)
+
+
+def _money_by_month(years) -> tuple[Monthly, dict]:
+    """Persons paid and öre by month, unit and gender over the given calendar years (from
+    the monthly aggregate), and {month: öre} of direct payments (no person) by unit."""
+    monthly, direct = Monthly(), defaultdict(lambda: defaultdict(int))
     if not years:
-        return {}
-    unit_sql, unit_params = scope.unit_sql("unit_id")
-    rows = _fetch("SELECT month, gender, SUM(people), SUM(amount) FROM statistics_paymentmonth "
-                  "WHERE month >= %s AND month <= %s" + unit_sql + " GROUP BY month, gender",
-                  [date(min(years), 1, 1), date(max(years), 12, 1), *unit_params])
-    return {(month if isinstance(month, date) else date.fromisoformat(str(month)), gender or ""):
-            (int(people), int(amount)) for month, gender, people, amount in rows if amount}
+        return monthly, direct
+    rows = fetch("SELECT month, unit_id, gender, SUM(people), SUM(amount) FROM statistics_paymentmonth "
+                 "WHERE month >= %s AND month <= %s GROUP BY month, unit_id, gender",
+                 [date(min(years), 1, 1), date(max(years), 12, 1)])
+    for month, unit, gender, people, amount in rows:
+        if not amount:
+            continue
+        if gender in (F, M):
+            monthly.add(month, unit, ("paid", "people"), gender, people, amount)
+        else:
+            direct[as_date(month)][unit] += int(amount)
+    return monthly, direct
 
 
-def _window_sql(scope: Scope, months: list[date]) -> tuple[str, str, list]:
+def _recipients(scope: Scope) -> tuple[dict, dict, int]:
+    """Distinct people paid in the period by unit and by the whole municipality (someone
+    paid by two units counts once there): ({unit: {(table, row): (women, men)}}, the whole,
+    öre of direct payments to the scope)."""
+    amount, where, params = _window_sql(scope.months)
+    inner = f"SELECT unit_id, gender, person_id, {amount} AS amount FROM statistics_personyear WHERE {where}"
+    count = "COUNT(DISTINCT person_id), SUM(amount)"
+    if connection.vendor == "postgresql":
+        sql = (f"SELECT unit_id, gender, GROUPING(unit_id), {count} FROM ({inner}) t WHERE amount > 0 "
+               f"GROUP BY GROUPING SETS ((unit_id, gender), (gender))")
+    else:
+        sql = (f"SELECT unit_id, gender, 0, {count} FROM ({inner}) t WHERE amount > 0 GROUP BY unit_id, gender "
+               f"UNION ALL SELECT NULL, gender, 1, {count} FROM ({inner}) t WHERE amount > 0 GROUP BY gender")
+        params = [*params, *params]
+    units, whole, direct = defaultdict(lambda: {("paid", "people"): [0, 0]}), {("paid", "people"): [0, 0]}, 0
+    for unit, gender, grouped, people, total in fetch(sql, params):
+        if gender not in (F, M):
+            if grouped and scope.unit_id is None or not grouped and unit == scope.unit_id:
+                direct += int(total or 0)
+            continue
+        target = whole if grouped else units[unit]
+        target[("paid", "people")][0 if gender == F else 1] = int(people)
+    return ({unit: {key: tuple(pair) for key, pair in rows.items()} for unit, rows in units.items()},
+            {key: tuple(pair) for key, pair in whole.items()}, direct)
+
+
+def _window_sql(months: list[date]) -> tuple[str, str, list]:
     """The amount of a PersonYear row within ``months`` (a SQL expression) and the WHERE."""
     by_year = defaultdict(list)
     for month in months:
         by_year[month.year].append(month.month)
     sums = {int(year): " + ".join(f"m{m:02d}" for m in sorted(ms)) for year, ms in sorted(by_year.items())}
-    unit_sql, unit_params = scope.unit_sql("unit_id")
     if len(sums) == 1:  # a period within one year (every named period): no CASE to evaluate per row
         (year, amount), = sums.items()
-        return amount, f"year = {year}{unit_sql}", unit_params
+        return amount, f"year = {year}", []
     cases = " ".join(f"WHEN year = {year} THEN {amount}" for year, amount in sums.items())
-    return f"CASE {cases} ELSE 0 END", f"year IN ({', '.join(map(str, sums))}){unit_sql}", unit_params
+    return f"CASE {cases} ELSE 0 END", f"year IN ({', '.join(map(str, sums))})", []
 
 
-def _recipients(scope: Scope) -> dict:
-    """{gender: (distinct people, öre)} paid in the period; gender "" = direct payments."""
-    amount, where, params = _window_sql(scope, scope.months)
-    rows = _fetch(f"SELECT gender, COUNT(DISTINCT person_id), SUM(amount) FROM "
-                  f"(SELECT gender, person_id, {amount} AS amount FROM statistics_personyear WHERE {where}) t "
-                  f"WHERE amount > 0 GROUP BY gender", params)
-    return {gender or "": (int(people), int(total)) for gender, people, total in rows}
-
-
-def _long_term(scope: Scope) -> dict:
-    """{gender: (people with 10–12 of the 12 months ending with the period's last month,
-    people with at least one)}, from ``LongTermMonth`` (unit null: the whole municipality)."""
-    unit_sql, unit_params = scope.unit_sql("unit_id") if scope.unit_id else (" AND unit_id IS NULL", [])
-    rows = _fetch("SELECT gender, SUM(long_term), SUM(paid) FROM statistics_longtermmonth WHERE month = %s"
-                  + unit_sql + " GROUP BY gender", [scope.months[-1], *unit_params])
-    return {gender: (int(long), int(anyone)) for gender, long, anyone in rows}
-
-
-def figure_paid(scope: Scope, by_month: dict) -> Figure:
-    paid = _recipients(scope)
-    people = {g: paid.get(g, (0, 0))[0] for g in (F, M)}
-    kronor = {g: paid.get(g, (0, 0))[1] for g in (F, M)}
-    counts = protect([(_("Personer som fått utbetalt"), people[F], people[M])], threshold=scope.threshold,
-                     total_row=False)
-    amounts = protect_amounts(counts, [(_("Personer som fått utbetalt"), kronor[F], kronor[M])])
-    count_row, amount_row = counts.rows[0], amounts.rows[0]
+def figure_paid(scope: Scope, money: Monthly, direct_by_month: dict) -> Figure:
+    units, whole, direct = _recipients(scope)
+    protected = protect(units, PAID, whole=whole, threshold=scope.threshold)
+    people = protected.get(scope.unit_id) or {key: 0 for key in protected[None]}
+    _month_counts, kronor = money.period_cells(scope.months, scope.unit_id, PAID, (), scope.threshold)
+    kronor = hide_also(kronor, people)  # also where the period's count of people is hidden
+    count_cells, amount_cells = _triple(people, "paid", "people"), _triple(kronor, "paid", "people")
     rows = [
-        Row(count_row.label, "count", count_row.cells, counts=count_row.cells, kpi="LIKA_PAID_RECIPIENTS"),
-        Row(_("Utbetalt"), "kronor", amount_row.cells, counts=count_row.cells, kpi="LIKA_PAID_KRONOR"),
-        Row(_("Andel av beloppet"), "percent",
-            (share(amount_row.women, amount_row.total), share(amount_row.men, amount_row.total),
-             share(amount_row.total, amount_row.total)),
-            counts=count_row.cells, kpi="LIKA_PAID_SHARE_WOMEN"),
+        Row(_("Personer som fått utbetalt"), "count", count_cells, counts=count_cells, kpi="LIKA_PAID_RECIPIENTS"),
+        Row(_("Utbetalt"), "kronor", amount_cells, counts=count_cells, kpi="LIKA_PAID_KRONOR"),
+        Row(_("Andel av beloppet"), "percent", _shares(amount_cells, (amount_cells[2],) * 3),
+            counts=count_cells, kpi="LIKA_PAID_SHARE_WOMEN"),
     ]
-    direct = paid.get("", (0, 0))[1]
     tables = [Table(_("Utbetalt bistånd efter mottagarens kön"), tuple(rows),
                     note=_("Direktbetalningar till hyresvärd m.fl. (ingen person tar emot pengarna): %(kronor)s kr.")
                     % {"kronor": f"{direct // 100:,}".replace(",", "\u00a0")})]
-    # month by month: amounts hidden where the month's counts are
+    # month by month: amounts hidden where the month's counts are (every unit together)
     months = scope.months
-    monthly = protect([(_month_label(m), by_month.get((m, F), (0, 0))[0], by_month.get((m, M), (0, 0))[0])
-                       for m in months], threshold=scope.threshold, total_row=False)
-    monthly_amounts = protect_amounts(monthly, [(_month_label(m), by_month.get((m, F), (0, 0))[1],
-                                                 by_month.get((m, M), (0, 0))[1]) for m in months])
-    # a month still to come without any payment yet is "–", not 0 kr, and is not drawn
     this_month = timezone.localdate().replace(day=1)
     waiting = {month for month in months if month > this_month
-               and not any((month, gender) in by_month for gender in (F, M, ""))}
-    monthly_cells = [(r.label, (None, None, None) if month in waiting else r.cells)
-                     for month, r in zip(months, monthly_amounts.rows, strict=True)]
+               and not money.counts.get(month) and not direct_by_month.get(month)}
+    monthly_cells = []
+    for month in months:
+        cells = (None, None, None) if month in waiting else _triple(
+            money.month_cells(month, scope.unit_id, PAID, (), scope.threshold)[1], "paid", "people")
+        monthly_cells.append((_month_label(month), cells))
     drawn = [(label, cells) for month, (label, cells) in zip(months, monthly_cells, strict=True)
              if month not in waiting] or monthly_cells
     chart = Chart("line" if len(drawn) > 1 else "bars", _("Utbetalt per månad, kronor"), "kronor",
@@ -233,7 +262,7 @@ def figure_paid(scope: Scope, by_month: dict) -> Figure:
                   tuple(tables), chart)
 
 
-def figure_before_after(scope: Scope, municipality: Municipality | None, by_month: dict) -> Figure | None:
+def figure_before_after(scope: Scope, municipality: Municipality | None, money: Monthly) -> Figure | None:
     switch = municipality.equal_split_from if municipality else None
     if switch is None:
         return None
@@ -241,32 +270,21 @@ def figure_before_after(scope: Scope, municipality: Municipality | None, by_mont
     today_month = timezone.localdate().replace(day=1)
     before = _months(_month_of(_month_index(start) - 12), _month_of(_month_index(start) - 1))
     after = [m for m in _months(start, _month_of(_month_index(start) + 11)) if m < today_month] or [start]
-
-    def window(label, months):
-        women = sum(by_month.get((m, F), (0, 0))[1] for m in months)
-        men = sum(by_month.get((m, M), (0, 0))[1] for m in months)
-        w_people = max((by_month.get((m, F), (0, 0))[0] for m in months), default=0)
-        m_people = max((by_month.get((m, M), (0, 0))[0] for m in months), default=0)
-        return (label, w_people, m_people), (label, women, men)
-
     labels = (_("Före: %(first)s–%(last)s") % {"first": _month_label(before[0]), "last": _month_label(before[-1])},
               _("Efter: %(first)s–%(last)s") % {"first": _month_label(after[0]), "last": _month_label(after[-1])})
-    people, amounts = zip(window(labels[0], before), window(labels[1], after), strict=True)
-    counts = protect(list(people), threshold=scope.threshold, total_row=False)
-    money = protect_amounts(counts, list(amounts))  # same labels: the windows
     rows = []
-    for row in money.rows:
-        rows.append(Row(_("%(window)s, kronor") % {"window": row.label}, "kronor", row.cells))
-        rows.append(Row(_("%(window)s, andel") % {"window": row.label}, "percent",
-                        (share(row.women, row.total), share(row.men, row.total), None)))
+    for label, months in zip(labels, (before, after), strict=True):
+        # a window is a period of whole months: shown only where every month is
+        amounts = _triple(money.period_cells(months, scope.unit_id, PAID, (), scope.threshold)[1], "paid", "people")
+        rows.append(Row(_("%(window)s, kronor") % {"window": label}, "kronor", amounts))
+        rows.append(Row(_("%(window)s, andel") % {"window": label}, "percent",
+                        (share(amounts[0], amounts[2]), share(amounts[1], amounts[2]), None)))
     series_k, series_m = [], []
     for month in [*before, *after]:
-        women = by_month.get((month, F), (0, 0))
-        men = by_month.get((month, M), (0, 0))
-        hidden = min(women[0], men[0]) < scope.threshold and (women[0] or men[0])
-        total = women[1] + men[1]
-        series_k.append((_month_label(month), SUPPRESSED if hidden else (Fraction(women[1], total) if total else None)))
-        series_m.append((_month_label(month), SUPPRESSED if hidden else (Fraction(men[1], total) if total else None)))
+        women, men, total = _triple(money.month_cells(month, scope.unit_id, PAID, (), scope.threshold)[1],
+                                    "paid", "people")
+        series_k.append((_month_label(month), share(women, total)))
+        series_m.append((_month_label(month), share(men, total)))
     chart = Chart("line", _("Andel av utbetalt bistånd per månad, före och efter delad utbetalning"), "percent",
                   _series(series_k, series_m))
     return Figure("before_after", _("Före och efter delad utbetalning"),
@@ -276,65 +294,94 @@ def figure_before_after(scope: Scope, municipality: Municipality | None, by_mont
                   (Table(_("Utbetalt före och efter"), tuple(rows)),), chart)
 
 
+LONG_TERM = (TableShape("long_term", ("long", "shorter")),)
+
+
 def figure_long_term(scope: Scope) -> Figure:
-    data = _long_term(scope)
-    table, protected = _count_table(
-        _("Personer med bistånd 10–12 av de senaste 12 månaderna"),
-        [(_("Långvarigt bistånd"), data.get(F, (0, 0))[0], data.get(M, (0, 0))[0]),
-         (_("Kortare tid"), data.get(F, (0, 0))[1] - data.get(F, (0, 0))[0],
-          data.get(M, (0, 0))[1] - data.get(M, (0, 0))[0])],
-        scope, kpis={_("Långvarigt bistånd"): "LIKA_LONG_TERM"})
-    long_row, total_row = protected.rows[0], protected.total
-    rows = (*table.rows, Row(_("Andel med långvarigt bistånd"), "percent",
-                             tuple(share(a, b) for a, b in zip(long_row.cells, total_row.cells, strict=True))))
+    """From ``LongTermMonth`` at the period's last month: every unit, and the whole
+    municipality (unit null: someone paid by two units counts once), protected together."""
+    rows = fetch("SELECT unit_id, gender, SUM(long_term), SUM(paid) FROM statistics_longtermmonth "
+                 "WHERE month = %s GROUP BY unit_id, gender", [scope.months[-1]])
+    units, whole = defaultdict(dict), {}
+    for unit, gender, long, anyone in rows:
+        if gender not in (F, M):
+            continue
+        target = whole if unit is None else units[unit]
+        side = 0 if gender == F else 1
+        for key, value in (("long", int(long)), ("shorter", int(anyone) - int(long))):
+            pair = list(target.get(("long_term", key), (0, 0)))
+            pair[side] = value
+            target[("long_term", key)] = tuple(pair)
+    protected = protect(dict(units), LONG_TERM, whole=whole, threshold=scope.threshold)
+    cells = protected.get(scope.unit_id) or {key: 0 for key in protected[None]}
+    table_rows = _rows(cells, "long_term", [("long", _("Långvarigt bistånd")), ("shorter", _("Kortare tid"))],
+                       kpis={"long": "LIKA_LONG_TERM"})
+    caption = _("Personer med bistånd 10–12 av de senaste 12 månaderna")
+    table = Table(caption, table_rows)
+    rows = (*table_rows, Row(_("Andel med långvarigt bistånd"), "percent",
+                             _shares(_triple(cells, "long_term", "long"), _triple(cells, "long_term", TOTAL_ROW))))
     return Figure("long_term", _("Långvarigt bistånd"),
                   _("Personer som fått utbetalt bistånd minst 10 av de 12 kalendermånader som slutar med "
                   "periodens sista månad, bland alla som fått utbetalt någon av dessa månader."),
-                  (Table(table.caption, rows),), _bars_from(table, _("Personer efter tid med bistånd"), "count"))
+                  (Table(caption, rows),), _bars_from(table, _("Personer efter tid med bistånd"), "count"))
 
 
 # --- decisions (DecidedApplication) ----------------------------------------------------------
 
-def _decision_groups(scope: Scope) -> list[tuple]:
-    unit_sql, unit_params = scope.unit_sql("unit_id")
+UNKNOWN_REASON = "?"
+
+
+def _decision_shapes() -> tuple[tuple[TableShape, ...], tuple]:
+    """The tables of the three decision figures, protected together: the exceptions by
+    reason add up to the couples paid to one adult, the applicants and the registerledare
+    are the same applications, and the decided applications of the processing time are
+    (as good as) the applicants."""
+    reasons = (*dict(settings.LIKA_PAYMENT_EXCEPTION_REASONS), UNKNOWN_REASON)
+    shapes = (TableShape("split", ("x",), total_row=False), TableShape("exceptions", reasons),
+              TableShape("delivered", ("x",), total_row=False), TableShape("time", ("decided",), total_row=False),
+              TableShape("leaders", ("applicants", "registerledare"), total_row=False))
+    links = (((("exceptions", TOTAL_ROW, "T"),), ("split", "x", "M")),
+             ((("leaders", "applicants", "T"),), ("leaders", "registerledare", "T")),
+             *(((("time", "decided", g),), ("leaders", "applicants", g)) for g in GENDERS))
+    return shapes, links
+
+
+def _decisions_by_month(scope: Scope) -> Monthly:
     groups = ("applicant_gender, registerledare_gender, adults, paid, payment_mode, exception_reason, "
               "single_recipient_gender, delivered_to_all")
-    return _fetch(f"SELECT {groups}, SUM(applications), SUM(timed), SUM(processing_days) "
-                  f"FROM statistics_decisionmonth WHERE month >= %s AND month <= %s{unit_sql} GROUP BY {groups}",
-                  [scope.months[0], scope.months[-1], *unit_params])
+    month, where, params = _in_months(scope, "month", day=False)
+    rows = fetch(f"SELECT {month}, unit_id, {groups}, SUM(applications), SUM(timed), SUM(processing_days) "
+                 f"FROM statistics_decisionmonth WHERE {where} GROUP BY {month}, unit_id, {groups}", params)
+    known = dict(settings.LIKA_PAYMENT_EXCEPTION_REASONS)
+    data = Monthly()
+    for (month, unit, applicant, leader, adults, paid, mode, reason, single_gender, delivered_all,
+         count, timed, day_sum) in rows:
+        count, timed = int(count), int(timed or 0)
+        data.add(month, unit, ("leaders", "applicants"), applicant, count)
+        data.add(month, unit, ("leaders", "registerledare"), leader, count)
+        data.add(month, unit, ("time", "decided"), applicant, timed, int(day_sum or 0))
+        if adults >= 2:
+            data.add(month, unit, ("delivered", "x"), F if delivered_all else M, count)
+            if paid:
+                data.add(month, unit, ("split", "x"), M if mode == "single" else F, count)
+                if mode == "single":
+                    data.add(month, unit, ("exceptions", reason if reason in known else UNKNOWN_REASON),
+                             single_gender, count)
+    return data
 
 
 def figures_decisions(scope: Scope) -> list[Figure]:
-    groups = _decision_groups(scope)
-    couples = equal = single = delivered_both = 0
-    exceptions = defaultdict(int)
-    applicants, registerledare = defaultdict(int), defaultdict(int)
-    decided, days = defaultdict(int), defaultdict(int)
-    for (applicant, leader, adults, paid, mode, reason, single_gender, delivered_all,
-         count, timed, day_sum) in groups:
-        applicants[applicant] += count
-        registerledare[leader] += count
-        decided[applicant] += timed
-        days[applicant] += int(day_sum or 0)
-        if adults >= 2:
-            couples += count
-            delivered_both += count if delivered_all else 0
-            if paid:
-                if mode == "single":
-                    single += count
-                    exceptions[(reason, single_gender)] += count
-                else:
-                    equal += count
-
-    split_table, _unused = _pair_table(
-        _("Beslut till par där bistånd beviljats"), (_("Delad utbetalning"), _("Till en vuxen (särskilda skäl)")),
-        (equal, single), scope, kpi_share="LIKA_COUPLES_EQUAL_SHARE", share_label=_("Andel med delad utbetalning"))
+    shapes, links = _decision_shapes()
+    cells, days = _decisions_by_month(scope).period_cells(scope.months, scope.unit_id, shapes, links, scope.threshold)
+    split_table = Table(_("Beslut till par där bistånd beviljats"), _pair_rows(
+        cells, "split", (_("Delad utbetalning"), _("Till en vuxen (särskilda skäl)")),
+        kpi_share="LIKA_COUPLES_EQUAL_SHARE", share_label=_("Andel med delad utbetalning")))
     known = dict(settings.LIKA_PAYMENT_EXCEPTION_REASONS)
-    reasons = [*known, *sorted({reason for reason, _ in exceptions} - set(known))]
-    exception_table, _unused = _count_table(
-        _("Utbetalning till en vuxen, efter särskilt skäl och mottagarens kön"),
-        _gender_rows(exceptions, [(r, str(known.get(r, r or _("Okänt skäl")))) for r in reasons]),
-        scope, kpis={_("Totalt"): "LIKA_EXCEPTIONS"})
+    labelled = [(reason, known[reason]) for reason in known]
+    if cells[("exceptions", UNKNOWN_REASON, "T")] != 0:
+        labelled.append((UNKNOWN_REASON, _("Okänt skäl")))
+    exception_table = Table(_("Utbetalning till en vuxen, efter särskilt skäl och mottagarens kön"),
+                            _rows(cells, "exceptions", labelled, kpis={TOTAL_ROW: "LIKA_EXCEPTIONS"}))
     split = Figure("couples", _("Par: delad utbetalning och undantag"),
                    _("Beslut (gällande beslut per ansökan) för hushåll med två vuxna där bistånd beviljats, "
                    "för ansökningsmånader i perioden; undantag efter det särskilda skälet och efter kön hos "
@@ -342,29 +389,26 @@ def figures_decisions(scope: Scope) -> list[Figure]:
                    (split_table, exception_table),
                    _bars_from(exception_table, _("Utbetalning till en vuxen, efter skäl"), "count"))
 
-    delivered_table, _unused = _pair_table(
-        _("Beslut till par"), (_("Skickat eller lämnat till båda"), _("Inte till båda")),
-        (delivered_both, couples - delivered_both), scope,
-        kpi_share="LIKA_DELIVERED_BOTH_SHARE", share_label=_("Andel som nått båda"))
-    time_table, time_protected = _count_table(
-        _("Beslutade ansökningar efter sökandens kön"),
-        [(_("Beslutade ansökningar"), decided[F], decided[M])], scope, total=False)
-    counts = time_protected.rows[0]
-    averages = tuple(SUPPRESSED if c is SUPPRESSED else (Fraction(d, c) if c else None)
-                     for c, d in zip(counts.cells, (days[F], days[M], days[F] + days[M]), strict=True))
-    time_rows = (*time_table.rows, Row(_("Genomsnittlig handläggningstid, dagar"), "days", averages,
-                                       counts=counts.cells, kpi="LIKA_PROCESSING_DAYS"))
+    delivered_table = Table(_("Beslut till par"), _pair_rows(
+        cells, "delivered", (_("Skickat eller lämnat till båda"), _("Inte till båda")),
+        kpi_share="LIKA_DELIVERED_BOTH_SHARE", share_label=_("Andel som nått båda")))
+    counts = _triple(cells, "time", "decided")
+    day_sums = _triple(days, "time", "decided")
+    averages = tuple(SUPPRESSED if SUPPRESSED in (c, d) else (Fraction(d, c) if c else None)
+                     for c, d in zip(counts, day_sums, strict=True))
+    time_rows = (*_rows(cells, "time", [("decided", _("Beslutade ansökningar"))], total=False),
+                 Row(_("Genomsnittlig handläggningstid, dagar"), "days", averages, counts=counts,
+                     kpi="LIKA_PROCESSING_DAYS"))
     decisions = Figure("decisions", _("Beslut: till båda och handläggningstid"),
                        _("Andel beslut till par där beslutet skickats eller lämnats till båda vuxna; "
                        "handläggningstid från ansökans inkomstdag till första beslutet, efter sökandens kön."),
-                       (delivered_table, Table(time_table.caption, time_rows)),
+                       (delivered_table, Table(_("Beslutade ansökningar efter sökandens kön"), time_rows)),
                        Chart("bars", _("Genomsnittlig handläggningstid, dagar"), "days",
                              _series([(_("Handläggningstid"), averages[0])], [(_("Handläggningstid"), averages[1])])))
 
-    leader_table, _unused = _count_table(
-        _("Beslutade ansökningar: sökande och registerledare efter kön"),
-        [(_("Sökande"), applicants[F], applicants[M]), (_("Registerledare"), registerledare[F], registerledare[M])],
-        scope, total=False, kpis={_("Sökande"): "LIKA_APPLICANTS", _("Registerledare"): "LIKA_REGISTERLEDARE"})
+    leader_table = Table(_("Beslutade ansökningar: sökande och registerledare efter kön"), _rows(
+        cells, "leaders", [("applicants", _("Sökande")), ("registerledare", _("Registerledare"))], total=False,
+        kpis={"applicants": "LIKA_APPLICANTS", "registerledare": "LIKA_REGISTERLEDARE"}))
     leaders = Figure("registerledare", _("Registerledare och sökande"),
                      _("För samma beslutade ansökningar: kön hos den som sökte och hos ärendets registerledare "
                      "(den som sökte först, aldrig vald efter kön)."),
@@ -373,100 +417,101 @@ def figures_decisions(scope: Scope) -> list[Figure]:
     return [split, decisions, leaders]
 
 
+def _simple_monthly(scope: Scope, table: str, column: str, value: str, key: str, *, day: bool) -> Monthly:
+    """``SELECT month, unit, <column>, gender, SUM(<value>)`` of a summary table, every unit."""
+    month, where, params = _in_months(scope, "day" if day else "month", day=day)
+    data = Monthly()
+    for month_value, unit, category, gender, n in fetch(
+            f"SELECT {month}, unit_id, {column}, gender, SUM({value}) FROM {table} WHERE {where} "
+            f"GROUP BY {month}, unit_id, {column}, gender", params):
+        data.add(month_value, unit, (key, category), gender, int(n or 0))
+    return data
+
+
 def figure_obstacles(scope: Scope) -> Figure:
-    unit_sql, unit_params = scope.unit_sql("unit_id")
-    rows = _fetch("SELECT category, gender, SUM(adults) FROM statistics_obstaclemonth "
-                  "WHERE month >= %s AND month <= %s" + unit_sql + " GROUP BY category, gender",
-                  [scope.months[0], scope.months[-1], *unit_params])
-    counts = {(category, gender): int(n) for category, gender, n in rows}
-    table, _unused = _count_table(_("Vuxenmånader efter försörjningshinder och kön"),
-                            _gender_rows(counts, SupportObstacle.Category.choices), scope)
+    shape = (TableShape("obstacles", tuple(SupportObstacle.Category.values)),)
+    data = _simple_monthly(scope, "statistics_obstaclemonth", "category", "adults", "obstacles", day=False)
+    cells, _amounts = data.period_cells(scope.months, scope.unit_id, shape, (), scope.threshold)
+    table = Table(_("Vuxenmånader efter försörjningshinder och kön"),
+                  _rows(cells, "obstacles", SupportObstacle.Category.choices))
     return Figure("obstacles", _("Försörjningshinder"),
                   _("Vuxna i beviljade ansökningar efter registrerat försörjningshinder, räknat per "
                   "ansökningsmånad (en person som fått bistånd tre månader räknas tre gånger)."),
                   (table,), _bars_from(table, _("Vuxenmånader efter försörjningshinder"), "count"))
 
 
-# --- plans, activities, meetings, exits (the day tables) -----------------------------------------
+# --- plans, activities, meetings, exits (the day tables, counted by month) -------------------------
 
 def figure_plans(scope: Scope) -> Figure:
     days = settings.LIKA_PLAN_DAYS
-    unit_sql, unit_params = scope.unit_sql("unit_id")
-    rows = _fetch("SELECT gender, SUM(adults), SUM(with_plan) FROM statistics_newcaseday "
-                  "WHERE day >= %s AND day <= %s" + unit_sql + " GROUP BY gender",
-                  [scope.period.start, scope.period.end, *unit_params])
-    data = {gender: (int(n), int(with_plan or 0)) for gender, n, with_plan in rows}
-    table, protected = _count_table(
-        _("Vuxna i ärenden som aktualiserats i perioden: egen plan inom %(days)s dagar") % {"days": days},
-        [(_("Med egen plan"), data.get(F, (0, 0))[1], data.get(M, (0, 0))[1]),
-         (_("Utan egen plan"), data.get(F, (0, 0))[0] - data.get(F, (0, 0))[1],
-          data.get(M, (0, 0))[0] - data.get(M, (0, 0))[1])], scope)
-    with_plan, total = protected.rows[0], protected.total
-    rows = (*table.rows, Row(_("Andel med egen plan inom %(days)s dagar") % {"days": days}, "percent",
-                             tuple(share(a, b) for a, b in zip(with_plan.cells, total.cells, strict=True)),
-                             counts=total.cells, kpi="LIKA_PLAN_30_SHARE"))
-    activities = _activities(scope)
+    month, where, params = _in_months(scope, "day", day=True)
+    data = _simple_monthly(scope, "statistics_activityday", "kind", "activities", "activities", day=True)
+    for month_value, unit, gender, adults, with_plan in fetch(
+            f"SELECT {month}, unit_id, gender, SUM(adults), SUM(with_plan) FROM statistics_newcaseday "
+            f"WHERE {where} GROUP BY {month}, unit_id, gender", params):
+        data.add(month_value, unit, ("plans", "with"), gender, int(with_plan or 0))
+        data.add(month_value, unit, ("plans", "without"), gender, int(adults) - int(with_plan or 0))
+    shapes = (TableShape("plans", ("with", "without")), TableShape("activities", tuple(PlanActivity.Kind.values)))
+    cells, _amounts = data.period_cells(scope.months, scope.unit_id, shapes, (), scope.threshold)
+    plan_rows = _rows(cells, "plans", [("with", _("Med egen plan")), ("without", _("Utan egen plan"))])
+    total = _triple(cells, "plans", TOTAL_ROW)
+    rows = (*plan_rows, Row(_("Andel med egen plan inom %(days)s dagar") % {"days": days}, "percent",
+                            _shares(_triple(cells, "plans", "with"), total), counts=total, kpi="LIKA_PLAN_30_SHARE"))
+    activities = Table(_("Aktiviteter som startat i perioden, efter slag och deltagarens kön"),
+                       _rows(cells, "activities", PlanActivity.Kind.choices, kpis={TOTAL_ROW: "LIKA_ACTIVITIES"}))
     return Figure("plans", _("Egen plan och aktiviteter"),
                   _("Vuxna i hushåll vars ärende aktualiserats i perioden som har en egen genomförandeplan "
                     "skapad senast %(days)s dagar efter aktualiseringen; aktiviteter i planerna som startat i "
                     "perioden (ej avbrutna), efter slag och kön.") % {"days": days},
-                  (Table(table.caption, rows), activities),
+                  (Table(_("Vuxna i ärenden som aktualiserats i perioden: egen plan inom %(days)s dagar")
+                         % {"days": days}, rows), activities),
                   _bars_from(activities, _("Aktiviteter efter slag och kön"), "count"))
 
 
-def _activities(scope: Scope) -> Table:
-    unit_sql, unit_params = scope.unit_sql("unit_id")
-    rows = _fetch("SELECT kind, gender, SUM(activities) FROM statistics_activityday "
-                  "WHERE day >= %s AND day <= %s" + unit_sql + " GROUP BY kind, gender",
-                  [scope.period.start, scope.period.end, *unit_params])
-    counts = {(kind, gender): int(n) for kind, gender, n in rows}
-    table, _unused = _count_table(_("Aktiviteter som startat i perioden, efter slag och deltagarens kön"),
-                            _gender_rows(counts, PlanActivity.Kind.choices), scope,
-                            kpis={_("Totalt"): "LIKA_ACTIVITIES"})
-    return table
-
-
 def figure_meetings(scope: Scope) -> Figure:
-    unit_sql, unit_params = scope.unit_sql("unit_id")
-    rows = _fetch("SELECT kind, gender, SUM(participants) FROM statistics_meetingday "
-                  "WHERE day >= %s AND day <= %s" + unit_sql + " GROUP BY kind, gender",
-                  [scope.period.start, scope.period.end, *unit_params])
-    counts = {(kind, gender): int(n) for kind, gender, n in rows}
-    table, _unused = _count_table(
-        _("Deltagare i möten efter mötets typ och kön"),
-        [(_("Enskilda möten"), counts.get(("individual", F), 0), counts.get(("individual", M), 0)),
-         (_("Gemensamma möten"), counts.get(("joint", F), 0), counts.get(("joint", M), 0))], scope,
-        kpis={_("Enskilda möten"): "LIKA_MEETINGS_INDIVIDUAL", _("Gemensamma möten"): "LIKA_MEETINGS_JOINT"})
+    shape = (TableShape("meetings", ("individual", "joint")),)
+    data = _simple_monthly(scope, "statistics_meetingday", "kind", "participants", "meetings", day=True)
+    cells, _amounts = data.period_cells(scope.months, scope.unit_id, shape, (), scope.threshold)
+    table = Table(_("Deltagare i möten efter mötets typ och kön"), _rows(
+        cells, "meetings", [("individual", _("Enskilda möten")), ("joint", _("Gemensamma möten"))],
+        kpis={"individual": "LIKA_MEETINGS_INDIVIDUAL", "joint": "LIKA_MEETINGS_JOINT"}))
     return Figure("meetings", _("Möten: enskilda och gemensamma"),
                   _("Möten som hållits i perioden; varje deltagare räknas en gång per möte, efter kön."),
                   (table,), _bars_from(table, _("Deltagare i möten"), "count"))
 
 
+def _exit_shapes() -> tuple[tuple[TableShape, ...], tuple]:
+    """The two tables of "Avslut till egen försörjning" are one table at two levels: the
+    reasons add up to their group, and both have the same total."""
+    reasons = tuple(Case.CloseReason.values)
+    own = [("reasons", r) for r in reasons if r in SELF_SUFFICIENCY]
+    other = [("reasons", r) for r in reasons if r not in SELF_SUFFICIENCY]
+    links = (*link_sum(own, ("grouped", "own")), *link_sum(other, ("grouped", "other")),
+             *link_sum([("reasons", TOTAL_ROW)], ("grouped", TOTAL_ROW)))
+    return (TableShape("grouped", ("own", "other")), TableShape("reasons", reasons)), links
+
+
 def figure_exits(scope: Scope) -> Figure:
-    unit_sql, unit_params = scope.unit_sql("unit_id")
-    rows = _fetch("SELECT close_reason, gender, SUM(adults) FROM statistics_exitday "
-                  "WHERE day >= %s AND day <= %s" + unit_sql + " GROUP BY close_reason, gender",
-                  [scope.period.start, scope.period.end, *unit_params])
-    counts = {(reason, gender): int(n) for reason, gender, n in rows}
-    own = [(reason, label) for reason, label in Case.CloseReason.choices if reason in SELF_SUFFICIENCY]
-    other = [(reason, label) for reason, label in Case.CloseReason.choices if reason not in SELF_SUFFICIENCY]
-    grouped = {(group, g): sum(counts.get((r, g), 0) for r, _ in reasons)
-               for group, reasons in (("own", own), ("other", other)) for g in (F, M)}
-    table, protected = _count_table(
-        _("Vuxna i avslutade ärenden"),
-        _gender_rows(grouped,
-                     [("own", _("Till egen försörjning (arbete, studier, annan ersättning)")),
-                      ("other", _("Annat avslut"))]),
-        scope, kpis={_("Till egen försörjning (arbete, studier, annan ersättning)"): "LIKA_EXITS_SELF_SUFFICIENCY"})
-    first, total = protected.rows[0], protected.total
+    shapes, links = _exit_shapes()
+    data = _simple_monthly(scope, "statistics_exitday", "close_reason", "adults", "reasons", day=True)
+    for units in data.counts.values():
+        for rows in units.values():
+            for group, members in (("own", SELF_SUFFICIENCY),
+                                   ("other", [r for r in Case.CloseReason.values if r not in SELF_SUFFICIENCY])):
+                pairs = [rows.get(("reasons", r), (0, 0)) for r in members]
+                rows[("grouped", group)] = [sum(p[0] for p in pairs), sum(p[1] for p in pairs)]
+    cells, _amounts = data.period_cells(scope.months, scope.unit_id, shapes, links, scope.threshold)
+    own_label = _("Till egen försörjning (arbete, studier, annan ersättning)")
+    grouped = _rows(cells, "grouped", [("own", own_label), ("other", _("Annat avslut"))],
+                    kpis={"own": "LIKA_EXITS_SELF_SUFFICIENCY"})
     share_row = Row(_("Andel till egen försörjning"), "percent",
-                    tuple(share(a, b) for a, b in zip(first.cells, total.cells, strict=True)))
-    reasons_table, _unused = _count_table(_("Vuxna i avslutade ärenden efter anledning"),
-                                    _gender_rows(counts, Case.CloseReason.choices), scope)
+                    _shares(_triple(cells, "grouped", "own"), _triple(cells, "grouped", TOTAL_ROW)))
+    reasons_table = Table(_("Vuxna i avslutade ärenden efter anledning"),
+                          _rows(cells, "reasons", Case.CloseReason.choices))
     return Figure("exits", _("Avslut till egen försörjning"),
                   _("Vuxna i hushåll vars ärende avslutats i perioden, efter anledningen till avslutet; "
                   "egen försörjning är arbete, studier med studiemedel eller annan ersättning."),
-                  (Table(table.caption, (*table.rows, share_row)), reasons_table),
+                  (Table(_("Vuxna i avslutade ärenden"), (*grouped, share_row)), reasons_table),
                   _bars_from(reasons_table, _("Avslut efter anledning"), "count"))
 
 
@@ -482,10 +527,19 @@ def _years_needed(scope: Scope, municipality) -> set[int]:
     return years
 
 
+def whole_months(period: Period) -> None:
+    """A report counts whole calendar months (so that periods next to each other cannot be
+    subtracted down to a day): a custom period must start on the 1st and end on a month's
+    last day."""
+    if period.kind == CUSTOM and (period.start.day != 1 or _month_end(period.end) != period.end):
+        raise PeriodError(f"{period.code}: en egen period ska vara hela månader (första till sista dagen)")
+
+
 def build_report(*, period: Period, unit=None, threshold: int | None = None) -> Report:
     """Every key figure for ``period`` (and one unit, or the whole municipality when
     ``unit`` is None), protected with ``threshold`` (default LIKA_STATISTICS_THRESHOLD)."""
     threshold = settings.LIKA_STATISTICS_THRESHOLD if threshold is None else threshold
+    whole_months(period)
     municipality = unit.municipality if unit is not None else Municipality.objects.order_by("id").first()
     scope = Scope(period, unit.pk if unit is not None else None, threshold)
     years = _years_needed(scope, municipality)
@@ -497,9 +551,9 @@ def build_report(*, period: Period, unit=None, threshold: int | None = None) -> 
         if postgres:
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL work_mem = '64MB'")
-        by_month = _money_by_month(scope, years)
-        figures = [figure_paid(scope, by_month)]
-        before_after = figure_before_after(scope, municipality, by_month)
+        money, direct = _money_by_month(years)
+        figures = [figure_paid(scope, money, direct)]
+        before_after = figure_before_after(scope, municipality, money)
         if before_after is not None:
             figures.append(before_after)
         figures += figures_decisions(scope)

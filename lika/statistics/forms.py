@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lika.accounts.models import Unit
-from lika.core.periods import Period, PeriodError, parse_period
+from lika.core.periods import Period, PeriodError, parse_month, parse_period
 from lika.web.widgets import QuickSelect
 
 KINDS = [("year", _("År")), ("tertial", _("Tertial")), ("quarter", _("Kvartal")), ("month", _("Månad")),
@@ -29,10 +29,11 @@ class StatisticsForm(forms.Form):
                                      choices=[(1, _("1 (jan–apr)")), (2, _("2 (maj–aug)")), (3, _("3 (sep–dec)"))])
     kvartal = forms.TypedChoiceField(label=_("Kvartal"), coerce=int, required=False, widget=QuickSelect,
                                      choices=[(q, str(q)) for q in range(1, 5)])
-    fran = forms.DateField(label=_("Från och med"), required=False, help_text=_("ÅÅÅÅ-MM-DD"),
-                           widget=forms.DateInput(attrs={"type": "date"}))
-    till = forms.DateField(label=_("Till och med"), required=False, help_text=_("ÅÅÅÅ-MM-DD"),
-                           widget=forms.DateInput(attrs={"type": "date"}))
+    # a custom period is whole months: periods a day apart could be subtracted down to one person
+    fran = forms.CharField(label=_("Från och med månad"), required=False, help_text=_("ÅÅÅÅ-MM"), max_length=32,
+                           widget=forms.TextInput(attrs={"type": "month"}))
+    till = forms.CharField(label=_("Till och med månad"), required=False, help_text=_("ÅÅÅÅ-MM"), max_length=32,
+                           widget=forms.TextInput(attrs={"type": "month"}))
     # the units are read once per form, for both the choice and the check (with their municipality)
     enhet = forms.TypedChoiceField(label=_("Enhet"), coerce=int, required=False, empty_value=None,
                                    widget=QuickSelect)
@@ -40,7 +41,7 @@ class StatisticsForm(forms.Form):
     def __init__(self, data=None, **kwargs):
         today = timezone.localdate()
         initial = {"typ": "year", "ar": today.year, "manad": today.month, "tertial": (today.month - 1) // 4 + 1,
-                   "kvartal": (today.month - 1) // 3 + 1, "fran": date(today.year, 1, 1), "till": today}
+                   "kvartal": (today.month - 1) // 3 + 1, "fran": f"{today.year}-01", "till": f"{today:%Y-%m}"}
         if data is not None and not any(key in data for key in ("typ", "ar")):
             data = None  # a first visit: the defaults
         super().__init__(data if data is not None else initial, **kwargs)
@@ -62,7 +63,8 @@ class StatisticsForm(forms.Form):
             elif kind == "quarter":
                 text = f"{year}-Q{self._need('kvartal', data)}"
             else:
-                text = f"{self._need('fran', data):%Y-%m-%d}..{self._need('till', data):%Y-%m-%d}"
+                first, last = self._month('fran', data), self._month('till', data)
+                text = f"{first:%Y-%m-%d}..{Period.of_month(last.year, last.month).end:%Y-%m-%d}"
             data["period"] = parse_period(text)
         except _Missing:
             pass
@@ -77,6 +79,14 @@ class StatisticsForm(forms.Form):
                            % {"field": str(self.fields[name].label).lower()})
             raise _Missing
         return value
+
+    def _month(self, name, data) -> date:
+        text = self._need(name, data).strip()
+        try:
+            return parse_month(text)
+        except PeriodError:
+            self.add_error(name, _("Ange en hel månad som ÅÅÅÅ-MM (en egen period är hela månader)."))
+            raise _Missing from None
 
     @property
     def period(self) -> Period:

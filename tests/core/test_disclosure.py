@@ -272,3 +272,170 @@ def test_amounts_are_hidden_exactly_where_counts_are(rows, data):
     truth = full_grid(money, True)
     for r, row in enumerate(amounts.all_rows()):
         assert all(cell is SUPPRESSED or cell == truth[r][c] for c, cell in enumerate(row.cells))
+
+
+# --- linked tables: units of a municipality, tables of a figure, periods ------------------
+
+from lika.core.disclosure import (  # noqa: E402
+    TOTAL_ROW,
+    TableShape,
+    amounts_where,
+    combine,
+    hide_also,
+    link_sum,
+    protect_units,
+    revealed,
+    table_relations,
+)
+from tests.span import Span  # noqa: E402
+
+GENDER_KEYS = ("K", "M", "T")
+
+
+@st.composite
+def linked_figures(draw):
+    """A figure of two linked tables for 1–3 units: ``detail`` rows that add up, in groups,
+    to the rows of ``grouped`` (as the close reasons add up to "egen försörjning"), both
+    with or without a total row; small counts, so that much is hidden."""
+    details = draw(st.integers(1, 4))
+    groups = draw(st.integers(1, details))
+    group_of = [draw(st.integers(0, groups - 1)) for _ in range(details)]
+    total = draw(st.booleans())
+    detail_rows = tuple(f"d{i}" for i in range(details))
+    group_rows = tuple(f"g{j}" for j in range(groups))
+    shapes = (TableShape("grouped", group_rows, total), TableShape("detail", detail_rows, total))
+    links = [rel for j in range(groups)
+             for rel in link_sum([("detail", f"d{i}") for i in range(details) if group_of[i] == j],
+                                 ("grouped", f"g{j}"))]
+    units = {}
+    for unit in range(draw(st.integers(1, 3))):
+        rows = {("detail", row): (draw(st.integers(0, 8)), draw(st.integers(0, 8))) for row in detail_rows}
+        for j, row in enumerate(group_rows):
+            pairs = [rows[("detail", f"d{i}")] for i in range(details) if group_of[i] == j]
+            rows[("grouped", row)] = (sum(p[0] for p in pairs), sum(p[1] for p in pairs))
+        units[f"u{unit}"] = rows
+    return shapes, tuple(links), units, group_of
+
+
+def _atoms(shapes, group_of, unit_keys, unit, table, row, gender):
+    """A cell as a sum of atoms (unit, detail row, K/M): the independent model."""
+    units = unit_keys if unit is None else [unit]
+    genders = ("K", "M") if gender == "T" else (gender,)
+    detail = [s for s in shapes if s.name == "detail"][0].rows
+    if table == "detail":
+        rows = detail if row == TOTAL_ROW else (row,)
+    else:
+        rows = detail if row == TOTAL_ROW else tuple(d for i, d in enumerate(detail) if group_of[i] == int(row[1:]))
+    return {(u, r, g): 1 for u in units for r in rows for g in genders}
+
+
+@settings(max_examples=300, deadline=None)
+@given(linked_figures(), st.integers(2, 6))
+def test_no_hidden_cell_of_any_unit_or_table_follows_from_all_shown_cells(figure, threshold):
+    """Every unit's report and the whole municipality's, both tables: the union of what they
+    show never gives a hidden cell back (exact rational arithmetic over the atoms)."""
+    shapes, links, units, group_of = figure
+    protected = protect_units(units, shapes, links=links, threshold=threshold)
+    span, hidden = Span(), []
+    for unit, cells in protected.items():
+        for (table, row, gender), cell in cells.items():
+            vector = _atoms(shapes, group_of, list(units), unit, table, row, gender)
+            if cell is SUPPRESSED:
+                hidden.append((unit, table, row, gender, vector))
+            else:
+                span.add(vector)
+                assert not 1 <= cell < threshold  # nothing small is shown
+    for unit, table, row, gender, vector in hidden:
+        assert not span.contains(vector), (unit, table, row, gender)
+
+
+@settings(max_examples=200, deadline=None)
+@given(linked_figures(), st.integers(2, 6))
+def test_the_core_audit_agrees_with_the_atoms(figure, threshold):
+    """The relations protect_units audits with (tables, links, whole = Σ units) leave no hidden
+    cell fixed, and shown cells equal the counts."""
+    shapes, links, units, _group_of = figure
+    protected = protect_units(units, shapes, links=links, threshold=threshold)
+    values, relations = {}, []
+    for unit in protected:
+        relations += [(tuple((unit, *p) for p in parts), (unit, *total))
+                      for shape in shapes for parts, total in table_relations(shape)]
+        relations += [(tuple((unit, *p) for p in parts), (unit, *total)) for parts, total in links]
+    whole = protected[None]
+    for key in whole:
+        relations.append((tuple((unit, *key) for unit in units), (None, *key)))
+    hidden = set()
+    for unit, cells in protected.items():
+        for key, cell in cells.items():
+            rows = units.get(unit, {})
+            if key[2] == "T" or key[1] == TOTAL_ROW or unit is None:
+                values[(unit, *key)] = 0  # only the pattern matters to the audit
+            else:
+                values[(unit, *key)] = rows[(key[0], key[1])][0 if key[2] == "K" else 1]
+                assert cell is SUPPRESSED or cell == values[(unit, *key)]
+            if cell is SUPPRESSED:
+                hidden.add((unit, *key))
+    assert revealed(values, hidden, relations) == frozenset()
+
+
+@st.composite
+def months_of_units(draw):
+    months = draw(st.integers(1, 4))
+    rows = ("a", "b")
+    return [{f"u{u}": {("t", row): (draw(st.integers(0, 7)), draw(st.integers(0, 7))) for row in rows}
+             for u in range(draw(st.integers(1, 2)))} for _ in range(months)], rows
+
+
+@settings(max_examples=200, deadline=None)
+@given(months_of_units(), st.integers(2, 5))
+def test_no_period_of_whole_months_gives_a_hidden_month_back(data, threshold):
+    """Every month, every range of months (a quarter, a year, any custom range), every unit
+    and the whole municipality: nothing hidden anywhere follows from everything shown."""
+    months, rows = data
+    shape = (TableShape("t", rows),)
+    per_month = [protect_units(units, shape, threshold=threshold) for units in months]
+    every_unit = sorted({unit for units in months for unit in units})
+    scopes = [None, *every_unit]
+    span, hidden = Span(), []
+    for first in range(len(months)):
+        for last in range(first, len(months)):
+            for scope in scopes:
+                cells = combine(p.get(scope) or {k: 0 for k in p[None]} for p in per_month[first:last + 1])
+                for (_table, row, gender), cell in cells.items():
+                    vector = {(u, m, r, g): 1 for m in range(first, last + 1)
+                              for u in ([scope] if scope else every_unit)
+                              for r in (rows if row == TOTAL_ROW else (row,))
+                              for g in (("K", "M") if gender == "T" else (gender,))}
+                    (hidden.append(vector) if cell is SUPPRESSED else span.add(vector))
+    assert all(not span.contains(vector) for vector in hidden)
+
+
+def test_a_unit_cell_is_not_the_municipality_minus_the_other_unit():
+    """The reproduced attack: one unit's women hidden, the other unit's and the
+    municipality's shown; protected together, the subtraction finds nothing."""
+    units = {"norr": {("t", "x"): (3, 20)}, "soder": {("t", "x"): (12, 30)}}
+    shape = (TableShape("t", ("x",), total_row=False),)
+    alone = {unit: protect_units({unit: rows}, shape, threshold=5)[unit] for unit, rows in units.items()}
+    whole = protect(dict(x=(15, 50)), total_row=False)
+    assert alone["norr"][("t", "x", "K")] is SUPPRESSED and alone["soder"][("t", "x", "K")] == 12
+    assert whole.cell("x", "K") - alone["soder"][("t", "x", "K")] == 3  # one at a time: given away
+    together = protect_units(units, shape, threshold=5)
+    assert together["norr"][("t", "x", "K")] is SUPPRESSED
+    assert SUPPRESSED in (together[None][("t", "x", "K")], together["soder"][("t", "x", "K")])
+
+
+def test_amounts_and_periods_follow_the_counts():
+    counts = protect_units({"u": {("t", "x"): (2, 9)}, "v": {("t", "x"): (6, 7)}},
+                           (TableShape("t", ("x",), total_row=False),), threshold=5)["u"]
+    amounts = amounts_where(counts, {("t", "x"): (100, 900)})
+    assert amounts[("t", "x", "K")] is SUPPRESSED and amounts[("t", "x", "T")] == 1000
+    shown = {key: 5 for key in counts}
+    assert combine([shown, shown]) == {key: 10 for key in counts}
+    assert combine([shown, counts])[("t", "x", "K")] is SUPPRESSED
+    assert hide_also(shown, counts)[("t", "x", "K")] is SUPPRESSED
+    with pytest.raises(DisclosureError, match="minst en månad"):
+        combine([])
+    with pytest.raises(DisclosureError, match="heltal"):
+        protect_units({"u": {("t", "x"): (-1, 2)}}, (TableShape("t", ("x",)),))
+    with pytest.raises(DisclosureError, match="hela kommunen"):
+        protect_units({None: {}}, (TableShape("t", ("x",)),))

@@ -1,6 +1,6 @@
 """The statistics in the real Chromium: the analytiker finds the page in the menu, chooses
 a month, reads the figures (charts and tables, small counts as ".."), downloads the CSV
-and reads it back, and compares with the peer municipalities.  axe-core checks every
+and reads it back, chooses a custom period of whole months, and compares with the peer municipalities.  axe-core checks every
 page."""
 
 import csv
@@ -50,6 +50,14 @@ def test_the_analyst_reads_downloads_and_compares(page, live_server, stina, paid
     hidden = [r for r in rows if r["status"] == ".."]
     assert hidden and all(r["varde"] == "" for r in hidden)
     assert {r["period"] for r in rows} == {"2026-12"}
+
+    # a custom period is whole months: a day is refused in Swedish, months are taken
+    page.get_by_label("Typ av period").select_option("custom")
+    page.get_by_label("Från och med månad").fill("2026-10")
+    page.get_by_label("Till och med månad").fill("2026-12")
+    page.get_by_role("button", name="Visa statistiken").click()
+    expect(page.get_by_role("heading", level=2, name="Hela kommunen, 1 okt 2026–31 dec 2026")).to_be_visible()
+    assert_accessible(page)
 
     page.get_by_label("Typ av period").select_option("month")
     page.get_by_label("Månad", exact=True).select_option("12")

@@ -56,7 +56,9 @@ def test_the_page_shows_every_figure_with_tables_and_charts(client, stina, paid_
 
 @pytest.mark.parametrize("query, message", [
     ({"typ": "month", "ar": "2026"}, "Fyll i månad"),
-    ({"typ": "custom", "ar": "2026", "fran": "2026-05-01", "till": "2026-04-01"}, ""),
+    ({"typ": "custom", "ar": "2026", "fran": "2026-05", "till": "2026-04"}, "före början"),
+    ({"typ": "custom", "ar": "2026", "fran": "2026-05-01", "till": "2026-05-15"}, "Ange en hel månad som ÅÅÅÅ-MM"),
+    ({"typ": "custom", "ar": "2026", "fran": "maj", "till": "2026-06"}, "Ange en hel månad som ÅÅÅÅ-MM"),
     ({"typ": "year", "ar": "1999"}, ""),
     ({"typ": "nonsense", "ar": "2026"}, ""),
     ({"typ": "year", "ar": "2026", "enhet": "999999"}, "Välj ett giltigt alternativ"),
