@@ -8,8 +8,8 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from lika.accounts.models import LoginThrottle
-from lika.accounts.throttle import login_failed
 from lika.accounts.oidc import BACKEND, OIDCClaimsBackend, login_from_claims
+from lika.accounts.throttle import login_failed
 from lika.audit.models import AccessLogEntry
 from tests.conftest import PASSWORD
 
