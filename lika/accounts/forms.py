@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .services import login_success_record
-from .throttle import client_source, login_failed, login_wait
+from .throttle import login_failed, login_source, login_wait
 
 
 class LoginForm(AuthenticationForm):
@@ -21,7 +21,7 @@ class LoginForm(AuthenticationForm):
         username = self.cleaned_data.get("username")
         if username is None or not self.cleaned_data.get("password"):
             return self.cleaned_data
-        now, source = timezone.now(), client_source(self.request)
+        now, source = timezone.now(), login_source(self.request, username)
         wait = login_wait(username=username, source=source, now=now)
         if wait:
             raise forms.ValidationError(

@@ -10,6 +10,11 @@ password is looked at and does not count.  A success from the address forgets it
 failures on the account; ``LIKA_LOGIN_LOCKOUT_SECONDS`` after the last failure they are
 forgotten anyway.
 
+Where a whole office shares one address (NAT), a browser that has logged in to the account
+before carries a signed cookie naming it as that account's device (``lika_enhet``, kept
+180 days); its tries on that account count under the device instead of the address, so a
+colleague guessing from the same office slows down only browsers that never logged in there.
+
 Stored: one ``LoginThrottle`` row per (account, address) with a counter, so the rows are
 bounded by the pairs that failed within the window, and rows older than that are deleted
 with every new failure.  The account is the user id, or for a name that is no user a keyed
@@ -23,9 +28,11 @@ import hashlib
 import hmac
 import ipaddress
 import math
+import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.core import signing
 from django.db import IntegrityError, transaction
 
 from lika.audit.services import access_log_write
@@ -33,6 +40,10 @@ from lika.audit.services import access_log_write
 from .models import LoginThrottle, User
 
 LONGEST_EXPONENT = 62  # 2**62 s is far past any configured cap: the counter may grow, the delay not
+DEVICE_COOKIE = "lika_enhet"
+DEVICE_SALT = "lika.accounts.throttle.device"
+DEVICE_SECONDS = 180 * 24 * 3600
+DEVICE_ACCOUNTS = 5  # accounts remembered per browser (a shared computer)
 
 
 def login_delay_seconds(failures: int, *, free: int, longest: int) -> int:
@@ -71,6 +82,35 @@ def client_source(request) -> str:
             return str(ip.ipv4_mapped)
         return str(ipaddress.ip_network(f"{ip}/64", strict=False))
     return str(ip)
+
+
+def _devices(request) -> dict:
+    """The browser's device tokens per user id, from its signed cookie ({} if none or forged)."""
+    raw = request.COOKIES.get(DEVICE_COOKIE, "") if request is not None else ""
+    try:
+        devices = signing.loads(raw, salt=DEVICE_SALT, max_age=DEVICE_SECONDS) if raw else {}
+    except signing.BadSignature:
+        return {}
+    return devices if isinstance(devices, dict) else {}
+
+
+def login_source(request, username: str) -> str:
+    """The source a login on ``username`` counts under: the browser, when it has logged in to
+    that account before (its device cookie), else the client's address."""
+    user = User.objects.filter(username=username).only("pk").first()
+    token = _devices(request).get(str(user.pk)) if user is not None else None
+    if isinstance(token, str) and token:
+        return "enhet:" + hashlib.sha256(token.encode("utf-8")).hexdigest()[:40]
+    return client_source(request)
+
+
+def device_cookie(request, user) -> str:
+    """The device cookie's new value after ``user`` logged in from this browser: the
+    browser's token for the user (kept, or new), with at most DEVICE_ACCOUNTS accounts."""
+    devices = _devices(request)
+    token = devices.pop(str(user.pk), None) or secrets.token_urlsafe(24)
+    devices[str(user.pk)] = token
+    return signing.dumps(dict(list(devices.items())[-DEVICE_ACCOUNTS:]), salt=DEVICE_SALT)
 
 
 def username_hmac(username: str) -> str:

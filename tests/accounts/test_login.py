@@ -5,13 +5,19 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
 from lika.accounts import forms as login_forms
 from lika.accounts.models import LoginThrottle
-from lika.accounts.throttle import client_source, login_delay_seconds, login_failed, username_hmac
+from lika.accounts.throttle import (
+    DEVICE_COOKIE,
+    client_source,
+    login_delay_seconds,
+    login_failed,
+    username_hmac,
+)
 from lika.audit.models import AccessLogEntry
 from tests.conftest import PASSWORD
 
@@ -100,6 +106,32 @@ def test_a_colleagues_failures_from_another_address_never_block_the_right_passwo
     client.logout()
     assert "Vänta" in login(client, "alice", PASSWORD, address=OFFICE).content.decode()
     assert login(client, "bob", PASSWORD, address=OFFICE).status_code == 302
+
+
+def test_in_a_shared_office_a_colleague_cannot_slow_down_a_browser_that_has_logged_in(client, alice, bob):
+    """Behind one office address (NAT): alice's browser has logged in before, so its tries
+    count under its device cookie, not under the address bob guesses from."""
+    assert login(client, "alice", PASSWORD, address=OFFICE).status_code == 302
+    assert client.cookies[DEVICE_COOKIE]["httponly"]
+    client.post(reverse("logout"))  # the page's logout (the test client's logout() drops every cookie)
+    colleague = Client()
+    for _ in range(50):
+        login(colleague, "alice", "gissning", address=OFFICE)
+    assert "Vänta" in login(colleague, "alice", PASSWORD, address=OFFICE).content.decode()
+    assert login(client, "alice", PASSWORD, address=OFFICE).status_code == 302 and logged_in(client)
+
+
+def test_a_device_cookie_counts_only_for_its_own_account_and_only_when_signed(client, alice, bob):
+    """Bob's browser (a device of bob's account) guessing alice's password counts under the
+    address; a cookie that Lika did not sign is no device."""
+    assert login(client, "bob", PASSWORD, address=OFFICE).status_code == 302
+    client.post(reverse("logout"))
+    for _ in range(settings.LIKA_LOGIN_MAX_FAILURES):
+        login(client, "alice", "gissning", address=OFFICE)
+    assert set(LoginThrottle.objects.values_list("source", flat=True)) == {OFFICE}
+    forged = Client()
+    forged.cookies[DEVICE_COOKIE] = client.cookies[DEVICE_COOKIE].value.replace(":", ":x", 1)
+    assert "Vänta" in login(forged, "alice", PASSWORD, address=OFFICE).content.decode()
 
 
 def test_failures_older_than_the_window_are_forgotten(client, alice, clock):
