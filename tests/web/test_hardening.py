@@ -307,3 +307,15 @@ def test_behind_tls_plain_http_is_redirected_and_https_pinned(client, settings, 
     secure = client.get(reverse("login"), HTTP_X_FORWARDED_PROTO="https")
     assert secure.status_code == 200 and secure["Strict-Transport-Security"].startswith("max-age=31536000")
     assert client.get(reverse("health")).status_code == 200, "the load balancer's check over plain HTTP"
+
+
+def test_the_deploy_check_says_when_the_hardening_is_switched_off(settings):
+    from lika.web.checks import web_hardening_check
+
+    assert web_hardening_check(None) == []
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != "csp.middleware.CSPMiddleware"]
+    policy = settings.CONTENT_SECURITY_POLICY
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {**policy["DIRECTIVES"],
+                                                       "script-src": ["'self'", "'unsafe-inline'"]}}
+    assert [(p.id, p.msg.split(" ")[0]) for p in web_hardening_check(None)] == [
+        ("lika.W001", "csp.middleware.CSPMiddleware"), ("lika.W002", "Content-Security-Policy:")]
