@@ -97,7 +97,7 @@ def _devices(request) -> dict:
 def login_source(request, username: str) -> str:
     """The source a login on ``username`` counts under: the browser, when it has logged in to
     that account before (its device cookie), else the client's address."""
-    user = User.objects.filter(username=username).only("pk").first()
+    user = _user(username)
     token = _devices(request).get(str(user.pk)) if user is not None else None
     if isinstance(token, str) and token:
         return "enhet:" + hashlib.sha256(token.encode("utf-8")).hexdigest()[:40]
@@ -118,10 +118,14 @@ def username_hmac(username: str) -> str:
     return hmac.new(key, username.strip().lower().encode("utf-8"), hashlib.sha256).hexdigest()
 
 
+def _user(username: str):
+    """The user the name is, as Django's login looks it up (exact), or None."""
+    return User.objects.filter(username=username).only("pk").first()
+
+
 def _account(username: str) -> dict:
-    """The row's account fields: the user if the name is one (as Django's login looks it
-    up), else the keyed hash of the name."""
-    user = User.objects.filter(username=username).only("pk").first()
+    """The row's account fields: the user if the name is one, else the keyed hash of the name."""
+    user = _user(username)
     return {"user": user, "username_hmac": ""} if user else {"user": None, "username_hmac": username_hmac(username)}
 
 
