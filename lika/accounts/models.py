@@ -60,15 +60,35 @@ class User(AbstractUser):
         return self.is_active and self.role in roles
 
 
-class FailedLogin(models.Model):
-    """A failed login attempt, kept to lock an account after repeated failures."""
+class LoginThrottle(models.Model):
+    """Recent failed logins on one account from one source address: one row per pair.
 
-    username = models.CharField(max_length=150, db_index=True)
-    at = models.DateTimeField(db_index=True)
+    The account is the user when the username exists, else a keyed hash (HMAC-SHA256
+    with SECRET_KEY) of the typed name: what was typed is never stored.  A row is
+    forgotten LIKA_LOGIN_LOCKOUT_SECONDS after its last failure (and deleted by the next
+    failure anywhere).  The rule is in lika/accounts/throttle.py."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    username_hmac = models.CharField(max_length=64, blank=True)
+    source = models.CharField(max_length=64)
+    failures = models.PositiveIntegerField()
+    last_failure_at = models.DateTimeField(db_index=True)
+    # No try from this source on this account before then (set before the password is checked).
+    blocked_until = models.DateTimeField()
 
     class Meta:
-        verbose_name = _("misslyckad inloggning")
-        verbose_name_plural = _("misslyckade inloggningar")
+        verbose_name = _("inloggningsbroms")
+        verbose_name_plural = _("inloggningsbromsar")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "source"], condition=models.Q(user__isnull=False),
+                                    name="login_throttle_user_source"),
+            models.UniqueConstraint(fields=["username_hmac", "source"], condition=models.Q(user__isnull=True),
+                                    name="login_throttle_name_source"),
+            models.CheckConstraint(
+                condition=(models.Q(user__isnull=False, username_hmac="")
+                           | (models.Q(user__isnull=True) & ~models.Q(username_hmac=""))),
+                name="login_throttle_user_or_hash"),
+        ]
 
     def __str__(self):
-        return f"{self.username} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.user_id or self.username_hmac[:12]} {self.source} {self.failures}"

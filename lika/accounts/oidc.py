@@ -13,13 +13,10 @@ from collections.abc import Mapping
 from django.conf import settings
 from django.contrib.auth import authenticate, login
 from django.contrib.auth.backends import ModelBackend
-from django.db import transaction
-from django.utils import timezone
 
 from lika.audit.services import LOGIN, access_log_write
 
-from .models import FailedLogin, User
-from .services import login_locked_until
+from .models import User
 
 DEFAULT_USERNAME_CLAIM = "preferred_username"
 BACKEND = "lika.accounts.oidc.OIDCClaimsBackend"
@@ -36,7 +33,7 @@ class OIDCClaimsBackend(ModelBackend):
     ``preferred_username``) must equal the user's Lika username (compared
     case-insensitively; two users differing only in case are refused).  If
     ``LIKA_OIDC_ISSUER`` is set, the ``iss`` claim must equal it.  Unknown,
-    inactive and locked users get None; every outcome is in the access log.
+    inactive users get None; every outcome is in the access log.
     """
 
     def authenticate(self, request, claims=None):
@@ -54,13 +51,10 @@ class OIDCClaimsBackend(ModelBackend):
         if not self.user_can_authenticate(user):
             _refused(value, "kontot är inte aktivt")
             return None
-        if login_locked_until(username=user.get_username(), now=timezone.now()) is not None:
-            _refused(value, "kontot är låst efter misslyckade inloggningar")
-            return None
-        with transaction.atomic():
-            FailedLogin.objects.filter(username=user.get_username().lower()).delete()
-            access_log_write(actor=user, action=LOGIN, object_type="user", object_id=user.pk,
-                             summary=f"Inloggning via kommunens inloggningstjänst (OIDC, {username_claim()})")
+        # Failed password logins do not hold back single sign-on: the identity provider has
+        # checked who this is (and throttles its own logins).
+        access_log_write(actor=user, action=LOGIN, object_type="user", object_id=user.pk,
+                         summary=f"Inloggning via kommunens inloggningstjänst (OIDC, {username_claim()})")
         return user
 
     @staticmethod
@@ -78,8 +72,8 @@ class OIDCClaimsBackend(ModelBackend):
 
 
 def _refused(username: str, reason: str) -> None:
-    """A refused single sign-on in the access log.  Not a FailedLogin: the identity
-    provider has already checked the password, so this must not lock the account."""
+    """A refused single sign-on in the access log.  Not a throttled failure: the identity
+    provider has already checked the password."""
     access_log_write(actor=None, action="login_failed", object_type="user", object_id=username[:40],
                      summary=f"Inloggning via OIDC nekades för {username[:100] or 'okänd'}: {reason}")
 

@@ -1,13 +1,10 @@
-from datetime import timedelta
-
-from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from lika.audit.services import CREATE, access_log_write
 
-from .models import FailedLogin, Municipality, Role, Unit, User
+from .models import Municipality, Role, Unit, User
 
 UNIT_ROLES = {Role.CASE_WORKER, Role.UNIT_MANAGER}
 
@@ -49,29 +46,12 @@ def user_create(*, acting_user, username, password, role, unit_code="", first_na
     return user
 
 
-def login_locked_until(*, username: str, now):
-    """When the account stops being locked, or None if it is not locked.
+def login_success_record(*, user, source: str) -> None:
+    """A login with the password: the source's failures on the account are forgotten
+    (lika/accounts/throttle.py), and the login is in the access log."""
+    from .throttle import login_succeeded
 
-    Locked for LIKA_LOGIN_LOCKOUT_SECONDS after LIKA_LOGIN_MAX_FAILURES failures
-    within that time.  Usernames are compared case-insensitively.
-    """
-    window = timedelta(seconds=settings.LIKA_LOGIN_LOCKOUT_SECONDS)
-    recent = list(FailedLogin.objects.filter(username=username.lower(), at__gt=now - window)
-                  .order_by("-at").values_list("at", flat=True)[:settings.LIKA_LOGIN_MAX_FAILURES])
-    if len(recent) < settings.LIKA_LOGIN_MAX_FAILURES:
-        return None
-    return recent[0] + window
-
-
-def login_failure_record(*, username: str, now) -> None:
     with transaction.atomic():
-        FailedLogin.objects.create(username=username.lower()[:150], at=now)
-        access_log_write(actor=None, action="login_failed", object_type="user", object_id=username[:40],
-                         summary=f"Misslyckad inloggning som {username[:100]}")
-
-
-def login_success_record(*, user) -> None:
-    with transaction.atomic():
-        FailedLogin.objects.filter(username=user.get_username().lower()).delete()
+        login_succeeded(user=user, source=source)
         access_log_write(actor=user, action="login", object_type="user", object_id=user.pk,
                          summary="Inloggning")

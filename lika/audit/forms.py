@@ -1,4 +1,5 @@
-"""The access-log search form (GET): every filter is optional."""
+"""The access-log search form: every filter is optional.  Posted, never sent in the
+address (the personnummer must not reach a web server's log; lika.web.search)."""
 
 from django import forms
 from django.utils import timezone

@@ -3,6 +3,7 @@ from django.shortcuts import render
 
 from lika.accounts.models import Role
 from lika.web.permissions import role_required
+from lika.web.search import search_redirect, search_terms
 
 from . import selectors
 from .forms import AccessLogSearchForm
@@ -13,8 +14,11 @@ PER_PAGE = 50
 
 @role_required(Role.UNIT_MANAGER, Role.ADMINISTRATOR)
 def access_log(request):
-    """Search the access log; the search itself is logged."""
-    form = AccessLogSearchForm(request.GET or None)
+    """Search the access log; the search itself is logged.  The filters are posted and
+    kept in the session (lika.web.search): a personnummer never appears in an address."""
+    if request.method == "POST":
+        return search_redirect(request, "access_log", AccessLogSearchForm.base_fields)
+    form = AccessLogSearchForm(search_terms(request, "access_log"))
     page = rows = None
     if form.is_bound and form.is_valid():
         filters = form.cleaned_data

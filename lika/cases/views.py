@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from lika.accounts.models import Role
 from lika.audit.services import EXPORT, READ, access_log_write
 from lika.households.models import BankAccountChange, mark_hidden_addresses
+from lika.web.search import search_redirect, search_terms
 
 from . import decisions as decision_services
 from . import selectors, services
@@ -59,8 +60,11 @@ def worklist(request):
 @login_required
 def case_list(request):
     user = _case_user(request)
-    query, status = request.GET.get("q", ""), request.GET.get("status", "open")
-    mine = request.GET.get("mine") == "1"
+    if request.method == "POST":  # the terms can hold a personnummer: never in the address
+        return search_redirect(request, "case_list", ("q", "status", "mine"))
+    terms = search_terms(request, "case_list") or {}
+    query, status = terms.get("q", ""), terms.get("status", "open")
+    mine = terms.get("mine") == "1"
     cases = list(selectors.cases_for_unit(user, query=query, status=status, mine=mine)[:200])
     selectors.mark_missing_plans(cases, timezone.localdate())
     access_log_write(actor=user, action=READ, object_type="case_list",

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -34,14 +35,20 @@ DEBUG = env_bool("DEBUG", False)
 
 
 def _local_secret_key():
-    """A random key kept in var/secret_key, for machines that set no SECRET_KEY."""
+    """A random key kept in var/secret_key, for machines that set no SECRET_KEY.  The file
+    is created with mode 0600 (never readable by others, not even for a moment)."""
     path = BASE_DIR / "var" / "secret_key"
     if not path.exists():
         import secrets
 
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(50), encoding="utf-8")
-        path.chmod(0o600)
+        try:
+            handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass  # another process made it meanwhile: read theirs
+        else:
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                stream.write(secrets.token_urlsafe(50))
     return path.read_text(encoding="utf-8").strip()
 
 
@@ -70,6 +77,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise: static files keep their own caching; every page and download
+    # answered by a view gets the policy and Cache-Control: no-store (docs/security.md).
+    "csp.middleware.CSPMiddleware",
+    "lika.web.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lika.web.middleware.IdleTimeoutMiddleware",
     "lika.web.middleware.ChosenLanguageMiddleware",
@@ -151,15 +162,58 @@ SESSION_COOKIE_AGE = int(env("SESSION_TIMEOUT_SECONDS", "1800"))  # 30 minutes i
 # The timeout counts from the last request; lika.web.middleware.IdleTimeoutMiddleware writes
 # the new expiry at most once a minute instead of saving the session on every request.
 LIKA_SESSION_REFRESH_SECONDS = 60
+# Login throttling (lika/accounts/throttle.py): after this many failed logins on one
+# account from one source address, that address waits 2, 4, 8, ... seconds (doubling per
+# further failure, at most LOGIN_LOCKOUT_SECONDS) before its next try on that account.
+# Other addresses, and the right password from an address that has not failed, are never
+# held back.  Failures older than LOGIN_LOCKOUT_SECONDS are forgotten.
 LIKA_LOGIN_MAX_FAILURES = int(env("LOGIN_MAX_FAILURES", "5"))
 LIKA_LOGIN_LOCKOUT_SECONDS = int(env("LOGIN_LOCKOUT_SECONDS", "900"))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and bool(DATABASE_URL))
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# --- TLS and the reverse proxy -------------------------------------------------
+# LIKA_BEHIND_TLS=1: the deployment is served over HTTPS by a reverse proxy in front of
+# gunicorn (README, "Production on PostgreSQL").  Then plain HTTP is redirected to HTTPS
+# (except the health check, for the load balancer), browsers are told to use HTTPS only
+# (HSTS), cookies go over HTTPS only, the proxy's X-Forwarded-Proto says whether the request
+# was HTTPS, and the client's address is the one the proxy appended to X-Forwarded-For.
+LIKA_BEHIND_TLS = env_bool("LIKA_BEHIND_TLS", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", LIKA_BEHIND_TLS)
+SECURE_REDIRECT_EXEMPT = [r"^halsa/$"]
+SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000" if LIKA_BEHIND_TLS else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", LIKA_BEHIND_TLS)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", LIKA_BEHIND_TLS)
+if LIKA_BEHIND_TLS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies of our own stand in front of Lika and append to X-Forwarded-For: the
+# client's address is that many entries from the right.  0: REMOTE_ADDR, the header is
+# ignored (anyone can write it).
+LIKA_TRUSTED_PROXY_HOPS = int(env("LIKA_TRUSTED_PROXY_HOPS", "1" if LIKA_BEHIND_TLS else "0"))
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", LIKA_BEHIND_TLS or (not DEBUG and bool(DATABASE_URL)))
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# --- Content-Security-Policy (django-csp) ------------------------------------------
+# Scripts, styles, images and fonts only from Lika's own static files: no inline
+# <script>, no on*= attributes, no style= attributes (tests/web/test_hardening.py), no
+# plugins, no framing, forms post only to Lika.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # --- Language and time ------------------------------------------------------
 LANGUAGE_CODE = "sv"

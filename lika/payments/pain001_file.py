@@ -26,7 +26,18 @@ from dataclasses import dataclass
 
 from . import iso20022
 
-__all__ = ["CheckedFile", "write_checked_pain001"]
+__all__ = ["CheckedFile", "private_file_create", "write_checked_pain001"]
+
+
+def private_file_create(path):
+    """Open ``path`` for writing as a new file with mode 0600 (readable by Lika's own user
+    only, from the moment it exists; a leftover of a killed run is replaced, not reused
+    with its old mode)."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb")
 
 # How long to wait for the second process once everything is written (it is at most a
 # few seconds behind the writer; this is only a guard against a hung child).
@@ -107,7 +118,7 @@ def write_checked_pain001(path, *, version: str, **header) -> CheckedFile:
     digest = hashlib.sha256()
     child = _start(version)
     try:
-        with open(path, "wb") as file:
+        with private_file_create(path) as file:
             tee = _Tee(file, digest, child)
             written = iso20022.write_pain001(tee, version=version, **header)
         child = tee.child  # None if it went away while writing

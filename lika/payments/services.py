@@ -530,7 +530,7 @@ def payment_run_export(*, acting_user, run: PaymentRun, version: str = "09") -> 
     from .pain001_file import write_checked_pain001
 
     folder = settings.LIKA_PAYMENT_FILES
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # the file itself is 0600 (pain001_file)
     name = f"pain.001.001.{version}-{run.month:%Y-%m}-{run.pk}.xml"
     final, temporary = folder / name, folder / f".{name}.tmp"
     debtor = iso20022.Party(name=settings.LIKA_DEBTOR_NAME, org_number=settings.LIKA_DEBTOR_ORG_NUMBER,

@@ -117,8 +117,9 @@ def _own_report(year: int) -> Report:
 
 def export_year(*, year: int, fmt: str, path: Path | None = None, acting_user=None) -> Path:
     """Write the municipality's key figures for ``year`` (the whole municipality) as a
-    ``fmt`` file: to a temporary file next to ``path`` (mode 0644: open data, every value
-    already protected), renamed into place with one access-log row.  Without ``path``:
+    ``fmt`` file: to a temporary file next to ``path`` (mode 0600 like every file Lika
+    writes; publishing the open data is the operator's deliberate step), renamed into
+    place with one access-log row.  Without ``path``:
     ``var/kpi/kpi-<kommunkod>-<år>.<fmt>``, whose folder is made if missing."""
     if fmt not in FORMATS:
         raise ValueError(f"okänt format {fmt!r}: välj json eller csv")
@@ -140,7 +141,6 @@ def export_year(*, year: int, fmt: str, path: Path | None = None, acting_user=No
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
-            os.fchmod(stream.fileno(), 0o644)
             os.fsync(stream.fileno())
         with transaction.atomic():
             access_log_write(

@@ -5,3 +5,6 @@ class WebConfig(AppConfig):
     name = "lika.web"
     label = "web"
     verbose_name = "Webbgränssnitt"
+
+    def ready(self):
+        from . import checks  # noqa: F401 (registers the deploy checks)

@@ -3,6 +3,7 @@ import time
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
@@ -40,4 +41,20 @@ class IdleTimeoutMiddleware:
             now = int(time.time())
             if now - session.get(self.KEY, 0) >= settings.LIKA_SESSION_REFRESH_SECONDS:
                 session[self.KEY] = now  # modified: SessionMiddleware saves it with a new expiry
+        return response
+
+
+class NoStoreMiddleware:
+    """Every page and download a view answers is marked ``Cache-Control: no-store``
+    (with Django's ``add_never_cache_headers``): neither the browser nor a proxy keeps a
+    copy of a case, a letter, a payment file or an export, and the back button after
+    logging out shows nothing.  Static files (WhiteNoise, placed before this) are not
+    concerned."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        add_never_cache_headers(response)
         return response

@@ -1,15 +1,13 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from lika.accounts.forms import LoginForm
+from lika.accounts.views import LoginView
 
 from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("logga-in/", auth_views.LoginView.as_view(template_name="web/login.html",
-                                                   authentication_form=LoginForm,
-                                                   redirect_authenticated_user=True), name="login"),
+    path("logga-in/", LoginView.as_view(), name="login"),
     path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path("berakna/", views.calculate, name="calculate"),
     path("riksnorm/", views.norm_list, name="norm_list"),

@@ -7,8 +7,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.test import RequestFactory
 from django.utils import timezone
 
-from lika.accounts.models import FailedLogin
+from lika.accounts.models import LoginThrottle
 from lika.accounts.oidc import BACKEND, OIDCClaimsBackend, login_from_claims
+from lika.accounts.throttle import login_failed
 from lika.audit.models import AccessLogEntry
 from tests.conftest import PASSWORD
 
@@ -76,23 +77,18 @@ def test_an_inactive_user_is_refused(backend, alice):
     assert "inte aktivt" in refusals().get().summary
 
 
-def test_a_locked_user_is_refused(backend, alice):
-    FailedLogin.objects.bulk_create([FailedLogin(username="alice", at=timezone.now())
-                                     for _ in range(django_settings.LIKA_LOGIN_MAX_FAILURES)])
-    assert backend.authenticate(None, claims=claims(preferred_username="alice")) is None
-    assert "låst" in refusals().get().summary
-
-
-def test_a_login_clears_earlier_password_failures(backend, alice):
-    FailedLogin.objects.create(username="alice", at=timezone.now())
+def test_password_failures_do_not_hold_back_single_sign_on(backend, alice):
+    """Someone guessing alice's password does not keep her out: the identity provider has
+    checked her (the throttle is per source address for the password form only)."""
+    for _ in range(django_settings.LIKA_LOGIN_MAX_FAILURES + 3):
+        login_failed(username="alice", source="192.0.2.7", now=timezone.now())
     assert backend.authenticate(None, claims=claims(preferred_username="alice")) == alice
-    assert not FailedLogin.objects.exists()
 
 
-def test_a_refusal_does_not_count_towards_the_lock(backend, alice):
+def test_a_refusal_does_not_count_as_a_failed_password(backend, alice):
     for _ in range(django_settings.LIKA_LOGIN_MAX_FAILURES + 1):
         backend.authenticate(None, claims=claims(preferred_username="nobody"))
-    assert not FailedLogin.objects.exists()
+    assert not LoginThrottle.objects.exists()
 
 
 @pytest.mark.parametrize("bad", [

@@ -60,14 +60,28 @@ def browser():
         browser.close()
 
 
+def csp_violation(message) -> bool:
+    """Chromium reports a blocked script, style, frame or form on the console."""
+    return message.type == "error" and "Content Security Policy" in message.text
+
+
 @pytest.fixture
 def page(browser, request):
+    """A new browser page.  The Content-Security-Policy is enforced (never bypassed), and a
+    test whose pages broke it fails: every violation Chromium reports is listed."""
     context = browser.new_context(locale="sv-SE", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(TIMEOUT_MS)
     context.set_default_navigation_timeout(TIMEOUT_MS)
     page = context.new_page()
+    violations = []
+    page.on("console", lambda message: violations.append(f"{page.url}: {message.text}")
+            if csp_violation(message) else None)
     yield page
     report = getattr(request.node, "rep_call", None)
+    if report is not None and report.passed and violations:
+        context.close()
+        pytest.fail(f"{len(violations)} brott mot Content-Security-Policy:\n" + "\n".join(violations),
+                    pytrace=False)
     if report is not None and report.failed and not page.is_closed():
         ARTIFACTS.mkdir(exist_ok=True)
         name = re.sub(r"[^\w.-]+", "_", request.node.name)

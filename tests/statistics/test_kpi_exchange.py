@@ -126,7 +126,7 @@ def test_export_then_import_round_trip(own_report, municipality, stina, tmp_path
     target = tmp_path / f"kpi.{fmt}"
     written = kpi_exchange.export_year(year=YEAR, fmt=fmt, path=target, acting_user=stina)
     assert written == target and own_report == [(Period.of_year(YEAR), None)]
-    assert stat.S_IMODE(target.stat().st_mode) == 0o644
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600, "made by mkstemp, readable by Lika's user only"
     assert [p.name for p in tmp_path.iterdir()] == [f"kpi.{fmt}"], "no temporary file left"
     text = target.read_text(encoding="utf-8")
     records = loads_json(text).records if fmt == "json" else loads_csv(text)
