@@ -3,10 +3,14 @@ run and the page prepares it by itself (a step per request, the progress bar mov
 the holds show their reasons; she cannot attest her own run; the unit manager with
 attesträtt attests it, and the file for the bank is made.  axe-core checks each state."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from lika.payments import views
+from lika.payments.bankdays import next_banking_day
 from lika.payments.models import PaymentRun
 from tests.e2e.conftest import assert_accessible, login, logout
 from tests.payments.test_run import month_of_decisions  # noqa: F401 (a fixture)
@@ -30,9 +34,18 @@ def test_a_payment_run_from_creation_to_the_bank_file(page, live_server, petra, 
     # The page continues the preparation by itself after 300 ms.  To let axe check the
     # preparing state, the timer is held while the page loads and the automatic submit
     # is switched off on this page; the button then continues, as it does without JS.
+    # a payday in the past is refused in Swedish and nothing is created
+    page.get_by_label("Månad som stödet gäller").fill("2026-12")
+    page.get_by_label("Utbetalningsdag").fill("2020-01-02")
+    page.get_by_role("button", name="Skapa körningen").click()
+    expect(page.get_by_role("alert")).to_contain_text("har redan passerat")
+    assert not PaymentRun.objects.exists()
+    assert_accessible(page)
+
     page.clock.install()
     page.get_by_label("Månad som stödet gäller").fill("2026-12")
-    page.get_by_label("Utbetalningsdag").fill("2026-11-25")
+    payday = next_banking_day(timezone.localdate() + timedelta(days=2))
+    page.get_by_label("Utbetalningsdag").fill(payday.isoformat())
     page.clock.pause_at("2030-01-01")
     page.get_by_role("button", name="Skapa körningen").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Utbetalningskörning 2026-12")
