@@ -18,7 +18,8 @@ from .calculation import (
     Income,
     Member,
 )
-from .money import MoneyError, format_kronor, json_number, to_ore
+from .limits import InputLimitError, loads_json
+from .money import MoneyError, amount_ore, format_kronor, json_number
 from .split import EQUAL, SINGLE, DirectPayment, PaymentSplit
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -59,12 +60,9 @@ def _amount(value, where):
     if isinstance(value, bool) or not isinstance(value, int | Decimal | float):
         raise InputError(f"{where}: beloppet ska vara ett tal i kronor")
     try:
-        ore = to_ore(Decimal(str(value)) if isinstance(value, float) else value)
+        return amount_ore(Decimal(str(value)) if isinstance(value, float) else value)
     except MoneyError as exc:
         raise InputError(f"{where}: {exc}") from None
-    if ore < 0:
-        raise InputError(f"{where}: beloppet får inte vara negativt")
-    return ore
 
 
 def _bool(obj, key, where, default=False):
@@ -218,11 +216,12 @@ def parse_household_month(data, *, exception_reasons=None) -> tuple[HouseholdMon
 
 
 def loads(text: str):
-    """Parse JSON text keeping every number exact (floats become Decimal)."""
+    """Parse JSON text keeping every number exact (floats become Decimal), within the
+    bounds of ``lika.core.limits`` (number length, nesting)."""
     try:
-        return json.loads(text, parse_float=Decimal)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"ogiltig JSON: {exc.msg} (rad {exc.lineno}, kolumn {exc.colno})") from None
+        return loads_json(text)
+    except InputLimitError as exc:
+        raise InputError(str(exc)) from None
 
 
 def calculation_to_dict(calc: Calculation, split: PaymentSplit | None) -> dict:

@@ -62,6 +62,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from . import limits
+from .limits import InputLimitError, shown
 from .periods import MONTH, YEAR, PeriodError, parse_period
 
 FORMAT, VERSION = "lika-kpi", 1
@@ -72,8 +74,8 @@ LIMIT = 10**15
 
 _KPI = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")
 _MUNICIPALITY = re.compile(r"[0-9]{4}")
-_CSV_COUNT = re.compile(r"[0-9]+")
-_CSV_VALUE = re.compile(r"-?[0-9]+(?:[.,][0-9]+)?")
+_CSV_COUNT = re.compile(r"[0-9]{1,15}")
+_CSV_VALUE = re.compile(r"-?[0-9]{1,15}(?:[.,][0-9]{1,20})?")
 
 
 class KpiFormatError(ValueError):
@@ -82,7 +84,7 @@ class KpiFormatError(ValueError):
 
 def _line(text, what: str) -> str:
     if not isinstance(text, str) or not text.isprintable():
-        raise KpiFormatError(f"{what} ska vara text på en rad, inte {text!r}")
+        raise KpiFormatError(f"{what} ska vara text på en rad, inte {shown(text)}")
     return text
 
 
@@ -103,7 +105,9 @@ class KpiValue:
         if isinstance(value, int) and not isinstance(value, bool):
             value = Decimal(value)
             object.__setattr__(self, "value", value)
-        if value is not None and (not isinstance(value, Decimal) or not value.is_finite() or abs(value) >= LIMIT):
+        # copy_abs, not abs(): abs() rounds to the context and overflows on 1e999999999
+        if value is not None and (not isinstance(value, Decimal) or not value.is_finite()
+                                  or value.copy_abs() >= LIMIT):
             raise KpiFormatError(f"value ska vara ett decimaltal (inte flyttal) eller saknas, inte {value!r}")
         _line(self.status, "status")
         if value is None and not self.status:
@@ -295,12 +299,11 @@ def loads_json(text: str) -> KpiFile:
     if not isinstance(text, str):
         raise KpiFormatError("JSON-dokumentet ska vara text")
     try:
-        data = json.loads(text, parse_float=Decimal, parse_constant=_no_constants,
-                          object_pairs_hook=_no_duplicate_keys)
+        data = limits.loads_json(text, parse_constant=_no_constants, object_pairs_hook=_no_duplicate_keys)
     except KpiFormatError as exc:
         raise KpiFormatError(f"JSON: {exc}") from None
-    except (ValueError, RecursionError) as exc:
-        raise KpiFormatError(f"ogiltig JSON: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
+    except InputLimitError as exc:
+        raise KpiFormatError(str(exc)) from None
     _object(data, "dokumentet", ("format", "version", "municipality", "municipality_name", "values"),
             ("format", "version", "values"))
     if data["format"] != FORMAT:
@@ -344,9 +347,10 @@ def dumps_csv(records, *, bom: bool = False) -> str:
 def _csv_value(row: list[str], where: str) -> KpiValue:
     _, _, _, gender, count, value, status = row
     if count and not _CSV_COUNT.fullmatch(count):
-        raise KpiFormatError(f"{where}: count ska vara ett heltal, inte {count!r}")
+        raise KpiFormatError(f"{where}: count ska vara ett heltal med högst 15 siffror, inte {shown(count)}")
     if value and not _CSV_VALUE.fullmatch(value):
-        raise KpiFormatError(f"{where}: value ska vara ett tal som 12,5, inte {value!r}")
+        raise KpiFormatError(f"{where}: value ska vara ett tal som 12,5 (högst 15 siffror före decimaltecknet), "
+                             f"inte {shown(value)}")
     try:
         return KpiValue(gender, int(count) if count else None,
                         Decimal(value.replace(",", ".")) if value else None, status)

@@ -303,13 +303,17 @@ def test_an_attested_run_exports_a_valid_pain001_with_two_equal_transfers_per_co
     ("returns.csv", {"LIKA-102-1": "returned"}),
 ])
 def test_bank_files_update_the_orders(month_of_decisions, petra, fixture, expected):
-    """The sample files name orders LIKA-101-1 …; orders with those ids are made here."""
+    """The sample files name orders LIKA-101-1 … of the pain.001 LIKA-0f3a…; orders with
+    those ids are made here, LIKA-102-1 of the 4 512,00 kr the files say (bad_input tests
+    the refusal of a file that does not match its orders)."""
     from pathlib import Path
 
     run = _exported(_run(petra))
+    PaymentRun.objects.filter(pk=run.pk).update(message_id="LIKA-0f3a9c2b7d4e4f1a8b6c5d2e")
     orders = list(run.orders.order_by("id")[:4])
     for number, order in zip((101, 102, 103, 104), orders, strict=True):
         PaymentOrder.objects.filter(pk=order.pk).update(end_to_end_id=f"LIKA-{number}-1")
+    PaymentOrder.objects.filter(end_to_end_id="LIKA-102-1").update(amount=451200)
     text = (Path(__file__).parent / "data" / fixture).read_text(encoding="utf-8")
     counts = payments.payment_file_import(acting_user=petra, text=text)
     assert counts["updated"] >= 1
@@ -339,7 +343,7 @@ def test_bank_file_upload_and_reissue_from_the_page(client, month_of_decisions, 
 
     run = _exported(_run(petra))
     order = run.orders.order_by("id").first()
-    PaymentOrder.objects.filter(pk=order.pk).update(end_to_end_id="LIKA-102-1")
+    PaymentOrder.objects.filter(pk=order.pk).update(end_to_end_id="LIKA-102-1", amount=451200)  # as returns.csv
     url = reverse("payment_bank_files")
     client.force_login(bob)
     assert client.get(url).status_code == 403, "attesters do not handle bank files"

@@ -5,7 +5,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from lika.accounts.models import User
-from lika.commands import read_text_input
+from lika.commands import machine_faults, read_text_input
+from lika.core.limits import MAX_BANK_FILE
 from lika.payments import services
 
 
@@ -20,12 +21,14 @@ class Command(BaseCommand):
         user = User.objects.filter(username=options["user"], is_active=True).first()
         if user is None or not (user.has_role(*services.PREPARE_ROLES) or user.can_attest_payments):
             raise CommandError(f"{options['user']!r} får inte läsa in bankfiler", returncode=2)
-        text = read_text_input(options["file"])
+        text = read_text_input(options["file"], limit=MAX_BANK_FILE)
         from lika.payments.iso20022 import Iso20022Error
 
         try:
-            counts = services.payment_file_import(acting_user=user, text=text)
+            with machine_faults():
+                counts = services.payment_file_import(acting_user=user, text=text)
         except (Iso20022Error, ValidationError, PermissionDenied) as exc:
-            raise CommandError(f"{options['file']}: {exc}", returncode=2) from None
+            reason = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            raise CommandError(f"{options['file']}: {reason}", returncode=2) from None
         self.stdout.write(f"Uppdaterade {counts['updated']} betalningar; {counts['unchanged']} oförändrade, "
                           f"{counts['unknown']} okända.")

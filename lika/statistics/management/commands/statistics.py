@@ -54,6 +54,7 @@ class Command(BaseCommand):
         from django.utils import timezone
 
         from lika.commands import read_text_input
+        from lika.core.limits import MAX_HISTORY_FILE
         from lika.statistics.history import history_import, history_parse
 
         if not options["file"]:
@@ -61,7 +62,7 @@ class Command(BaseCommand):
         user = acting_user(options["user"])
         if user is None:
             _fail("ange --user ANVÄNDARE")
-        text = read_text_input(options["file"])
+        text = read_text_input(options["file"], limit=MAX_HISTORY_FILE)
         try:
             rows = history_parse(text, today=timezone.localdate())
             summary = history_import(acting_user=user, rows=rows, dry_run=options["dry_run"])
