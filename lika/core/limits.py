@@ -27,12 +27,12 @@ class InputLimitError(ValueError):
 
 
 def shown(value, limit: int = 30) -> str:
-    """``value`` quoted for a message, cut to ``limit`` characters: bad input is never
+    """``repr(value)`` for a message, cut to ``limit`` characters: bad input is never
     echoed whole (a 5 000-digit number or a megabyte line stays one short line)."""
-    text = str(value)
+    text = repr(value)
     if len(text) > limit:
-        return repr(text[:limit]) + f"… ({len(text)} tecken)"
-    return repr(text)
+        return f"{text[:limit]}… ({len(text)} tecken)"
+    return text
 
 
 def size_text(limit: int) -> str:
