@@ -73,11 +73,11 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lika.web.middleware.IdleTimeoutMiddleware",
     "lika.web.middleware.ChosenLanguageMiddleware",
-    "lika.web.parameters.BoundedParametersMiddleware",  # NUL and over-long query parameters: 400
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "lika.web.parameters.BoundedParametersMiddleware",  # NUL and over-long query parameters: 400
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

@@ -11,6 +11,7 @@
 
 import errno
 import threading
+from contextlib import contextmanager
 from io import StringIO
 
 import pytest
@@ -18,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, transaction
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -273,37 +274,46 @@ def test_export_on_a_full_disk_is_one_line_and_leaves_no_file(attested, petra, s
     assert attested.status == "attested" and list(tmp_path.iterdir()) == []
 
 
-def _read_only():
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("PRAGMA query_only = ON")
-        else:
-            cursor.execute("SET transaction_read_only = on")
+class _Undo(Exception):
+    pass
 
 
-def _writable():
+@contextmanager
+def read_only_database():
+    """The database refuses every write while inside: SQLite's ``query_only`` (the error a
+    read-only database file gives), PostgreSQL's read-only transaction (in a savepoint that
+    is rolled back after, so the test's own transaction can be rolled back as usual)."""
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
-            cursor.execute("PRAGMA query_only = OFF")
+            cursor.execute("PRAGMA query_only = ON")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA query_only = OFF")
+        return
+    try:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET transaction_read_only = on")
+            yield
+            raise _Undo
+    except _Undo:
+        pass
 
 
 def test_export_with_a_read_only_database_is_one_line_and_leaves_no_file(attested, petra, settings, tmp_path):
     settings.LIKA_PAYMENT_FILES = tmp_path
-    _read_only()
-    try:
+    with read_only_database():
         message = refused_command("payment_run", "export", run=attested.pk, user=petra.username)
-    finally:
-        _writable()
     assert "skrivskyddad" in message
     assert list(tmp_path.iterdir()) == [], "no file under its final name that the database does not know"
 
 
 def test_prepare_with_a_read_only_database_is_one_line(month_of_decisions, petra):  # noqa: F811
-    _read_only()
-    try:
+    with read_only_database():
         assert "skrivskyddad" in refused_command("payment_run", month="2026-12", user=petra.username, quiet=True)
-    finally:
-        _writable()
+    assert not PaymentRun.objects.exists()
 
 
 def test_a_second_preparer_of_the_same_month_gets_one_line_and_the_orders_are_made_once(month_of_decisions, petra):  # noqa: F811
