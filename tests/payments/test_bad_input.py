@@ -26,7 +26,6 @@ from hypothesis import strategies as st
 
 from lika.audit.models import AccessLogEntry
 from lika.cases.models import JournalNote
-from lika.commands import one_process_at_a_time
 from lika.payments import pain001_file
 from lika.payments import services as payments
 from lika.payments.models import PaymentOrder, PaymentRun
@@ -321,6 +320,8 @@ def test_a_second_preparer_of_the_same_month_gets_one_line_and_the_orders_are_ma
     # of them.  Here another process holds the month (a thread with its own connection
     # and lock stands for it) while the command runs; then the command is run again.
     held, release, errors = threading.Event(), threading.Event(), []
+
+    from lika.commands import one_process_at_a_time
 
     def other_preparer():
         try:
