@@ -351,3 +351,21 @@ def test_a_second_preparer_of_the_same_month_gets_one_line_and_the_orders_are_ma
     assert run.status == "prepared"
     shares = list(PaymentOrder.objects.values_list("share_id", flat=True))
     assert len(shares) == len(set(shares)) == run.order_count > 0
+
+
+@pytest.mark.parametrize("args", [
+    ["attest", "--run", str(10**30)],  # was OverflowError: Python int too large to convert to SQLite INTEGER
+    ["--month", "2026-12", "--batch", str(10**30)],
+    ["--month", "2026-12", "--workers", str(10**6)],
+    ["--month", "²"],
+])
+def test_payment_run_arguments_are_bounded(petra, args):
+    message = refused_command("payment_run", *args, "--user", petra.username)
+    assert len(message) < 200
+    assert not PaymentRun.objects.exists()
+
+
+@pytest.mark.parametrize("year", ["²", "9" * 5000])
+def test_statistics_refresh_year_is_bounded(year):
+    # was ValueError from int() (a superscript digit passes str.isdigit; 5 000 digits exceed int's limit)
+    assert "--year ska vara ett årtal" in refused_command("statistics", "refresh", "--year", year)

@@ -14,6 +14,8 @@ from lika.payments.models import PaymentRun
 from lika.payments.parallel import default_workers
 
 _fail = fail
+MAX_BATCH = 1_000_000  # orders per transaction
+MAX_WORKERS = 64
 
 
 def _month(text):
@@ -100,17 +102,18 @@ class Command(BaseCommand):
             self.stdout.write(f"Filen är validerad mot XSD och skriven: {path}")
 
     def _run(self, options):
-        run = PaymentRun.objects.filter(pk=options["run"]).first() if options["run"] else None
+        number = options["run"]  # a number beyond a bigint is no run (and would overflow the query)
+        run = PaymentRun.objects.filter(pk=number).first() if number and 0 < number < 2**63 else None
         if run is None:
             _fail("ange en befintlig körning med --run")
         return run
 
     def _prepare(self, user, options, month):
-        if options["batch"] < 1:
-            _fail("--batch ska vara minst 1")
+        if not 1 <= options["batch"] <= MAX_BATCH:
+            _fail(f"--batch ska vara minst 1 och högst {MAX_BATCH}")
         workers = default_workers() if options["workers"] is None else options["workers"]
-        if workers < 1:
-            _fail("--workers ska vara minst 1")
+        if not 1 <= workers <= MAX_WORKERS:
+            _fail(f"--workers ska vara minst 1 och högst {MAX_WORKERS}")
         run = PaymentRun.objects.filter(month=month, status=PaymentRun.Status.PREPARING).first()
         if run is None:
             payday = _day(options["payday"]) if options["payday"] else None
