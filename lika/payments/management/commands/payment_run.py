@@ -102,7 +102,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Filen är validerad mot XSD och skriven: {path}")
 
     def _run(self, options):
-        number = options["run"]  # a number beyond a bigint is no run (and would overflow the query)
+        number = options["run"]  # a number beyond a bigint is no run
         run = PaymentRun.objects.filter(pk=number).first() if number and 0 < number < 2**63 else None
         if run is None:
             _fail("ange en befintlig körning med --run")
