@@ -10,6 +10,7 @@
 """
 
 import errno
+import os
 import threading
 from contextlib import contextmanager
 from io import StringIO
@@ -369,3 +370,32 @@ def test_payment_run_arguments_are_bounded(petra, args):
 def test_statistics_refresh_year_is_bounded(year):
     # was ValueError from int() (a superscript digit passes str.isdigit; 5 000 digits exceed int's limit)
     assert "--year ska vara ett årtal" in refused_command("statistics", "refresh", "--year", year)
+
+
+@pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="the SQLite pass runs it; processes share a file")
+def test_two_real_preparers_at_once_on_sqlite_end_without_a_traceback_and_pay_once(tmp_path):
+    """Two `lika payment-run` processes for the same month started together on one SQLite
+    file: each ends with exit code 0 or with exit code 2 and one line (never a traceback,
+    once an IntegrityError), and every share has at most one order."""
+    import sqlite3
+    import subprocess
+
+    from tests.payments.test_kill import LIKA, _env, _waiting_month
+
+    env = _env(tmp_path)
+    subprocess.run([*LIKA, "migrate", "-v0"], env=env, check=True)
+    subprocess.run([*LIKA, "seed-demo", "--households", "30", "--seed", "12", "--cases", "30"], env=env,
+                   check=True, capture_output=True)
+    db = sqlite3.connect(env["LIKA_SQLITE_PATH"])
+    month = _waiting_month(db)
+    command = [*LIKA, "payment-run", "--month", f"{month:%Y-%m}", "--user", "utbetalare", "--quiet", "--batch", "1"]
+    processes = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for _ in range(2)]
+    results = [(process.wait(timeout=300), process.stderr.read()) for process in processes]
+    for code, err in results:
+        assert "Traceback" not in err and code in (0, 2), err
+        if code == 2:
+            assert len(err.strip().splitlines()) == 1, err
+    assert 0 in [code for code, _ in results], "one of them prepared the month"
+    orders, shares = db.execute("SELECT COUNT(*), COUNT(DISTINCT share_id) FROM payments_paymentorder").fetchone()
+    assert orders == shares > 0
