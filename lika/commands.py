@@ -59,10 +59,10 @@ def database_fault(exc: DatabaseError) -> str:
     """A database that refused, in Swedish, on one line (no SQL, no traceback)."""
     text = str(exc).lower()
     if isinstance(exc, IntegrityError):
-        return ("en annan process ändrade samma uppgifter samtidigt och databasen stoppade ändringen: "
-                "kör kommandot igen")
+        return ("databasen stoppade en ändring som bröt mot en av dess regler (oftast för att en annan "
+                "process gjorde samma sak samtidigt): kör kommandot igen")
     if "readonly" in text or "read-only" in text or "read only" in text:
-        return "databasen är skrivskyddad: ingenting kunde sparas"
+        return "databasen är skrivskyddad: ändringen kunde inte sparas"
     if "disk is full" in text or "no space" in text:
         return "disken med databasen är full: ingenting mer kunde sparas"
     if "locked" in text or "could not obtain lock" in text:

@@ -433,7 +433,7 @@ def _mismatch(answer: BankAnswer, order: PaymentOrder) -> str | None:
         return (f"{answer.kind} för {answer.end_to_end_id} gäller {_sek(answer.amount)} men ordern är "
                 f"{_sek(order.amount)}: filen läses inte in.")
     if answer.message_id and answer.message_id != order.run.message_id:
-        return (f"{answer.kind} för {answer.end_to_end_id} gäller betalfilen {answer.message_id[:35]} men ordern "
+        return (f"{answer.kind} för {answer.end_to_end_id} gäller betalfilen {' '.join(answer.message_id.split())[:35]} men ordern "
                 f"skickades i {order.run.message_id}: filen läses inte in.")
     return None
 
