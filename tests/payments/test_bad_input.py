@@ -242,6 +242,21 @@ def test_generated_text_is_no_bank_file(exported, petra, text):
     done_or_refused(petra, text)
 
 
+@DB_SETTINGS
+@given(data=st.one_of(st.binary(max_size=300), st.sampled_from([
+    CSV_HEADER.encode() + b"LIKA-1-1;12\x00,00;AC04;x;2026-12-27\n", b"\xff\xfe<Document/>",
+    camt054("LIKA-1-1", "1" * 5000).encode(), pain002("LIKA-1-1", "M", "1e999999999").encode()])))
+def test_generated_bytes_through_the_command(exported, petra, tmp_path, data):
+    path = tmp_path / "bankfil"
+    path.write_bytes(data)
+    before = state()
+    try:
+        call_command("payment_import", str(path), user=petra.username, stdout=StringIO())
+    except CommandError as error:
+        assert error.returncode == 2 and "\n" not in str(error) and len(str(error)) < 300, str(error)
+        assert state() == before, "nothing changed"
+
+
 # --- faults of the machine ---------------------------------------------------------------
 
 
