@@ -116,7 +116,8 @@ def loads_json(text: str, *, max_depth: int = MAX_JSON_DEPTH, exact: bool = True
 
 _OS_REASONS = {errno.ENOSPC: "disken är full", errno.EDQUOT: "diskkvoten är slut",
                errno.EROFS: "filsystemet är skrivskyddat", errno.EACCES: "behörighet saknas",
-               errno.EPERM: "behörighet saknas", errno.ENOENT: "filen eller katalogen finns inte"}
+               errno.EPERM: "behörighet saknas", errno.ENOENT: "filen eller katalogen finns inte",
+               errno.EISDIR: "det är en katalog"}
 
 
 def os_reason(exc: OSError) -> str:
