@@ -209,7 +209,7 @@ def _amount_to_ore(text: str, where: str) -> int:
         raise Iso20022Error(f"{where}: {shown(text)} är inte ett belopp i kronor")
     ore = value * 100
     if value < 0 or ore != ore.to_integral_value():
-        raise Iso20022Error(f"{where}: {text!r} är inte ett belopp i kronor med högst två decimaler")
+        raise Iso20022Error(f"{where}: {shown(text)} är inte ett belopp i kronor med högst två decimaler")
     return int(ore)
 
 
@@ -655,7 +655,7 @@ def read_pain002(path_or_stream) -> list[PaymentStatus]:
                 block_reason = _reason(element)
                 if block_status == "RJCT" and not block_listed:
                     raise FileRejected(
-                        f"banken avvisade betalningsuppdraget {block_id!r} i sin helhet "
+                        f"banken avvisade betalningsuppdraget {shown(block_id)} i sin helhet "
                         f"({_reason_words(*block_reason)})",
                         original_message_id=group["message_id"], payment_info_id=block_id,
                         reason_code=block_reason[0], reason_text=block_reason[1])
@@ -669,7 +669,7 @@ def read_pain002(path_or_stream) -> list[PaymentStatus]:
         raise Iso20022Error("filen är ingen pain.002 (CstmrPmtStsRpt saknas)")
     if group["status"] == "RJCT" and not statuses:
         raise FileRejected(
-            f"banken avvisade filen {group['message_id']!r} i sin helhet "
+            f"banken avvisade filen {shown(group['message_id'])} i sin helhet "
             f"({_reason_words(*group['reason'])})",
             original_message_id=group["message_id"], reason_code=group["reason"][0],
             reason_text=group["reason"][1])
@@ -689,6 +689,7 @@ def _original_amount(transaction, e2e: str) -> int | None:
 
 
 def _reason_words(code: str, text: str) -> str:
+    code, text = code[:35], text if len(text) <= 140 else text[:140] + "…"
     return " ".join(part for part in (f"orsak {code}" if code else "ingen orsakskod", text) if part)
 
 
@@ -744,7 +745,7 @@ def _entry_returns(entry) -> list[ReturnedPayment]:
     try:
         booking_date = date.fromisoformat(booked)
     except ValueError:
-        raise Iso20022Error(f"rad {line}: Ntry saknar giltigt bokföringsdatum ({booked!r})") from None
+        raise Iso20022Error(f"rad {line}: Ntry saknar giltigt bokföringsdatum ({shown(booked)})") from None
     result = []
     for tx in returned:
         where = f"rad {tx.sourceline}: TxDtls"

@@ -24,7 +24,7 @@ from lika.accounts.models import Role
 from lika.audit.services import CREATE, EXPORT, UPDATE, access_log_write
 from lika.cases.models import Decision, DecisionShare
 from lika.cases.people import month_end
-from lika.core.limits import os_reason
+from lika.core.limits import os_reason, shown
 from lika.households.models import HouseholdMembership
 from lika.identity.bank import BankAccountError, parse_bank_account, parse_bankgiro, parse_iban
 
@@ -504,7 +504,7 @@ def payment_file_import(*, acting_user, text: str) -> dict:
                 # the bank refused the whole file (or a block): every payment in it is rejected
                 run = PaymentRun.objects.filter(message_id=rejected.original_message_id).first()
                 if run is None:
-                    raise ValidationError(f"Banken avvisade filen {rejected.original_message_id}, "
+                    raise ValidationError(f"Banken avvisade filen {shown(rejected.original_message_id)}, "
                                           "men ingen körning har det meddelande-id:t.") from None
                 reason = " ".join(filter(None, [rejected.reason_code, rejected.reason_text])) or "Filen avvisad"
                 updates = [(e2e, PaymentOrder.Status.REJECTED, reason)

@@ -44,7 +44,7 @@ from lika.core.kolada import (
     loads_csv,
     loads_json,
 )
-from lika.core.limits import MAX_KPI_FILE, InputLimitError, check_size, check_text
+from lika.core.limits import MAX_KPI_FILE, InputLimitError, check_size, check_text, shown
 from lika.core.periods import MONTH, YEAR, Period
 
 from . import figures
@@ -224,7 +224,7 @@ def _rows(kpi_file: KpiFile, source_file: str, now) -> list[ImportedKpiValue]:
         for value in record.values:
             if len(value.status) > STATUS_LENGTH:
                 raise KpiImportError(f"{source_file}: kpi {record.kpi}, kommun {record.municipality}, period "
-                                     f"{record.period}: status {value.status!r} är längre än {STATUS_LENGTH} tecken")
+                                     f"{record.period}: status {shown(value.status)} är längre än {STATUS_LENGTH} tecken")
             rows.append(ImportedKpiValue(
                 kpi=record.kpi, municipality=record.municipality,
                 municipality_name=(names.get(record.municipality) or "")[:NAME_LENGTH],
