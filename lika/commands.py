@@ -13,10 +13,14 @@ from django.db import DatabaseError, IntegrityError, connection
 
 from lika.core.limits import MAX_JSON_INPUT, InputLimitError, check_size, check_text, os_reason
 
+MAX_MESSAGE = 300  # characters of a command's one-line answer
+
 
 def fail(message: str):
-    """Stop the command: ``message`` on one line, exit code 2."""
-    raise CommandError(" ".join(str(message).split()), returncode=2)
+    """Stop the command: ``message`` on one line (whitespace, newlines included, collapsed;
+    cut to ``MAX_MESSAGE`` characters), exit code 2."""
+    line = " ".join(str(message).split())
+    raise CommandError(line if len(line) <= MAX_MESSAGE else line[:MAX_MESSAGE - 1] + "…", returncode=2)
 
 
 def read_text_input(name: str, *, limit: int = MAX_JSON_INPUT) -> str:
