@@ -18,7 +18,8 @@ from .calculation import (
     Income,
     Member,
 )
-from .money import MoneyError, format_kronor, json_number, to_ore
+from .limits import InputLimitError, loads_json, shown
+from .money import MoneyError, amount_ore, format_kronor, json_number
 from .split import EQUAL, SINGLE, DirectPayment, PaymentSplit
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -49,7 +50,7 @@ def _keys(obj, where, allowed, required=()):
         raise InputError(f"{where}: ska vara ett objekt")
     unknown = sorted(set(obj) - set(allowed))
     if unknown:
-        raise InputError(f"{where}: okänd nyckel {unknown[0]!r}")
+        raise InputError(f"{where}: okänd nyckel {shown(unknown[0])}")
     for key in required:
         if key not in obj:
             raise InputError(f"{where}: {key!r} saknas")
@@ -59,12 +60,9 @@ def _amount(value, where):
     if isinstance(value, bool) or not isinstance(value, int | Decimal | float):
         raise InputError(f"{where}: beloppet ska vara ett tal i kronor")
     try:
-        ore = to_ore(Decimal(str(value)) if isinstance(value, float) else value)
+        return amount_ore(Decimal(str(value)) if isinstance(value, float) else value)
     except MoneyError as exc:
         raise InputError(f"{where}: {exc}") from None
-    if ore < 0:
-        raise InputError(f"{where}: beloppet får inte vara negativt")
-    return ore
 
 
 def _bool(obj, key, where, default=False):
@@ -84,13 +82,13 @@ def _date(value, where):
     try:
         return date.fromisoformat(value)
     except (TypeError, ValueError):
-        raise InputError(f"{where}: datum ska skrivas ÅÅÅÅ-MM-DD, inte {value!r}") from None
+        raise InputError(f"{where}: datum ska skrivas ÅÅÅÅ-MM-DD, inte {shown(value)}") from None
 
 
 def _month(value):
     match = MONTH.match(value) if isinstance(value, str) else None
     if not match or not 1 <= int(match[2]) <= 12:
-        raise InputError(f"month: ska skrivas ÅÅÅÅ-MM, inte {value!r}")
+        raise InputError(f"month: ska skrivas ÅÅÅÅ-MM, inte {shown(value)}")
     return int(match[1]), int(match[2])
 
 
@@ -100,7 +98,7 @@ def _member(obj, index):
                        "hemmavarande", "name"}, ("role", "birth_date"))
     role = obj["role"]
     if role not in (ADULT, CHILD):
-        raise InputError(f"{where}.role: ska vara 'adult' eller 'child', inte {role!r}")
+        raise InputError(f"{where}.role: ska vara 'adult' eller 'child', inte {shown(role)}")
     days = obj.get("days_present")
     return Member(
         role=role,
@@ -117,7 +115,7 @@ def _member_ref(obj, where, count):
         return None
     index = obj["member"]
     if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < count:
-        raise InputError(f"{where}.member: medlem {index!r} finns inte i hushållet")
+        raise InputError(f"{where}.member: medlem {shown(index)} finns inte i hushållet")
     return index
 
 
@@ -127,7 +125,7 @@ def _costs(items, count):
         where = f"costs[{index}]"
         _keys(obj, where, {"type", "amount", "member", "cap", "note"}, ("type", "amount"))
         if obj["type"] not in COST_TYPES:
-            raise InputError(f"{where}.type: okänd kostnadstyp {obj['type']!r}")
+            raise InputError(f"{where}.type: okänd kostnadstyp {shown(obj['type'])}")
         cap = obj.get("cap")
         out.append(Cost(obj["type"], _amount(obj["amount"], where), _member_ref(obj, where, count),
                         None if cap is None else _amount(cap, f"{where}.cap"), str(obj.get("note", ""))))
@@ -140,7 +138,7 @@ def _incomes(items, count):
         where = f"incomes[{index}]"
         _keys(obj, where, {"type", "amount", "member", "job_incentive", "note"}, ("type", "amount"))
         if obj["type"] not in INCOME_TYPES:
-            raise InputError(f"{where}.type: okänd inkomsttyp {obj['type']!r}")
+            raise InputError(f"{where}.type: okänd inkomsttyp {shown(obj['type'])}")
         out.append(Income(obj["type"], _amount(obj["amount"], where), _member_ref(obj, where, count),
                           _bool(obj, "job_incentive", where), str(obj.get("note", ""))))
     return tuple(out)
@@ -159,13 +157,13 @@ def _payment(obj, members, reasons):
     _keys(obj, "payment", {"mode", "recipient", "reason", "reason_text", "direct"}, ("mode",))
     mode = obj["mode"]
     if mode not in (EQUAL, SINGLE):
-        raise InputError(f"payment.mode: ska vara 'equal' eller 'single', inte {mode!r}")
+        raise InputError(f"payment.mode: ska vara 'equal' eller 'single', inte {shown(mode)}")
     direct = []
     for index, item in enumerate(_list(obj, "direct")):
         where = f"payment.direct[{index}]"
         _keys(item, where, {"type", "amount", "payee"}, ("type", "amount"))
         if item["type"] not in COST_TYPES:
-            raise InputError(f"{where}.type: okänd kostnadstyp {item['type']!r}")
+            raise InputError(f"{where}.type: okänd kostnadstyp {shown(item['type'])}")
         amount = _amount(item["amount"], where)
         if amount == 0:
             raise InputError(f"{where}: beloppet måste vara större än noll")
@@ -184,7 +182,7 @@ def _payment(obj, members, reasons):
         if not isinstance(reason, str) or not reason.strip():
             raise InputError("payment.reason: utbetalning till en part kräver särskilda skäl (kategori)")
         if reasons is not None and reason not in reasons:
-            raise InputError(f"payment.reason: okänd kategori {reason!r}; giltiga: {', '.join(reasons)}")
+            raise InputError(f"payment.reason: okänd kategori {shown(reason)}; giltiga: {', '.join(reasons)}")
         if not isinstance(text, str) or not text.strip():
             raise InputError("payment.reason_text: beskriv de särskilda skälen")
     return PaymentRequest(SINGLE, recipient, (reason or "").strip(), (text or "").strip(), tuple(direct))
@@ -218,11 +216,12 @@ def parse_household_month(data, *, exception_reasons=None) -> tuple[HouseholdMon
 
 
 def loads(text: str):
-    """Parse JSON text keeping every number exact (floats become Decimal)."""
+    """Parse JSON text keeping every number exact (floats become Decimal), within the
+    bounds of ``lika.core.limits`` (number length, nesting)."""
     try:
-        return json.loads(text, parse_float=Decimal)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"ogiltig JSON: {exc.msg} (rad {exc.lineno}, kolumn {exc.colno})") from None
+        return loads_json(text)
+    except InputLimitError as exc:
+        raise InputError(str(exc)) from None
 
 
 def calculation_to_dict(calc: Calculation, split: PaymentSplit | None) -> dict:

@@ -62,6 +62,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from . import limits
+from .limits import InputLimitError, shown
 from .periods import MONTH, YEAR, PeriodError, parse_period
 
 FORMAT, VERSION = "lika-kpi", 1
@@ -72,8 +74,8 @@ LIMIT = 10**15
 
 _KPI = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}")
 _MUNICIPALITY = re.compile(r"[0-9]{4}")
-_CSV_COUNT = re.compile(r"[0-9]+")
-_CSV_VALUE = re.compile(r"-?[0-9]+(?:[.,][0-9]+)?")
+_CSV_COUNT = re.compile(r"[0-9]{1,15}")
+_CSV_VALUE = re.compile(r"-?[0-9]{1,15}(?:[.,][0-9]{1,20})?")
 
 
 class KpiFormatError(ValueError):
@@ -82,7 +84,7 @@ class KpiFormatError(ValueError):
 
 def _line(text, what: str) -> str:
     if not isinstance(text, str) or not text.isprintable():
-        raise KpiFormatError(f"{what} ska vara text på en rad, inte {text!r}")
+        raise KpiFormatError(f"{what} ska vara text på en rad, inte {shown(text)}")
     return text
 
 
@@ -95,16 +97,18 @@ class KpiValue:
 
     def __post_init__(self):
         if self.gender not in GENDERS:
-            raise KpiFormatError(f"gender ska vara K, M eller T, inte {self.gender!r}")
+            raise KpiFormatError(f"gender ska vara K, M eller T, inte {shown(self.gender)}")
         if self.count is not None and (isinstance(self.count, bool) or not isinstance(self.count, int)
                                        or not 0 <= self.count < LIMIT):
-            raise KpiFormatError(f"count ska vara ett heltal 0 eller större (eller saknas), inte {self.count!r}")
+            raise KpiFormatError(f"count ska vara ett heltal 0 eller större (eller saknas), inte {shown(self.count)}")
         value = self.value
         if isinstance(value, int) and not isinstance(value, bool):
             value = Decimal(value)
             object.__setattr__(self, "value", value)
-        if value is not None and (not isinstance(value, Decimal) or not value.is_finite() or abs(value) >= LIMIT):
-            raise KpiFormatError(f"value ska vara ett decimaltal (inte flyttal) eller saknas, inte {value!r}")
+        # copy_abs, not abs(): abs() rounds to the context and overflows on 1e999999999
+        if value is not None and (not isinstance(value, Decimal) or not value.is_finite()
+                                  or value.copy_abs() >= LIMIT):
+            raise KpiFormatError(f"value ska vara ett decimaltal (inte flyttal) eller saknas, inte {shown(value)}")
         _line(self.status, "status")
         if value is None and not self.status:
             raise KpiFormatError("value saknas men status säger inte varför")
@@ -119,21 +123,21 @@ class KpiValue:
 
 def _period(period) -> str:
     if not isinstance(period, str):
-        raise KpiFormatError(f"period ska vara text, inte {period!r}")
+        raise KpiFormatError(f"period ska vara text, inte {shown(period)}")
     try:
         parsed = parse_period(period)
     except PeriodError as exc:
         raise KpiFormatError(f"period: {exc}") from None
     if parsed.kind not in (YEAR, MONTH) or parsed.code != period:
-        raise KpiFormatError(f"period ska vara ett år (2025) eller en månad (2025-05), inte {period!r}")
+        raise KpiFormatError(f"period ska vara ett år (2025) eller en månad (2025-05), inte {shown(period)}")
     return period
 
 
 def _check_key(kpi, municipality, period) -> None:
     if not isinstance(kpi, str) or not _KPI.fullmatch(kpi):
-        raise KpiFormatError(f"kpi ska vara 1–40 tecken A–Z, 0–9, _ . -, inte {kpi!r}")
+        raise KpiFormatError(f"kpi ska vara 1–40 tecken A–Z, 0–9, _ . -, inte {shown(kpi)}")
     if not isinstance(municipality, str) or not _MUNICIPALITY.fullmatch(municipality):
-        raise KpiFormatError(f"municipality ska vara en kommunkod med fyra siffror, inte {municipality!r}")
+        raise KpiFormatError(f"municipality ska vara en kommunkod med fyra siffror, inte {shown(municipality)}")
     _period(period)
 
 
@@ -152,7 +156,7 @@ class KpiRecord:
         genders = []
         for value in self.values:
             if not isinstance(value, KpiValue):
-                raise KpiFormatError(f"values ska innehålla KpiValue, inte {value!r}")
+                raise KpiFormatError(f"values ska innehålla KpiValue, inte {shown(value)}")
             if value.gender in genders:
                 raise KpiFormatError(f"kön {value.gender} förekommer två gånger")
             genders.append(value.gender)
@@ -181,7 +185,7 @@ def _checked(records) -> tuple[KpiRecord, ...]:
     seen = set()
     for index, record in enumerate(records):
         if not isinstance(record, KpiRecord):
-            raise KpiFormatError(f"values[{index}]: ska vara en KpiRecord, inte {record!r}")
+            raise KpiFormatError(f"values[{index}]: ska vara en KpiRecord, inte {shown(record)}")
         if record.key in seen:
             raise KpiFormatError(f"values[{index}]: {_describe(record.key)} förekommer två gånger")
         seen.add(record.key)
@@ -238,10 +242,10 @@ def _object(obj, where: str, allowed: tuple, required: tuple) -> dict:
         raise KpiFormatError(f"{where}: ska vara ett objekt")
     for key in obj:
         if key not in allowed:
-            raise KpiFormatError(f"{where}: okänd nyckel {key!r}")
+            raise KpiFormatError(f"{where}: okänd nyckel {shown(key)}")
     for key in required:
         if key not in obj:
-            raise KpiFormatError(f"{where}: {key!r} saknas")
+            raise KpiFormatError(f"{where}: {shown(key)} saknas")
     return obj
 
 
@@ -255,7 +259,7 @@ def _no_duplicate_keys(pairs):
     result = {}
     for key, value in pairs:
         if key in result:
-            raise KpiFormatError(f"nyckeln {key!r} förekommer två gånger i samma objekt")
+            raise KpiFormatError(f"nyckeln {shown(key)} förekommer två gånger i samma objekt")
         result[key] = value
     return result
 
@@ -270,7 +274,7 @@ def _json_value(obj, where: str) -> KpiValue:
     if isinstance(count, Decimal):
         raise KpiFormatError(f"{where}: count ska vara ett heltal, inte {count}")
     if isinstance(value, bool):
-        raise KpiFormatError(f"{where}: value ska vara ett tal, inte {value!r}")
+        raise KpiFormatError(f"{where}: value ska vara ett tal, inte {shown(value)}")
     try:
         return KpiValue(obj["gender"], count, value, obj.get("status", ""))
     except KpiFormatError as exc:
@@ -295,22 +299,21 @@ def loads_json(text: str) -> KpiFile:
     if not isinstance(text, str):
         raise KpiFormatError("JSON-dokumentet ska vara text")
     try:
-        data = json.loads(text, parse_float=Decimal, parse_constant=_no_constants,
-                          object_pairs_hook=_no_duplicate_keys)
+        data = limits.loads_json(text, parse_constant=_no_constants, object_pairs_hook=_no_duplicate_keys)
     except KpiFormatError as exc:
         raise KpiFormatError(f"JSON: {exc}") from None
-    except (ValueError, RecursionError) as exc:
-        raise KpiFormatError(f"ogiltig JSON: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
+    except InputLimitError as exc:
+        raise KpiFormatError(str(exc)) from None
     _object(data, "dokumentet", ("format", "version", "municipality", "municipality_name", "values"),
             ("format", "version", "values"))
     if data["format"] != FORMAT:
-        raise KpiFormatError(f"format: ska vara {FORMAT!r}, inte {data['format']!r}")
+        raise KpiFormatError(f"format: ska vara {FORMAT!r}, inte {shown(data['format'])}")
     version = data["version"]
     if isinstance(version, bool) or version != VERSION or not isinstance(version, int):
-        raise KpiFormatError(f"version: {version!r} stöds inte (bara {VERSION})")
+        raise KpiFormatError(f"version: {shown(version)} stöds inte (bara {VERSION})")
     municipality, name = data.get("municipality"), data.get("municipality_name")
     if municipality is not None and (not isinstance(municipality, str) or not _MUNICIPALITY.fullmatch(municipality)):
-        raise KpiFormatError(f"municipality: ska vara en kommunkod med fyra siffror eller null, inte {municipality!r}")
+        raise KpiFormatError(f"municipality: ska vara en kommunkod med fyra siffror eller null, inte {shown(municipality)}")
     if name is not None:
         try:
             _line(name, "municipality_name")
@@ -321,8 +324,8 @@ def loads_json(text: str) -> KpiFile:
     records = tuple(_json_record(item, f"values[{index}]") for index, item in enumerate(_list(data["values"], "values")))
     for index, record in enumerate(records):
         if municipality is not None and record.municipality != municipality:
-            raise KpiFormatError(f"values[{index}].municipality: {record.municipality!r}, "
-                                 f"men filen gäller kommun {municipality!r}")
+            raise KpiFormatError(f"values[{index}].municipality: {shown(record.municipality)}, "
+                                 f"men filen gäller kommun {shown(municipality)}")
     return KpiFile(municipality, name, _checked(records))
 
 
@@ -344,9 +347,10 @@ def dumps_csv(records, *, bom: bool = False) -> str:
 def _csv_value(row: list[str], where: str) -> KpiValue:
     _, _, _, gender, count, value, status = row
     if count and not _CSV_COUNT.fullmatch(count):
-        raise KpiFormatError(f"{where}: count ska vara ett heltal, inte {count!r}")
+        raise KpiFormatError(f"{where}: count ska vara ett heltal med högst 15 siffror, inte {shown(count)}")
     if value and not _CSV_VALUE.fullmatch(value):
-        raise KpiFormatError(f"{where}: value ska vara ett tal som 12,5, inte {value!r}")
+        raise KpiFormatError(f"{where}: value ska vara ett tal som 12,5 (högst 15 siffror före decimaltecknet), "
+                             f"inte {shown(value)}")
     try:
         return KpiValue(gender, int(count) if count else None,
                         Decimal(value.replace(",", ".")) if value else None, status)

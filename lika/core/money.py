@@ -7,7 +7,17 @@ most öre amounts exactly.
 
 from decimal import Decimal, InvalidOperation
 
+from .limits import shown
+
 ORE_PER_KRONA = 100
+# The largest amount one line of input may hold (a cost, an income, a payment, a return):
+# far above any month's support, far below what would overflow a calculation or a column.
+MAX_AMOUNT_KRONOR = 10_000_000
+MAX_AMOUNT_ORE = MAX_AMOUNT_KRONOR * ORE_PER_KRONA
+# Beyond these nothing is money: to_ore refuses before any arithmetic (a 5 000-digit
+# number or 1e999999999 would otherwise exhaust memory or overflow Decimal).
+MAX_AMOUNT_LENGTH = 40  # characters of an amount written as text
+_MAX_DIGITS_BEFORE_POINT = 15  # |kronor| < 10**15
 
 
 class MoneyError(ValueError):
@@ -19,17 +29,40 @@ def to_ore(kronor) -> int:
     if isinstance(kronor, bool) or isinstance(kronor, float):
         raise MoneyError("belopp måste anges som heltal eller decimaltal med högst två decimaler")
     if isinstance(kronor, int):
+        if abs(kronor) >= 10**_MAX_DIGITS_BEFORE_POINT:
+            raise MoneyError(f"{shown(kronor)} är inget rimligt belopp")
         return kronor * ORE_PER_KRONA
+    text = str(kronor).strip()
+    if len(text) > MAX_AMOUNT_LENGTH:
+        raise MoneyError(f"{shown(text)} är inte ett belopp (fler än {MAX_AMOUNT_LENGTH} tecken)")
     try:
-        value = Decimal(str(kronor).strip().replace(" ", "").replace(",", "."))
+        value = Decimal(text.replace(" ", "").replace(",", "."))
     except InvalidOperation:
         raise MoneyError(f"{kronor!r} är inte ett belopp") from None
     if not value.is_finite():
         raise MoneyError(f"{kronor!r} är inte ett belopp")
+    if value and value.adjusted() >= _MAX_DIGITS_BEFORE_POINT:
+        raise MoneyError(f"{shown(text)} är inget rimligt belopp")
+    if value.as_tuple().exponent < -MAX_AMOUNT_LENGTH:
+        raise MoneyError(f"{shown(text)} har fler än två decimaler")
     ore = value * ORE_PER_KRONA
     if ore != ore.to_integral_value():
         raise MoneyError(f"{kronor} kr har fler än två decimaler")
     return int(ore)
+
+
+def amount_ore(kronor, *, minimum: int = 0, maximum: int = MAX_AMOUNT_ORE) -> int:
+    """:func:`to_ore` for one line of outside input: at most two decimals and within
+    ``minimum``–``maximum`` öre (by default 0 to 10 000 000 kr), else ``MoneyError``."""
+    ore = to_ore(kronor)
+    if ore > maximum:
+        raise MoneyError(f"beloppet får vara högst {format_kronor(maximum)}".replace("\u00a0", " "))
+    if ore < minimum:
+        if minimum == 0:
+            raise MoneyError("beloppet får inte vara negativt")
+        floor = "större än noll" if minimum == 1 else f"minst {format_kronor(minimum)}".replace("\u00a0", " ")
+        raise MoneyError(f"beloppet ska vara {floor}")
+    return ore
 
 
 def to_kronor(ore: int) -> Decimal:

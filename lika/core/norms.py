@@ -105,7 +105,7 @@ def parse_norm_table(data: dict, *, version: int = 1) -> NormTable:
         raise NormTableError("normtabellen måste vara ett JSON-objekt")
     try:
         year = int(data["year"])
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError, OverflowError):
         raise NormTableError("normtabellen saknar giltigt år (year)") from None
     if not 1990 <= year <= 2200:
         raise NormTableError(f"år {year} är orimligt för en riksnorm")
@@ -142,7 +142,7 @@ def parse_norm_table(data: dict, *, version: int = 1) -> NormTable:
     if sizes != sorted(sizes):
         raise NormTableError("de gemensamma hushållskostnaderna ska öka med hushållets storlek")
     estimated = data.get("estimated") or []
-    if not isinstance(estimated, list) or any(c not in cells for c in estimated):
+    if not isinstance(estimated, list) or any(not isinstance(c, str) or c not in cells for c in estimated):
         raise NormTableError("estimated måste vara en lista med cellnamn, t.ex. 'personal.0'")
     return NormTable(
         year=year,

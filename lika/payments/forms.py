@@ -5,6 +5,7 @@ do what, one preparing run per month, four eyes) are in lika.payments.services."
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lika.core.limits import MAX_BANK_FILE, InputLimitError, check_text, size_text
 from lika.core.periods import PeriodError, parse_month
 from lika.web.forms import ServiceErrorsMixin
 
@@ -32,6 +33,19 @@ class ExportForm(ServiceErrorsMixin, forms.Form):
 class BankFileForm(ServiceErrorsMixin, forms.Form):
     file = forms.FileField(label=_("Fil från banken"),
                            help_text=_("Statusrapport (pain.002), returer (camt.054) eller returfil (CSV)"))
+
+    def clean_file(self):
+        """The file's text: at most ``MAX_BANK_FILE`` bytes (checked before it is read),
+        UTF-8, no NUL characters; the same bounds as ``lika payment-import``."""
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BANK_FILE:
+            raise forms.ValidationError(_("Filen är större än %(limit)s.") % {"limit": size_text(MAX_BANK_FILE)})
+        try:
+            return check_text(upload.read().decode("utf-8-sig"), what="filen")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(_("Filen är inte UTF-8.")) from None
+        except InputLimitError:
+            raise forms.ValidationError(_("Filen innehåller ett NUL-tecken: det är ingen fil från banken.")) from None
 
 
 class ReissueForm(ServiceErrorsMixin, forms.Form):

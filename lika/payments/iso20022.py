@@ -32,6 +32,9 @@ from importlib.resources import files
 
 from lxml import etree
 
+from lika.core.limits import MAX_NUMBER_LENGTH, shown
+from lika.core.money import MAX_AMOUNT_ORE
+
 __all__ = [
     "Account", "Party", "Transfer", "FileSummary", "PaymentStatus", "ReturnedPayment",
     "Iso20022Error", "Pain001Invalid", "FileRejected",
@@ -82,6 +85,8 @@ class PaymentStatus:
     status: str  # e.g. ACSC, ACCP, ACTC, PDNG, RJCT
     reason_code: str  # "" when the bank gave none
     reason_text: str
+    amount: int | None = None  # öre, SEK: OrgnlTxRef/Amt/InstdAmt when the bank repeats it
+    original_message_id: str = ""  # the pain.001's MsgId (OrgnlGrpInf(AndSts)/OrgnlMsgId), when given
 
 
 @dataclass(frozen=True)
@@ -192,13 +197,19 @@ def format_amount(ore: int) -> str:
 
 
 def _amount_to_ore(text: str, where: str) -> int:
+    text = (text or "").strip()
     try:
-        value = Decimal((text or "").strip())
+        if len(text) > MAX_NUMBER_LENGTH:
+            raise InvalidOperation
+        value = Decimal(text)
     except InvalidOperation:
-        raise Iso20022Error(f"{where}: {text!r} är inte ett belopp") from None
+        raise Iso20022Error(f"{where}: {shown(text)} är inte ett belopp") from None
+    # bounded before any arithmetic: 1e999999999 would overflow, 1e-999999999 underflow to 0
+    if not value.is_finite() or (value and not -40 < value.adjusted() < 15):
+        raise Iso20022Error(f"{where}: {shown(text)} är inte ett belopp i kronor")
     ore = value * 100
-    if not value.is_finite() or value < 0 or ore != ore.to_integral_value():
-        raise Iso20022Error(f"{where}: {text!r} är inte ett belopp i kronor med högst två decimaler")
+    if value < 0 or ore != ore.to_integral_value():
+        raise Iso20022Error(f"{where}: {shown(text)} är inte ett belopp i kronor med högst två decimaler")
     return int(ore)
 
 
@@ -634,15 +645,17 @@ def read_pain002(path_or_stream) -> list[PaymentStatus]:
                     raise Iso20022Error(f"rad {line}: TxInfAndSts saknar OrgnlEndToEndId")
                 status = _text(element, "TxSts") or block_status or group["status"]
                 if not status:
-                    raise Iso20022Error(f"rad {line}: status saknas för {e2e!r}")
-                statuses.append(PaymentStatus(e2e, status, *_reason(element)))
+                    raise Iso20022Error(f"rad {line}: status saknas för {shown(e2e)}")
+                message_id = _text(element, "OrgnlGrpInf", "OrgnlMsgId") or group["message_id"]
+                statuses.append(PaymentStatus(e2e, status, *_reason(element), _original_amount(element, e2e),
+                                              message_id))
                 block_listed += 1
                 _drop(element)
             elif name == "OrgnlPmtInfAndSts":
                 block_reason = _reason(element)
                 if block_status == "RJCT" and not block_listed:
                     raise FileRejected(
-                        f"banken avvisade betalningsuppdraget {block_id!r} i sin helhet "
+                        f"banken avvisade betalningsuppdraget {shown(block_id)} i sin helhet "
                         f"({_reason_words(*block_reason)})",
                         original_message_id=group["message_id"], payment_info_id=block_id,
                         reason_code=block_reason[0], reason_text=block_reason[1])
@@ -656,14 +669,27 @@ def read_pain002(path_or_stream) -> list[PaymentStatus]:
         raise Iso20022Error("filen är ingen pain.002 (CstmrPmtStsRpt saknas)")
     if group["status"] == "RJCT" and not statuses:
         raise FileRejected(
-            f"banken avvisade filen {group['message_id']!r} i sin helhet "
+            f"banken avvisade filen {shown(group['message_id'])} i sin helhet "
             f"({_reason_words(*group['reason'])})",
             original_message_id=group["message_id"], reason_code=group["reason"][0],
             reason_text=group["reason"][1])
     return statuses
 
 
+def _original_amount(transaction, e2e: str) -> int | None:
+    """OrgnlTxRef/Amt/InstdAmt of a pain.002 transaction in öre (None when not given);
+    a currency other than SEK is refused, naming the payment."""
+    amount = _find(transaction, "OrgnlTxRef", "Amt", "InstdAmt")
+    if amount is None:
+        return None
+    where = f"rad {amount.sourceline}: {shown(e2e)}"
+    if amount.get("Ccy") != "SEK":
+        raise Iso20022Error(f"{where}: beloppet har valutan {(amount.get('Ccy') or '')[:10]}, inte SEK: filen läses inte in")
+    return _amount_to_ore(amount.text, f"{where}: OrgnlTxRef/Amt")
+
+
 def _reason_words(code: str, text: str) -> str:
+    code, text = code[:35], text if len(text) <= 140 else text[:140] + "…"
     return " ".join(part for part in (f"orsak {code}" if code else "ingen orsakskod", text) if part)
 
 
@@ -719,7 +745,7 @@ def _entry_returns(entry) -> list[ReturnedPayment]:
     try:
         booking_date = date.fromisoformat(booked)
     except ValueError:
-        raise Iso20022Error(f"rad {line}: Ntry saknar giltigt bokföringsdatum ({booked!r})") from None
+        raise Iso20022Error(f"rad {line}: Ntry saknar giltigt bokföringsdatum ({shown(booked)})") from None
     result = []
     for tx in returned:
         where = f"rad {tx.sourceline}: TxDtls"
@@ -728,12 +754,14 @@ def _entry_returns(entry) -> list[ReturnedPayment]:
                       _find(entry, "Amt") if len(details) == 1 else None)
         if amount is None:
             raise Iso20022Error(f"{where} saknar belopp")
+        e2e = _text(tx, "Refs", "EndToEndId")
         if amount.get("Ccy") != "SEK":
-            raise Iso20022Error(f"{where}: beloppet har valutan {amount.get('Ccy')}, inte SEK")
+            raise Iso20022Error(f"{where} ({shown(e2e)}): beloppet har valutan {(amount.get('Ccy') or '')[:10]}, "
+                                "inte SEK: filen läses inte in")
         info = _find(tx, "RtrInf")
         texts = [(c.text or "").strip() for c in info if _local(c.tag) == "AddtlInf"]
         result.append(ReturnedPayment(
-            end_to_end_id=_text(tx, "Refs", "EndToEndId"),
+            end_to_end_id=e2e,
             amount=_amount_to_ore(amount.text, f"{where}/Amt"),
             reason_code=_text(info, "Rsn", "Cd") or _text(info, "Rsn", "Prtry"),
             reason_text=_one_line(" ".join(texts)),
@@ -745,7 +773,7 @@ def _entry_returns(entry) -> list[ReturnedPayment]:
 # --- returns as CSV ---------------------------------------------------------------------
 
 RETURNS_CSV_HEADER = ["end_to_end_id", "amount", "reason_code", "reason_text", "booking_date"]
-_KRONOR = re.compile(r"([0-9]+)(?:[.,]([0-9]{1,2}))?")
+_KRONOR = re.compile(r"([0-9]{1,15})(?:[.,]([0-9]{1,2}))?")  # bounded: no 5 000-digit integers
 
 
 def read_returns_csv(text: str) -> list[ReturnedPayment]:
@@ -754,6 +782,13 @@ def read_returns_csv(text: str) -> list[ReturnedPayment]:
     (``1234,50`` or ``1234.50``; spaces as thousands separators), date ``YYYY-MM-DD``.
     Blank lines are skipped; a bad row raises ``Iso20022Error`` naming its line."""
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";")
+    try:
+        return _returns_rows(reader)
+    except csv.Error as error:  # e.g. a field above csv's field size limit
+        raise Iso20022Error(f"rad {reader.line_num}: trasig CSV ({error})") from None
+
+
+def _returns_rows(reader) -> list[ReturnedPayment]:
     header = next(reader, None)
     if header is None or [cell.strip().lower() for cell in header] != RETURNS_CSV_HEADER:
         raise Iso20022Error(f"rad 1: rubrikraden ska vara {';'.join(RETURNS_CSV_HEADER)}")
@@ -769,15 +804,17 @@ def read_returns_csv(text: str) -> list[ReturnedPayment]:
             raise Iso20022Error(f"{where}: end_to_end_id saknas")
         match = _KRONOR.fullmatch(amount.replace(" ", "").replace("\u00a0", ""))
         if not match:
-            raise Iso20022Error(f"{where}: ogiltigt belopp {amount!r} (kronor, t.ex. 1234,50)")
+            raise Iso20022Error(f"{where}: ogiltigt belopp {shown(amount)} (kronor, t.ex. 1234,50)")
         ore = int(match[1]) * 100 + int((match[2] or "0").ljust(2, "0"))
         if ore <= 0:
             raise Iso20022Error(f"{where}: beloppet måste vara större än noll")
+        if ore > MAX_AMOUNT_ORE:
+            raise Iso20022Error(f"{where}: beloppet {shown(amount)} är större än en betalning kan vara")
         if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", booked):
-            raise Iso20022Error(f"{where}: ogiltigt datum {booked!r} (ÅÅÅÅ-MM-DD)")
+            raise Iso20022Error(f"{where}: ogiltigt datum {shown(booked)} (ÅÅÅÅ-MM-DD)")
         try:
             booking_date = date.fromisoformat(booked)
         except ValueError:
-            raise Iso20022Error(f"{where}: ogiltigt datum {booked!r} (ÅÅÅÅ-MM-DD)") from None
+            raise Iso20022Error(f"{where}: ogiltigt datum {shown(booked)} (ÅÅÅÅ-MM-DD)") from None
         returns.append(ReturnedPayment(e2e, ore, code, _one_line(reason), booking_date))
     return returns

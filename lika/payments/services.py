@@ -10,6 +10,7 @@ processes prepare at once.
 import os
 import uuid
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import date, timedelta
 from typing import NamedTuple
 
@@ -23,6 +24,7 @@ from lika.accounts.models import Role
 from lika.audit.services import CREATE, EXPORT, UPDATE, access_log_write
 from lika.cases.models import Decision, DecisionShare
 from lika.cases.people import month_end
+from lika.core.limits import os_reason, shown
 from lika.core.settlement import settle
 from lika.households.models import BankAccountChange, HouseholdMembership
 from lika.identity.bank import BankAccountError, parse_bank_account, parse_bankgiro, parse_iban
@@ -530,7 +532,6 @@ def payment_run_export(*, acting_user, run: PaymentRun, version: str = "09") -> 
     from .pain001_file import write_checked_pain001
 
     folder = settings.LIKA_PAYMENT_FILES
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # the file itself is 0600 (pain001_file)
     name = f"pain.001.001.{version}-{run.month:%Y-%m}-{run.pk}.xml"
     final, temporary = folder / name, folder / f".{name}.tmp"
     debtor = iso20022.Party(name=settings.LIKA_DEBTOR_NAME, org_number=settings.LIKA_DEBTOR_ORG_NUMBER,
@@ -546,19 +547,35 @@ def payment_run_export(*, acting_user, run: PaymentRun, version: str = "09") -> 
         for e2e, amount, remittance, name, iban, clearing, number, bankgiro in orders.values_list(
             "end_to_end_id", "amount", "remittance", "payee_name", "iban", "clearing", "account", "bankgiro",
         ).iterator(chunk_size=BATCH * 5))
-    # written and validated against the XSD side by side, on two cores (pain001_file)
-    checked = write_checked_pain001(temporary, version=version, message_id=run.message_id,
-                                    created_at=timezone.now(), debtor=debtor, payment_info_id=f"{run.message_id}-1",
-                                    execution_date=run.payday, count=count, total=total, transfers=transfers)
-    os.replace(temporary, final)
+    # written and validated against the XSD side by side, on two cores (pain001_file); a
+    # full disk or a folder that cannot be written is one line (Iso20022Error), and no file
+    # is left behind: the temporary file is removed by write_checked_pain001
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # the file itself is 0600 (pain001_file)
+        checked = write_checked_pain001(temporary, version=version, message_id=run.message_id,
+                                        created_at=timezone.now(), debtor=debtor,
+                                        payment_info_id=f"{run.message_id}-1", execution_date=run.payday,
+                                        count=count, total=total, transfers=transfers)
+        os.replace(temporary, final)
+    except OSError as exc:
+        with suppress(OSError):
+            os.unlink(temporary)
+        raise iso20022.Iso20022Error(f"betalfilen kan inte skrivas i {folder}: {os_reason(exc)}; "
+                                     "körningen är inte exporterad") from None
     digest = checked.sha256
-    with transaction.atomic():
-        run.status, run.exported_at, run.file_version = PaymentRun.Status.EXPORTED, timezone.now(), version
-        run.file_name, run.file_sha256 = name, digest
-        run.save(update_fields=["status", "exported_at", "file_version", "file_name", "file_sha256"])
-        access_log_write(actor=acting_user, action=EXPORT, object_type="payment_run", object_id=run.pk,
-                         summary=f"Körning {run.month:%Y-%m} exporterad som pain.001.001.{version}",
-                         new={"file": name, "sha256": digest, "orders": count, "total": total})
+    try:
+        with transaction.atomic():
+            run.status, run.exported_at, run.file_version = PaymentRun.Status.EXPORTED, timezone.now(), version
+            run.file_name, run.file_sha256 = name, digest
+            run.save(update_fields=["status", "exported_at", "file_version", "file_name", "file_sha256"])
+            access_log_write(actor=acting_user, action=EXPORT, object_type="payment_run", object_id=run.pk,
+                             summary=f"Körning {run.month:%Y-%m} exporterad som pain.001.001.{version}",
+                             new={"file": name, "sha256": digest, "orders": count, "total": total})
+    except BaseException:
+        # a file under its final name means "exported": never one the database does not know
+        with suppress(OSError):
+            os.unlink(final)
+        raise
     return str(final)
 
 
@@ -611,17 +628,57 @@ OPEN_AT_BANK = (PaymentOrder.Status.CREATED, PaymentOrder.Status.EXPORTED, Payme
                 PaymentOrder.Status.PAID)
 
 
+class BankAnswer(NamedTuple):
+    """What a file from the bank says about one payment order."""
+
+    end_to_end_id: str
+    status: str | None  # the order's new status; None: no news (PDNG)
+    reason: str
+    amount: int | None = None  # öre (SEK) when the file carries it: must be the order's
+    message_id: str = ""  # pain.002: the pain.001's MsgId when given: must be the order's run's
+    kind: str = "Statusen"  # how the message names it: "Statusen" or "Returen"
+
+
+def _sek(ore: int) -> str:
+    return f"{ore // 100:,}".replace(",", " ") + f",{ore % 100:02d} SEK"
+
+
+def _mismatch(answer: BankAnswer, order: PaymentOrder) -> str | None:
+    """Why ``answer`` cannot be about ``order`` (one Swedish line), or None when it matches."""
+    if answer.amount is not None and answer.amount != order.amount:
+        return (f"{answer.kind} för {answer.end_to_end_id} gäller {_sek(answer.amount)} men ordern är "
+                f"{_sek(order.amount)}: filen läses inte in.")
+    if answer.message_id and answer.message_id != order.run.message_id:
+        return (f"{answer.kind} för {answer.end_to_end_id} gäller betalfilen {' '.join(answer.message_id.split())[:35]} men ordern "
+                f"skickades i {order.run.message_id}: filen läses inte in.")
+    return None
+
+
 @transaction.atomic
 def payment_statuses_apply(*, acting_user, updates) -> dict:
-    """Apply the bank's answers: ``updates`` are (end_to_end_id, new status, reason).
-    A rejected or returned payment is noted in the case journal so the case worker
-    sees it, and can then be re-issued once.  Returns counts per outcome."""
+    """Apply the bank's answers: ``updates`` are :class:`BankAnswer` (or tuples of its
+    first three fields: end_to_end_id, new status, reason).  Every answer about a known
+    order is checked against it first (amount, original message): one that does not match
+    refuses the whole file with ``ValidationError`` naming the order, and nothing is
+    changed.  A rejected or returned payment is noted in the case journal so the case
+    worker sees it, and can then be re-issued once.  Returns counts per outcome; a
+    reference Lika never sent (another system's payment on the same account) is counted
+    as unknown."""
     from lika.cases.services import journal_write
 
+    answers = [BankAnswer(*update) for update in updates]
     counts = {"updated": 0, "unchanged": 0, "unknown": 0}
-    orders = {o.end_to_end_id: o for o in PaymentOrder.objects.filter(
-        end_to_end_id__in=[u[0] for u in updates]).select_related("decision__application__case", "run")}
-    for end_to_end_id, status, reason in updates:
+    references = sorted({a.end_to_end_id for a in answers})
+    orders = {}
+    for start in range(0, len(references), BATCH):  # in slices: SQLite limits a query's parameters
+        orders.update((o.end_to_end_id, o) for o in PaymentOrder.objects.filter(
+            end_to_end_id__in=references[start:start + BATCH]).select_related("decision__application__case", "run"))
+    for answer in answers:  # the whole file is checked before anything is written
+        order = orders.get(answer.end_to_end_id)
+        problem = _mismatch(answer, order) if order is not None else None
+        if problem:
+            raise ValidationError(problem)
+    for end_to_end_id, status, reason, *_ in answers:
         order = orders.get(end_to_end_id)
         if order is None:
             counts["unknown"] += 1
@@ -663,22 +720,23 @@ def payment_file_import(*, acting_user, text: str) -> dict:
                 # the bank refused the whole file (or a block): every payment in it is rejected
                 run = PaymentRun.objects.filter(message_id=rejected.original_message_id).first()
                 if run is None:
-                    raise ValidationError(f"Banken avvisade filen {rejected.original_message_id}, "
+                    raise ValidationError(f"Banken avvisade filen {shown(rejected.original_message_id)}, "
                                           "men ingen körning har det meddelande-id:t.") from None
                 reason = " ".join(filter(None, [rejected.reason_code, rejected.reason_text])) or "Filen avvisad"
                 updates = [(e2e, PaymentOrder.Status.REJECTED, reason)
                            for e2e in run.orders.values_list("end_to_end_id", flat=True)]
                 return payment_statuses_apply(acting_user=acting_user, updates=updates)
-            updates = [(s.end_to_end_id, STATUS_MAP.get(s.status), " ".join(filter(None, [s.reason_code, s.reason_text])))
-                       for s in statuses]
-        else:
-            returned = iso20022.read_camt054_returns(text.encode())
-            updates = [(r.end_to_end_id, PaymentOrder.Status.RETURNED,
-                        " ".join(filter(None, [r.reason_code, r.reason_text]))) for r in returned]
+            updates = [BankAnswer(s.end_to_end_id, STATUS_MAP.get(s.status),
+                                  " ".join(filter(None, [s.reason_code, s.reason_text])), s.amount,
+                                  s.original_message_id) for s in statuses]
+            return payment_statuses_apply(acting_user=acting_user, updates=updates)
+        returned = iso20022.read_camt054_returns(text.encode())
     else:
         returned = iso20022.read_returns_csv(text)
-        updates = [(r.end_to_end_id, PaymentOrder.Status.RETURNED,
-                    " ".join(filter(None, [r.reason_code, r.reason_text]))) for r in returned]
+    # a return carries its amount (SEK: the readers refuse other currencies), never the message
+    updates = [BankAnswer(r.end_to_end_id, PaymentOrder.Status.RETURNED,
+                          " ".join(filter(None, [r.reason_code, r.reason_text])), r.amount, "", "Returen")
+               for r in returned]
     return payment_statuses_apply(acting_user=acting_user, updates=updates)
 
 

@@ -204,11 +204,7 @@ def payment_bank_files(request):
     reissue = ReissueForm(request.POST if action == "reissue" else None, runs=open_runs)
     try:
         if action == "import" and upload.is_valid():
-            try:
-                text = upload.cleaned_data["file"].read().decode("utf-8-sig")
-            except UnicodeDecodeError:
-                raise ValidationError(_("Filen är inte UTF-8.")) from None
-            counts = services.payment_file_import(acting_user=user, text=text)
+            counts = services.payment_file_import(acting_user=user, text=upload.cleaned_data["file"])
             messages.success(request, _("Filen är inläst: %(updated)s betalningar uppdaterade, %(unchanged)s "
                                         "oförändrade, %(unknown)s okända.") % counts)
             return redirect("payment_bank_files")

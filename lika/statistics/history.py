@@ -19,7 +19,8 @@ from django.db import transaction
 
 from lika.accounts.models import Role, Unit
 from lika.audit.services import CREATE, access_log_write
-from lika.core.money import MoneyError, to_ore
+from lika.core.limits import shown
+from lika.core.money import MAX_AMOUNT_ORE, MoneyError, amount_ore
 from lika.core.periods import PeriodError, parse_month
 from lika.households.models import Person
 from lika.identity.personnummer import IdentityNumber, IdentityNumberError, parse_identity_number
@@ -29,6 +30,8 @@ from .refresh import refresh_years
 
 COLUMNS = ("manad", "personnummer", "fornamn", "efternamn", "enhet", "belopp")
 MAX_ROWS = 2_000_000
+NAME_LENGTH = Person._meta.get_field("first_name").max_length
+UNIT_LENGTH = Unit._meta.get_field("code").max_length
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,7 @@ class HistorySummary:
 
 def _month(text: str) -> date:
     if not re.fullmatch(r"\d{4}-\d{2}", text):
-        raise ValueError(f"månaden ska skrivas ÅÅÅÅ-MM, inte {text!r}")
+        raise ValueError(f"månaden ska skrivas ÅÅÅÅ-MM, inte {shown(text)}")
     try:
         return parse_month(text)
     except PeriodError:
@@ -65,12 +68,14 @@ def _month(text: str) -> date:
 
 
 def _ore(text: str) -> int:
+    """Kronor, more than zero and at most 10 000 000 kr (``lika.core.money.amount_ore``):
+    bounded before any arithmetic, so a 5 000-digit field is one line, not a traceback."""
     try:
-        ore = to_ore(text.replace("\u00a0", ""))
+        ore = amount_ore(text.replace("\u00a0", ""), minimum=-MAX_AMOUNT_ORE)
     except MoneyError as error:
         raise ValueError(f"beloppet ska vara kronor med högst två decimaler, t.ex. 8450,50: {error}") from None
     if ore <= 0:
-        raise ValueError(f"beloppet ska vara ett positivt antal kronor, inte {text!r}")
+        raise ValueError(f"beloppet ska vara ett positivt antal kronor, inte {shown(text)}")
     return ore
 
 
@@ -78,6 +83,13 @@ def history_parse(text: str, *, today: date) -> list[HistoryRow]:
     """Every row of a history file, checked; ``ValidationError`` with one Swedish line (the
     first fault, with its line number) otherwise."""
     reader = csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";")
+    try:
+        return _parse_rows(reader, today)
+    except csv.Error as error:  # e.g. a field above csv's field size limit
+        raise ValidationError(f"rad {reader.line_num}: trasig CSV ({error})") from None
+
+
+def _parse_rows(reader, today: date) -> list[HistoryRow]:
     header = [name.strip().lower() for name in next(reader, [])]
     if tuple(header) != COLUMNS:
         raise ValidationError(f"rad 1: kolumnerna ska vara {';'.join(COLUMNS)}")
@@ -98,6 +110,8 @@ def history_parse(text: str, *, today: date) -> list[HistoryRow]:
                 raise ValueError("namn utan personnummer: en utbetalning utan person (till hyresvärd) har inget namn")
             if not unit:
                 raise ValueError("enheten saknas")
+            if max(len(first), len(last)) > NAME_LENGTH or len(unit) > UNIT_LENGTH:
+                raise ValueError(f"namn får vara högst {NAME_LENGTH} tecken och enhetskoden högst {UNIT_LENGTH}")
             ore = _ore(amount)
         except (ValueError, IdentityNumberError) as error:
             raise ValidationError(f"rad {line}: {error}") from None

@@ -44,6 +44,7 @@ from lika.core.kolada import (
     loads_csv,
     loads_json,
 )
+from lika.core.limits import MAX_KPI_FILE, InputLimitError, check_size, check_text, shown
 from lika.core.periods import MONTH, YEAR, Period
 
 from . import figures
@@ -174,13 +175,20 @@ def read_kpi_file(path) -> KpiFile:
     """The file's records, JSON or CSV by its content (JSON begins with ``{``)."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:  # the size is checked before the file is read
+            check_size(os.fstat(handle.fileno()).st_size, MAX_KPI_FILE)
+            data = handle.read(MAX_KPI_FILE + 1)
+        check_size(len(data), MAX_KPI_FILE)
     except OSError as exc:
         raise _read_error(path, exc) from None
+    except InputLimitError as exc:
+        raise KpiImportError(f"kan inte läsa {path}: {exc}") from None
     try:
-        text = data.decode("utf-8").removeprefix("\ufeff")
+        text = check_text(data.decode("utf-8").removeprefix("\ufeff"), what="filen")
     except UnicodeDecodeError:
         raise KpiImportError(f"kan inte läsa {path}: filen är inte UTF-8") from None
+    except InputLimitError as exc:
+        raise KpiImportError(f"kan inte läsa {path}: {exc}") from None
     try:
         if text.lstrip().startswith("{"):
             return loads_json(text)
@@ -216,7 +224,7 @@ def _rows(kpi_file: KpiFile, source_file: str, now) -> list[ImportedKpiValue]:
         for value in record.values:
             if len(value.status) > STATUS_LENGTH:
                 raise KpiImportError(f"{source_file}: kpi {record.kpi}, kommun {record.municipality}, period "
-                                     f"{record.period}: status {value.status!r} är längre än {STATUS_LENGTH} tecken")
+                                     f"{record.period}: status {shown(value.status)} är längre än {STATUS_LENGTH} tecken")
             rows.append(ImportedKpiValue(
                 kpi=record.kpi, municipality=record.municipality,
                 municipality_name=(names.get(record.municipality) or "")[:NAME_LENGTH],

@@ -423,12 +423,15 @@ def test_large_run_is_streamed(tmp_path, capsys):
 # --- pain.002 ---------------------------------------------------------------------------
 
 
+MESSAGE = "LIKA-0f3a9c2b7d4e4f1a8b6c5d2e"  # the pain.001 that pain002_v03_mixed.xml answers
+
+
 def test_pain002_statuses_per_payment():
     assert read_pain002(DATA / "pain002_v03_mixed.xml") == [
-        PaymentStatus("LIKA-101-1", "ACSC", "", ""),
-        PaymentStatus("LIKA-102-1", "RJCT", "AC01", "Felaktigt kontonummer hos mottagarens bank"),
-        PaymentStatus("LIKA-103-1", "ACCP", "", ""),
-        PaymentStatus("LIKA-104-1", "RJCT", "BG-ACCOUNT-CLOSED", ""),
+        PaymentStatus("LIKA-101-1", "ACSC", "", "", None, MESSAGE),
+        PaymentStatus("LIKA-102-1", "RJCT", "AC01", "Felaktigt kontonummer hos mottagarens bank", 451200, MESSAGE),
+        PaymentStatus("LIKA-103-1", "ACCP", "", "", None, MESSAGE),
+        PaymentStatus("LIKA-104-1", "RJCT", "BG-ACCOUNT-CLOSED", "", None, MESSAGE),
     ]
 
 
@@ -454,7 +457,7 @@ def test_pain002_block_rejection_raises():
 
 def test_pain002_transaction_without_status_takes_the_block_status():
     xml = (DATA / "pain002_v03_mixed.xml").read_bytes().replace(b"<TxSts>ACCP</TxSts>", b"")
-    assert read_pain002(xml)[2] == PaymentStatus("LIKA-103-1", "PART", "", "")
+    assert read_pain002(xml)[2] == PaymentStatus("LIKA-103-1", "PART", "", "", None, MESSAGE)
 
 
 @pytest.mark.parametrize("data, message", [

@@ -307,15 +307,18 @@ def test_an_attested_run_exports_a_valid_pain001_with_two_equal_transfers_per_co
     ("returns.csv", {"LIKA-102-1": "returned"}),
 ])
 def test_bank_files_update_the_orders(month_of_decisions, petra, fixture, expected):
-    """The sample files name orders LIKA-101-1 …; orders with those ids are made here."""
+    """The sample files name orders LIKA-101-1 … of the pain.001 LIKA-0f3a…; orders with
+    those ids are made here, LIKA-102-1 of the 4 512,00 kr the files say (bad_input tests
+    the refusal of a file that does not match its orders)."""
     from pathlib import Path
 
     run = _exported(_run(petra))
+    PaymentRun.objects.filter(pk=run.pk).update(message_id="LIKA-0f3a9c2b7d4e4f1a8b6c5d2e")
     orders = list(run.orders.order_by("id")[:4])
     text = (Path(__file__).parent / "data" / fixture).read_text(encoding="utf-8")
     names = {f"LIKA-{number}-1": order.end_to_end_id for number, order in zip((101, 102, 103, 104), orders,
                                                                              strict=True)}
-    text = _renamed(text, names)
+    text = _renamed(text, names, amount=orders[1].amount)
     counts = payments.payment_file_import(acting_user=petra, text=text)
     assert counts["updated"] >= 1
     if expected:
@@ -323,12 +326,15 @@ def test_bank_files_update_the_orders(month_of_decisions, petra, fixture, expect
             assert PaymentOrder.objects.get(end_to_end_id=names[e2e]).status == status
 
 
-def _renamed(text, names):
-    """The sample file with its order references replaced by the test's orders' (an
-    order's reference never changes in the database)."""
+def _renamed(text, names, *, amount):
+    """The sample file with its order references replaced by the test's orders', and the
+    4 512,00 kr the files say LIKA-102-1 paid by that order's amount (an order's reference
+    and amount never change in the database)."""
     import re
 
-    return re.sub(r"LIKA-10[1-4]-1\b", lambda m: names.get(m.group(0), m.group(0)), text)
+    text = re.sub(r"LIKA-10[1-4]-1\b", lambda m: names.get(m.group(0), m.group(0)), text)
+    kronor, ore = divmod(amount, 100)
+    return text.replace("4512.00", f"{kronor}.{ore:02d}").replace("4512,00", f"{kronor},{ore:02d}")
 
 
 def test_a_whole_file_rejected_by_the_bank_rejects_every_order_in_it(month_of_decisions, petra):
@@ -359,7 +365,7 @@ def test_bank_file_upload_and_reissue_from_the_page(client, month_of_decisions, 
     bad = client.post(url, {"action": "import", "file": SimpleUploadedFile("x.xml", b"<not xml")})
     assert bad.status_code == 200 and "error-summary" in bad.content.decode()
     csv_file = _renamed((Path(__file__).parent / "data" / "returns.csv").read_text(encoding="utf-8"),
-                        {"LIKA-102-1": order.end_to_end_id}).encode()
+                        {"LIKA-102-1": order.end_to_end_id}, amount=order.amount).encode()
     response = client.post(url, {"action": "import", "file": SimpleUploadedFile("returns.csv", csv_file)})
     assert response.status_code == 302
     order.refresh_from_db()

@@ -1,7 +1,7 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.db import DatabaseError
 
-from lika.commands import read_text_input
+from lika.commands import fail, read_text_input
 from lika.core.household_json import (
     InputError,
     calculation_to_dict,
@@ -24,9 +24,9 @@ class Command(BaseCommand):
         try:
             calc, split = calculate_household_month(loads(text))
         except InputError as exc:
-            raise CommandError(str(exc), returncode=2) from None
+            fail(str(exc))
         except DatabaseError:
-            raise CommandError("databasen är inte redo: kör först `lika migrate`", returncode=2) from None
+            fail("databasen är inte redo: kör först `lika migrate`")
         if options["format"] == "text":
             self.stdout.write(calculation_to_text(calc, split), ending="")
         else:

@@ -1,10 +1,9 @@
-import json
-
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from lika.accounts.models import User
-from lika.commands import read_text_input
+from lika.commands import fail, machine_faults, read_text_input
+from lika.core.limits import InputLimitError, loads_json
 from lika.norms.services import norm_table_save
 
 
@@ -20,17 +19,18 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         user = User.objects.filter(username=options["user"]).first()
         if user is None:
-            raise CommandError(f"användaren {options['user']} finns inte", returncode=2)
+            fail(f"användaren {options['user']} finns inte")
         text = read_text_input(options["file"])
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise CommandError(f"ogiltig JSON: {exc.msg} (rad {exc.lineno})", returncode=2) from None
+            data = loads_json(text, exact=False)  # a norm table is whole kronor: floats are refused
+        except InputLimitError as exc:
+            fail(str(exc))
         try:
-            row = norm_table_save(acting_user=user, data=data, note=options["note"])
+            with machine_faults():
+                row = norm_table_save(acting_user=user, data=data, note=options["note"])
         except PermissionDenied as exc:
-            raise CommandError(str(exc), returncode=2) from None
+            fail(str(exc))
         except ValidationError as exc:
-            raise CommandError("; ".join(exc.messages), returncode=2) from None
+            fail("; ".join(exc.messages))
         self.stdout.write(f"Riksnorm {row.year} version {row.version} ({row.get_status_display().lower()}) "
                           "är inläst och gäller nu.")

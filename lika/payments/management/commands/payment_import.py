@@ -2,10 +2,11 @@
 payments (camt.054) or a returns CSV."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from lika.accounts.models import User
-from lika.commands import read_text_input
+from lika.commands import fail, machine_faults, read_text_input
+from lika.core.limits import MAX_BANK_FILE
 from lika.payments import services
 
 
@@ -19,13 +20,15 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         user = User.objects.filter(username=options["user"], is_active=True).first()
         if user is None or not (user.has_role(*services.PREPARE_ROLES) or user.can_attest_payments):
-            raise CommandError(f"{options['user']!r} får inte läsa in bankfiler", returncode=2)
-        text = read_text_input(options["file"])
+            fail(f"{options['user']!r} får inte läsa in bankfiler")
+        text = read_text_input(options["file"], limit=MAX_BANK_FILE)
         from lika.payments.iso20022 import Iso20022Error
 
         try:
-            counts = services.payment_file_import(acting_user=user, text=text)
+            with machine_faults():
+                counts = services.payment_file_import(acting_user=user, text=text)
         except (Iso20022Error, ValidationError, PermissionDenied) as exc:
-            raise CommandError(f"{options['file']}: {exc}", returncode=2) from None
+            reason = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            fail(f"{options['file']}: {reason}")
         self.stdout.write(f"Uppdaterade {counts['updated']} betalningar; {counts['unchanged']} oförändrade, "
                           f"{counts['unknown']} okända.")

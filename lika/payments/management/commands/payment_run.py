@@ -3,18 +3,19 @@
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from lika.accounts.models import User
+from lika.commands import Busy, fail, machine_faults, one_process_at_a_time
 from lika.core.periods import PeriodError, parse_month
 from lika.payments import services
 from lika.payments.iso20022 import Iso20022Error
 from lika.payments.models import PaymentRun
 from lika.payments.parallel import default_workers
 
-
-def _fail(message):
-    raise CommandError(message, returncode=2)
+_fail = fail
+MAX_BATCH = 1_000_000  # orders per transaction
+MAX_WORKERS = 64
 
 
 def _month(text):
@@ -68,17 +69,8 @@ class Command(BaseCommand):
         if user is None:
             _fail(f"användaren {options['user']!r} finns inte eller är inte aktiv")
         try:
-            if options["action"] == "prepare":
-                run = self._prepare(user, options)
-                self.stdout.write(f"Körning {run.pk} för {run.month:%Y-%m}: {run.order_count} betalningsordrar, "
-                                  f"{services.format_kronor(run.total)} kr, {run.hold_count} stoppade. Väntar på attest.")
-            elif options["action"] == "attest":
-                run = services.payment_run_attest(acting_user=user, run=self._run(options))
-                self.stdout.write(f"Körning {run.pk} är attesterad.")
-            else:
-                path = services.payment_run_export(acting_user=user, run=self._run(options),
-                                                   version=options["pain_version"])
-                self.stdout.write(f"Filen är validerad mot XSD och skriven: {path}")
+            with machine_faults():
+                self._act(user, options)
         except PermissionDenied:
             _fail(f"{user.username} har inte behörighet till det här steget")
         except ValidationError as exc:
@@ -86,21 +78,42 @@ class Command(BaseCommand):
         except Iso20022Error as exc:  # the file cannot be written (e.g. a debtor setting)
             _fail(str(exc))
 
+    def _act(self, user, options):
+        if options["action"] == "prepare":
+            if not options["month"]:
+                _fail("ange --month ÅÅÅÅ-MM")
+            month = _month(options["month"])
+            # one process at a time prepares a month: a second one (another terminal, a
+            # scheduled job) is told so at once instead of racing the first one's batches
+            try:
+                with one_process_at_a_time(f"payment-run-prepare-{month:%Y-%m}"):
+                    run = self._prepare(user, options, month)
+            except Busy:
+                _fail(f"en annan process förbereder redan körningen för {month:%Y-%m}: vänta tills den är "
+                      "klar (kör kommandot igen om den avbröts)")
+            self.stdout.write(f"Körning {run.pk} för {run.month:%Y-%m}: {run.order_count} betalningsordrar, "
+                              f"{services.format_kronor(run.total)} kr, {run.hold_count} stoppade. Väntar på attest.")
+        elif options["action"] == "attest":
+            run = services.payment_run_attest(acting_user=user, run=self._run(options))
+            self.stdout.write(f"Körning {run.pk} är attesterad.")
+        else:
+            path = services.payment_run_export(acting_user=user, run=self._run(options),
+                                               version=options["pain_version"])
+            self.stdout.write(f"Filen är validerad mot XSD och skriven: {path}")
+
     def _run(self, options):
-        run = PaymentRun.objects.filter(pk=options["run"]).first() if options["run"] else None
+        number = options["run"]  # a number beyond a bigint is no run
+        run = PaymentRun.objects.filter(pk=number).first() if number and 0 < number < 2**63 else None
         if run is None:
             _fail("ange en befintlig körning med --run")
         return run
 
-    def _prepare(self, user, options):
-        if not options["month"]:
-            _fail("ange --month ÅÅÅÅ-MM")
-        if options["batch"] < 1:
-            _fail("--batch ska vara minst 1")
+    def _prepare(self, user, options, month):
+        if not 1 <= options["batch"] <= MAX_BATCH:
+            _fail(f"--batch ska vara minst 1 och högst {MAX_BATCH}")
         workers = default_workers() if options["workers"] is None else options["workers"]
-        if workers < 1:
-            _fail("--workers ska vara minst 1")
-        month = _month(options["month"])
+        if not 1 <= workers <= MAX_WORKERS:
+            _fail(f"--workers ska vara minst 1 och högst {MAX_WORKERS}")
         run = PaymentRun.objects.filter(month=month, status=PaymentRun.Status.PREPARING).first()
         if run is None:
             payday = _day(options["payday"]) if options["payday"] else None

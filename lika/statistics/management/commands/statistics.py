@@ -6,11 +6,13 @@ refreshed; run it nightly.
 system (docs/formats.md, "Payment history"), checked as a whole, then written for the months
 the file names.  Bad input exits with code 2 and one Swedish line."""
 
+import re
 import time
 
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError
 
+from lika.core.limits import shown
 from lika.statistics.management.cli import acting_user
 from lika.statistics.management.cli import fail as _fail
 
@@ -35,8 +37,9 @@ class Command(BaseCommand):
                   "lika statistics import-history FIL --user ANVÄNDARE")
         years = []
         for text in options["year"]:
-            if not (text.strip().isdigit() and 2000 <= int(text) <= 2100):
-                _fail(f"--year ska vara ett årtal mellan 2000 och 2100, inte {text!r}")
+            # four ASCII digits first: int() of "²" or of 5 000 digits raises, not answers
+            if not (re.fullmatch(r"[0-9]{4}", text.strip()) and 2000 <= int(text) <= 2100):
+                _fail(f"--year ska vara ett årtal mellan 2000 och 2100, inte {shown(text)}")
             years.append(int(text))
         try:
             years = sorted(set(years)) or years_with_data()
@@ -54,6 +57,7 @@ class Command(BaseCommand):
         from django.utils import timezone
 
         from lika.commands import read_text_input
+        from lika.core.limits import MAX_HISTORY_FILE
         from lika.statistics.history import history_import, history_parse
 
         if not options["file"]:
@@ -61,7 +65,7 @@ class Command(BaseCommand):
         user = acting_user(options["user"])
         if user is None:
             _fail("ange --user ANVÄNDARE")
-        text = read_text_input(options["file"])
+        text = read_text_input(options["file"], limit=MAX_HISTORY_FILE)
         try:
             rows = history_parse(text, today=timezone.localdate())
             summary = history_import(acting_user=user, rows=rows, dry_run=options["dry_run"])
