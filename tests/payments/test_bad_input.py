@@ -123,11 +123,15 @@ def test_a_camt054_return_of_another_amount_is_refused_and_the_order_cannot_be_r
 
 def test_the_message_names_the_order_in_swedish_kronor(exported, petra):
     _run_, order = exported
-    PaymentOrder.objects.filter(pk=order.pk).update(amount=61700, end_to_end_id="LIKA-12-1")
+    other = 123400 if order.amount != 123400 else 123500
+
+    def sv(ore):
+        return f"{ore // 100:,}".replace(",", " ") + f",{ore % 100:02d}"
+
     with pytest.raises(ValidationError) as info:
-        payments.payment_file_import(acting_user=petra, text=camt054("LIKA-12-1", "1234.00"))
-    assert info.value.messages == ["Returen för LIKA-12-1 gäller 1 234,00 SEK men ordern är 617,00 SEK: "
-                                   "filen läses inte in."]
+        payments.payment_file_import(acting_user=petra, text=camt054(order.end_to_end_id, kronor(other)))
+    assert info.value.messages == [f"Returen för {order.end_to_end_id} gäller {sv(other)} SEK men ordern är "
+                                   f"{sv(order.amount)} SEK: filen läses inte in."]
 
 
 def test_one_mismatch_refuses_the_whole_file(exported, petra, tmp_path):
@@ -396,9 +400,9 @@ def test_two_real_preparers_at_once_on_sqlite_end_without_a_traceback_and_pay_on
     import subprocess
     import time
 
-    from tests.payments.test_kill import LIKA, _env, _waiting_month
+    from tests.payments.test_kill import LIKA, _Db, _waiting_month
 
-    env = _env(tmp_path)
+    env = _Db(tmp_path).env
     subprocess.run([*LIKA, "migrate", "-v0"], env=env, check=True)
     subprocess.run([*LIKA, "seed-demo", "--households", "150", "--seed", "12", "--cases", "150"], env=env,
                    check=True, capture_output=True)
