@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from django.db import transaction
 
 from lika.accounts.models import Municipality, Role, User
+from lika.cases import decisions as case_decisions
 from lika.cases import services as case_services
 from lika.cases.models import Application, Case, Decision
 from lika.core.periods import parse_period
@@ -66,6 +67,45 @@ def _paid_runs(today: date) -> tuple[int, int]:
         runs += 1
         orders += run.order_count
     return runs, orders
+
+
+CHANGES = ((50000, "Ny hyresavi: hyran är höjd från och med månaden."),
+           (-40000, "Omprövning: hyran var lägre än vad som angavs i ansökan."))
+
+
+def _changed_decisions(today: date) -> int:
+    """Two of last month's decisions, already paid, are changed through the services
+    (ändringsbeslut): one raises the rent, one lowers it.  Their application is opened for
+    change, recalculated and decided again with the reasons; the run that settles them (pays
+    what is still owed, records what was paid too much) waits for the payment officer."""
+    month = _month(today, 1)
+    paid = (Decision.objects.filter(status=Decision.Status.ISSUED, superseded_at__isnull=True,
+                                    application__month=month, payment_mode="equal",
+                                    payment_orders__isnull=False, application__case__case_worker__isnull=False)
+            .distinct().select_related("application__case__case_worker").order_by("id"))
+    changed = 0
+    for decision, (difference, reason) in zip(paid, CHANGES, strict=False):
+        application = decision.application
+        worker = application.case.case_worker
+        costs = [case_services.Entry(c.type, max(0, c.amount + (difference if c.type == "housing" else 0)),
+                                     c.person_id, c.cap, note=c.note) for c in application.costs.all()]
+        incomes = [case_services.Entry(i.type, i.amount, i.person_id, job_incentive=i.job_incentive, note=i.note)
+                   for i in application.incomes.all()]
+        obstacles = {o.person_id: o.category for o in application.obstacles.all()}
+        with transaction.atomic():
+            case_decisions.decision_change_start(acting_user=worker, decision=decision)
+            case_services.application_entries_save(acting_user=worker, application=application, costs=costs,
+                                                   incomes=incomes, obstacles=obstacles)
+            calculation = case_services.calculation_make(acting_user=worker, application=application)
+            lines = [case_decisions.LineDecision("granted")] * len(case_decisions.need_lines(calculation))
+            new = case_decisions.decision_make(acting_user=worker, application=application, lines=lines,
+                                               change_reason=reason)
+            if new.status == Decision.Status.AWAITING_APPROVAL:
+                manager = User.objects.filter(role=Role.UNIT_MANAGER, unit=application.case.unit_id,
+                                              is_active=True).order_by("id").first()
+                case_decisions.decision_approve(acting_user=manager, decision=new)
+        changed += 1
+    return changed
 
 
 EXITS = {Case.CloseReason.WORK: 40, Case.CloseReason.STUDIES: 10, Case.CloseReason.OTHER_BENEFIT: 20,
@@ -128,6 +168,7 @@ def demo_statistics_seed(*, seed: int, today: date) -> DemoStatisticsResult:
     if municipality is None:
         return DemoStatisticsResult(0, 0, 0, 0, 0, None)
     runs, orders = _paid_runs(today)
+    _changed_decisions(today)
     exits = _exits(rng, today)
     first_lika = _month(today, 1)
     switch = _month(today, 7)  # the demo municipality switched to equal split seven months ago

@@ -75,3 +75,23 @@ def test_the_demo_has_statistics_to_show(demo):
     rows = report.figure("before_after").tables[0].rows
     before, after = rows[1].cells[0], rows[3].cells[0]  # the women's share before and after
     assert before < after  # before the switch the money went mostly to the man who applied
+
+
+def test_the_demo_has_andringsbeslut_on_paid_decisions_and_a_run_pays_only_the_difference(demo):
+    """Two of last month's paid decisions were changed (one up, one down); a run for that
+    month settles them: the raise is paid, the cut recorded as overpaid, nothing twice."""
+    from lika.accounts.models import User
+    from lika.payments import services as payments
+    from lika.payments.models import PaymentOffset
+
+    changed = list(Decision.objects.filter(supersedes__isnull=False, status="issued").select_related("supersedes"))
+    assert len(changed) == 2 and all(d.change_reason and d.in_force for d in changed)
+    assert all(d.supersedes.payment_orders.exists() and not d.supersedes.in_force for d in changed)
+    month = changed[0].application.month
+    officer = User.objects.get(username="utbetalare")
+    run = payments.payment_run_prepare(acting_user=officer,
+                                       run=payments.payment_run_create(acting_user=officer, month=month))
+    offsets = PaymentOffset.objects.filter(run=run)
+    assert {o.decision_id for o in offsets} == {d.pk for d in changed}
+    assert sum(o.to_pay for o in offsets) > 0 and sum(o.overpaid for o in offsets) > 0
+    assert payments.reconciliation(run) == []
