@@ -232,18 +232,7 @@ def _prepare_batch(run, shares) -> int:
             holds.append(_hold(run, share, PaymentHold.Reason.COMPOSITION_CHANGED,
                                "Hushållets sammansättning för månaden skiljer sig från beslutets beräkning"))
             continue
-        if share.person_id in changed:
-            holds.append(_hold(run, share, PaymentHold.Reason.ACCOUNT_CHANGED, _account_changed_text(share.person)))
-            continue
-        account, problem = _account_of(share)
-        if problem is not None:
-            holds.append(_hold(run, share, *problem))
-            continue
-        orders.append((run.pk, share.pk, share.decision_id, share.person_id,
-                       str(share.person) if share.person else share.direct_payee,
-                       account.get("iban", ""), account.get("clearing", ""), account.get("account", ""),
-                       account.get("bankgiro", ""), share.amount, _remittance(run.month, share),
-                       f"LIKA-{share.pk}-1", PaymentOrder.Status.CREATED, "", now))
+        _order_or_hold(run, share, changed, now, orders, holds)
     _insert_orders(orders)
     PaymentHold.objects.bulk_create(holds)
     return len(orders) + len(holds)
@@ -335,18 +324,7 @@ def _settle(run, decision_id, acting_user) -> int:
     orders, holds = [], []
     for offset in todo:
         share = plain[offset.share_id]._replace(amount=offset.to_pay)
-        if share.person_id in changed:
-            holds.append(_hold(run, share, PaymentHold.Reason.ACCOUNT_CHANGED, _account_changed_text(share.person)))
-            continue
-        account, problem = _account_of(share)
-        if problem is not None:
-            holds.append(_hold(run, share, *problem))
-            continue
-        orders.append((run.pk, share.pk, share.decision_id, share.person_id,
-                       str(share.person) if share.person else share.direct_payee,
-                       account.get("iban", ""), account.get("clearing", ""), account.get("account", ""),
-                       account.get("bankgiro", ""), offset.to_pay, _remittance(run.month, share, changed=True),
-                       f"LIKA-{share.pk}-1", PaymentOrder.Status.CREATED, "", now))
+        _order_or_hold(run, share, changed, now, orders, holds, changed_decision=True)
     _insert_orders(orders)
     PaymentHold.objects.bulk_create(holds)
     made = len(orders) + len(holds)
@@ -357,6 +335,23 @@ def _settle(run, decision_id, acting_user) -> int:
 
 def _payee_name(offset) -> str:
     return str(offset.person) if offset.person_id else offset.direct_payee
+
+
+def _order_or_hold(run, share, changed, now, orders, holds, *, changed_decision=False) -> None:
+    """Add the share's order row (its ``amount``) to ``orders``, or its hold to ``holds``
+    when the account changed recently or cannot be paid to."""
+    if share.person_id in changed:
+        holds.append(_hold(run, share, PaymentHold.Reason.ACCOUNT_CHANGED, _account_changed_text(share.person)))
+        return
+    account, problem = _account_of(share)
+    if problem is not None:
+        holds.append(_hold(run, share, *problem))
+        return
+    orders.append((run.pk, share.pk, share.decision_id, share.person_id,
+                   str(share.person) if share.person else share.direct_payee,
+                   account.get("iban", ""), account.get("clearing", ""), account.get("account", ""),
+                   account.get("bankgiro", ""), share.amount, _remittance(run.month, share, changed=changed_decision),
+                   f"LIKA-{share.pk}-1", PaymentOrder.Status.CREATED, "", now))
 
 
 def _insert_orders(rows) -> None:
