@@ -2,18 +2,18 @@
 together (a barrier).  Each race ends with one decision in force per application and
 one payment per share, whoever wins."""
 
-import threading
 from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, connections
+from django.db import connection
 
 from lika.cases import decisions, services
 from lika.cases.decisions import LineDecision
 from lika.cases.models import Application, Decision
 from lika.payments import services as payments
 from lika.payments.models import PaymentOrder, PaymentRun
+from tests import threads
 from tests.cases.factories import couple_case
 
 MONTH = date(2026, 12, 1)
@@ -26,31 +26,7 @@ pytestmark = [
 
 
 def race(*calls):
-    """Run the calls in threads released together; return each one's result or error."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-    unexpected = []
-
-    def run(i, call):
-        try:
-            barrier.wait(timeout=30)
-            results[i] = call()
-        except (ValidationError, PermissionDenied) as exc:
-            results[i] = exc
-        except Exception as exc:  # noqa: BLE001 - reported below, never swallowed
-            results[i] = exc
-            unexpected.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(t.is_alive() for t in threads), "a thread hung (deadlock?)"
-    assert not unexpected, f"a user got an error instead of an answer: {unexpected!r}"
-    return results
+    return threads.race(*calls, expected=(ValidationError, PermissionDenied))
 
 
 def _adults(case):

@@ -4,13 +4,12 @@ the old and the new account, and the payment run holds a share whose account cha
 within LIKA_ACCOUNT_CHANGE_HOLD_DAYS.  The database refuses what the code must never
 do (the requester confirming, two pending changes), also under concurrency."""
 
-import threading
 from datetime import date, timedelta
 from functools import partial
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, transaction  # noqa: F401 - connection: in a skipif condition
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given
@@ -30,6 +29,7 @@ from lika.payments import services as payments
 from lika.payments.models import PaymentHold, PaymentOrder
 from tests.cases.factories import couple_case
 from tests.conftest import _user
+from tests.threads import race as _race
 
 MONTH = date(2026, 12, 1)
 ACCOUNTS = ("1000039", "1000047", "1000055", "1000063", "1000071")  # valid SEB numbers (clearing 5000)
@@ -191,29 +191,6 @@ def test_a_returned_payment_is_not_reissued_to_a_just_changed_account(couple, al
 
 
 # --- concurrency (PostgreSQL: real row locks, one connection per thread) ----------------
-
-def _race(*calls):
-    """Run each call in its own thread and connection, released together by a barrier;
-    returns what each returned or raised."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait(timeout=10)
-            results[i] = call()
-        except Exception as exc:  # noqa: BLE001 - the outcome is what the test checks
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
-
 
 @postgresql_only
 @pytest.mark.django_db(transaction=True)
