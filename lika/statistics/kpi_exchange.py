@@ -9,10 +9,13 @@ kronor in kronor with two decimals, percent 0–100 and days with one decimal.  
 by small-cell protection is written as status ``..`` without value or count, so a file
 never holds more than the statistics page shows.
 
-Importing is all or nothing: a file that cannot be read or breaks the format raises
-:class:`KpiImportError` (one Swedish line) and nothing is written.  Otherwise, for each
-(municipality, period) in the file, the earlier values are deleted and the file's values
-stored, in one transaction with one access-log row.  A file of our own municipality is
+Importing reads Lika's own files and pages of Kolada's API (``values`` documents as
+``/v2/data/…`` or ``/v3/data/…`` return them, several pages or a directory of them, and
+Kolada's municipality list for names).  It is all or nothing: a file that cannot be read
+or breaks the format raises :class:`KpiImportError` (one Swedish line) and nothing is
+written.  Otherwise, for each (municipality, period) in a Lika file, or each (kpi,
+municipality, period) on the Kolada pages, the earlier values are deleted and the file's
+values stored, in one transaction with one access-log row per file or set of pages.  A file of our own municipality is
 accepted (an earlier export, say), but the comparison page always shows our live figures
 for our own code, never the imported copy.
 """
@@ -24,6 +27,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 from django.conf import settings
 from django.db import transaction
@@ -35,6 +39,7 @@ from lika.core.disclosure import SUPPRESSED
 from lika.core.kolada import (
     GENDERS,
     SUPPRESSED_STATUS,
+    KoladaDocument,
     KpiFile,
     KpiFormatError,
     KpiRecord,
@@ -42,13 +47,14 @@ from lika.core.kolada import (
     dumps_csv,
     dumps_json,
     loads_csv,
-    loads_json,
+    loads_document,
 )
 from lika.core.limits import MAX_KPI_FILE, InputLimitError, check_size, check_text, shown
 from lika.core.periods import MONTH, YEAR, Period
 
 from . import figures
 from .models import ImportedKpiValue
+from .municipality_names import municipality_names
 from .report import Report, decimal_of
 
 FORMATS = ("json", "csv")
@@ -68,22 +74,17 @@ class ImportResult:
     name: str
     records: int
     values: int
+    municipalities: int = 1
+    pages: int = 0  # Kolada API pages behind the result (0: a lika-kpi file)
+    skipped: str = ""  # what of a Kolada page was not imported, in Swedish
 
 
 # --- export --------------------------------------------------------------------------------
 
-def _count(counts, index: int) -> int | None:
-    if counts is None:
-        return None
-    count = counts[index]
-    if count is None or count is SUPPRESSED:
-        return None
-    return int(count)
-
-
 def records_from_report(report: Report) -> list[KpiRecord]:
     """One record per row that names a KPI, in the report's order.  A hidden cell becomes
-    a suppressed value, an empty cell is left out, a row with only empty cells is skipped."""
+    a suppressed value, an empty cell is left out, a row with only empty cells is skipped.
+    ``count`` is Kolada's: 1, the one municipality behind each shown value."""
     period = report.period
     if period.kind not in (YEAR, MONTH):
         raise ValueError(f"en KPI-fil gäller ett år eller en månad, inte perioden {period.code}")
@@ -102,7 +103,7 @@ def records_from_report(report: Report) -> list[KpiRecord]:
                     if cell is SUPPRESSED:
                         values.append(KpiValue.suppressed(gender))
                     elif cell is not None:
-                        values.append(KpiValue(gender, _count(row.counts, index), decimal_of(cell, row.kind)))
+                        values.append(KpiValue(gender, 1, decimal_of(cell, row.kind)))
                 if values:
                     records.append(KpiRecord(row.kpi, report.municipality_code, period.code, tuple(values)))
     return records
@@ -171,8 +172,10 @@ def _read_error(path: Path, exc: OSError) -> KpiImportError:
     return KpiImportError(f"kan inte läsa {path}: {reason}")
 
 
-def read_kpi_file(path) -> KpiFile:
-    """The file's records, JSON or CSV by its content (JSON begins with ``{``)."""
+def read_kpi_file(path) -> KpiFile | KoladaDocument:
+    """The file's content: a ``lika-kpi`` file (JSON or CSV, told apart by the content:
+    JSON begins with ``{``) or a page of Kolada's API (JSON with ``values`` and no
+    ``format``)."""
     path = Path(path)
     try:
         with path.open("rb") as handle:  # the size is checked before the file is read
@@ -191,7 +194,7 @@ def read_kpi_file(path) -> KpiFile:
         raise KpiImportError(f"kan inte läsa {path}: {exc}") from None
     try:
         if text.lstrip().startswith("{"):
-            return loads_json(text)
+            return loads_document(text)
         records = loads_csv(text)
     except KpiFormatError as exc:
         raise KpiImportError(f"{path.name}: {exc}") from None
@@ -199,14 +202,87 @@ def read_kpi_file(path) -> KpiFile:
     return KpiFile(codes.pop() if len(codes) == 1 else None, None, records)
 
 
-def _known_names(codes) -> dict[str, str]:
-    """Names for municipality codes a CSV file (which has none) brings: from earlier
-    imports, else from our own municipality."""
-    names = dict(Municipality.objects.filter(code__in=codes).values_list("code", "name"))
-    earlier = (ImportedKpiValue.objects.filter(municipality__in=codes).exclude(municipality_name="")
-               .values_list("municipality", "municipality_name").order_by("-imported_at"))
-    for code, name in earlier:
-        names.setdefault(code, name)
+def expand_paths(names) -> list[Path]:
+    """The files to import: a directory stands for its ``*.json`` files (not its
+    subdirectories), in name order — Kolada's pages saved side by side."""
+    paths = []
+    for name in names:
+        path = Path(name)
+        if path.is_dir():
+            found = sorted(child for child in path.iterdir() if child.suffix.lower() == ".json" and child.is_file())
+            if not found:
+                raise KpiImportError(f"kan inte läsa {path}: katalogen har inga .json-filer")
+            paths.extend(found)
+        else:
+            paths.append(path)
+    return paths
+
+
+# --- Kolada's pages ---------------------------------------------------------------------
+
+def _page_of(url: str, name: str) -> tuple[tuple, int]:
+    """The query a paging link belongs to (the link without ``page``) and its page number."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    pages = [value for key, value in query if key == "page"]
+    if len(pages) != 1 or not pages[0].isdigit() or int(pages[0]) < 1:
+        raise KpiImportError(f"{name}: sidlänken {shown(url[:120])} har inget sidnummer (page=N)")
+    rest = tuple(sorted((key, value) for key, value in query if key != "page"))
+    return (parts.path.rstrip("/"), rest), int(pages[0])
+
+
+def check_pages(pages: list[tuple[str, KoladaDocument]]) -> None:
+    """Every page of a query that Kolada split into pages is there, once: a page's number
+    follows from its ``previous``/``next`` links (a page without either is a whole
+    answer); for each query the pages must be 1 … n, and page n has no ``next`` link."""
+    queries: dict[tuple, dict[int, str]] = {}
+    for name, page in pages:
+        if page.next_url is None and page.previous_url is None:
+            continue
+        found = []
+        if page.previous_url is not None:
+            query, number = _page_of(page.previous_url, name)
+            found.append((query, number + 1))
+        if page.next_url is not None:
+            query, number = _page_of(page.next_url, name)
+            if number < 2:
+                raise KpiImportError(f"{name}: next-länken pekar på sida {number}")
+            found.append((query, number - 1))
+        if len({item for item in found}) != 1:
+            raise KpiImportError(f"{name}: previous- och next-länkarna hör inte till samma sida")
+        query, number = found[0]
+        numbers = queries.setdefault(query, {})
+        if number in numbers:
+            raise KpiImportError(f"{name}: sida {number} finns redan i {numbers[number]}")
+        numbers[number] = name
+    by_number = {name: page for name, page in pages}
+    for numbers in queries.values():
+        last = max(numbers)
+        missing = [n for n in range(1, last + 1) if n not in numbers]
+        if by_number[numbers[last]].next_url is not None:
+            missing.append(last + 1)
+        if missing:
+            raise KpiImportError(f"sidorna från Kolada är inte alla med: sida {', '.join(map(str, missing))} "
+                                 f"saknas (läs in alla sidor som next_page/next_url pekar på)")
+
+
+def _known_names(codes, given: dict[str, str] | None = None) -> dict[str, str]:
+    """Names for municipality codes: the ones the import itself brings (a Lika file's
+    name, Kolada's municipality list), then SCB's list shipped with Lika, then earlier
+    imports, then our own municipality."""
+    names = {code: name for code, name in (given or {}).items() if code in codes and name}
+    shipped = municipality_names()
+    for code in codes:
+        if code not in names and code in shipped:
+            names[code] = shipped[code]
+    rest = [code for code in codes if code not in names]
+    if rest:
+        earlier = (ImportedKpiValue.objects.filter(municipality__in=rest).exclude(municipality_name="")
+                   .values_list("municipality", "municipality_name").order_by("-imported_at"))
+        for code, name in earlier:
+            names.setdefault(code, name)
+        for code, name in Municipality.objects.filter(code__in=rest).values_list("code", "name"):
+            names.setdefault(code, name)
     return names
 
 
@@ -216,11 +292,9 @@ def _stored_value(value: Decimal | None) -> Decimal | None:
     return value.quantize(STORED_PLACES, rounding=ROUND_HALF_UP)
 
 
-def _rows(kpi_file: KpiFile, source_file: str, now) -> list[ImportedKpiValue]:
-    codes = sorted({record.municipality for record in kpi_file.records})
-    names = {code: kpi_file.municipality_name for code in codes} if kpi_file.municipality_name else _known_names(codes)
+def _rows(records, names: dict[str, str], source_file: str, now) -> list[ImportedKpiValue]:
     rows = []
-    for record in kpi_file.records:
+    for record in records:
         for value in record.values:
             if len(value.status) > STATUS_LENGTH:
                 raise KpiImportError(f"{source_file}: kpi {record.kpi}, kommun {record.municipality}, period "
@@ -239,11 +313,12 @@ def store_kpi_file(kpi_file: KpiFile, *, source_file: str, acting_user=None) -> 
     peers (``lika.statistics.peers``) both use."""
     if not kpi_file.records:
         raise KpiImportError(f"{source_file}: filen innehåller inga nyckeltal")
-    rows = _rows(kpi_file, source_file, timezone.now())
+    codes = sorted({record.municipality for record in kpi_file.records})
+    given = {code: kpi_file.municipality_name for code in codes} if kpi_file.municipality_name else {}
+    rows = _rows(kpi_file.records, _known_names(codes, given), source_file, timezone.now())
     periods: dict[str, set[str]] = {}
     for record in kpi_file.records:
         periods.setdefault(record.municipality, set()).add(record.period)
-    codes = sorted(periods)
     municipality = codes[0] if len(codes) == 1 else None
     name = rows[0].municipality_name if municipality else ""
     with transaction.atomic():
@@ -260,8 +335,85 @@ def store_kpi_file(kpi_file: KpiFile, *, source_file: str, acting_user=None) -> 
     return ImportResult(municipality=municipality, name=name, records=len(kpi_file.records), values=len(rows))
 
 
+def _skipped_text(pages: list[KoladaDocument]) -> str:
+    groups, regions = sum(p.groups for p in pages), sum(p.regions for p in pages)
+    deleted, empty = sum(p.deleted for p in pages), sum(p.empty for p in pages)
+    parts = [text for number, text in (
+        (groups, f"{groups} värden för kommungrupper"), (regions, f"{regions} för regioner eller riket"),
+        (deleted, f"{deleted} borttagna"), (empty, f"{empty} tomma")) if number]
+    return ", ".join(parts)
+
+
+def store_kolada_pages(pages: list[tuple[str, KoladaDocument]], *, acting_user=None) -> ImportResult:
+    """Kolada's pages as one import: the data pages' values replace, for every (kpi,
+    municipality, period) the pages speak about, what was stored before; the municipality
+    lists among them give names.  One transaction, one access-log row."""
+    check_pages(pages)
+    data = [(name, page) for name, page in pages if page.kind == "data"]
+    if not data:
+        raise KpiImportError("bara Koladas kommunlista lästes: läs in den tillsammans med sidorna med värden")
+    records, keys, seen = [], set(), {}
+    for name, page in data:
+        for record in page.records:
+            if record.key in seen:
+                raise KpiImportError(f"{name}: kpi {record.kpi}, kommun {record.municipality}, period "
+                                     f"{record.period} finns redan i {seen[record.key]}")
+            seen[record.key] = name
+        records.extend(page.records)
+        keys |= page.keys
+    if not keys:
+        raise KpiImportError(f"{data[0][0]}: sidorna innehåller inga värden för enskilda kommuner"
+                             + (f" ({_skipped_text([p for _n, p in data])})" if _skipped_text([p for _n, p in data]) else ""))
+    given = {}
+    for _name, page in pages:
+        given.update(page.names)
+    codes = sorted({code for _kpi, code, _period in keys})
+    source = data[0][0] if len(data) == 1 else f"{data[0][0]} m.fl. ({len(data)} sidor)"
+    rows = _rows(records, _known_names(codes, given), source, timezone.now())
+    by_place: dict[tuple[str, str], set[str]] = {}
+    for kpi, code, period in keys:
+        by_place.setdefault((code, period), set()).add(kpi)
+    skipped = _skipped_text([page for _name, page in data])
+    with transaction.atomic():
+        replaced = 0
+        for (code, period), kpis in sorted(by_place.items()):
+            replaced += ImportedKpiValue.objects.filter(municipality=code, period=period, kpi__in=kpis).delete()[0]
+        ImportedKpiValue.objects.bulk_create(rows, batch_size=500)
+        access_log_write(
+            actor=acting_user, action=CREATE, object_type="kpi_import", object_id="kolada",
+            summary=(f"Nyckeltal från Kolada inlästa från {source}: {len(rows)} värden för {len(codes)} "
+                     f"{'kommun' if len(codes) == 1 else 'kommuner'}")[:300],
+            new={"file": source[:SOURCE_LENGTH], "pages": len(data), "municipalities": len(codes),
+                 "records": len(records), "values": len(rows), "replaced": replaced, "skipped": skipped})
+    municipality = codes[0] if len(codes) == 1 else None
+    name = (rows[0].municipality_name if rows else "") if municipality else ""
+    return ImportResult(municipality=municipality, name=name, records=len(records), values=len(rows),
+                        municipalities=len(codes), pages=len(data), skipped=skipped)
+
+
+def import_files(names, *, acting_user=None) -> list[ImportResult]:
+    """Read every file (a directory: its ``*.json`` files) before anything is written,
+    then store them in one transaction: each Lika file on its own, all Kolada pages
+    together (:func:`store_kolada_pages`).  :class:`KpiImportError` and nothing written
+    when any file cannot be imported."""
+    paths = expand_paths(names)
+    if not paths:
+        raise KpiImportError("ange filen: lika kpi import FIL [FIL …]")
+    read = [(path, read_kpi_file(path)) for path in paths]
+    kolada = [(path.name, content) for path, content in read if isinstance(content, KoladaDocument)]
+    results = []
+    with transaction.atomic():
+        for path, content in read:
+            if isinstance(content, KpiFile):
+                results.append(store_kpi_file(content, source_file=path.name, acting_user=acting_user))
+        if kolada:
+            results.append(store_kolada_pages(kolada, acting_user=acting_user))
+    return results
+
+
 def import_file(path, *, acting_user=None) -> ImportResult:
-    """Read a ``lika-kpi`` JSON or CSV file and store its values (see the module
-    docstring); :class:`KpiImportError` and nothing written when it cannot be."""
-    path = Path(path)
-    return store_kpi_file(read_kpi_file(path), source_file=path.name, acting_user=acting_user)
+    """Read one file (a ``lika-kpi`` file or a complete answer of Kolada's API) and store
+    its values (see the module docstring); :class:`KpiImportError` and nothing written
+    when it cannot be."""
+    (result,) = import_files([path], acting_user=acting_user)
+    return result

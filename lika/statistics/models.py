@@ -235,9 +235,11 @@ class Refresh(models.Model):
 
 
 class ImportedKpiValue(models.Model):
-    """A key figure of another municipality (or an earlier export of our own), read from
-    a Kolada-like KPI file by ``lika kpi import``; one row per KPI, municipality, period
-    and gender.  Importing a file again replaces its municipality's values."""
+    """A key figure of a municipality, read by ``lika kpi import`` from another
+    municipality's Lika file (or an earlier export of our own) or from pages of Kolada's
+    API; one row per KPI, municipality, period and gender.  ``count`` keeps Kolada's
+    meaning, the number of municipalities behind the value: 1 (a row is always one
+    municipality; Kolada's municipality groups are not imported) or unknown."""
 
     kpi = models.CharField(max_length=40)
     municipality = models.CharField(_("kommunkod"), max_length=4)
@@ -254,7 +256,10 @@ class ImportedKpiValue(models.Model):
         verbose_name = _("nyckeltal från annan kommun")
         verbose_name_plural = _("nyckeltal från andra kommuner")
         constraints = [models.UniqueConstraint(fields=["kpi", "municipality", "period", "gender"],
-                                               name="imported_kpi_once")]
+                                               name="imported_kpi_once"),
+                       # Kolada's count: the municipalities behind the value, 1 for one (docs/kpi.md)
+                       models.CheckConstraint(condition=models.Q(count__isnull=True) | models.Q(count=1),
+                                              name="imported_kpi_count_is_kolada_s")]
         indexes = [models.Index(fields=["period", "kpi"])]
 
     def __str__(self):

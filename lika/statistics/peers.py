@@ -3,7 +3,8 @@
 ``seed_peers`` makes three made-up municipalities (codes 99xx, which no Swedish
 municipality has) whose key figures are our own, perturbed deterministically: a size
 factor per peer, a tilt between women and men (Norrbacka gives women a smaller share,
-Västerlunda a larger one, Sjöby about the same) and a little noise per value.  What a
+Västerlunda a larger one, Sjöby about the same) and a little noise per value.  ``count``
+is Kolada's (one municipality) and is kept as it is.  What a
 real file would satisfy stays true: a count total is still women + men, a percentage
 stays within 0–100 (and parts of a whole still add up), a hidden value stays hidden and
 nothing hidden becomes shown.  They are stored exactly as an imported file would be
@@ -136,10 +137,9 @@ def peer_record(record: KpiRecord, kind: str | None, peer: Peer, size: Fraction,
         return base * _fraction(rng, 0.97, 1.03)
 
     factors = {"K": noisy(size * (1 + tilt)), "M": noisy(size * (1 - tilt)), "T": noisy(size)}
-    shown = {v.gender: v for v in record.values if v.status != ".." and (v.value is not None or v.count is not None)}
-    counts_in = {g: v.count for g, v in shown.items() if v.count is not None}
-    counts = _split(counts_in, factors)
-    numbers = {g: Fraction(v.value) for g, v in shown.items() if v.value is not None}
+    shown = {v.gender: v for v in record.values if v.status != ".." and v.value is not None}
+    counts: dict = {}  # a record's count is Kolada's (1 municipality): no people to weigh by
+    numbers = {g: Fraction(v.value) for g, v in shown.items()}
     if kind == "count":
         new = {g: Fraction(n) for g, n in _split({g: int(x) for g, x in numbers.items()}, factors).items()}
         places = Decimal(1)
@@ -156,10 +156,7 @@ def peer_record(record: KpiRecord, kind: str | None, peer: Peer, size: Fraction,
             values.append(value)  # hidden or missing stays so
             continue
         number = _decimal(new[gender], places) if gender in new else None
-        count = counts.get(gender)
-        if kind == "count" and value.count is not None and value.value is not None and value.count == value.value:
-            count = int(number)
-        values.append(KpiValue(gender, count, number, value.status))
+        values.append(KpiValue(gender, value.count if number is not None else None, number, value.status))
     return KpiRecord(record.kpi, peer.code, record.period, tuple(values))
 
 

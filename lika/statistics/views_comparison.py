@@ -1,5 +1,8 @@
 """The comparison page: our key figures for a year next to other municipalities' imported
-ones (``lika kpi import``), one table per KPI of the catalogue.
+ones (``lika kpi import``), one table per KPI of the catalogue; then one table per key
+figure of Kolada's imported for the year, with every municipality of the file, our own
+first with Kolada's value and, where Lika has a figure for the same thing
+(``kolada_map``), Lika's own figure beside it.
 
 Our own row is always the live report (``figures.build_report`` for the whole
 municipality); values imported under our own municipality code are never shown.  Imported
@@ -30,7 +33,9 @@ from lika.core.periods import Period
 
 from . import figures
 from .access import can_view_statistics
+from .kolada_map import POPULATION, kolada_kpi
 from .models import ImportedKpiValue
+from .municipality_names import municipality_names
 from .report import GENDERS, NBSP, Chart, ChartSeries, decimal_of, format_value
 from .svg import bar_layout, series_style
 
@@ -54,6 +59,7 @@ class MunicipalityRow:
     label: str = ""  # the name, marked when it is ours
     texts: tuple[str, str, str] = ()
     spread: str = ""
+    lika: bool = False  # our own figure as Lika computes it (beside Kolada's value)
 
 
 @dataclass
@@ -66,11 +72,18 @@ class KpiComparison:
 
 
 @dataclass
+class KoladaComparison(KpiComparison):
+    difference: str = ""  # how Lika's figure differs from Kolada's definition
+    population_missing: bool = False  # Lika's figure needs N01951 for our municipality
+
+
+@dataclass
 class Comparison:
     year: int
     kpis: list[KpiComparison] = field(default_factory=list)
     municipalities: int = 0  # other municipalities with values for the year
-    unknown_kpis: int = 0  # imported KPIs that are not in our catalogue
+    unknown_kpis: int = 0  # imported LIKA_ KPIs that are not in our catalogue
+    kolada: list[KoladaComparison] = field(default_factory=list)
 
 
 def comparison_years() -> list[int]:
@@ -148,43 +161,114 @@ def _own_rows(year: int) -> tuple[str, dict]:
                                       for row in table.rows if row.kpi}
 
 
+def _finish(rows: list[MunicipalityRow], kind: str) -> None:
+    for row in rows:
+        row.cells = tuple(_as_shown(cell, kind) for cell in row.cells)
+        row.texts = tuple(format_value(cell, kind) for cell in row.cells)
+        row.spread = spread_text(row.cells[0], row.cells[1], kind)
+        if row.lika:
+            row.label = _("%(name)s (vår kommun) enligt Lika") % {"name": row.name}
+        else:
+            row.label = _("%(name)s (vår kommun)") % {"name": row.name} if row.own else row.name
+
+
+def _per_inhabitant(cell, inhabitants, kind: str):
+    """Lika's cell divided by the inhabitants: a share (a fraction 0–1) for a count of
+    people, öre per inhabitant for kronor; hidden stays hidden, unknown stays unknown."""
+    if cell is SUPPRESSED:
+        return SUPPRESSED
+    if cell is None or inhabitants is None or inhabitants <= 0:
+        return None
+    return Fraction(int(cell)) / Fraction(inhabitants)
+
+
+def _kolada_tables(year: int, own, own_name: str, own_rows: dict, values: dict, names: dict) -> list:
+    """One table per Kolada key figure imported for ``year`` (the ids without ``LIKA_``),
+    in id order: our municipality first (Kolada's value), then Lika's own figure where
+    ``kolada_map`` has one, then every other municipality of the files by name."""
+    own_code = own.code if own is not None else None
+    population = {gender: values.get((POPULATION, own_code, gender), (None, ""))[0] for gender in GENDERS}
+    tables = []
+    for kpi in sorted({kpi for kpi, _code, _gender in values if not kpi.startswith("LIKA_")}):
+        known = kolada_kpi(kpi)
+        kind = known.kind
+        codes = {code for key_kpi, code, _gender in values if key_kpi == kpi}
+        rows = []
+        if own is not None:
+            rows.append(MunicipalityRow(own_code, own_name, True, tuple(
+                _imported_cell(*values.get((kpi, own_code, gender), (None, "")), kind) for gender in GENDERS)))
+        missing = False
+        if own is not None and known.lika:
+            report_row = own_rows.get(known.lika)
+            cells = report_row.cells if report_row is not None else (None, None, None)
+            lika_cells = []
+            for index, gender in enumerate(GENDERS):
+                inhabitants = population[gender]
+                inhabitants = int(inhabitants) if inhabitants is not None else None
+                lika_cells.append(_per_inhabitant(cells[index], inhabitants, kind))
+            missing = population["T"] is None
+            if kind == "kronor":
+                lika_cells = [cell if cell is SUPPRESSED or cell is None
+                              else int((Decimal(cell.numerator) / Decimal(cell.denominator)).to_integral_value(
+                                  rounding=ROUND_HALF_UP)) for cell in lika_cells]
+            rows.append(MunicipalityRow(own_code, own_name, True, tuple(lika_cells), lika=True))
+        others = sorted((code for code in codes if code != own_code),
+                        key=lambda code: ((names.get(code) or "").casefold(), code))
+        for code in others:
+            rows.append(MunicipalityRow(code, names.get(code) or _("kommun %(code)s") % {"code": code}, False,
+                                        tuple(_imported_cell(*values.get((kpi, code, gender), (None, "")), kind)
+                                              for gender in GENDERS)))
+        _finish(rows, kind)
+        tables.append(KoladaComparison(kpi, known.title, kind, rows, _chart(kpi, known.title, kind, year, rows),
+                                       str(known.difference) if known.lika else "", missing and bool(known.lika)))
+    return tables
+
+
 def comparison_for_year(year: int) -> Comparison:
     """Every catalogue KPI that someone has a value for (a hidden one counts), with our row
-    first and then the other municipalities by name.  Nothing is computed when no other
-    municipality has values for ``year``."""
+    first and then the other municipalities by name; then Kolada's key figures imported
+    for the year (:func:`_kolada_tables`).  Nothing is computed when no municipality has
+    imported values for ``year``."""
     own = Municipality.objects.order_by("id").first()
+    own_code = own.code if own is not None else None
     imported = ImportedKpiValue.objects.filter(period=f"{year:04d}")
-    if own is not None:
-        imported = imported.exclude(municipality=own.code)
-    values, names = {}, {}
+    values, names, kolada = {}, {}, {}
+    shipped = municipality_names()
     for kpi, code, name, gender, value, status in imported.values_list(
             "kpi", "municipality", "municipality_name", "gender", "value", "status"):
-        values[(kpi, code, gender)] = (value, status)
-        names[code] = names.get(code) or name
+        if kpi.startswith("LIKA_"):
+            if code == own_code:
+                continue  # our own imported copy: the live report is shown instead
+            values[(kpi, code, gender)] = (value, status)
+        else:
+            kolada[(kpi, code, gender)] = (value, status)
+        if code != own_code:
+            names[code] = names.get(code) or name or shipped.get(code, "")
     result = Comparison(year=year, municipalities=len(names))
-    if not names:
+    if not values and not kolada:
         return result
     catalogue = figures.KPI_CATALOGUE
     result.unknown_kpis = len({kpi for kpi, _code, _gender in values} - set(catalogue))
-    others = sorted(names, key=lambda code: ((names[code] or "").casefold(), code))
+    others = sorted({code for _kpi, code, _gender in values},
+                    key=lambda code: ((names[code] or "").casefold(), code))
     own_name, own_rows = _own_rows(year) if own is not None else ("", {})
+    own_name = own_name or (own.name if own is not None else "")
     for kpi, (title, kind) in catalogue.items():
+        if not others:
+            break
         rows = []
         if own is not None:
             report_row = own_rows.get(kpi)
             cells = report_row.cells if report_row is not None else (None, None, None)
-            rows.append(MunicipalityRow(own.code, own_name or own.name, True, cells))
+            rows.append(MunicipalityRow(own.code, own_name, True, cells))
         for code in others:
             cells = tuple(_imported_cell(*values.get((kpi, code, gender), (None, "")), kind) for gender in GENDERS)
             rows.append(MunicipalityRow(code, names[code] or _("kommun %(code)s") % {"code": code}, False, cells))
         if all(cell is None for row in rows for cell in row.cells):
             continue  # nobody has this figure for the year: nothing to compare
-        for row in rows:
-            row.cells = tuple(_as_shown(cell, kind) for cell in row.cells)
-            row.texts = tuple(format_value(cell, kind) for cell in row.cells)
-            row.spread = spread_text(row.cells[0], row.cells[1], kind)
-            row.label = _("%(name)s (vår kommun)") % {"name": row.name} if row.own else row.name
+        _finish(rows, kind)
         result.kpis.append(KpiComparison(kpi, title, kind, rows, _chart(kpi, title, kind, year, rows)))
+    result.kolada = _kolada_tables(year, own, own_name, own_rows, kolada, names)
     return result
 
 

@@ -1,11 +1,12 @@
 """`lika kpi export --year ÅÅÅÅ [--format json|csv] [--output FIL] [--user U]` and
-`lika kpi import FIL [FIL …] [--user U]`: the municipality's key figures as a Kolada-like
-file, and other municipalities' files into the comparison (docs/kpi.md).  Bad input exits
+`lika kpi import FIL|KATALOG [FIL …] [--user U]`: the municipality's key figures as a
+Kolada-shaped file, and other municipalities' files or pages of Kolada's API into the
+comparison (docs/kpi.md).  Bad input exits
 with code 2 and one Swedish line; an import of several files is all or nothing."""
 
 
 from django.core.management.base import BaseCommand
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError
 from django.utils import timezone
 
 from lika.core.kolada import KpiFormatError
@@ -30,6 +31,11 @@ def _year(text):
 
 
 def _result_text(result):
+    if result.pages:
+        text = (f"{result.values} värden för {result.municipalities} "
+                f"{'kommun' if result.municipalities == 1 else 'kommuner'} från Kolada inlästa "
+                f"({result.pages} {'sida' if result.pages == 1 else 'sidor'})")
+        return f"{text}; hoppade över {result.skipped}" if result.skipped else text
     if result.municipality is None:
         return f"{result.values} värden från flera kommuner inlästa"
     name = result.name or f"kommun {result.municipality}"
@@ -41,7 +47,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("action", nargs="?", help="export eller import")
-        parser.add_argument("files", nargs="*", help="import: filerna som läses in (JSON eller CSV)")
+        parser.add_argument("files", nargs="*",
+                            help="import: filerna som läses in (Lika-fil JSON/CSV, sidor från Koladas API, en katalog)")
         parser.add_argument("--year", help="export: året (ÅÅÅÅ)")
         parser.add_argument("--format", help="export: json (standard) eller csv")
         parser.add_argument("--output", help="export: filen som skrivs (standard var/kpi/kpi-KOMMUNKOD-ÅÅÅÅ.json)")
@@ -82,7 +89,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Skrev {written}: nyckeltal för {year}.")
 
     def _import(self, options):
-        from lika.statistics.kpi_exchange import KpiImportError, import_file, read_kpi_file
+        from lika.statistics.kpi_exchange import KpiImportError, import_files
 
         files = options["files"]
         if not files:
@@ -91,11 +98,8 @@ class Command(BaseCommand):
             if options[option]:
                 _fail(f"--{option} hör till export, inte import")
         try:
-            for name in files:  # every file is read and checked before anything is written
-                read_kpi_file(name)
             user = acting_user(options["user"])
-            with transaction.atomic():
-                results = [import_file(name, acting_user=user) for name in files]
+            results = import_files(files, acting_user=user)  # every file read and checked first
         except KpiImportError as exc:
             _fail(f"{exc} (ingenting inläst)" if len(files) > 1 else str(exc))
         for result in results:
