@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from lika.core.kolada import (
     CSV_HEADER,
+    KoladaDocument,
     KpiFile,
     KpiFormatError,
     KpiRecord,
@@ -16,37 +17,38 @@ from lika.core.kolada import (
     dumps_csv,
     dumps_json,
     loads_csv,
+    loads_document,
     loads_json,
 )
 
 N31807 = KpiRecord("N31807", "0684", "2025", (
-    KpiValue("K", 120, Decimal("2.7")),
+    KpiValue("K", 1, Decimal("2.7")),
     KpiValue("M", None, None, ".."),
-    KpiValue("T", 250, Decimal("5.10")),
+    KpiValue("T", 1, Decimal("5.10")),
 ))
 MONTHLY = KpiRecord("LIKA-HH", "0684", "2025-05", (KpiValue.suppressed("T"),))
 
 
 def document(values, **top):
-    return json.dumps({"format": "lika-kpi", "version": 1, **top, "values": values})
+    return json.dumps({"format": "lika-kpi", "version": 2, **top, "values": values})
 
 
 def record(**changes):
     base = {"kpi": "N31807", "municipality": "0684", "period": "2025",
-            "values": [{"gender": "T", "count": 12, "status": "", "value": 1.5}]}
+            "values": [{"gender": "T", "count": 1, "status": "", "value": 1.5}]}
     return {**base, **changes}
 
 
 def value(**changes):
-    return record(values=[{"gender": "T", "count": 12, "status": "", "value": 1.5, **changes}])
+    return record(values=[{"gender": "T", "count": 1, "status": "", "value": 1.5, **changes}])
 
 
 # --- the values ------------------------------------------------------------------------
 
 def test_value_conventions():
-    assert KpiValue("T", 3, 7).value == Decimal(7)  # an int is exact: kept as Decimal
+    assert KpiValue("T", 1, 7).value == Decimal(7)  # an int is exact: kept as Decimal
     assert KpiValue.suppressed("K") == KpiValue("K", None, None, "..")
-    assert N31807.value_of("K").count == 120 and N31807.value_of("X") is None
+    assert N31807.value_of("K").count == 1 and N31807.value_of("X") is None
     assert N31807.key == ("N31807", "0684", "2025")
     assert KpiRecord("N31807", "0684", "2025", [KpiValue("T", 1, 1)]).values == (KpiValue("T", 1, 1),)
 
@@ -61,7 +63,9 @@ def test_value_conventions():
         (lambda: KpiValue("T", 1, Decimal("NaN")), "decimaltal"),
         (lambda: KpiValue("T", 1, Decimal("1E+15")), "decimaltal"),
         (lambda: KpiValue("T", 1, None), "status säger inte varför"),
-        (lambda: KpiValue("T", 3, None, ".."), "skyddat värde"),
+        (lambda: KpiValue("T", 1, None, ".."), "skyddat värde"),
+        (lambda: KpiValue("T", 2, Decimal(1)), "count ska vara 1 eller saknas, inte 2: count är som i Kolada"),
+        (lambda: KpiValue("T", 0, Decimal(1)), "count ska vara 1 eller saknas"),
         (lambda: KpiValue("T", None, Decimal(3), ".."), "skyddat värde"),
         (lambda: KpiValue("T", 1, Decimal(1), "två\nrader"), "status ska vara text på en rad"),
         (lambda: KpiRecord("", "0684", "2025", (KpiValue("T", 1, 1),)), "kpi ska vara"),
@@ -74,7 +78,7 @@ def test_value_conventions():
         (lambda: KpiRecord("N1", "0684", 2025, (KpiValue("T", 1, 1),)), "period ska vara text"),
         (lambda: KpiRecord("N1", "0684", "2025", ()), "minst ett värde"),
         (lambda: KpiRecord("N1", "0684", "2025", ("T",)), "KpiValue"),
-        (lambda: KpiRecord("N1", "0684", "2025", (KpiValue("T", 1, 1), KpiValue("T", 2, 2))), "två gånger"),
+        (lambda: KpiRecord("N1", "0684", "2025", (KpiValue("T", 1, 1), KpiValue("T", 1, 2))), "två gånger"),
     ],
 )
 def test_invalid_values_and_records_cannot_be_built(build, message):
@@ -87,18 +91,18 @@ def test_invalid_values_and_records_cannot_be_built(build, message):
 def test_json_document_shape():
     text = dumps_json([N31807, MONTHLY], municipality_name="Vetlanda")
     data = json.loads(text)
-    assert data["format"] == "lika-kpi" and data["version"] == 1
+    assert data["format"] == "lika-kpi" and data["version"] == 2
     assert (data["municipality"], data["municipality_name"]) == ("0684", "Vetlanda")
     assert data["values"][0] == {"kpi": "N31807", "municipality": "0684", "period": "2025", "values": [
-        {"gender": "K", "count": 120, "status": "", "value": 2.7},
+        {"gender": "K", "count": 1, "status": "", "value": 2.7},
         {"gender": "M", "count": None, "status": "..", "value": None},
-        {"gender": "T", "count": 250, "status": "", "value": 5.1}]}
+        {"gender": "T", "count": 1, "status": "", "value": 5.1}]}
     assert '"value": 5.10}' in text  # exact Decimal text, no float rounding
     assert loads_json(text) == KpiFile("0684", "Vetlanda", (N31807, MONTHLY))
 
 
 def test_json_with_several_municipalities_has_no_file_municipality():
-    other = KpiRecord("N31807", "0685", "2025", (KpiValue("T", 40, Decimal("3.3")),))
+    other = KpiRecord("N31807", "0685", "2025", (KpiValue("T", 1, Decimal("3.3")),))
     assert loads_json(dumps_json([N31807, other])) == KpiFile(None, None, (N31807, other))
     assert loads_json(dumps_json([])) == KpiFile(None, None, ())
     with pytest.raises(KpiFormatError, match="samma kommun"):
@@ -121,8 +125,9 @@ def test_json_reads_kolada_conventions():
         ("[]", "dokumentet: ska vara ett objekt"),
         (json.dumps({"format": "lika-kpi", "values": []}), "'version' saknas"),
         (json.dumps({"format": "kolada", "version": 1, "values": []}), "format: ska vara 'lika-kpi'"),
-        (json.dumps({"format": "lika-kpi", "version": 2, "values": []}), "version: 2 stöds inte"),
+        (json.dumps({"format": "lika-kpi", "version": 3, "values": []}), "version: 3 stöds inte"),
         (json.dumps({"format": "lika-kpi", "version": True, "values": []}), "version: True stöds inte"),
+        (document([value(count=12)]), r"values\[0\].values\[0\]: count ska vara 1 eller saknas, inte 12"),
         ('{"format": "lika-kpi", "version": 1.0, "values": []}', "stöds inte"),
         (document([], extra=1), "dokumentet: okänd nyckel 'extra'"),
         (document({}), "values: ska vara en lista"),
@@ -180,9 +185,9 @@ def test_json_refuses_non_text_and_bad_records_to_write():
 def test_csv_shape():
     assert dumps_csv([N31807, MONTHLY]).split("\r\n") == [
         "kpi;municipality;period;gender;count;value;status",
-        "N31807;0684;2025;K;120;2,7;",
+        "N31807;0684;2025;K;1;2,7;",
         "N31807;0684;2025;M;;;..",
-        "N31807;0684;2025;T;250;5,10;",
+        "N31807;0684;2025;T;1;5,10;",
         "LIKA-HH;0684;2025-05;T;;;..",
         "",
     ]
@@ -198,11 +203,11 @@ def test_csv_quotes_a_status_with_a_semicolon():
 
 def test_csv_reading_accepts_a_bom_a_decimal_point_blank_lines_and_scattered_lines():
     text = ("\ufeffkpi;municipality;period;gender;count;value;status\n"
-            "N1;0684;2025;K;3;1.5;\n\n"
+            "N1;0684;2025;K;1;1.5;\n\n"
             "N2;0684;2025;T;;-0,25;prel\n"
-            "N1;0684;2025;M;4;2;\n")
+            "N1;0684;2025;M;;2;\n")
     assert loads_csv(text) == (
-        KpiRecord("N1", "0684", "2025", (KpiValue("K", 3, Decimal("1.5")), KpiValue("M", 4, Decimal(2)))),
+        KpiRecord("N1", "0684", "2025", (KpiValue("K", 1, Decimal("1.5")), KpiValue("M", None, Decimal(2)))),
         KpiRecord("N2", "0684", "2025", (KpiValue("T", None, Decimal("-0.25"), "prel"),)),
     )
 
@@ -224,9 +229,10 @@ HEADER = ";".join(CSV_HEADER) + "\r\n"
         (HEADER + "N1;0684;2025;K;3;1 500,5;\r\n", "rad 2: value ska vara ett tal"),
         (HEADER + "N1;0684;2025;K;3;1.500,5;\r\n", "rad 2: value ska vara ett tal"),
         (HEADER + "N1;0684;2025;K;3;1e5;\r\n", "rad 2: value ska vara ett tal"),
-        (HEADER + "N1;0684;2025;K;3;;\r\n", "rad 2: value saknas"),
-        (HEADER + "N1;0684;2025;K;3;;..\r\n", "rad 2: ett skyddat värde"),
-        (HEADER + "N1;0684;2025;K;3;1;\r\nN1;0684;2025;K;4;2;\r\n",
+        (HEADER + "N1;0684;2025;K;1;;\r\n", "rad 2: value saknas"),
+        (HEADER + "N1;0684;2025;K;1;;..\r\n", "rad 2: ett skyddat värde"),
+        (HEADER + "N1;0684;2025;K;3;1,5;\r\n", "rad 2: count ska vara 1 eller saknas, inte 3"),
+        (HEADER + "N1;0684;2025;K;1;1;\r\nN1;0684;2025;K;1;2;\r\n",
          "rad 3: kpi N1, kommun 0684, period 2025, kön K finns redan på rad 2"),
         (HEADER + 'N1;0684;2025;K;3;1;"a"b\r\n', "rad 2: trasig CSV"),
     ],
@@ -260,7 +266,7 @@ def kpi_values(draw, gender):
         status = "saknas"
     if status == "..":
         return KpiValue.suppressed(gender)
-    return KpiValue(gender, draw(st.one_of(st.none(), st.integers(0, 10**9))), value, status)
+    return KpiValue(gender, draw(st.one_of(st.none(), st.just(1))), value, status)
 
 
 @st.composite
@@ -292,3 +298,96 @@ def test_csv_round_trip(recs, bom):
 @given(records())
 def test_json_and_csv_carry_the_same_records(recs):
     assert loads_json(dumps_json(recs)).records == loads_csv(dumps_csv(recs))
+
+
+# --- Lika's version 1 files -------------------------------------------------------------
+
+def test_version_1_counts_were_people_and_are_dropped():
+    text = json.dumps({"format": "lika-kpi", "version": 1, "values": [
+        record(values=[{"gender": "K", "count": 120, "status": "", "value": 2.7},
+                       {"gender": "T", "count": None, "status": "..", "value": None}])]})
+    (read,) = loads_json(text).records
+    assert read.values == (KpiValue("K", None, Decimal("2.7")), KpiValue.suppressed("T"))
+
+
+# --- pages of Kolada's API ------------------------------------------------------------------
+
+def kolada(values, **top):
+    return json.dumps({"count": len(values), "values": values, **top})
+
+
+def data(code="1280", kpi="N31807", period=2023, values=None):
+    return {"kpi": kpi, "municipality": code, "period": period,
+            "values": values if values is not None else [{"count": 1, "gender": "T", "status": "", "value": 7.1}]}
+
+
+def test_a_kolada_v2_page():
+    page = loads_document(kolada([
+        data("9999", values=[{"count": 1, "gender": "K", "status": "", "value": 3.9},
+                             {"count": 1, "gender": "M", "status": "", "value": 4.4},
+                             {"count": 1, "gender": "T", "status": "", "value": 4.2}]),
+        data("G140397", values=[{"count": 7, "gender": "T", "status": "", "value": 4.0}]),  # a group
+        data("0000"), data("0001"),  # the country, a region
+        data("0188", values=[{"count": 0, "gender": "M", "status": "", "value": None},  # empty
+                             {"count": 0, "gender": "K", "status": "Saknas", "value": None},
+                             {"count": 1, "gender": "T", "status": "", "value": 3.4}]),
+        data("2584", values=[{"count": 0, "gender": "T", "status": "", "value": None}]),  # nothing known
+    ], next_page="http://api.kolada.se/v2/data/kpi/N31807/year/2023?page=2&per_page=6"))
+    assert isinstance(page, KoladaDocument) and page.kind == "data"
+    assert [(r.municipality, r.period, r.values) for r in page.records] == [
+        ("9999", "2023", (KpiValue("K", 1, Decimal("3.9")), KpiValue("M", 1, Decimal("4.4")),
+                          KpiValue("T", 1, Decimal("4.2")))),
+        ("0188", "2023", (KpiValue("K", None, None, "Saknas"), KpiValue("T", 1, Decimal("3.4")))),
+    ]
+    assert page.keys == {("N31807", "9999", "2023"), ("N31807", "0188", "2023"), ("N31807", "2584", "2023")}
+    assert (page.groups, page.regions, page.deleted, page.empty) == (1, 2, 0, 2)
+    assert page.next_url.endswith("page=2&per_page=6") and page.previous_url is None
+
+
+def test_a_kolada_v3_page_with_deleted_values_and_a_municipality_list():
+    page = loads_document(kolada([
+        data("0180", period="2024", values=[{"count": 1, "gender": "T", "status": "", "value": 3.1, "isdeleted": False},
+                                            {"gender": "K", "value": None, "isdeleted": True}])],
+        next_url=None, previous_url="https://api.kolada.se/v3/data/kpi/N31807/year/2024?page=1&per_page=1"))
+    assert [(r.municipality, r.period, r.values) for r in page.records] == [
+        ("0180", "2024", (KpiValue("T", 1, Decimal("3.1")),))]
+    assert page.deleted == 1 and page.previous_url.endswith("page=1&per_page=1")
+    names = loads_document(kolada([{"id": "9999", "title": "Exempelby", "type": "K"},
+                                   {"id": "0001", "title": "Region Stockholm", "type": "L"}]))
+    assert (names.kind, names.names, names.records) == ("municipality", {"9999": "Exempelby"}, ())
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (json.dumps({"count": 2, "values": [data()]}), "count: sidan säger 2 poster men values har 1"),
+        (json.dumps({"count": "1", "values": [data()]}), "count: ska vara ett heltal"),
+        (kolada([data(), data()]), r"values\[1\]: kpi N31807, kommun 1280, period 2023 förekommer två gånger"),
+        (kolada([{"kpi": "N15033", "ou": "V15E144001301", "period": 2023, "values": []}]), r"values\[0\]: enhetsdata \(ou\)"),
+        (kolada([data(period="2023-05")]), r"values\[0\].period: ska vara ett år"),
+        (kolada([data(period=23)]), r"values\[0\].period: ska vara ett år"),
+        (kolada([data(code="123")]), r"values\[0\]: municipality ska vara en kommunkod"),
+        (kolada([{**data(), "title": "x"}]), r"values\[0\]: okänd nyckel 'title'"),
+        (kolada([data(values=[{"count": 3, "gender": "T", "status": "", "value": 1}])]),
+         r"values\[0\].values\[0\]: count ska vara 1 eller saknas, inte 3: count är som i Kolada antalet kommuner"),
+        (kolada([data(values=[{"count": 1, "gender": "T", "status": "", "value": "1,5"}])]),
+         r"values\[0\].values\[0\].value: ska vara ett tal eller null"),
+        (kolada([data(values=[{"count": 1.0, "gender": "T", "status": "", "value": 1}])]),
+         r"values\[0\].values\[0\].count: ska vara ett heltal"),
+        (kolada([data(values=[{"gender": "F", "value": 1}])]), r"values\[0\].values\[0\]: gender ska vara K, M eller T"),
+        (kolada([data(values=[{"gender": "T", "value": 1, "isdeleted": "ja"}])]), r"isdeleted: ska vara true"),
+        (kolada([data(values=[{"gender": "T", "value": 1, "unit": "%"}])]), r"okänd nyckel 'unit'"),
+        (kolada([data()], next_page=5), "next_page/next_url: ska vara en adress"),
+        (kolada([data()], next_page="a?page=2", next_url="a?page=3"), "pekar på olika sidor"),
+        (kolada([{"id": "123", "title": "X", "type": "K"}]), r"values\[0\].id: ska vara en kommunkod"),
+        (kolada([{"id": "0180", "title": "X", "type": "Q"}]), r"values\[0\].type: ska vara K"),
+    ],
+)
+def test_kolada_pages_are_read_strictly(text, message):
+    with pytest.raises(KpiFormatError, match=message) as info:
+        loads_document(text)
+    assert "\n" not in str(info.value)
+
+
+def test_a_lika_file_is_still_a_lika_file():
+    assert loads_document(dumps_json([N31807])) == KpiFile("0684", None, (N31807,))
