@@ -72,19 +72,19 @@ def own_report(monkeypatch):
 
 @pytest.mark.parametrize(("row", "expected"), [
     (Row("a", "count", (12, 30, 42), counts=(12, 30, 42), kpi="N1"),
-     [KpiValue("K", 12, D(12)), KpiValue("M", 30, D(30)), KpiValue("T", 42, D(42))]),
+     [KpiValue("K", 1, D(12)), KpiValue("M", 1, D(30)), KpiValue("T", 1, D(42))]),
     (Row("b", "kronor", (123456, 0, 123456), counts=(3, 0, 3), kpi="N2"),
-     [KpiValue("K", 3, D("1234.56")), KpiValue("M", 0, D("0.00")), KpiValue("T", 3, D("1234.56"))]),
+     [KpiValue("K", 1, D("1234.56")), KpiValue("M", 1, D("0.00")), KpiValue("T", 1, D("1234.56"))]),
     (Row("c", "percent", (Fraction(1, 3), Fraction(2, 3), Fraction(1, 2))),  # no kpi: skipped
      None),
     (Row("c", "percent", (Fraction(1, 3), Fraction(2, 3), Fraction(1, 2)), kpi="N3"),
-     [KpiValue("K", None, D("33.3")), KpiValue("M", None, D("66.7")), KpiValue("T", None, D("50.0"))]),
+     [KpiValue("K", 1, D("33.3")), KpiValue("M", 1, D("66.7")), KpiValue("T", 1, D("50.0"))]),
     (Row("d", "count", (SUPPRESSED, 7, SUPPRESSED), counts=(SUPPRESSED, 7, SUPPRESSED), kpi="N4"),
-     [KpiValue.suppressed("K"), KpiValue("M", 7, D(7)), KpiValue.suppressed("T")]),
+     [KpiValue.suppressed("K"), KpiValue("M", 1, D(7)), KpiValue.suppressed("T")]),
     (Row("e", "days", (None, Fraction(5, 2), None), counts=(0, 4, 4), kpi="N5"),
-     [KpiValue("M", 4, D("2.5"))]),
+     [KpiValue("M", 1, D("2.5"))]),
     (Row("f", "percent", (Fraction(1, 2), SUPPRESSED, None), counts=(8, SUPPRESSED, None), kpi="N6"),
-     [KpiValue("K", 8, D("50.0")), KpiValue.suppressed("M")]),
+     [KpiValue("K", 1, D("50.0")), KpiValue.suppressed("M")]),
     (Row("g", "count", (None, None, None), kpi="N7"), None),  # nothing to say: skipped
 ])
 def test_records_from_report(row, expected):
@@ -169,34 +169,34 @@ def peer_file(tmp_path, records, *, name="Vetlanda", fmt="json", file_name=None)
     return path
 
 
-def rec(kpi, values, *, code="0684", period="2025"):
+def rec(kpi, values, *, code="0685", period="2025"):
     return KpiRecord(kpi, code, period, tuple(values))
 
 
 def test_import_replaces_the_same_municipality_and_period_only(db, tmp_path):
-    first = [rec("LIKA_PAID_RECIPIENTS", [KpiValue("K", 10, D(10))]),
-             rec("LIKA_EXCEPTIONS", [KpiValue("T", 5, D(5))]),
+    first = [rec("LIKA_PAID_RECIPIENTS", [KpiValue("K", 1, D(10))]),
+             rec("LIKA_EXCEPTIONS", [KpiValue("T", 1, D(5))]),
              rec("LIKA_PAID_RECIPIENTS", [KpiValue("K", 1, D(1))], period="2024")]
     import_file(peer_file(tmp_path, first, file_name="a.json"))
-    import_file(peer_file(tmp_path, [rec("LIKA_PAID_RECIPIENTS", [KpiValue("K", 9, D(9))], code="0685")],
+    import_file(peer_file(tmp_path, [rec("LIKA_PAID_RECIPIENTS", [KpiValue("K", 1, D(9))], code="0686")],
                           name="Eksjö", file_name="b.json"))
-    again = [rec("LIKA_PAID_RECIPIENTS", [KpiValue("K", 12, D(12)), KpiValue("M", 3, D(3))])]
+    again = [rec("LIKA_PAID_RECIPIENTS", [KpiValue("K", 1, D(12)), KpiValue("M", 1, D(3))])]
     result = import_file(peer_file(tmp_path, again, fmt="csv"))
-    assert (result.municipality, result.name, result.values) == ("0684", "Vetlanda", 2)  # the earlier name
+    assert (result.municipality, result.name, result.values) == ("0685", "Vetlanda", 2)  # the earlier name
     assert stored() == sorted([
-        ("LIKA_PAID_RECIPIENTS", "0684", "2024", "K", 1, D(1), ""),  # another period: kept
-        ("LIKA_PAID_RECIPIENTS", "0684", "2025", "K", 12, D(12), ""),
-        ("LIKA_PAID_RECIPIENTS", "0684", "2025", "M", 3, D(3), ""),
-        ("LIKA_PAID_RECIPIENTS", "0685", "2025", "K", 9, D(9), ""),  # another municipality: kept
+        ("LIKA_PAID_RECIPIENTS", "0685", "2024", "K", 1, D(1), ""),  # another period: kept
+        ("LIKA_PAID_RECIPIENTS", "0685", "2025", "K", 1, D(12), ""),
+        ("LIKA_PAID_RECIPIENTS", "0685", "2025", "M", 1, D(3), ""),
+        ("LIKA_PAID_RECIPIENTS", "0686", "2025", "K", 1, D(9), ""),  # another municipality: kept
     ])  # LIKA_EXCEPTIONS of 0684 2025 is gone with the rest of that file
 
 
 BAD_FILES = [
     ("broken.json", b'{"format": "lika-kpi", "version": 1, "values": [', "ogiltig JSON"),
-    ("wrong.json", json.dumps({"format": "lika-kpi", "version": 2, "values": []}).encode(), "version"),
+    ("wrong.json", json.dumps({"format": "lika-kpi", "version": 3, "values": []}).encode(), "version"),
     ("value.json", json.dumps({"format": "lika-kpi", "version": 1, "values": [
-        {"kpi": "N1", "municipality": "0684", "period": "2025", "values": [{"gender": "K", "value": 1}]},
-        {"kpi": "N2", "municipality": "0684", "period": "2025", "values": [{"gender": "X", "value": 1}]}]}).encode(),
+        {"kpi": "N1", "municipality": "0685", "period": "2025", "values": [{"gender": "K", "value": 1}]},
+        {"kpi": "N2", "municipality": "0685", "period": "2025", "values": [{"gender": "X", "value": 1}]}]}).encode(),
      "values[1].values[0]"),
     ("bad.csv", b"kpi;municipality;period;gender;count;value;status\r\nN1;0684;2025;K;;12,5;\r\n"
                 b"N1;0684;2025;M;;tolv;\r\n", "rad 3"),
@@ -210,7 +210,7 @@ BAD_FILES = [
 
 @pytest.mark.parametrize(("name", "data", "message"), BAD_FILES, ids=[case[0] for case in BAD_FILES])
 def test_a_bad_file_imports_nothing(db, tmp_path, name, data, message):
-    import_file(peer_file(tmp_path, [rec("LIKA_PAID_RECIPIENTS", [KpiValue("K", 10, D(10))])]))
+    import_file(peer_file(tmp_path, [rec("LIKA_PAID_RECIPIENTS", [KpiValue("K", 1, D(10))])]))
     before, logs = stored(), AccessLogEntry.objects.count()
     path = tmp_path / name
     path.write_bytes(data)
@@ -245,11 +245,11 @@ def test_the_command_exports_and_imports(own_report, municipality, stina, tmp_pa
     out, _err = kpi("export", "--year", "2025", "--format", "csv", "--output", str(target), "--user", "stina")
     assert out == f"Skrev {target}: nyckeltal för 2025.\n"
     assert AccessLogEntry.objects.get(object_type="kpi_export").actor == stina
-    first = peer_file(tmp_path, [rec("N1", [KpiValue("K", 10, D(10)), KpiValue("M", 9, D(9))])])
-    second = peer_file(tmp_path, [rec("N1", [KpiValue("T", 4, D(4))], code="0685")], name="Eksjö",
+    first = peer_file(tmp_path, [rec("N1", [KpiValue("K", 1, D(10)), KpiValue("M", 1, D(9))])])
+    second = peer_file(tmp_path, [rec("N1", [KpiValue("T", 1, D(4))], code="0686")], name="Eksjö",
                        file_name="eksjo.json")
     out, _err = kpi("import", str(first), str(second), "--user", "stina")
-    assert out == "2 värden från Vetlanda (0684) inlästa.\n1 värden från Eksjö (0685) inlästa.\n"
+    assert out == "2 värden från Vetlanda (0685) inlästa.\n1 värden från Eksjö (0686) inlästa.\n"
     out, _err = kpi("import", str(target))
     assert out == "13 värden från Exempelby kommun (9999) inlästa.\n"
 
@@ -273,7 +273,7 @@ def test_the_command_exports_and_imports(own_report, municipality, stina, tmp_pa
     ([], "ange åtgärden"),
 ])
 def test_bad_input_exits_2_with_one_line_and_changes_nothing(own_report, municipality, tmp_path, args, message):
-    good = peer_file(tmp_path, [rec("N1", [KpiValue("K", 10, D(10))])])
+    good = peer_file(tmp_path, [rec("N1", [KpiValue("K", 1, D(10))])])
     bad = tmp_path / "bad.json"
     bad.write_text("{", encoding="utf-8")
     args = [a.replace("{tmp}", str(tmp_path)).replace("{good}", str(good)).replace("{bad}", str(bad)) for a in args]
@@ -313,7 +313,7 @@ KINDS = {kpi: kind for kpi, (_title, kind) in figures.KPI_CATALOGUE.items()}
 def count_record(draw, kpi):
     k, m = draw(st.integers(0, 5000)), draw(st.integers(0, 5000))
     hidden = draw(st.sampled_from([(), ("K", "T"), ("M", "T"), ("K", "M"), ("K", "M", "T")]))
-    values = [KpiValue.suppressed(g) if g in hidden else KpiValue(g, n, D(n))
+    values = [KpiValue.suppressed(g) if g in hidden else KpiValue(g, 1, D(n))
               for g, n in zip("KMT", (k, m, k + m), strict=True)]
     return KpiRecord(kpi, "9999", "2025", tuple(values))
 
@@ -328,7 +328,7 @@ def percent_record(draw, kpi):
     else:  # a rate per gender
         triple = (draw(tenths), draw(tenths), draw(tenths))
     hidden = draw(st.sampled_from([(), ("K", "T"), ("M",)]))
-    values = [KpiValue.suppressed(g) if g in hidden else KpiValue(g, c, v)
+    values = [KpiValue.suppressed(g) if g in hidden else KpiValue(g, 1 if c else None, v)
               for g, c, v in zip("KMT", (ck, cm, ck + cm), triple, strict=True)]
     return KpiRecord(kpi, "9999", "2025", tuple(values))
 
@@ -339,10 +339,10 @@ def own_records(draw):
                draw(percent_record("LIKA_PAID_SHARE_WOMEN")), draw(percent_record("LIKA_PLAN_30_SHARE"))]
     kronor = draw(st.integers(0, 10**9))
     records.append(KpiRecord("LIKA_PAID_KRONOR", "9999", "2025", (
-        KpiValue("K", 10, D(kronor) / 100), KpiValue("M", 12, D(kronor) / 50), KpiValue("T", 22, D(kronor) * 3 / 100))))
+        KpiValue("K", 1, D(kronor) / 100), KpiValue("M", 1, D(kronor) / 50), KpiValue("T", 1, D(kronor) * 3 / 100))))
     if draw(st.booleans()):  # an average instead of a sum
         records[-1] = KpiRecord("LIKA_PAID_KRONOR", "9999", "2025", (
-            KpiValue("K", 10, D(kronor) / 100), KpiValue("M", 30, D(kronor) / 50), KpiValue("T", 40, D(kronor) / 57)))
+            KpiValue("K", 1, D(kronor) / 100), KpiValue("M", 1, D(kronor) / 50), KpiValue("T", 1, D(kronor) / 57)))
     return records
 
 
@@ -364,12 +364,10 @@ def test_peers_stay_consistent(seed, own):
             assert [v.gender for v in theirs.values] == [v.gender for v in mine.values]
             assert [v.status for v in theirs.values] == [v.status for v in mine.values], "hidden stays hidden"
             kind = KINDS[mine.kpi]
-            for field in ("value", "count"):
-                k, m, t = (_number(theirs, g, field) for g in "KMT")
-                if kind == "count" and None not in (k, m, t):
-                    assert k + m == t
-                if field == "count" and None not in (k, m, t):
-                    assert k + m == t
+            k, m, t = (_number(theirs, g) for g in "KMT")
+            if kind == "count" and None not in (k, m, t):
+                assert k + m == t
+            assert all(v.count in (None, 1) for v in theirs.values), "Kolada's count: one municipality"
             if kind == "kronor":
                 k, m, t = (_number(mine, g) for g in "KMT")
                 if k + m == t:
@@ -416,10 +414,10 @@ URL = reverse("statistics_comparison")
 @pytest.fixture
 def peer_values(db, tmp_path):
     import_file(peer_file(tmp_path, [
-        rec("LIKA_PAID_RECIPIENTS", [KpiValue("K", 40, D(40)), KpiValue("M", 52, D(52)), KpiValue("T", 92, D(92))]),
+        rec("LIKA_PAID_RECIPIENTS", [KpiValue("K", 1, D(40)), KpiValue("M", 1, D(52)), KpiValue("T", 1, D(92))]),
         rec("LIKA_PAID_SHARE_WOMEN", [KpiValue("K", None, D("52.5")), KpiValue("M", None, D("47.5")),
                                       KpiValue("T", None, D(100))]),
-        rec("LIKA_PAID_KRONOR", [KpiValue.suppressed("K"), KpiValue("M", 52, D("500000.40")),
+        rec("LIKA_PAID_KRONOR", [KpiValue.suppressed("K"), KpiValue("M", 1, D("500000.40")),
                                  KpiValue.suppressed("T")]),
     ]))
     import_file(peer_file(tmp_path, [rec("LIKA_PAID_RECIPIENTS", [KpiValue("K", 1, D(999))], code="9999")],
@@ -448,7 +446,7 @@ def test_the_analyst_sees_our_figures_first_and_the_imported_ones(client, stina,
     assert '<label for="id_ar">År</label>' in html and '<option value="2025" selected>2025</option>' in html
     data = response.context["comparison"]
     paid = next(item for item in data.kpis if item.kpi == "LIKA_PAID_RECIPIENTS")
-    assert [(row.code, row.own) for row in paid.rows] == [("9999", True), ("0684", False)]
+    assert [(row.code, row.own) for row in paid.rows] == [("9999", True), ("0685", False)]
     assert paid.rows[0].texts == ("120", "95", "215") and paid.rows[0].spread == "+25"
     assert paid.rows[1].texts == ("40", "52", "92") and paid.rows[1].spread == "−12"
     assert "999" not in "".join(paid.rows[0].texts), "our own imported copy is never shown"
@@ -479,8 +477,8 @@ def test_the_analyst_sees_our_figures_first_and_the_imported_ones(client, stina,
 
 def test_the_comparison_reads_a_fixed_number_of_queries(own_report, municipality, peer_values, tmp_path,
                                                       django_assert_num_queries):
-    for code in ("0685", "0686", "0687"):
-        import_file(peer_file(tmp_path, [rec("LIKA_PAID_RECIPIENTS", [KpiValue("K", 5, D(5))], code=code)],
+    for code in ("0686", "0687", "0688"):
+        import_file(peer_file(tmp_path, [rec("LIKA_PAID_RECIPIENTS", [KpiValue("K", 1, D(5))], code=code)],
                               name=f"Kommun {code}", file_name=f"{code}.json"))
     with django_assert_num_queries(2):  # our municipality, the imported values (the report is patched)
         data = views_comparison.comparison_for_year(2025)
