@@ -336,12 +336,10 @@ def store_kpi_file(kpi_file: KpiFile, *, source_file: str, acting_user=None) -> 
 
 
 def _skipped_text(pages: list[KoladaDocument]) -> str:
-    groups, regions = sum(p.groups for p in pages), sum(p.regions for p in pages)
-    deleted, empty = sum(p.deleted for p in pages), sum(p.empty for p in pages)
-    parts = [text for number, text in (
-        (groups, f"{groups} värden för kommungrupper"), (regions, f"{regions} för regioner eller riket"),
-        (deleted, f"{deleted} borttagna"), (empty, f"{empty} tomma")) if number]
-    return ", ".join(parts)
+    """What the pages held that was not imported, in Swedish: ``kommungrupper 1, tomma värden 2``."""
+    counts = ((sum(p.groups for p in pages), "kommungrupper"), (sum(p.regions for p in pages), "regioner eller riket"),
+              (sum(p.deleted for p in pages), "borttagna värden"), (sum(p.empty for p in pages), "tomma värden"))
+    return ", ".join(f"{what} {number}" for number, what in counts if number)
 
 
 def store_kolada_pages(pages: list[tuple[str, KoladaDocument]], *, acting_user=None) -> ImportResult:
@@ -362,8 +360,9 @@ def store_kolada_pages(pages: list[tuple[str, KoladaDocument]], *, acting_user=N
         records.extend(page.records)
         keys |= page.keys
     if not keys:
+        skipped = _skipped_text([page for _name, page in data])
         raise KpiImportError(f"{data[0][0]}: sidorna innehåller inga värden för enskilda kommuner"
-                             + (f" ({_skipped_text([p for _n, p in data])})" if _skipped_text([p for _n, p in data]) else ""))
+                             + (f" (bara {skipped})" if skipped else ""))
     given = {}
     for _name, page in pages:
         given.update(page.names)
