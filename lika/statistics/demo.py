@@ -26,7 +26,7 @@ from lika.payments.models import PaymentRun
 
 from . import refresh
 from .figures import build_report
-from .kpi_exchange import records_from_report
+from .kpi_exchange import load_kolada_example, records_from_report
 from .models import HISTORY, PersonYear
 from .peers import seed_peers
 
@@ -39,6 +39,7 @@ class DemoStatisticsResult:
     history_rows: int
     peer_values: int
     switch: date | None
+    kolada_values: int = 0  # the example of Kolada's API (made-up values), for last year
 
 
 def _month(day: date, back: int) -> date:
@@ -180,4 +181,5 @@ def demo_statistics_seed(*, seed: int, today: date) -> DemoStatisticsResult:
     own = {year: records_from_report(build_report(period=parse_period(str(year))))
            for year in (today.year - 1, today.year)}
     peers = seed_peers(seed=seed, years=sorted(own), own=own)
-    return DemoStatisticsResult(runs, orders, exits, history, peers, switch)
+    kolada = load_kolada_example(year=today.year - 1).values
+    return DemoStatisticsResult(runs, orders, exits, history, peers, switch, kolada)

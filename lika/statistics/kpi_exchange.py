@@ -46,6 +46,7 @@ from lika.core.kolada import (
     KpiValue,
     dumps_csv,
     dumps_json,
+    kolada_document,
     loads_csv,
     loads_document,
 )
@@ -416,3 +417,23 @@ def import_file(path, *, acting_user=None) -> ImportResult:
     when it cannot be."""
     (result,) = import_files([path], acting_user=acting_user)
     return result
+
+
+EXAMPLE = Path(__file__).resolve().parent / "data" / "kolada-exempel"
+
+
+def load_kolada_example(*, year: int, acting_user=None) -> ImportResult:
+    """The demo's example of Kolada's API (``data/kolada-exempel``: written by hand, every
+    value made up, see its README) imported for ``year`` instead of its own 2023, so that
+    the demo's comparison page has Kolada tables for a year the demo has figures for.  The
+    source file is named ``EXEMPELDATA …`` on the page."""
+    import json
+
+    pages = []
+    for path in sorted(EXAMPLE.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"), parse_float=Decimal)
+        for item in data.get("values", []):
+            if "period" in item:
+                item["period"] = year
+        pages.append((f"EXEMPELDATA {path.name}", kolada_document(data)))
+    return store_kolada_pages(pages, acting_user=acting_user)

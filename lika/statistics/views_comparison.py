@@ -75,6 +75,7 @@ class KpiComparison:
 class KoladaComparison(KpiComparison):
     difference: str = ""  # how Lika's figure differs from Kolada's definition
     population_missing: bool = False  # Lika's figure needs N01951 for our municipality
+    sources: tuple[str, ...] = ()  # the files the values were imported from
 
 
 @dataclass
@@ -182,7 +183,8 @@ def _per_inhabitant(cell, inhabitants, kind: str):
     return Fraction(int(cell)) / Fraction(inhabitants)
 
 
-def _kolada_tables(year: int, own, own_name: str, own_rows: dict, values: dict, names: dict) -> list:
+def _kolada_tables(year: int, own, own_name: str, own_rows: dict, values: dict, names: dict,
+                   sources: dict) -> list:
     """One table per Kolada key figure imported for ``year`` (the ids without ``LIKA_``),
     in id order: our municipality first (Kolada's value), then Lika's own figure where
     ``kolada_map`` has one, then every other municipality of the files by name."""
@@ -220,7 +222,8 @@ def _kolada_tables(year: int, own, own_name: str, own_rows: dict, values: dict, 
                                               for gender in GENDERS)))
         _finish(rows, kind)
         tables.append(KoladaComparison(kpi, known.title, kind, rows, _chart(kpi, known.title, kind, year, rows),
-                                       str(known.difference) if known.lika else "", missing and bool(known.lika)))
+                                       str(known.difference) if known.lika else "", missing and bool(known.lika),
+                                       tuple(sorted(sources.get(kpi, ())))))
     return tables
 
 
@@ -232,16 +235,17 @@ def comparison_for_year(year: int) -> Comparison:
     own = Municipality.objects.order_by("id").first()
     own_code = own.code if own is not None else None
     imported = ImportedKpiValue.objects.filter(period=f"{year:04d}")
-    values, names, kolada = {}, {}, {}
+    values, names, kolada, sources = {}, {}, {}, {}
     shipped = municipality_names()
-    for kpi, code, name, gender, value, status in imported.values_list(
-            "kpi", "municipality", "municipality_name", "gender", "value", "status"):
+    for kpi, code, name, gender, value, status, source in imported.values_list(
+            "kpi", "municipality", "municipality_name", "gender", "value", "status", "source_file"):
         if kpi.startswith("LIKA_"):
             if code == own_code:
                 continue  # our own imported copy: the live report is shown instead
             values[(kpi, code, gender)] = (value, status)
         else:
             kolada[(kpi, code, gender)] = (value, status)
+            sources.setdefault(kpi, set()).add(source)
         if code != own_code:
             names[code] = names.get(code) or name or shipped.get(code, "")
     result = Comparison(year=year, municipalities=len(names))
@@ -268,7 +272,7 @@ def comparison_for_year(year: int) -> Comparison:
             continue  # nobody has this figure for the year: nothing to compare
         _finish(rows, kind)
         result.kpis.append(KpiComparison(kpi, title, kind, rows, _chart(kpi, title, kind, year, rows)))
-    result.kolada = _kolada_tables(year, own, own_name, own_rows, kolada, names)
+    result.kolada = _kolada_tables(year, own, own_name, own_rows, kolada, names, sources)
     return result
 
 

@@ -60,7 +60,8 @@ class Command(BaseCommand):
                           f"avslutade {statistics.exits} ärenden; "
                           f"statistik: delad utbetalning infördes {statistics.switch or '–'}, "
                           f"{statistics.history_rows} rader från tidigare system, "
-                          f"{statistics.peer_values} nyckeltal från tre jämförelsekommuner.")
+                          f"{statistics.peer_values} nyckeltal från tre jämförelsekommuner, "
+                          f"{statistics.kolada_values} exempelvärden i Koladas format.")
         self.stdout.write(_login_table(result.logins))
 
 
