@@ -289,7 +289,7 @@ def comparison(request):
     data = comparison_for_year(year)
     access_log_write(actor=request.user, action=READ, object_type="statistics_comparison", object_id=str(year),
                      summary=(f"Jämförelse med andra kommuner {year}: {data.municipalities} kommuner, "
-                              f"{len(data.kpis)} nyckeltal"))
+                              f"{len(data.kpis)} nyckeltal, {len(data.kolada)} från Kolada"))
     return render(request, "statistics/comparison.html", {
         "form": form, "comparison": data, "year": year, "other_years": [y for y in available if y != year],
     })

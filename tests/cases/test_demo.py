@@ -57,7 +57,8 @@ def test_couples_are_paid_in_equal_halves_unless_an_exception_applies(demo):
 
 
 def test_the_demo_has_statistics_to_show(demo):
-    """Paid runs, closed cases, an equal-split switch with history before it, and peers."""
+    """Paid runs, closed cases, an equal-split switch with history before it, peers and the
+    example of Kolada's API (made-up values) for last year."""
     from lika.accounts.models import Municipality
     from lika.core.periods import parse_period
     from lika.payments.models import PaymentRun
@@ -70,7 +71,13 @@ def test_the_demo_has_statistics_to_show(demo):
     assert PaymentRun.objects.filter(status="attested").count() == (1 if december else 2)
     switch = Municipality.objects.get().equal_split_from
     assert switch is not None and PersonYear.objects.filter(source=HISTORY).exists()
-    assert ImportedKpiValue.objects.values("municipality").distinct().count() == 3
+    peers = ImportedKpiValue.objects.filter(kpi__startswith="LIKA_")
+    assert peers.values("municipality").distinct().count() == 3
+    example = ImportedKpiValue.objects.exclude(kpi__startswith="LIKA_")  # Kolada's format, made-up values
+    assert example.values("municipality").distinct().count() == 5
+    assert {row.period for row in example} == {str(timezone.localdate().year - 1)}
+    assert all(row.source_file.startswith("EXEMPELDATA ") for row in example)
+    assert "exempelvärden i Koladas format" in demo
     report = build_report(period=parse_period(str(switch.year)), threshold=1)
     rows = report.figure("before_after").tables[0].rows
     before, after = rows[1].cells[0], rows[3].cells[0]  # the women's share before and after
