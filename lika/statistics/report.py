@@ -39,7 +39,7 @@ class Row:
     label: str
     kind: str
     cells: tuple  # (K, M, T): int | Fraction | SUPPRESSED | None
-    counts: tuple | None = None  # (K, M, T) people/decisions behind the cells, for the KPI export
+    counts: tuple | None = None  # (K, M, T) people/decisions behind the cells, for the CSV export
     kpi: str | None = None
     total: bool = False  # a total row (shown in bold)
 
