@@ -14,6 +14,7 @@ from lika.core.kolada import (
     KpiFormatError,
     KpiRecord,
     KpiValue,
+    _encode,
     dumps_csv,
     dumps_json,
     loads_csv,
@@ -391,3 +392,36 @@ def test_kolada_pages_are_read_strictly(text, message):
 
 def test_a_lika_file_is_still_a_lika_file():
     assert loads_document(dumps_json([N31807])) == KpiFile("0684", None, (N31807,))
+
+
+@st.composite
+def kolada_pages(draw):
+    """Records of single municipalities as Kolada's API writes them, with groups and regions
+    mixed in (which are skipped)."""
+    keys = draw(st.lists(st.tuples(kpis, st.from_regex(r"(0[1-9]|1[0-9]|2[0-5])[0-9]{2}", fullmatch=True),
+                                   st.integers(1990, 2030)), max_size=6, unique=True))
+    objects, expected = [], []
+    for kpi, code, year in keys:
+        genders = draw(st.lists(st.sampled_from(["K", "M", "T"]), min_size=1, max_size=3, unique=True))
+        values = [(gender, draw(st.one_of(decimals, st.just(None)))) for gender in genders]
+        objects.append({"kpi": kpi, "municipality": code, "period": year, "values": [
+            {"count": 0 if value is None else 1, "gender": gender, "status": "", "value": value}
+            for gender, value in values]})
+        shown = tuple(KpiValue(gender, 1, value) for gender, value in values if value is not None)
+        if shown:
+            expected.append(KpiRecord(kpi, code, f"{year:04d}", shown))
+        if draw(st.booleans()):
+            objects.append({"kpi": kpi, "municipality": "G" + code, "period": year,
+                            "values": [{"count": 5, "gender": "T", "status": "", "value": 1}]})
+    return objects, expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(kolada_pages())
+def test_a_kolada_page_gives_its_municipalities_values_exactly(case):
+    objects, expected = case
+    text = "{" + f'"count": {len(objects)}, "values": [' + ", ".join(
+        _encode(obj) for obj in objects) + "]}"
+    page = loads_document(text)
+    assert list(page.records) == expected
+    assert page.groups == sum(obj["municipality"].startswith("G") for obj in objects)
