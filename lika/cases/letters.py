@@ -69,7 +69,7 @@ def decision_letter_html(decision, recipient, language=None) -> str:
             return render_to_string("cases/letter_translation.html", translation_context(context, language))
         wanted = context.pop("preferred_language")
         if language is None and wanted in tr.LANGUAGES:
-            context["translation"] = mark_safe(render_to_string(  # noqa: S308 - rendered by our own template
+            context["translation"] = mark_safe(render_to_string(  # rendered by our own template (escaped)
                 "cases/letter_translation_body.html", translation_context(context, wanted)))
         return render_to_string("cases/letter.html", context)
 
@@ -436,3 +436,34 @@ def _translated_contact(t, worker) -> list:
     if worker["email"]:
         out.append(t["email"].format(email=worker["email"]))
     return out
+
+
+# --- the letter on a page of Lika ---------------------------------------------------------
+
+LETTER_LANGUAGES = ("sv", *tr.LANGUAGES)
+
+
+def letter_page_body(decision, recipient, language: str) -> str:
+    """The letter's content in ``language`` for a page of Lika (no document, no <style>:
+    the page's own stylesheet shows it): taken from the letter fixed at issue when it
+    holds that language, else rendered now (a draft, or a translation not sent)."""
+    import re
+
+    if language not in LETTER_LANGUAGES:
+        raise ValueError(f"okänt språk {language!r}")
+    stored = recipient.letter_html or ""
+    part = ""
+    if language == "sv" and stored:
+        part = stored
+    elif stored and f'<article class="translation" id="oversattning" lang="{language}"' in stored:
+        part = stored[stored.index('<article class="translation"'):]
+    if not part:
+        part = decision_letter_html(decision, recipient, language=language)
+    body = re.search(r"<body>(.*)</body>", part, re.S)
+    body = body.group(1) if body else part
+    if language == "sv":  # the Swedish letter alone, without the translation sent after it
+        body = body.split('<article class="translation"')[0]
+    else:
+        body = body[body.index('<article class="translation"'):body.rindex("</article>") + len("</article>")]
+    # one <main> per page: the page has its own
+    return re.sub(r"<(/?)main>", r"<\1div>", body)
