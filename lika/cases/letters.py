@@ -340,10 +340,31 @@ def _case_worker(decision) -> dict | None:
 
 # --- the translation ----------------------------------------------------------------------
 
+class _LeftToRightValues(str):
+    """A right-to-left text whose inserted values (dates, amounts, names, phone numbers,
+    provisions) are kept left to right: each is wrapped in LEFT-TO-RIGHT ISOLATE … POP
+    DIRECTIONAL ISOLATE (Unicode bidi, UAX #9), so "2026-12-07" or "0123-456 78" is not
+    turned around inside Arabic.  Values that are themselves in the text's language
+    (the month's name, a phrase) are left as they are."""
+
+    KEEP = frozenset({"month", "account"})
+
+    def format(self, *args, **kwargs):
+        return str.format(self, *args, **{key: value if key in self.KEEP else f"\u2066{value}\u2069"
+                                          for key, value in kwargs.items()})
+
+
+def _texts(language: str) -> dict:
+    texts = tr.TEXTS[language]
+    if language not in tr.RTL:
+        return texts
+    return {key: _LeftToRightValues(value) if isinstance(value, str) else value for key, value in texts.items()}
+
+
 def translation_context(context: dict, language: str) -> dict:
     """What ``letter_translation*.html`` shows, in ``language``, made from the Swedish
     letter's context (no further queries)."""
-    t = tr.TEXTS[language]
+    t = _texts(language)
     raw = context["raw"]
     decision, month = raw["decision"], tr.month_name(language, raw["month"])
     outcome = t["outcomes"]
