@@ -451,7 +451,7 @@ def decision_letter_page(request, case_id, decision_id, person_id, lang):
     return render(request, "cases/letter_page.html", {
         "case": case, "decision": decision, "recipient": recipient, "lang": lang, "body": body,
         "dir": "rtl" if lang == "ar" else "ltr",
-        "languages": [("sv", "Svenska (beslutet)"), ("en", "English"), ("ar", "العربية")],
+        "languages": [("sv", _("Svenska (beslutet)")), ("en", "English"), ("ar", "العربية")],
     })
 
 
