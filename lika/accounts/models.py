@@ -24,7 +24,7 @@ class Unit(models.Model):
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="units")
     name = models.CharField(_("namn"), max_length=100)
     code = models.SlugField(_("kod"), max_length=40)
-    # The unit's contact on decision letters (set by an administrator: ``lika set_contact``).
+    # The unit's contact on decision letters (set by an administrator: ``lika set-contact``).
     phone = models.CharField(_("telefon"), max_length=30, blank=True)
     email = models.EmailField(_("e-post"), blank=True)
 
@@ -51,7 +51,7 @@ class User(AbstractUser):
     # Attesträtt: may attest a payment run prepared by someone else (four eyes).
     can_attest_payments = models.BooleanField(_("attesträtt för utbetalningar"), default=False)
     # The case worker's work phone on decision letters (e-mail: ``email``); set by an
-    # administrator (``lika set_contact``).
+    # administrator (``lika set-contact``).
     phone = models.CharField(_("telefon"), max_length=30, blank=True)
 
     class Meta:
