@@ -24,6 +24,9 @@ class Unit(models.Model):
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="units")
     name = models.CharField(_("namn"), max_length=100)
     code = models.SlugField(_("kod"), max_length=40)
+    # The unit's contact on decision letters (set by an administrator: ``lika set-contact``).
+    phone = models.CharField(_("telefon"), max_length=30, blank=True)
+    email = models.EmailField(_("e-post"), blank=True)
 
     class Meta:
         verbose_name = _("enhet")
@@ -47,6 +50,9 @@ class User(AbstractUser):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="users")
     # Attesträtt: may attest a payment run prepared by someone else (four eyes).
     can_attest_payments = models.BooleanField(_("attesträtt för utbetalningar"), default=False)
+    # The case worker's work phone on decision letters (e-mail: ``email``); set by an
+    # administrator (``lika set-contact``).
+    phone = models.CharField(_("telefon"), max_length=30, blank=True)
 
     class Meta:
         verbose_name = _("användare")

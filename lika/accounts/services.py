@@ -2,7 +2,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from lika.audit.services import CREATE, access_log_write
+from lika.audit.services import CREATE, UPDATE, access_log_write
 
 from .models import Municipality, Role, Unit, User
 
@@ -44,6 +44,46 @@ def user_create(*, acting_user, username, password, role, unit_code="", first_na
                          summary=f"Användare {username} skapad",
                          new={"username": username, "role": role, "unit": unit_code})
     return user
+
+
+CONTACT_FIELDS = ("phone", "email")
+
+
+def contact_update(*, acting_user, target, phone=None, email=None):
+    """Set the phone and e-mail a decision letter gives for a case worker (a ``User``) or
+    a unit (a ``Unit``); ``None`` leaves a value, ``""`` clears it.  Logged with old and
+    new values."""
+    from django.core.validators import validate_email
+
+    if not isinstance(target, (User, Unit)):
+        raise ValidationError("kontaktuppgifter finns bara för användare och enheter")
+    new = {}
+    if phone is not None:
+        phone = " ".join(phone.split())
+        if len(phone) > 30 or any(c not in "0123456789 +-()" for c in phone):
+            raise ValidationError("telefonnumret får bara ha siffror, mellanslag, +, - och parenteser (högst 30 tecken)")
+        new["phone"] = phone
+    if email is not None:
+        email = email.strip()
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                raise ValidationError(f"{email!r} är ingen giltig e-postadress") from None
+        new["email"] = email
+    old = {key: getattr(target, key) for key in new}
+    changed = [key for key in new if new[key] != old[key]]
+    if not changed:
+        return target
+    with transaction.atomic():
+        for key in changed:
+            setattr(target, key, new[key])
+        target.save(update_fields=changed)
+        kind = "user" if isinstance(target, User) else "unit"
+        access_log_write(actor=acting_user, action=UPDATE, object_type=kind, object_id=target.pk,
+                         summary="Kontaktuppgifter för beslutsbrev ändrade",
+                         old={k: old[k] for k in changed}, new={k: new[k] for k in changed})
+    return target
 
 
 def login_success_record(*, user, source: str) -> None:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lika.core.calculation import COST_TYPES, INCOME_TYPES
 from lika.core.periods import PeriodError, parse_month
-from lika.households.models import BankAccountChange, LegalGender
+from lika.households.models import BankAccountChange, Language, LegalGender
 from lika.web.forms import ServiceErrorsMixin
 
 from .decisions import DirectPaymentData, LineDecision
@@ -52,10 +52,16 @@ class PersonForm(ServiceErrorsMixin, forms.Form):
     bank_account = forms.CharField(label=_("Kontonummer"), max_length=20, required=False)
     iban = forms.CharField(label=_("IBAN (konto utomlands eller i stället för clearing och konto)"),
                            max_length=42, required=False)
+    preferred_language = forms.ChoiceField(
+        label=_("Språk för beslutsbrev"), required=False, choices=Language.choices,
+        help_text=_("Beslutet är alltid på svenska. Med engelska eller arabiska får personen också en "
+                    "översättning."))
 
     def has_input(self) -> bool:
         """Was anything entered for this person (bound or not, valid or not)?"""
-        return self.is_bound and any(str(self.data.get(self.add_prefix(name), "")).strip() for name in self.fields)
+        # the language has a value on every form (Swedish): it alone is not input
+        return self.is_bound and any(str(self.data.get(self.add_prefix(name), "")).strip() for name in self.fields
+                                     if name != "preferred_language")
 
     def person_data(self) -> PersonData:
         data = {k: v for k, v in self.cleaned_data.items() if k in PersonData.__dataclass_fields__}

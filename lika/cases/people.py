@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lika.audit.services import CREATE, UPDATE, access_log_write
-from lika.households.models import HouseholdMembership, Person
+from lika.households.models import HouseholdMembership, Language, Person
 from lika.identity.bank import BankAccountError, parse_bank_account, parse_iban
 from lika.identity.personnummer import IdentityNumberError, parse_identity_number
 
@@ -23,7 +23,8 @@ from .models import Case
 ADULT, CHILD = HouseholdMembership.Role.ADULT, HouseholdMembership.Role.CHILD
 
 PERSON_FIELDS = ("first_name", "last_name", "legal_gender", "protected_identity", "street_address",
-                 "postal_code", "city", "phone", "email", "bank_clearing", "bank_account", "iban")
+                 "postal_code", "city", "phone", "email", "bank_clearing", "bank_account", "iban",
+                 "preferred_language")
 BANK_FIELDS = ("iban", "bank_clearing", "bank_account")
 ADDRESS_FIELDS = ("street_address", "postal_code", "city")
 PROTECTED = "(skyddad uppgift)"
@@ -46,6 +47,7 @@ class PersonData:
     bank_clearing: str = ""
     bank_account: str = ""
     iban: str = ""
+    preferred_language: str = ""  # empty: Swedish
     # for children
     lunch_at_home: bool = True
     days_present: int | None = None
@@ -87,7 +89,15 @@ def _person_values(data: PersonData, gender_from_number: str) -> dict:
         "street_address": data.street_address.strip(), "postal_code": data.postal_code.strip(),
         "city": data.city.strip(), "phone": data.phone.strip(), "email": data.email.strip(),
         "bank_clearing": clearing, "bank_account": account, "iban": iban,
+        "preferred_language": _checked_language(data.preferred_language),
     }
+
+
+def _checked_language(code: str) -> str:
+    code = (code or Language.SWEDISH).strip()
+    if code not in Language.values:
+        raise ValidationError({"preferred_language": "Välj svenska, engelska eller arabiska."})
+    return code
 
 
 def loggable(person_values: dict, protected: bool) -> dict:

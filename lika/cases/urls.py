@@ -17,6 +17,8 @@ urlpatterns = [
     path(C + "ansokningar/<int:application_id>/beslut/", views.decision_new, name="decision_new"),
     path(C + "beslut/<int:decision_id>/", views.decision_detail, name="decision_detail"),
     path(C + "beslut/<int:decision_id>/brev/<int:person_id>.pdf", views.decision_letter, name="decision_letter"),
+    path(C + "beslut/<int:decision_id>/brev/<int:person_id>/<slug:lang>/", views.decision_letter_page,
+         name="decision_letter_page"),
     path(C + "undantag/nytt/", views.exception_new, name="exception_new"),
     path(C + "undantag/<int:exception_id>/", views.exception_detail, name="exception_detail"),
     path(C + "journal/", views.journal, name="journal"),

@@ -431,6 +431,31 @@ def decision_letter(request, case_id, decision_id, person_id):
 
 
 @login_required
+def decision_letter_page(request, case_id, decision_id, person_id, lang):
+    """The letter to one adult on a page, in Swedish (the decision) or in its English or
+    Arabic translation."""
+    from django.utils.safestring import mark_safe
+
+    from .letters import LETTER_LANGUAGES, letter_page_body
+
+    if lang not in LETTER_LANGUAGES:
+        raise Http404
+    case = access_case(request.user, case_id, what="Läst beslutsbrev", log=False)
+    decision = _decision(case, decision_id)
+    recipient = get_object_or_404(DecisionRecipient.objects.select_related("person"), decision=decision,
+                                  person_id=person_id)
+    access_log_write(actor=request.user, action=READ, object_type="decision_letter", object_id=recipient.pk,
+                     person_id=person_id, household_id=case.household_id,
+                     summary=f"Beslutsbrev läst på sidan ({lang})")
+    body = mark_safe(letter_page_body(decision, recipient, lang))  # our own templates, escaped
+    return render(request, "cases/letter_page.html", {
+        "case": case, "decision": decision, "recipient": recipient, "lang": lang, "body": body,
+        "dir": "rtl" if lang == "ar" else "ltr",
+        "languages": [("sv", _("Svenska (beslutet)")), ("en", "English"), ("ar", "العربية")],
+    })
+
+
+@login_required
 def exception_new(request, case_id):
     case = access_case(request.user, case_id, what="Nytt undantag från delad utbetalning")
     adults = _adults_now(case)

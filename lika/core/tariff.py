@@ -41,12 +41,21 @@ _LEGAL_BASIS_2001 = {
     "income": "SoL (2001:453) 4 kap. 1 §",
     "disregard": "SoL (2001:453) 4 kap. 1 b §",
 }
+# SoL (2025:400), in force 2025-07-01 (SFS 2025:400, prop. 2024/25:89), 12 kap. "Insatser
+# för ekonomiska behov", read in the consolidated text (se-lex/sfs-processor,
+# data/md-markers/2025/sfs-2025-400-markers.md, from SFS 2025:400 and its amendments
+# 2025:762, 2025:942, 2025:1299, 2025:1501): 1 § the right to ekonomiskt bistånd for
+# försörjning (försörjningsstöd) and "levnadskostnader i övrigt" when the need cannot be
+# met in another way (own income first); 7 § första stycket 1 the riksnorm items, 2 boende,
+# hushållsel, arbetsresor, hemförsäkring, fackförening and arbetslöshetskassa, andra
+# stycket the riksnorm set by the government; 8 § the särskild beräkningsregel
+# (jobbstimulans).  docs/casework.md, "The letter: legal references".
 _LEGAL_BASIS_2025 = {
-    "norm": "SoL (2025:400) 12 kap. 7 §",
-    "cost": "SoL (2025:400) 12 kap.",
-    "other_cost": "SoL (2025:400) 12 kap.",
-    "income": "SoL (2025:400) 12 kap.",
-    "disregard": "SoL (2025:400), jobbstimulans",
+    "norm": "SoL (2025:400) 12 kap. 7 § första stycket 1 och andra stycket",
+    "cost": "SoL (2025:400) 12 kap. 7 § första stycket 2",
+    "other_cost": "SoL (2025:400) 12 kap. 1 § (levnadskostnader i övrigt)",
+    "income": "SoL (2025:400) 12 kap. 1 §",
+    "disregard": "SoL (2025:400) 12 kap. 8 § (särskild beräkningsregel, jobbstimulans)",
 }
 
 

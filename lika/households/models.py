@@ -15,6 +15,15 @@ class LegalGender(models.TextChoices):
     MALE = "M", _("Man")
 
 
+class Language(models.TextChoices):
+    """The language a person wants the decision letter in, beside the Swedish original
+    (docs/casework.md, "The letter in English and Arabic")."""
+
+    SWEDISH = "sv", _("Svenska")
+    ENGLISH = "en", _("Engelska")
+    ARABIC = "ar", _("Arabiska")
+
+
 class Person(models.Model):
     identity_number = models.CharField(_("personnummer"), max_length=12, unique=True,
                                        help_text=_("Personnummer eller samordningsnummer, 12 siffror"))
@@ -32,12 +41,16 @@ class Person(models.Model):
     bank_clearing = models.CharField(_("clearingnummer"), max_length=5, blank=True)
     bank_account = models.CharField(_("kontonummer"), max_length=20, blank=True)
     iban = models.CharField(_("IBAN"), max_length=34, blank=True)
+    preferred_language = models.CharField(_("språk för beslutsbrev"), max_length=2, choices=Language.choices,
+                                          default=Language.SWEDISH)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("personer")
         ordering = ["last_name", "first_name"]
+        constraints = [models.CheckConstraint(condition=Q(preferred_language__in=["sv", "en", "ar"]),
+                                              name="person_preferred_language_known")]
 
     def __str__(self):
         return f"{self.first_name} {self.last_name}"

@@ -72,6 +72,9 @@ def _pages(case, woman, man, kids, application, decision, exception):
     for adult in (woman, man):
         urls.append(reverse("plan_detail", kwargs={**c, "person_id": adult.pk}))
         urls.append(reverse("decision_letter", kwargs={**c, "decision_id": decision.pk, "person_id": adult.pk}))
+        for lang in ("sv", "en", "ar"):
+            urls.append(reverse("decision_letter_page", kwargs={**c, "decision_id": decision.pk,
+                                                                "person_id": adult.pk, "lang": lang}))
     return urls
 
 

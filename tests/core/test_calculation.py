@@ -79,7 +79,7 @@ def test_legal_basis_follows_the_new_social_services_act_from_july_2025():
     before = calculate_support(household(2025, 6, adult()), norm(2025))
     after = calculate_support(household(2025, 7, adult()), norm(2025))
     assert before.lines[0].basis.startswith("SoL (2001:453) 4 kap. 3 §")
-    assert after.lines[0].basis == "SoL (2025:400) 12 kap. 7 §"
+    assert after.lines[0].basis == "SoL (2025:400) 12 kap. 7 § första stycket 1 och andra stycket"
 
 
 def test_costs_incomes_and_jobbstimulans_make_the_support():

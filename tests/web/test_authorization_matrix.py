@@ -60,8 +60,8 @@ POLICY = {
     "payment_run_accounting": (PAYMENT_VIEW, None),
 }
 CASE_URLS = ("case_detail", "person_detail", "household_edit", "application_new", "application_detail",
-             "decision_new", "decision_detail", "decision_letter", "exception_new", "exception_detail",
-             "journal", "plan_detail", "meeting_new", "meeting_detail")
+             "decision_new", "decision_detail", "decision_letter", "decision_letter_page", "exception_new",
+             "exception_detail", "journal", "plan_detail", "meeting_new", "meeting_detail")
 for _name in CASE_URLS:
     POLICY[_name] = (CASE, 404)
 
@@ -113,7 +113,7 @@ def world(municipality, unit_a, unit_b, alice, bob, charlie, stina, petra, admin
     payments.payment_run_export(acting_user=petra, run=run)
     kwargs = {"case_id": case.pk, "person_id": woman.pk, "application_id": application.pk,
               "decision_id": decision.pk, "exception_id": exception.pk, "meeting_id": meeting.pk,
-              "run_id": run.pk, "year": 2026, "fmt": "csv"}
+              "run_id": run.pk, "year": 2026, "fmt": "csv", "lang": "ar"}
     personas = {"anonymous": None, "case_worker_a": alice, "manager_a": bob, "case_worker_b": charlie,
                 "manager_b": dora, "analyst": stina, "payment_officer": petra, "admin": admin_user}
     return kwargs, personas
