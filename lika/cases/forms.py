@@ -298,8 +298,16 @@ class PaymentForm(ServiceErrorsMixin, forms.Form):
         help_text=_("Till exempel ny uppgift om hyran, eller omprövning efter begäran. Skälen står i brevet "
                     "till båda de vuxna."))
 
-    def __init__(self, *args, exceptions=(), changing=False, **kwargs):
+    acknowledge_provisional = forms.BooleanField(
+        label=_("Jag fattar beslutet med ett preliminärt belopp: beräkningen bygger på en preliminär riksnorm "
+                "(tabell eller belopp som inte är fastställda i socialtjänstförordningen). Beloppet omprövas "
+                "när den fastställda tabellen är inläst, och brevet säger det."),
+        required=False)
+
+    def __init__(self, *args, exceptions=(), changing=False, provisional=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not provisional:
+            del self.fields["acknowledge_provisional"]
         if not changing:
             del self.fields["change_reason"]
         else:

@@ -340,14 +340,16 @@ def decision_new(request, case_id, application_id):
                                                      valid_from__lte=application.month,
                                                      valid_to__gte=application.month).select_related("recipient"))
     changing = application.status == Application.Status.CHANGING
-    payment = PaymentForm(post, exceptions=exceptions, changing=changing)
+    provisional = decision_services.calculation_is_provisional(calculation)
+    payment = PaymentForm(post, exceptions=exceptions, changing=changing, provisional=provisional)
     if post is not None and all([f.is_valid() for f in (*line_forms, payment)]):
         try:
             decision = decision_services.decision_make(
                 acting_user=request.user, application=application,
                 lines=[f.line_decision() for f in line_forms], payment_mode=payment.cleaned_data["payment_mode"],
                 exception_id=payment.cleaned_data["exception"], direct=payment.direct(),
-                change_reason=payment.cleaned_data.get("change_reason", ""))
+                change_reason=payment.cleaned_data.get("change_reason", ""),
+                acknowledge_provisional=payment.cleaned_data.get("acknowledge_provisional", False))
         except ValidationError as exc:
             payment.add_service_error(exc)
         else:
@@ -388,7 +390,9 @@ def decision_detail(request, case_id, decision_id):
             messages.success(request, _("Utskicket till %(name)s är registrerat.") % {"name": recipient.person})
             return redirect("decision_detail", case_id=case.pk, decision_id=decision.pk)
         if action == "approve":
-            decision_services.decision_approve(acting_user=request.user, decision=decision)
+            decision_services.decision_approve(
+                acting_user=request.user, decision=decision,
+                acknowledge_provisional=request.POST.get("acknowledge_provisional") == "on")
             messages.success(request, _("Beslutet är fattat."))
             return redirect("decision_detail", case_id=case.pk, decision_id=decision.pk)
         if action == "discard":
