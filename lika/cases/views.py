@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from lika.accounts.models import Role
 from lika.audit.services import EXPORT, READ, access_log_write
 from lika.households.models import BankAccountChange, mark_hidden_addresses
+from lika.norms.selectors import norm_years
 from lika.web.search import search_redirect, search_terms
 
 from . import decisions as decision_services
@@ -37,6 +38,7 @@ from .forms import (
     PersonEditForm,
     PersonForm,
     RegisterForm,
+    default_application_month,
     entry_forms,
 )
 from .models import Application, Decision, DecisionRecipient, PaymentException
@@ -242,9 +244,11 @@ def application_new(request, case_id):
     case = access_case(request.user, case_id, what="Ny ansökan")
     adults = _adults_now(case)
     today = timezone.localdate()
-    next_month = (today.replace(day=28) + timezone.timedelta(days=4)).replace(day=1)
-    form = ApplicationForm(request.POST if request.method == "POST" else None, adults=adults, initial={
-        "month": next_month.strftime("%Y-%m"), "received_on": today, "applicant_confirmed": True})
+    years = norm_years()
+    month = default_application_month(today, years)
+    form = ApplicationForm(request.POST if request.method == "POST" else None, adults=adults, norm_years=years,
+                           initial={"month": month.strftime("%Y-%m"), "received_on": today,
+                                    "applicant_confirmed": True})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         applicant = next(p for p in adults if p.pk == data["applicant"])
