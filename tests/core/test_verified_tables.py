@@ -130,3 +130,14 @@ def test_2018_uprated_two_percent_gives_every_cell_of_the_verified_2019_table():
             assert ore % 1000 == 0  # whole tens of kronor
         uprated = [((o // 100) * 102 + 500) // 1000 * 1000 for o in _cells(t2018, section)]
         assert uprated == _cells(t2019, section), section
+
+
+@pytest.mark.parametrize(("members", "total"), [
+    # regeringen.se, November 2025: ensamstående 5 220 kr, sammanboende 8 510 kr a month
+    (lambda: [adult(2026)], 522_000),
+    (lambda: [adult(2026, True), adult(2026, True)], 851_000),
+])
+def test_the_official_2026_totals_are_the_sums_of_their_cells(members, total):
+    result = calc(2026, *members())
+    assert result.personal_costs + result.household_costs == total
+    assert result.norm_estimated == ()  # these four cells are official, not estimated
