@@ -65,6 +65,23 @@ def need_lines(calculation: CaseCalculation) -> list[dict]:
     return out
 
 
+PROVISIONAL_ACKNOWLEDGEMENT = (
+    "Beräkningen bygger på en preliminär riksnorm (tabell eller belopp som inte är fastställda i "
+    "socialtjänstförordningen). Beloppet är preliminärt och omprövas när den fastställda tabellen är inläst.")
+
+
+def calculation_is_provisional(calculation: CaseCalculation) -> bool:
+    """Does the calculation rest on a provisional norm table or an estimated norm cell?"""
+    return bool(calculation.provisional or calculation.result.get("norm_estimated"))
+
+
+def _refuse_unacknowledged(provisional: bool, acknowledged: bool) -> None:
+    if provisional and not acknowledged:
+        raise ValidationError({"acknowledge_provisional": (
+            "Beräkningen bygger på en preliminär riksnorm. Bekräfta att du fattar beslutet med ett "
+            "preliminärt belopp som omprövas när den fastställda tabellen är inläst.")})
+
+
 def counted_income(calculation: CaseCalculation) -> int:
     return to_ore(Decimal(str(calculation.result["counted_income"])))
 
@@ -162,18 +179,22 @@ def _refuse_unless_decidable(application: Application) -> None:
 @transaction.atomic
 def decision_make(*, acting_user, application: Application, lines: list[LineDecision],
                   payment_mode: str = EQUAL, exception_id: int | None = None,
-                  direct: list[DirectPaymentData] = (), change_reason: str = "") -> Decision:
+                  direct: list[DirectPaymentData] = (), change_reason: str = "",
+                  acknowledge_provisional: bool = False) -> Decision:
     """Make the decision on the application's current calculation.  Within the case
     worker's delegation (counted over the case's decisions in force for the month) it is
     issued at once; above it, it waits for the enhetschef.  A decision made while an
     issued one is in force is an ändringsbeslut: it needs ``change_reason`` and replaces
     the issued one when it is issued.  A proposal still waiting for the enhetschef is
-    cancelled by a new decision."""
+    cancelled by a new decision.  A calculation on a provisional norm needs
+    ``acknowledge_provisional`` (who and when are recorded on the decision)."""
     case, application = _locked(application.pk)
     _refuse_unless_decidable(application)
     calculation = application.calculations.filter(superseded_at__isnull=True).first()
     if calculation is None:
         raise ValidationError("Ansökan har ingen beräkning.")
+    provisional = calculation_is_provisional(calculation)
+    _refuse_unacknowledged(provisional, acknowledge_provisional)
     unconfirmed = [str(p.person) for p in application.parties.select_related("person") if p.confirmed_at is None]
     if unconfirmed:
         raise ValidationError(f"Ansökan är inte bekräftad av {', '.join(unconfirmed)}.")
@@ -207,7 +228,9 @@ def decision_make(*, acting_user, application: Application, lines: list[LineDeci
         application=application, calculation=calculation, applied_amount=calculation.support,
         granted_amount=granted, payment_mode=payment_mode, payment_exception=exception,
         requires_manager=month_total > delegation_limit(), prepared_by=acting_user, supersedes=current,
-        change_reason=change_reason)
+        change_reason=change_reason, norm_provisional=provisional,
+        provisional_acknowledged_by=acting_user if provisional else None,
+        provisional_acknowledged_at=now if provisional else None)
     for line in decision_lines:
         line.decision = decision
     DecisionLine.objects.bulk_create(decision_lines)
@@ -287,7 +310,7 @@ def _issue(decision: Decision, decided_by, parties) -> Decision:
 
 
 @transaction.atomic
-def decision_approve(*, acting_user, decision: Decision) -> Decision:
+def decision_approve(*, acting_user, decision: Decision, acknowledge_provisional: bool = False) -> Decision:
     """The enhetschef decides a decision above the case worker's delegation.  The state
     is read again under lock: a proposal that was replaced or withdrawn meanwhile, or
     whose application was withdrawn, is refused."""
@@ -303,6 +326,10 @@ def decision_approve(*, acting_user, decision: Decision) -> Decision:
         raise ValidationError("Ansökan är återtagen: beslutet kan inte fattas.")
     if decision.payment_exception_id is not None:
         _exception_for(case, application.month, decision.payment_exception_id)
+    _refuse_unacknowledged(decision.norm_provisional, acknowledge_provisional)
+    if decision.norm_provisional:  # the enhetschef issues it: her acknowledgement is the one recorded
+        decision.provisional_acknowledged_by, decision.provisional_acknowledged_at = acting_user, timezone.now()
+        decision.save(update_fields=["provisional_acknowledged_by", "provisional_acknowledged_at"])
     members = memberships_in_month(case.household_id, application.month)
     return _issue(decision, acting_user, couple_or_single(members))
 

@@ -140,9 +140,9 @@ def _one_case(rng, household, worker, manager, today, counts):
         with _clock_at(decided_on):
             decision = decisions.decision_make(
                 acting_user=worker, application=application, lines=lines,
-                payment_mode="single" if exception else "equal", exception_id=exception.pk if exception else None)
+                payment_mode="single" if exception else "equal", exception_id=exception.pk if exception else None, acknowledge_provisional=True)
             if decision.status != "issued":
-                decision = decisions.decision_approve(acting_user=manager, decision=decision)
+                decision = decisions.decision_approve(acting_user=manager, decision=decision, acknowledge_provisional=True)
         counts["decisions"] += 1
         for recipient in DecisionRecipient.objects.filter(decision=decision).select_related("decision"):
             if back == newest and rng.random() < 0.3:

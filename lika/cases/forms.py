@@ -174,16 +174,56 @@ class ApplicationForm(ServiceErrorsMixin, forms.Form):
     applicant_confirmed = forms.BooleanField(label=_("Den sökande har skrivit under ansökan"), required=False,
                                              initial=True)
 
-    def __init__(self, *args, adults=(), **kwargs):
+    def __init__(self, *args, adults=(), norm_years=None, **kwargs):
         super().__init__(*args, **kwargs)
         # in the order the household was entered: never sorted by gender
         self.fields["applicant"].choices = [(p.pk, str(p)) for p in adults]
+        # issue 14: only months of a year with a riksnorm can be calculated; say which
+        self.norm_years = set(norm_years) if norm_years is not None else None
+        if self.norm_years:
+            self.fields["month"].help_text = _("ÅÅÅÅ-MM. Månader som kan beräknas: %(months)s (år med riksnorm "
+                                               "i Lika).") % {"months": calculable_months_text(self.norm_years)}
 
     def clean_month(self):
         try:
-            return parse_month(self.cleaned_data["month"])
+            month = parse_month(self.cleaned_data["month"])
         except PeriodError:
             raise forms.ValidationError(_("Skriv månaden som ÅÅÅÅ-MM, till exempel 2026-12.")) from None
+        if self.norm_years is not None and month.year not in self.norm_years:
+            raise forms.ValidationError(
+                _("Riksnormen för %(year)s är inte inläst, så en ansökan för %(month)s kan inte beräknas. "
+                  "Välj en månad som kan beräknas (%(months)s), eller be systemadministratören läsa in "
+                  "%(year)s års riksnorm när regeringen har fastställt den.")
+                % {"year": month.year, "month": month_name(month),
+                   "months": calculable_months_text(self.norm_years) or "—"})
+        return month
+
+
+def month_name(month) -> str:
+    """date(2027, 1, 1) → "januari 2027" (Swedish, as the letters write it)."""
+    from .letters import month_text
+
+    return month_text(month)
+
+
+def calculable_months_text(years) -> str:
+    """{2017, …, 2026} → "januari 2017–december 2026"; gaps give several ranges."""
+    from lika.norms.selectors import year_ranges
+
+    return ", ".join(_("januari %(first)s–december %(last)s") % {"first": first, "last": last}
+                     for first, last in year_ranges(years))
+
+
+def default_application_month(today, years):
+    """Next month when it can be calculated, else this month, else the last calculable
+    month: in December before next year's riksnorm is loaded, December."""
+    years = set(years)
+    this_month = today.replace(day=1)
+    next_month = (this_month.replace(day=28) + timezone.timedelta(days=4)).replace(day=1)
+    for month in (next_month, this_month):
+        if month.year in years:
+            return month
+    return this_month.replace(year=max(years), month=12) if years else next_month
 
 
 class ConfirmForm(ServiceErrorsMixin, forms.Form):
@@ -304,8 +344,16 @@ class PaymentForm(ServiceErrorsMixin, forms.Form):
         help_text=_("Till exempel ny uppgift om hyran, eller omprövning efter begäran. Skälen står i brevet "
                     "till båda de vuxna."))
 
-    def __init__(self, *args, exceptions=(), changing=False, **kwargs):
+    acknowledge_provisional = forms.BooleanField(
+        label=_("Jag fattar beslutet med ett preliminärt belopp: beräkningen bygger på en preliminär riksnorm "
+                "(tabell eller belopp som inte är fastställda i socialtjänstförordningen). Beloppet omprövas "
+                "när den fastställda tabellen är inläst, och brevet säger det."),
+        required=False)
+
+    def __init__(self, *args, exceptions=(), changing=False, provisional=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not provisional:
+            del self.fields["acknowledge_provisional"]
         if not changing:
             del self.fields["change_reason"]
         else:

@@ -120,7 +120,16 @@ def letter_context(decision, recipient) -> dict:
         "violence_support": settings.LIKA_VIOLENCE_SUPPORT,
         "decision_maker": _decision_maker(decision.decided_by),
         "change": _change(decision),
+        # issue 14: an amount on a provisional riksnorm is preliminary and is reviewed
+        "provisional_norm": ({"year": decision.application.month.year}
+                             if decision.norm_provisional or _calculation_provisional(decision) else None),
     }
+
+
+def _calculation_provisional(decision) -> bool:
+    from .decisions import calculation_is_provisional
+
+    return calculation_is_provisional(decision.calculation)
 
 
 def _change(decision) -> dict | None:

@@ -300,6 +300,13 @@ class Decision(models.Model):
     # force; a proposal: it was cancelled), or the proposal was withdrawn.
     superseded_at = models.DateTimeField(_("ersatt"), null=True, blank=True)
     cancel_reason = models.CharField(_("orsak"), max_length=200, blank=True)
+    # The calculation rests on a provisional norm table or an estimated cell: the one who
+    # issues the decision acknowledges that the amount is preliminary (issue 14).
+    norm_provisional = models.BooleanField(_("preliminär riksnorm"), default=False)
+    provisional_acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("preliminär riksnorm godtagen av"))
+    provisional_acknowledged_at = models.DateTimeField(_("preliminär riksnorm godtagen"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("beslut")
@@ -320,6 +327,11 @@ class Decision(models.Model):
                                    name="change_decision_states_reason"),
             models.CheckConstraint(condition=~Q(status="cancelled") | Q(superseded_at__isnull=False),
                                    name="cancelled_decision_has_time"),
+            # an issued decision on a provisional norm says who acknowledged it, and when
+            models.CheckConstraint(
+                condition=(~Q(status="issued") | Q(norm_provisional=False)
+                           | Q(provisional_acknowledged_by__isnull=False, provisional_acknowledged_at__isnull=False)),
+                name="provisional_decision_acknowledged"),
         ]
 
     def __str__(self):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from lika.accounts.models import Role
 from lika.audit.services import EXPORT, READ, access_log_write
 from lika.households.models import BankAccountChange, mark_hidden_addresses
+from lika.norms.selectors import norm_years
 from lika.web.search import search_redirect, search_terms
 
 from . import decisions as decision_services
@@ -37,6 +38,7 @@ from .forms import (
     PersonEditForm,
     PersonForm,
     RegisterForm,
+    default_application_month,
     entry_forms,
 )
 from .models import Application, Decision, DecisionRecipient, PaymentException
@@ -242,9 +244,11 @@ def application_new(request, case_id):
     case = access_case(request.user, case_id, what="Ny ansökan")
     adults = _adults_now(case)
     today = timezone.localdate()
-    next_month = (today.replace(day=28) + timezone.timedelta(days=4)).replace(day=1)
-    form = ApplicationForm(request.POST if request.method == "POST" else None, adults=adults, initial={
-        "month": next_month.strftime("%Y-%m"), "received_on": today, "applicant_confirmed": True})
+    years = norm_years()
+    month = default_application_month(today, years)
+    form = ApplicationForm(request.POST if request.method == "POST" else None, adults=adults, norm_years=years,
+                           initial={"month": month.strftime("%Y-%m"), "received_on": today,
+                                    "applicant_confirmed": True})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         applicant = next(p for p in adults if p.pk == data["applicant"])
@@ -340,14 +344,16 @@ def decision_new(request, case_id, application_id):
                                                      valid_from__lte=application.month,
                                                      valid_to__gte=application.month).select_related("recipient"))
     changing = application.status == Application.Status.CHANGING
-    payment = PaymentForm(post, exceptions=exceptions, changing=changing)
+    provisional = decision_services.calculation_is_provisional(calculation)
+    payment = PaymentForm(post, exceptions=exceptions, changing=changing, provisional=provisional)
     if post is not None and all([f.is_valid() for f in (*line_forms, payment)]):
         try:
             decision = decision_services.decision_make(
                 acting_user=request.user, application=application,
                 lines=[f.line_decision() for f in line_forms], payment_mode=payment.cleaned_data["payment_mode"],
                 exception_id=payment.cleaned_data["exception"], direct=payment.direct(),
-                change_reason=payment.cleaned_data.get("change_reason", ""))
+                change_reason=payment.cleaned_data.get("change_reason", ""),
+                acknowledge_provisional=payment.cleaned_data.get("acknowledge_provisional", False))
         except ValidationError as exc:
             payment.add_service_error(exc)
         else:
@@ -388,7 +394,9 @@ def decision_detail(request, case_id, decision_id):
             messages.success(request, _("Utskicket till %(name)s är registrerat.") % {"name": recipient.person})
             return redirect("decision_detail", case_id=case.pk, decision_id=decision.pk)
         if action == "approve":
-            decision_services.decision_approve(acting_user=request.user, decision=decision)
+            decision_services.decision_approve(
+                acting_user=request.user, decision=decision,
+                acknowledge_provisional=request.POST.get("acknowledge_provisional") == "on")
             messages.success(request, _("Beslutet är fattat."))
             return redirect("decision_detail", case_id=case.pk, decision_id=decision.pk)
         if action == "discard":

@@ -29,3 +29,20 @@ def norm_tables_current() -> list[NormTableVersion]:
 
 def norm_table_versions(year: int):
     return NormTableVersion.objects.filter(year=year).select_related("created_by").order_by("-version")
+
+
+def norm_years() -> list[int]:
+    """The years that have a norm table (any version), oldest first: the months of these
+    years can be calculated."""
+    return sorted(NormTableVersion.objects.values_list("year", flat=True).distinct())
+
+
+def year_ranges(years) -> list[tuple[int, int]]:
+    """[2017, 2018, 2019, 2021] → [(2017, 2019), (2021, 2021)]."""
+    out = []
+    for year in sorted(set(years)):
+        if out and out[-1][1] == year - 1:
+            out[-1] = (out[-1][0], year)
+        else:
+            out.append((year, year))
+    return out

@@ -100,11 +100,11 @@ def _changed_decisions(today: date) -> int:
             calculation = case_services.calculation_make(acting_user=worker, application=application)
             lines = [case_decisions.LineDecision("granted")] * len(case_decisions.need_lines(calculation))
             new = case_decisions.decision_make(acting_user=worker, application=application, lines=lines,
-                                               change_reason=reason)
+                                               change_reason=reason, acknowledge_provisional=True)
             if new.status == Decision.Status.AWAITING_APPROVAL:
                 manager = User.objects.filter(role=Role.UNIT_MANAGER, unit=application.case.unit_id,
                                               is_active=True).order_by("id").first()
-                case_decisions.decision_approve(acting_user=manager, decision=new)
+                case_decisions.decision_approve(acting_user=manager, decision=new, acknowledge_provisional=True)
         changed += 1
     return changed
 

@@ -46,9 +46,13 @@ def calculate(request):
 
 @role_required(*NORM_READ_ROLES)
 def norm_list(request):
+    tables = norms.norm_tables_current()
+    next_year = timezone.localdate().year + 1
     return render(request, "web/norm_list.html", {
-        "tables": norms.norm_tables_current(),
+        "tables": tables,
         "can_edit": request.user.has_role(Role.ADMINISTRATOR),
+        # issue 14: until next year's table is loaded, no application for next year can be calculated
+        "next_year": next_year, "next_year_missing": next_year not in {t.year for t in tables},
     })
 
 
@@ -58,9 +62,18 @@ def norm_detail(request, year):
     if not versions:
         raise Http404
     current = versions[0]
+    from lika.cases.access import can_work_with_cases
+    from lika.cases.norm_review import decisions_to_review
+
+    # issue 14: decisions in force on a provisional version of the year.  Case workers and
+    # managers see their unit's (and start the ändringsbeslut); others only how many there are.
+    review = decisions_to_review(year) if len(versions) > 1 else []
+    own = [r for r in review if r.decision.application.case.unit_id == request.user.unit_id] \
+        if can_work_with_cases(request.user) else []
     return render(request, "web/norm_detail.html", {
         "table": current, "value": norms.norm_table_value(current), "versions": versions,
         "sections": NormTableForm.SECTIONS, "can_edit": request.user.has_role(Role.ADMINISTRATOR),
+        "review": own, "review_count": len(review), "works_with_cases": can_work_with_cases(request.user),
     })
 
 

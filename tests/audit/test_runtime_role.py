@@ -152,7 +152,7 @@ def test_the_application_works_as_the_runtime_role(runtime_role, unit_a, alice, 
         application.refresh_from_db()
         rows = len(decisions.need_lines(calculation))
         decision = decisions.decision_make(acting_user=alice, application=application,
-                                           lines=[LineDecision("granted")] * rows)
+                                           lines=[LineDecision("granted")] * rows, acknowledge_provisional=True)
         assert decision.status == "issued"
         recipient = DecisionRecipient.objects.filter(decision=decision).first()
         assert decisions.recipient_letter_pdf(recipient).startswith(b"%PDF")

@@ -52,7 +52,7 @@ def _lines(application, granted=True):
 
 def _decide(user, application, granted=True):
     return lambda: decisions.decision_make(acting_user=user, application=Application.objects.get(pk=application.pk),
-                                           lines=_lines(application, granted))
+                                           lines=_lines(application, granted), acknowledge_provisional=True)
 
 
 def _in_force(application):
@@ -85,9 +85,9 @@ def test_two_case_workers_decide_the_same_application_at_once(case, alice, bob, 
 def test_the_manager_approves_while_the_case_worker_decides_again(case, alice, bob, settings, attempt):
     application = _calculated(case, alice)
     settings.LIKA_DELEGATION_LIMIT_KRONOR = 1000
-    waiting = decisions.decision_make(acting_user=alice, application=application, lines=_lines(application))
+    waiting = decisions.decision_make(acting_user=alice, application=application, lines=_lines(application), acknowledge_provisional=True)
     assert waiting.status == "awaiting_approval"
-    approve = lambda: decisions.decision_approve(acting_user=bob, decision=waiting)  # noqa: E731
+    approve = lambda: decisions.decision_approve(acting_user=bob, decision=waiting, acknowledge_provisional=True)  # noqa: E731
     results = race(approve, _decide(alice, application, granted=False))
     winners = [r for r in results if isinstance(r, Decision)]
     assert len(winners) == 1, results
@@ -103,10 +103,10 @@ def test_the_manager_approves_while_the_case_worker_decides_again(case, alice, b
 def test_withdrawal_and_approval_at_once(case, alice, bob, settings, attempt):
     application = _calculated(case, alice)
     settings.LIKA_DELEGATION_LIMIT_KRONOR = 1000
-    waiting = decisions.decision_make(acting_user=alice, application=application, lines=_lines(application))
+    waiting = decisions.decision_make(acting_user=alice, application=application, lines=_lines(application), acknowledge_provisional=True)
     withdraw = lambda: services.application_withdraw(  # noqa: E731
         acting_user=alice, application=Application.objects.get(pk=application.pk))
-    approve = lambda: decisions.decision_approve(acting_user=bob, decision=waiting)  # noqa: E731
+    approve = lambda: decisions.decision_approve(acting_user=bob, decision=waiting, acknowledge_provisional=True)  # noqa: E731
     results = race(withdraw, approve)
     application.refresh_from_db()
     waiting.refresh_from_db()
@@ -135,7 +135,7 @@ def test_two_payment_officers_start_and_prepare_the_same_month(case, alice, petr
     for _ in range(6):
         extra, _w, _m, _k = couple_case(unit_a, case_worker=alice)
         application = _calculated(extra, alice)
-        decisions.decision_make(acting_user=alice, application=application, lines=_lines(application))
+        decisions.decision_make(acting_user=alice, application=application, lines=_lines(application), acknowledge_provisional=True)
     created = race(lambda: payments.payment_run_create(acting_user=petra, month=MONTH),
                    lambda: payments.payment_run_create(acting_user=other, month=MONTH))
     runs = [r for r in created if isinstance(r, PaymentRun)]

@@ -41,7 +41,7 @@ def _lines(application, outcome="granted", granted=None):
 
 def _decide(application, user, **kwargs):
     application.refresh_from_db()
-    return decisions.decision_make(acting_user=user, application=application, lines=_lines(application), **kwargs)
+    return decisions.decision_make(acting_user=user, application=application, lines=_lines(application), **kwargs, acknowledge_provisional=True)
 
 
 @pytest.fixture
@@ -66,10 +66,10 @@ def test_a_stale_copy_of_the_application_does_not_decide_twice(case, alice):
     """Two browsers: both loaded the application while it was 'calculated'."""
     application = _calculated(case, alice)
     stale = Application.objects.get(pk=application.pk)
-    decisions.decision_make(acting_user=alice, application=application, lines=_lines(application))
+    decisions.decision_make(acting_user=alice, application=application, lines=_lines(application), acknowledge_provisional=True)
     assert stale.status == Application.Status.CALCULATED
     with pytest.raises(ValidationError, match="redan beslutad"):
-        decisions.decision_make(acting_user=alice, application=stale, lines=_lines(application))
+        decisions.decision_make(acting_user=alice, application=stale, lines=_lines(application), acknowledge_provisional=True)
     assert Decision.objects.filter(application=application, status="issued").count() == 1
 
 
@@ -93,7 +93,7 @@ def test_a_new_proposal_cancels_the_one_waiting_and_it_cannot_be_approved(case, 
     waiting.refresh_from_db()
     assert waiting.status == "cancelled" and waiting.superseded_at is not None
     with pytest.raises(ValidationError, match="ersatts av ett senare beslut"):
-        decisions.decision_approve(acting_user=bob, decision=waiting)
+        decisions.decision_approve(acting_user=bob, decision=waiting, acknowledge_provisional=True)
     assert _in_force(application) == [made]
 
 
@@ -114,7 +114,7 @@ def test_approving_after_the_application_was_withdrawn_is_refused(case, alice, b
     waiting.refresh_from_db()
     assert waiting.status == "cancelled", "withdrawing cancels the waiting proposal"
     with pytest.raises(ValidationError):
-        decisions.decision_approve(acting_user=bob, decision=waiting)
+        decisions.decision_approve(acting_user=bob, decision=waiting, acknowledge_provisional=True)
     assert not _in_force(application)
 
 
@@ -137,7 +137,7 @@ def test_the_delegation_limit_counts_every_decision_of_the_case_and_month(case, 
     assert one.granted_amount <= settings.LIKA_DELEGATION_LIMIT_KRONOR * 100, "each alone is within it"
     two = _decide(second, alice)
     assert two.status == "awaiting_approval", "together they are above the case worker's delegation"
-    decisions.decision_approve(acting_user=bob, decision=two)
+    decisions.decision_approve(acting_user=bob, decision=two, acknowledge_provisional=True)
     two.refresh_from_db()
     assert two.status == "issued" and two.decided_by == bob
 

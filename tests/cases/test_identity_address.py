@@ -53,7 +53,7 @@ def shared(unit_a, alice, bob):
     application.refresh_from_db()
     rows = len(decisions.need_lines(application.calculations.get()))
     decision = decisions.decision_make(acting_user=alice, application=application,
-                                       lines=[LineDecision("granted")] * rows)
+                                       lines=[LineDecision("granted")] * rows, acknowledge_provisional=True)
     exception = decisions.exception_request(acting_user=alice, case=case, recipient=woman, reason="other",
                                             reason_text="Test", valid_from=MONTH)
     return case, woman, man, kids, application, decision, exception

@@ -107,7 +107,7 @@ def test_a_decision_needs_every_party_to_have_confirmed(registered, alice):
     services.calculation_make(acting_user=alice, application=application)
     application.refresh_from_db()
     with pytest.raises(ValidationError, match="inte bekräftad av Ali Nord"):
-        decisions.decision_make(acting_user=alice, application=application, lines=_grant_all(application))
+        decisions.decision_make(acting_user=alice, application=application, lines=_grant_all(application), acknowledge_provisional=True)
 
 
 def test_a_decision_needs_forsorjningshinder_for_each_adult(registered, alice):
@@ -118,7 +118,7 @@ def test_a_decision_needs_forsorjningshinder_for_each_adult(registered, alice):
     services.calculation_make(acting_user=alice, application=application)
     application.refresh_from_db()
     with pytest.raises(ValidationError, match="Försörjningshinder saknas för Lina Nord"):
-        decisions.decision_make(acting_user=alice, application=application, lines=_grant_all(application))
+        decisions.decision_make(acting_user=alice, application=application, lines=_grant_all(application), acknowledge_provisional=True)
 
 
 def test_a_new_calculation_supersedes_the_old_snapshot(registered, alice):
@@ -138,7 +138,7 @@ def test_a_new_calculation_supersedes_the_old_snapshot(registered, alice):
 def test_equal_split_decision_goes_to_both_adults_with_one_letter_each(registered, alice):
     man, woman = _adults(registered)
     application = _calculated(registered, alice, woman, costs=[Entry("housing", 812345)])
-    decision = decisions.decision_make(acting_user=alice, application=application, lines=_grant_all(application))
+    decision = decisions.decision_make(acting_user=alice, application=application, lines=_grant_all(application), acknowledge_provisional=True)
     assert decision.status == Decision.Status.ISSUED and decision.decided_by == alice
     shares = {s.person_id: s.amount for s in decision.shares.all()}
     assert set(shares) == {man.pk, woman.pk}
@@ -161,10 +161,10 @@ def test_partial_grant_and_refusal_need_reasons_and_lower_the_amount(registered,
     choices[housing] = LineDecision("partly", granted=700000)
     choices[dental] = LineDecision("refused")
     with pytest.raises(ValidationError, match="motiveringen"):
-        decisions.decision_make(acting_user=alice, application=application, lines=choices)
+        decisions.decision_make(acting_user=alice, application=application, lines=choices, acknowledge_provisional=True)
     choices[housing] = LineDecision("partly", granted=700000, reason="Över kommunens riktlinje för hyra")
     choices[dental] = LineDecision("refused", reason="Inte akut tandvård")
-    decision = decisions.decision_make(acting_user=alice, application=application, lines=choices)
+    decision = decisions.decision_make(acting_user=alice, application=application, lines=choices, acknowledge_provisional=True)
     assert decision.granted_amount == application.calculations.get().support - 200000 - 150000
     refused = decision.lines.get(outcome=DecisionLine.Outcome.REFUSED)
     assert refused.granted_amount == 0 and refused.reason == "Inte akut tandvård"
@@ -174,11 +174,11 @@ def test_above_the_delegation_limit_the_manager_decides(registered, alice, bob, 
     settings.LIKA_DELEGATION_LIMIT_KRONOR = 1000
     man, _woman = _adults(registered)
     application = _calculated(registered, alice, man)
-    decision = decisions.decision_make(acting_user=alice, application=application, lines=_grant_all(application))
+    decision = decisions.decision_make(acting_user=alice, application=application, lines=_grant_all(application), acknowledge_provisional=True)
     assert decision.status == Decision.Status.AWAITING_APPROVAL and not decision.recipients.exists()
     with pytest.raises(PermissionDenied):
-        decisions.decision_approve(acting_user=alice, decision=decision)
-    decisions.decision_approve(acting_user=bob, decision=decision)
+        decisions.decision_approve(acting_user=alice, decision=decision, acknowledge_provisional=True)
+    decisions.decision_approve(acting_user=bob, decision=decision, acknowledge_provisional=True)
     decision.refresh_from_db()
     assert decision.status == Decision.Status.ISSUED and decision.decided_by == bob
     assert decision.recipients.count() == 2
@@ -193,10 +193,10 @@ def test_single_recipient_only_with_an_approved_exception(registered, alice, bob
     assert exception.valid_to == date(2027, 4, 30), "six months by default"
     with pytest.raises(ValidationError, match="godkänt undantag"):
         decisions.decision_make(acting_user=alice, application=application, lines=_grant_all(application),
-                                payment_mode="single", exception_id=exception.pk)
+                                payment_mode="single", exception_id=exception.pk, acknowledge_provisional=True)
     decisions.exception_decide(acting_user=bob, exception=exception, approve=True)
     decision = decisions.decision_make(acting_user=alice, application=application, lines=_grant_all(application),
-                                       payment_mode="single", exception_id=exception.pk)
+                                       payment_mode="single", exception_id=exception.pk, acknowledge_provisional=True)
     assert [(s.person_id, s.amount) for s in decision.shares.all()] == [(woman.pk, decision.granted_amount)]
     assert decision.recipients.count() == 2, "the decision still goes to both"
 
@@ -223,7 +223,7 @@ def test_direct_payment_is_taken_first_and_the_rest_split(registered, alice):
     application = _calculated(registered, alice, woman, costs=[Entry("housing", 700000)])
     decision = decisions.decision_make(
         acting_user=alice, application=application, lines=_grant_all(application),
-        direct=[decisions.DirectPaymentData("housing", 700000, "Bostadsbolaget", "5050-1055")])
+        direct=[decisions.DirectPaymentData("housing", 700000, "Bostadsbolaget", "5050-1055")], acknowledge_provisional=True)
     shares = list(decision.shares.all())
     assert shares[0].direct_payee == "Bostadsbolaget" and shares[0].amount == 700000
     rest = [s.amount for s in shares[1:]]
@@ -233,7 +233,7 @@ def test_direct_payment_is_taken_first_and_the_rest_split(registered, alice):
 def test_delivery_is_recorded_per_recipient(registered, alice):
     man, woman = _adults(registered)
     application = _calculated(registered, alice, woman)
-    decision = decisions.decision_make(acting_user=alice, application=application, lines=_grant_all(application))
+    decision = decisions.decision_make(acting_user=alice, application=application, lines=_grant_all(application), acknowledge_provisional=True)
     recipient = decision.recipients.get(person=woman)
     with pytest.raises(ValidationError):
         decisions.recipient_record_delivery(acting_user=alice, recipient=recipient, channel="pigeon",
@@ -246,7 +246,7 @@ def test_delivery_is_recorded_per_recipient(registered, alice):
 def test_issued_decision_letter_pdf_is_made_once_and_kept(registered, alice):
     _man, woman = _adults(registered)
     application = _calculated(registered, alice, woman)
-    decision = decisions.decision_make(acting_user=alice, application=application, lines=_grant_all(application))
+    decision = decisions.decision_make(acting_user=alice, application=application, lines=_grant_all(application), acknowledge_provisional=True)
     recipient = decision.recipients.get(person=woman)
     pdf = decisions.recipient_letter_pdf(recipient)
     assert pdf.startswith(b"%PDF")

@@ -31,7 +31,7 @@ def decided(unit_a, alice):
     application.refresh_from_db()
     lines = decisions.need_lines(application.calculations.get())
     decision = decisions.decision_make(acting_user=alice, application=application,
-                                       lines=[LineDecision("granted")] * len(lines))
+                                       lines=[LineDecision("granted")] * len(lines), acknowledge_provisional=True)
     exception = decisions.exception_request(acting_user=alice, case=case, recipient=woman, reason="other",
                                             reason_text="Test", valid_from=MONTH)
     return case, woman, man, application, decision, exception
@@ -217,6 +217,7 @@ def test_entries_calculation_and_decision_through_the_pages(client, unit_a, alic
     rows = len(decisions.need_lines(calculation))
     post = {f"line{i}-outcome": "granted" for i in range(rows)}
     post["payment_mode"] = "equal"
+    post["acknowledge_provisional"] = "on"  # 2026 is a provisional riksnorm
     response = client.post(decision_url, post)
     decision = Decision.objects.get()
     assert response.status_code == 302 and decision.status == "issued"
@@ -237,7 +238,7 @@ def test_a_refused_line_without_a_reason_is_a_form_error(client, unit_a, alice):
     url = reverse("decision_new", kwargs={"case_id": case.pk, "application_id": application.pk})
     rows = len(decisions.need_lines(application.calculations.get()))
     post = {f"line{i}-outcome": "granted" for i in range(rows)}
-    post.update({"line0-outcome": "refused", "payment_mode": "equal"})
+    post.update({"line0-outcome": "refused", "payment_mode": "equal", "acknowledge_provisional": "on"})
     response = client.post(url, post)
     assert response.status_code == 200
     assert "Skriv motiveringen när inte allt beviljas." in response.content.decode()
@@ -277,7 +278,7 @@ def test_the_manager_approves_a_decision_above_the_delegation(client, unit_a, al
     application.refresh_from_db()
     lines = decisions.need_lines(application.calculations.get())
     decision = decisions.decision_make(acting_user=alice, application=application,
-                                       lines=[LineDecision("granted")] * len(lines))
+                                       lines=[LineDecision("granted")] * len(lines), acknowledge_provisional=True)
     url = reverse("decision_detail", kwargs={"case_id": case.pk, "decision_id": decision.pk})
     client.force_login(alice)
     client.post(url, {"action": "approve"})
@@ -285,7 +286,7 @@ def test_the_manager_approves_a_decision_above_the_delegation(client, unit_a, al
     assert decision.status == "awaiting_approval"
     client.force_login(bob)
     assert decision.pk in [d.pk for d in client.get(reverse("worklist")).context["work"].awaiting_approval]
-    client.post(url, {"action": "approve"})
+    client.post(url, {"action": "approve", "acknowledge_provisional": "on"})
     decision.refresh_from_db()
     assert decision.status == "issued" and decision.decided_by == bob
 

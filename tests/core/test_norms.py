@@ -3,13 +3,34 @@ import pytest
 from lika.core.norms import NormTableError, age_band, parse_norm_table
 from lika.norms.files import read_table_file, shipped_files, shipped_tables
 
-VERIFIED_YEARS = {2017, 2019, 2021, 2022, 2023}
+# Verified = read in Socialstyrelsen's table or the förordning itself (docs/calculate.md,
+# "Normtabellernas källor").  2022 and 2023 come from municipal pages only: provisional.
+VERIFIED_YEARS = {2017, 2019, 2021}
+SHIPPED_YEARS = set(range(2017, 2027))
 
 
 def test_every_verified_year_in_facts_is_shipped_as_verified():
     tables = shipped_tables()
-    assert VERIFIED_YEARS <= set(tables)
+    assert set(tables) == SHIPPED_YEARS  # README: 2017–2026, every year
     assert {y for y, t in tables.items() if t.status == "verified"} == VERIFIED_YEARS
+
+
+def test_years_from_municipal_pages_are_provisional_and_say_so():
+    tables = shipped_tables()
+    for year in (2022, 2023):
+        assert tables[year].status == "provisional"
+        assert "inte kontrollerad mot förordningen" in tables[year].source
+        # the cells the page printed are not estimates; only the missing without-lunch cells are
+        assert tables[year].estimated == frozenset(f"personal_without_lunch.{b}" for b in ("0", "1-2", "3", "4-6"))
+        assert not tables[year].is_estimated("adults.single")
+
+
+def test_2018_and_2020_are_derived_and_every_cell_is_marked_estimated():
+    tables = shipped_tables()
+    for year in (2018, 2020):
+        assert tables[year].status == "provisional"
+        assert len(tables[year].estimated) == 21
+        assert "Härledd" in tables[year].source
 
 
 def test_2024_to_2026_are_shipped_as_provisional_with_their_estimates_listed():

@@ -79,3 +79,65 @@ def test_every_cell_without_lunch(year):
         result = calc(year, adult(year), child(year, age, lunch_at_home=False))
         assert result.lines_of("personal")[1].amount == expected
         assert result.norm_status == "verified"
+
+
+def _kr_list(text):
+    return [int(x) * 100 for x in text.split()]
+
+
+# 2018 as derived from regeringen.se's press release of November 2017 (all posts
+# + 1.6 %, rounded to tens, then + 200 kr for every child band) — worked out by hand:
+# e.g. 0 år 1 860 × 1.016 = 1 889.8 → 1 890 + 200 = 2 090; ensamstående 2 980 × 1.016
+# = 3 027.7 → 3 030; 7 personer 2 150 × 1.016 = 2 184.4 → 2 180.
+DERIVED_2018 = {
+    "personal": "2090 2330 2080 2330 2930 3370 3800 3830",
+    "personal_without_lunch": "1960 2150 1900 2080",
+    "adults": "3030 5460",
+    "household": "970 1080 1350 1540 1770 2010 2180",
+}
+# 2020 = 2019 × 1.019, rounded to tens: 2 130 × 1.019 = 2 170.5 → 2 170; 3 090 × 1.019
+# = 3 148.7 → 3 150; 990 × 1.019 = 1 008.8 → 1 010.
+DERIVED_2020 = {
+    "personal": "2170 2430 2160 2430 3050 3510 3950 3980",
+    "personal_without_lunch": "2040 2230 1980 2160",
+    "adults": "3150 5680",
+    "household": "1010 1120 1410 1600 1840 2090 2260",
+}
+
+
+def _cells(table, section):
+    from lika.core.norms import SECTIONS
+
+    return [table.amount(f"{section}.{key}") for key in SECTIONS[section]]
+
+
+@pytest.mark.parametrize(("year", "expected"), [(2018, DERIVED_2018), (2020, DERIVED_2020)])
+def test_derived_years_as_worked_out_by_hand(year, expected):
+    table = norm(year)
+    for section, text in expected.items():
+        assert _cells(table, section) == _kr_list(text), f"{year} {section}"
+    assert calc(year, adult(year)).norm_status == "provisional"
+
+
+def test_2018_uprated_two_percent_gives_every_cell_of_the_verified_2019_table():
+    """Socialstyrelsen: 2019 = every 2018 post + 2 %, rounded to the nearest ten.  The
+    derived 2018 table reproduces all 21 cells of the verified 2019 table."""
+    from lika.core.norms import SECTIONS
+
+    t2018, t2019 = norm(2018), norm(2019)
+    for section in SECTIONS:
+        for ore in _cells(t2018, section):
+            assert ore % 1000 == 0  # whole tens of kronor
+        uprated = [((o // 100) * 102 + 500) // 1000 * 1000 for o in _cells(t2018, section)]
+        assert uprated == _cells(t2019, section), section
+
+
+@pytest.mark.parametrize(("members", "total"), [
+    # regeringen.se, November 2025: ensamstående 5 220 kr, sammanboende 8 510 kr a month
+    (lambda: [adult(2026)], 522_000),
+    (lambda: [adult(2026, True), adult(2026, True)], 851_000),
+])
+def test_the_official_2026_totals_are_the_sums_of_their_cells(members, total):
+    result = calc(2026, *members())
+    assert result.personal_costs + result.household_costs == total
+    assert result.norm_estimated == ()  # these four cells are official, not estimated

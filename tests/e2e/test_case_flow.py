@@ -133,6 +133,7 @@ def test_the_whole_case_flow(page, live_server, alice, bob, charlie):
     page.get_by_role("link", name="Gå till beslut").click()
     expect(page.get_by_label("Lika delar till var och en av de vuxna (huvudregel)")).to_be_checked()
     assert_accessible(page)
+    page.get_by_label("Jag fattar beslutet med ett preliminärt belopp").check()
     page.get_by_role("button", name="Fatta beslut").click()
     expect(page.get_by_role("status")).to_contain_text("Beslutet är fattat")
     assert kronor(page.locator("#granted").inner_text()) == support

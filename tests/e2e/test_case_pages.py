@@ -66,7 +66,7 @@ def test_exception_and_a_decision_above_the_delegation(page, live_server, unit_a
     application.refresh_from_db()
     rows = len(decisions.need_lines(application.calculations.get()))
     decision = decisions.decision_make(acting_user=alice, application=application,
-                                       lines=[LineDecision("granted")] * rows)
+                                       lines=[LineDecision("granted")] * rows, acknowledge_provisional=True)
 
     login(page, live_server, alice)
     page.goto(f"{live_server.url}/arenden/{case.pk}/")
@@ -99,6 +99,7 @@ def test_exception_and_a_decision_above_the_delegation(page, live_server, unit_a
     expect(page.locator("dl.facts")).to_contain_text("Godkänt")
     assert_accessible(page)
     page.goto(f"{live_server.url}/arenden/{case.pk}/beslut/{decision.pk}/")
+    page.get_by_label("Jag fattar beslutet med ett preliminärt belopp").check()
     page.get_by_role("button", name="Fatta beslutet").click()
     expect(page.get_by_role("status")).to_contain_text("Beslutet är fattat")
     expect(page.locator("dl.facts")).to_contain_text("Bo Berg (enhetschef)")

@@ -148,7 +148,7 @@ def _decided(case, alice, woman):
     services.calculation_make(acting_user=alice, application=application)
     application.refresh_from_db()
     rows = len(decisions.need_lines(application.calculations.get()))
-    return decisions.decision_make(acting_user=alice, application=application, lines=[LineDecision("granted")] * rows)
+    return decisions.decision_make(acting_user=alice, application=application, lines=[LineDecision("granted")] * rows, acknowledge_provisional=True)
 
 
 @pytest.mark.parametrize(("days", "ago", "held"), [

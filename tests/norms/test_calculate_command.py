@@ -106,7 +106,7 @@ def test_text_format_is_a_swedish_breakdown():
 BAD_INPUT = [
     ("malformed JSON", "{bad", "ogiltig JSON"),
     ("unknown month", dict(EXAMPLE, month="2021-13"), "month"),
-    ("year without norm table", dict(EXAMPLE, month="2018-01"), "ingen normtabell för 2018"),
+    ("year without norm table", dict(EXAMPLE, month="2016-01"), "ingen normtabell för 2016"),
     ("unknown cost type", dict(EXAMPLE, costs=[{"type": "yacht", "amount": 1}]), "okänd kostnadstyp"),
     ("unknown income type", dict(EXAMPLE, incomes=[{"type": "bingo", "amount": 1}]), "okänd inkomsttyp"),
     ("negative amount", dict(EXAMPLE, costs=[{"type": "housing", "amount": -1}]), "negativt"),

@@ -31,7 +31,7 @@ def _first(case, user, housing=700000):
                                               applicant=_adults(case)[0])
     _entries(application, user, housing)
     application.refresh_from_db()
-    return decisions.decision_make(acting_user=user, application=application, lines=_lines(application))
+    return decisions.decision_make(acting_user=user, application=application, lines=_lines(application), acknowledge_provisional=True)
 
 
 def _entries(application, user, housing):
@@ -47,7 +47,7 @@ def _change(decision, user, housing, **kwargs):
     _entries(application, user, housing)
     application.refresh_from_db()
     return decisions.decision_make(acting_user=user, application=application, lines=_lines(application),
-                                   change_reason="Ändrad hyra", **kwargs)
+                                   change_reason="Ändrad hyra", **kwargs, acknowledge_provisional=True)
 
 
 def _paid_run(petra, bob):

@@ -34,7 +34,7 @@ def _decide(case, user, applicant, *, exception=None, direct=()):
     rows = len(decisions.need_lines(application.calculations.get()))
     return decisions.decision_make(acting_user=user, application=application, lines=[LineDecision("granted")] * rows,
                                    payment_mode="single" if exception else "equal",
-                                   exception_id=exception.pk if exception else None, direct=list(direct))
+                                   exception_id=exception.pk if exception else None, direct=list(direct), acknowledge_provisional=True)
 
 
 @pytest.fixture

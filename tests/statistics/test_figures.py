@@ -219,8 +219,8 @@ def test_a_changed_decision_counts_once_with_the_new_amount_and_the_first_date(p
     with mock.patch.object(timezone, "now", return_value=first.decided_at + timedelta(days=3)):
         second = decisions.decision_make(acting_user=alice, application=application,
                                          lines=[LineDecision("granted")] * rows, payment_mode="equal",
-                                         change_reason="Ny hyra")
-        decisions.decision_approve(acting_user=bob, decision=second)
+                                         change_reason="Ny hyra", acknowledge_provisional=True)
+        decisions.decision_approve(acting_user=bob, decision=second, acknowledge_provisional=True)
     second.refresh_from_db()
     refresh.refresh_year(2026)
     row = DecidedApplication.objects.get(application_id=application.pk)

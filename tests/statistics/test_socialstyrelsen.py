@@ -185,7 +185,7 @@ def _decide(application, user, outcome="granted", change_reason=""):
     rows = len(decisions.need_lines(application.calculations.get(superseded_at__isnull=True)))
     lines = [LineDecision(outcome, reason="" if outcome == "granted" else "Behovet är tillgodosett")] * rows
     return decisions.decision_make(acting_user=user, application=application, lines=lines,
-                                   change_reason=change_reason)
+                                   change_reason=change_reason, acknowledge_provisional=True)
 
 
 @pytest.fixture
@@ -316,7 +316,7 @@ def test_only_the_latest_issued_decision_counts(march, alice, bob, settings):
     assert second.status == "awaiting_approval" and second.supersedes_id == first.pk
     amount = _by_number(_rows()[1])[man.identity_number]["belopp"]
     assert amount == str(whole_kronor(first.granted_amount)), "a decision not yet issued changes nothing"
-    decisions.decision_approve(acting_user=bob, decision=second)
+    decisions.decision_approve(acting_user=bob, decision=second, acknowledge_provisional=True)
     row = _by_number(_rows()[1])[man.identity_number]
     assert row["belopp"] == str(whole_kronor(second.granted_amount)) != amount
     assert row["forsorjningshinder"] == OBSTACLE_CODES["working"][0]

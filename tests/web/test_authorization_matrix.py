@@ -101,7 +101,7 @@ def world(municipality, unit_a, unit_b, alice, bob, charlie, stina, petra, admin
     services.calculation_make(acting_user=alice, application=application)
     rows = len(decisions.need_lines(application.calculations.get()))
     decision = decisions.decision_make(acting_user=alice, application=application,
-                                       lines=[LineDecision("granted")] * rows)
+                                       lines=[LineDecision("granted")] * rows, acknowledge_provisional=True)
     exception = decisions.exception_request(acting_user=alice, case=case, recipient=woman, reason="other",
                                             reason_text="Partnern på institution", valid_from=MONTH)
     meeting = plans.meeting_create(acting_user=alice, case=case, kind="joint", held_on=date(2026, 11, 20),

@@ -34,3 +34,15 @@ class Command(BaseCommand):
             fail("; ".join(exc.messages))
         self.stdout.write(f"Riksnorm {row.year} version {row.version} ({row.get_status_display().lower()}) "
                           "är inläst och gäller nu.")
+        # issue 14: the decisions in force that rest on a provisional version of the year
+        from lika.cases.norm_review import decisions_to_review, review_lines
+
+        rows = decisions_to_review(row.year, table=row)
+        if rows:
+            self.stdout.write(f"{len(rows)} beslut i kraft är beräknade på en preliminär version av riksnorm "
+                              f"{row.year} och ska omprövas (listan finns också på sidan Riksnorm {row.year}; "
+                              "handläggaren startar ett ändringsbeslut därifrån):")
+            for line in review_lines(rows):
+                self.stdout.write(f"  {line}")
+        else:
+            self.stdout.write(f"Inga beslut i kraft är beräknade på en preliminär version av riksnorm {row.year}.")
