@@ -1,7 +1,8 @@
 """`lika report socialstyrelsen --month ÅÅÅÅ-MM [--output FIL] [--user U]`: the monthly
-individual-level file to Socialstyrelsen's register of ekonomiskt bistånd
-(docs/formats.md).  Checked before it is written; bad input exits with code 2 and
-one Swedish line, and leaves no file behind."""
+individual-level file to Socialstyrelsen's register of ekonomiskt bistånd (HSLF-FS
+2015:30 bilaga 1); `lika report socialstyrelsen-avslut --month ÅÅÅÅ-MM …`: the month's
+reasons for leaving support (bilaga 2).  See docs/formats.md.  Checked before it is
+written; bad input exits with code 2 and one Swedish line, and leaves no file behind."""
 
 
 from django.core.management.base import BaseCommand
@@ -10,7 +11,7 @@ from lika.core.periods import PeriodError, parse_month
 from lika.core.socialstyrelsen_file import RegisterFileError
 from lika.statistics.management.cli import acting_user, fail, output_path
 
-REPORTS = ("socialstyrelsen",)
+REPORTS = ("socialstyrelsen", "socialstyrelsen-avslut")
 
 
 _fail = fail
@@ -24,32 +25,35 @@ def _month(text):
 
 
 class Command(BaseCommand):
-    help = "Skriv månadsfilen (individdata) till Socialstyrelsens register över ekonomiskt bistånd."
+    help = ("Skriv månadsfilen (individdata) eller avslutsfilen till Socialstyrelsens register över "
+            "ekonomiskt bistånd.")
 
     def add_arguments(self, parser):
-        parser.add_argument("report", nargs="?", help="rapporten: socialstyrelsen")
+        parser.add_argument("report", nargs="?", help="rapporten: socialstyrelsen eller socialstyrelsen-avslut")
         parser.add_argument("--month", help="ÅÅÅÅ-MM: månaden som biståndet gäller (krävs)")
-        parser.add_argument("--output", help="filen som skrivs (standard var/reports/socialstyrelsen-ÅÅÅÅ-MM.csv)")
+        parser.add_argument("--output", help="filen som skrivs (standard var/reports/RAPPORT-ÅÅÅÅ-MM.csv)")
         parser.add_argument("--user", help="användarnamnet som står i åtkomstloggen (standard: system)")
 
     def handle(self, *args, **options):
         from lika.statistics.socialstyrelsen import report_write
 
         if options["report"] not in REPORTS:
-            _fail(f"okänd rapport {options['report']!r}: välj socialstyrelsen" if options["report"]
-                  else "ange rapporten: lika report socialstyrelsen --month ÅÅÅÅ-MM")
+            _fail(f"okänd rapport {options['report']!r}: välj socialstyrelsen eller socialstyrelsen-avslut"
+                  if options["report"] else "ange rapporten: lika report socialstyrelsen --month ÅÅÅÅ-MM")
         if not options["month"]:
             _fail("ange --month ÅÅÅÅ-MM")
         month = _month(options["month"])
         user = acting_user(options["user"])
         path = output_path(options["output"])
         try:
-            written = report_write(month=month, path=path, acting_user=user)
+            written = report_write(month=month, path=path, acting_user=user, report=options["report"])
         except RegisterFileError as exc:
             _fail(str(exc))
         except OSError as exc:
             _fail(f"kan inte skriva {path or 'filen'}: {exc.strerror or exc}")
         if written.households == 0:
-            self.stderr.write(f"Inget hushåll fick bistånd beviljat för {month:%Y-%m}: filen har bara rubrikraden.")
+            self.stderr.write(f"Inget hushåll lämnade biståndet i {month:%Y-%m}: filen har bara rubrikraden."
+                              if options["report"] == "socialstyrelsen-avslut" else
+                              f"Inget hushåll fick bistånd beviljat för {month:%Y-%m}: filen har bara rubrikraden.")
         self.stdout.write(f"Skrev {written.path}: {written.persons} personer i {written.households} hushåll "
                           f"({month:%Y-%m}).")
