@@ -664,3 +664,33 @@ def test_the_exit_command_writes_the_avslutsfil(march, alice, tmp_path):
     assert text.split("\n")[1] == f"202604;{case.unit.municipality.code};1;{eva.identity_number};K;V;1;202603;04"
     (entry,) = AccessLogEntry.objects.filter(object_type="socialstyrelsen_exits")
     assert entry.object_id == "2026-04" and eva.identity_number not in f"{entry.summary} {entry.new_values}"
+
+
+# --- the demo -------------------------------------------------------------------------------------
+
+
+def test_the_demo_writes_valid_files_with_measures_unemployment_kinds_and_exits(db):
+    """`lika seed-demo` makes data the files can carry: last month's månadsfil (paid by the
+    demo's runs) with municipal measures and the unemployment kinds apart, and this month's
+    avslutsfil with the new reasons — both read back valid."""
+    from django.utils import timezone
+
+    call_command("seed_demo", "--households", "40", "--seed", "3", "--cases", "40", stdout=StringIO())
+    today = timezone.localdate()
+    last_month = (today.replace(day=1) - date.resolution).replace(day=1)
+    rows = {}
+    for month in (last_month, today.replace(day=1)):
+        text = register_file(month.year, month.month, register_households(month)).text
+        assert validate_register_text(text, period=f"{month:%Y%m}") == []
+        rows[month] = [dict(zip(HEADER, line.split(";"), strict=True)) for line in text.rstrip("\n").split("\n")[1:]]
+    leaders = [row for row in rows[last_month] if row["registerledare"] == "1"]
+    assert leaders and sum(int(row["utbetalt"]) for row in leaders) > 0, "the demo's runs paid last month"
+    adults = [row for month_rows in rows.values() for row in month_rows if row["roll"] != "B"]
+    # the demo's activities started 20 days ago: last month, or early this month
+    assert {row["arbetsmarknadsinsats"] for row in adults} - {"0"}, "some adults are in a municipal measure"
+    assert len({row["forsorjningshinder"] for row in adults} & {"11", "12", "13"}) >= 2
+    closed = Case.objects.filter(status="closed", closed_on__gte=today.replace(day=1))
+    assert closed.exists()
+    exits = exit_file(today.year, today.month, exit_households(today)).text
+    assert validate_exit_text(exits, period=f"{today:%Y%m}") == []
+    assert len(exits.rstrip("\n").split("\n")) > 1
