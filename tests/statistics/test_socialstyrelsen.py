@@ -694,3 +694,32 @@ def test_the_demo_writes_valid_files_with_measures_unemployment_kinds_and_exits(
     exits = exit_file(today.year, today.month, exit_households(today)).text
     assert validate_exit_text(exits, period=f"{today:%Y%m}") == []
     assert len(exits.rstrip("\n").split("\n")) > 1
+
+
+# --- the migration that split "Arbetslös" ------------------------------------------------------------
+
+
+def test_the_migration_splits_unemployed_by_the_benefit_among_the_incomes(unit_a, alice):
+    """cases 0006: a plain "unemployed" with an unemployment benefit (a-kassa or aktivitetsstöd)
+    among the adult's own incomes, or the household's, becomes *otillräcklig ersättning*; one
+    without stays *ingen ersättning*; going back joins them again."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("lika.cases.migrations.0006_register_reasons_and_unemployment")
+    case, woman, man, _kids = couple_case(unit_a, case_worker=alice)
+    own = _apply(case, alice, man, {man: "unemployed", woman: "unemployed"},
+                 incomes=[services.Entry("unemployment_benefit", 300000, man.pk),
+                          services.Entry("salary", 100000, woman.pk)])
+    case2, woman2, man2, _kids = couple_case(unit_a, case_worker=alice)
+    shared = _apply(case2, alice, man2, {man2: "unemployed", woman2: "parental_leave"},
+                    incomes=[services.Entry("activity_support", 120000)])
+    migration.split_unemployed(apps, None)
+    categories = dict(SupportObstacle.objects.filter(application__in=(own, shared))
+                      .values_list("person_id", "category"))
+    assert categories == {man.pk: "unemployed_insufficient", woman.pk: "unemployed",
+                          man2.pk: "unemployed_insufficient", woman2.pk: "parental_leave"}
+    SupportObstacle.objects.filter(person=woman).update(category="unemployed_waiting")
+    migration.join_unemployed(apps, None)
+    assert set(SupportObstacle.objects.filter(application=own).values_list("category", flat=True)) == {"unemployed"}
