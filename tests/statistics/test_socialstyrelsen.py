@@ -13,6 +13,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from lika.audit.models import AccessLogEntry
 from lika.cases import decisions, services
@@ -222,6 +224,49 @@ def test_an_empty_month_is_a_header_only_file():
     checked = register_file(2026, 3, [])
     assert checked.text == ";".join(HEADER) + "\n" and checked.persons == 0
     assert exit_file(2026, 3, []).text == ";".join(EXIT_HEADER) + "\n"
+
+
+# --- a property: whatever the households, the written file reads back valid and sums right --------
+
+_KINDS = tuple(PlanActivity.Kind.values)
+
+
+@st.composite
+def _households(draw):
+    serial = iter(range(1000, 100_000, 2))
+    households = []
+    for index in range(draw(st.integers(0, 6))):
+        def adult(leader, party):
+            gender = draw(st.sampled_from([FEMALE, MALE]))
+            return RegisterPerson(generate_fictional(date(1960 + draw(st.integers(0, 40)), 5, 5), gender, next(serial)),
+                                  "K" if gender == FEMALE else "M", adult=True, registerledare=leader, party=party,
+                                  obstacle=draw(st.sampled_from(sorted(OBSTACLE_CODES))),
+                                  measures=tuple(draw(st.lists(st.sampled_from(_KINDS), max_size=3))))
+        persons = [adult(True, True)] + [adult(False, True) for _ in range(draw(st.integers(0, 1)))]
+        persons += [adult(False, False) for _ in range(draw(st.integers(0, 2)))]
+        persons += [RegisterPerson(generate_fictional(date(2015, 3, 3), FEMALE, next(serial)), "K", adult=False)
+                    for _ in range(draw(st.integers(0, 3)))]
+        order = draw(st.permutations(range(len(persons))))
+        households.append(RegisterHousehold(label=f"h{index}", municipality="1980",
+                                            paid=draw(st.integers(0, 10**11 - 51)),  # 999 999 999 kr
+                                            persons=tuple(persons[i] for i in order)))
+    return households
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_households())
+def test_any_households_give_a_valid_file_whose_amounts_add_up(households):
+    text = register_file(2026, 3, households).text
+    assert validate_register_text(text, period="202603") == []
+    rows = [dict(zip(HEADER, line.split(";"), strict=True)) for line in text.rstrip("\n").split("\n")[1:]]
+    assert len(rows) == sum(len(h.persons) for h in households)
+    assert sum(int(r["utbetalt"]) for r in rows if r["utbetalt"]) == sum(whole_kronor(h.paid) for h in households)
+    for number, household in enumerate(households, start=1):
+        mine = [r for r in rows if r["hushall"] == str(number)]
+        parties = [p.gender for p in household.persons if p.adult and p.party]
+        children = sum(not p.adult for p in household.persons)
+        assert {r["hushallstyp"] for r in mine} == {str(household_type(parties, children))}
+        assert [r["roll"] for r in mine] == sorted((r["roll"] for r in mine), key="VOB".index)
 
 
 # --- the validator: a written file, corrupted one way at a time, is caught -------------------------
