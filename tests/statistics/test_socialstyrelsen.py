@@ -768,3 +768,24 @@ def test_the_migration_splits_unemployed_by_the_benefit_among_the_incomes(unit_a
     SupportObstacle.objects.filter(person=woman).update(category="unemployed_waiting")
     migration.join_unemployed(apps, None)
     assert set(SupportObstacle.objects.filter(application=own).values_list("category", flat=True)) == {"unemployed"}
+
+
+def test_check_reads_a_written_file_back_and_names_what_is_wrong(march, tmp_path):
+    target = tmp_path / "ss.csv"
+    report("socialstyrelsen", "--month", "2026-03", "--output", str(target))
+    out, _err = report("socialstyrelsen", "--check", str(target), "--month", "2026-03")
+    assert f"{target} följer beskrivningen: 9 rader utöver rubrikraden." in out
+    bad = tmp_path / "bad.csv"
+    cases = [(target.read_bytes().replace(b"\n", b"\r\n"), [], "LF"),
+             (target.read_bytes(), ["--month", "2026-04"], "period"),
+             (target.read_bytes().replace(b";V;1;", b";V;2;", 1), [], "registerledare ska vara 0 eller 1"),
+             ("202603;å".encode("latin-1"), [], "inte UTF-8"),
+             (b"period\x00", [], "NUL")]
+    for data, extra, message in cases:
+        bad.write_bytes(data)
+        with pytest.raises(CommandError) as error:
+            report("socialstyrelsen", "--check", str(bad), *extra)
+        assert error.value.returncode == 2 and message in str(error.value) and "\n" not in str(error.value)
+    with pytest.raises(CommandError, match="kan inte läsa"):
+        report("socialstyrelsen-avslut", "--check", str(tmp_path / "saknas.csv"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.csv", "ss.csv"], "checking writes nothing"
