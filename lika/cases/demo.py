@@ -25,7 +25,9 @@ from .decisions import LineDecision
 from .models import Case, DecisionRecipient
 from .services import Entry
 
-OBSTACLES = {"unemployed": 40, "unemployed_establishment": 10, "working": 12, "sick_certified": 15,
+# The three kinds of unemployment are kept apart, as the register does (docs/formats.md).
+OBSTACLES = {"unemployed": 18, "unemployed_insufficient": 14, "unemployed_waiting": 8,
+             "unemployed_establishment": 10, "working": 12, "sick_certified": 15,
              "sickness_compensation": 5, "social_reasons": 8, "parental_leave": 10}
 EXCEPTION_SHARE = 0.05  # couples paid to one adult under särskilda skäl
 PLAN_SHARE = 0.8

@@ -37,16 +37,27 @@ class Case(models.Model):
                                     blank=True, related_name="cases", verbose_name=_("handläggare"))
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.OPEN)
     class CloseReason(models.TextChoices):
+        # Reasons for leaving support (HSLF-FS 2015:30 4 § and bilaga 2; the register
+        # codes are in lika/core/socialstyrelsen_file.py EXIT_CODES, docs/formats.md).
+        # Values before issue 14 keep their meaning: "work" is work (without a known
+        # anställningsstöd), "other_benefit" a benefit not listed separately.
         WORK = "work", _("Egen försörjning genom arbete")
+        WORK_SUBSIDISED = "work_subsidised", _("Arbete med anställningsstöd (t.ex. nystartsjobb, lönebidrag)")
         STUDIES = "studies", _("Studier med studiemedel")
+        UNEMPLOYMENT_BENEFIT = "unemployment_benefit", _("Arbetslöshetsersättning eller aktivitetsstöd")
+        ESTABLISHMENT = "establishment", _("Etableringsersättning")
+        SICKNESS_BENEFIT = "sickness_benefit", _("Sjukpenning, sjuk- eller aktivitetsersättning")
+        PARENTAL_BENEFIT = "parental_benefit", _("Föräldrapenning")
+        PENSION = "pension", _("Pension eller äldreförsörjningsstöd")
         OTHER_BENEFIT = "other_benefit", _("Annan ersättning (t.ex. a-kassa, sjukpenning, pension)")
         MOVED = "moved", _("Flyttat från kommunen")
+        DECEASED = "deceased", _("Avliden")
         NO_CONTACT = "no_contact", _("Ingen ny ansökan")
         OTHER = "other", _("Annat")
 
     opened_on = models.DateField(_("aktualiserat"), default=timezone.localdate)
     closed_on = models.DateField(_("avslutat"), null=True, blank=True)
-    close_reason = models.CharField(_("anledning till avslut"), max_length=16, choices=CloseReason.choices,
+    close_reason = models.CharField(_("anledning till avslut"), max_length=20, choices=CloseReason.choices,
                                     blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -167,7 +178,13 @@ class SupportObstacle(models.Model):
     """Försörjningshinder, recorded for each adult (FACTS.md §4)."""
 
     class Category(models.TextChoices):
-        UNEMPLOYED = "unemployed", _("Arbetslös")
+        # The register keeps three kinds of unemployment apart (HSLF-FS 2015:30 bilaga 1;
+        # docs/formats.md).  "unemployed" (before issue 14 plain "Arbetslös") is the one
+        # without any benefit; cases_0006 moved records with an unemployment benefit
+        # among the adult's incomes to "unemployed_insufficient".
+        UNEMPLOYED = "unemployed", _("Arbetslös – ingen ersättning")
+        UNEMPLOYED_INSUFFICIENT = "unemployed_insufficient", _("Arbetslös – otillräcklig ersättning")
+        UNEMPLOYED_WAITING = "unemployed_waiting", _("Arbetslös – väntar på ersättning")
         UNEMPLOYED_ESTABLISHMENT = "unemployed_establishment", _("Arbetslös med etableringsersättning")
         WORKING = "working", _("Arbetar, otillräcklig inkomst")
         SICK_CERTIFIED = "sick_certified", _("Sjukskriven med läkarintyg")

@@ -59,6 +59,10 @@ class PlanActivity(models.Model):
         STUDIES = "studies", _("Studier")
         REHABILITATION = "rehabilitation", _("Rehabilitering")
         LABOUR_MARKET = "labour_market", _("Arbetsmarknadsinsats")
+        # Municipal labour-market measures the register names apart (HSLF-FS 2015:30
+        # bilaga 1; codes in lika/core/socialstyrelsen_file.py MEASURE_CODES).
+        INTERNSHIP = "internship", _("Praktik anvisad av socialnämnden")
+        MUNICIPAL_JOB = "municipal_job", _("Kommunal anställning (t.ex. extratjänst eller visstidsanställning)")
         OTHER = "other", _("Annat")
 
     class Status(models.TextChoices):

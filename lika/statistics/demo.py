@@ -109,8 +109,11 @@ def _changed_decisions(today: date) -> int:
     return changed
 
 
-EXITS = {Case.CloseReason.WORK: 40, Case.CloseReason.STUDIES: 10, Case.CloseReason.OTHER_BENEFIT: 20,
-         Case.CloseReason.MOVED: 10, Case.CloseReason.NO_CONTACT: 15, Case.CloseReason.OTHER: 5}
+EXITS = {Case.CloseReason.WORK: 30, Case.CloseReason.WORK_SUBSIDISED: 10, Case.CloseReason.STUDIES: 10,
+         Case.CloseReason.UNEMPLOYMENT_BENEFIT: 8, Case.CloseReason.ESTABLISHMENT: 3,
+         Case.CloseReason.SICKNESS_BENEFIT: 5, Case.CloseReason.PARENTAL_BENEFIT: 2, Case.CloseReason.PENSION: 2,
+         Case.CloseReason.MOVED: 10, Case.CloseReason.DECEASED: 1, Case.CloseReason.NO_CONTACT: 14,
+         Case.CloseReason.OTHER: 5}
 
 
 def _exits(rng: random.Random, today: date) -> int:

@@ -42,7 +42,12 @@ from .linked import F, M, Monthly, as_date, fetch, month_sql, protect
 from .refresh import ensure_years
 from .report import Chart, ChartSeries, Figure, Report, Row, Table
 
-SELF_SUFFICIENCY = (Case.CloseReason.WORK, Case.CloseReason.STUDIES, Case.CloseReason.OTHER_BENEFIT)
+# Leaving support for work, studies or another benefit (issue 14 named the benefits apart, as
+# the register's reasons for leaving do: docs/formats.md).
+SELF_SUFFICIENCY = (Case.CloseReason.WORK, Case.CloseReason.WORK_SUBSIDISED, Case.CloseReason.STUDIES,
+                    Case.CloseReason.UNEMPLOYMENT_BENEFIT, Case.CloseReason.ESTABLISHMENT,
+                    Case.CloseReason.SICKNESS_BENEFIT, Case.CloseReason.PARENTAL_BENEFIT, Case.CloseReason.PENSION,
+                    Case.CloseReason.OTHER_BENEFIT)
 MONTH_NAMES = (gettext_noop("jan"), gettext_noop("feb"), gettext_noop("mar"), gettext_noop("apr"),
                gettext_noop("maj"), gettext_noop("jun"), gettext_noop("jul"), gettext_noop("aug"),
                gettext_noop("sep"), gettext_noop("okt"), gettext_noop("nov"), gettext_noop("dec"))

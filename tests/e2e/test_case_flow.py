@@ -111,7 +111,7 @@ def test_the_whole_case_flow(page, live_server, alice, bob, charlie):
 
     # incomes and costs per person, försörjningshinder for each adult, then the calculation
     page.get_by_label("Försörjningshinder för Amina Berg").select_option(label="Föräldraledig")
-    page.get_by_label("Försörjningshinder för Jonas Berg").select_option(label="Arbetslös")
+    page.get_by_label("Försörjningshinder för Jonas Berg").select_option(label="Arbetslös – otillräcklig ersättning")
     cost = group(page, "Kostnad 1")
     cost.get_by_label("Slag").select_option(label="Boendekostnad")
     cost.get_by_label("Belopp, kr per månad").fill("8 200")

@@ -107,8 +107,10 @@ def test_exception_and_a_decision_above_the_delegation(page, live_server, unit_a
 
     page.goto(f"{live_server.url}/arenden/{case.pk}/")
     close = page.get_by_role("region", name="Avsluta ärendet")
-    close.get_by_label("Anledning").select_option(label="Egen försörjning genom arbete")
+    # a reason for leaving support as the register file names it (HSLF-FS 2015:30 bilaga 2)
+    close.get_by_label("Anledning").select_option(label="Arbete med anställningsstöd (t.ex. nystartsjobb, lönebidrag)")
     close.get_by_role("button", name="Avsluta ärendet").click()
     expect(page.get_by_role("status")).to_contain_text("Ärendet är avslutat")
+    expect(page.locator("dl")).to_contain_text(["Arbete med anställningsstöd"])
     expect(page.get_by_role("link", name="Ny ansökan")).to_have_count(0)
     assert_accessible(page)

@@ -34,7 +34,8 @@ pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 20)
 YEAR = 2026
 GENDERS = {0: ("F",), 1: ("M",), 2: ("F", "M")}
-OWN = ("work", "studies", "other_benefit")
+OWN = ("work", "work_subsidised", "studies", "unemployment_benefit", "establishment", "sickness_benefit",
+       "parental_benefit", "pension", "other_benefit")
 
 
 def _month_index(day):
