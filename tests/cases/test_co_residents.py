@@ -239,3 +239,40 @@ def test_the_database_refuses_a_co_resident_marked_as_sambo_or_child(alice):
     for change in ({"cohabiting": True}, {"hemmavarande": True}, {"days_present": 15}, {"role": "lodger"}):
         with pytest.raises(IntegrityError), transaction.atomic():
             HouseholdMembership.objects.filter(pk=membership.pk).update(**change)
+
+
+def test_the_case_page_shows_a_co_resident_of_another_unit_without_her_page_or_address(client, alice, charlie):
+    from django.urls import reverse
+
+    own = services.case_register(acting_user=charlie, since=SINCE,
+                                 adults=[_pd(*YOUTH, street_address="Annangatan 9", city="Annanby")])
+    parents = _register_parents(alice)
+    [youth] = [m.person for m in _co_residents(parents)]
+    client.force_login(alice)
+    page = client.get(reverse("case_detail", kwargs={"case_id": parents.pk})).content.decode()
+    assert "Elin" in page and "Annan person i bostaden (egen försörjning)" in page
+    assert "3 personer delar bostaden" in page
+    assert reverse("person_detail", kwargs={"case_id": parents.pk, "person_id": youth.pk}) not in page
+    assert "Annangatan" not in page and "Annanby" not in page
+    father = _members(parents)[0].person
+    assert reverse("person_detail", kwargs={"case_id": parents.pk, "person_id": father.pk}) in page
+    client.force_login(charlie)
+    page = client.get(reverse("case_detail", kwargs={"case_id": own.pk})).content.decode()
+    assert "Annangatan 9" in page and "personer delar bostaden" not in page
+
+
+def test_registering_through_the_form_with_a_co_resident(client, alice):
+    from django.urls import reverse
+
+    client.force_login(alice)
+    data = {"since": "2021-01-01", "second_adult": "on", "cohabiting": "on"}
+    for prefix, (first, last, birth, gender, serial) in (("adult1", FATHER), ("adult2", MOTHER), ("other0", YOUTH)):
+        data.update({f"{prefix}-identity_number": generate_fictional(birth, gender, serial),
+                     f"{prefix}-first_name": first, f"{prefix}-last_name": last})
+    response = client.post(reverse("case_register"), data)
+    assert response.status_code == 302
+    [case] = services.Case.objects.all()
+    assert [(m.person.first_name, m.role) for m in services.memberships_on(case.household_id, MONTH)] == [
+        ("Karim", "adult"), ("Maja", "adult"), ("Elin", "co_resident")]
+    entry = AccessLogEntry.objects.get(object_type="case", action="create")
+    assert entry.new_values["co_residents"] == [_co_residents(case)[0].person_id]
