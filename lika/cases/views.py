@@ -322,6 +322,7 @@ def application_detail(request, case_id, application_id):
     calculation = application.calculations.filter(superseded_at__isnull=True).select_related("norm_table").first()
     return render(request, "cases/application_detail.html", {
         "case": case, "application": application, "people": people, "adults": adults,
+        "co_residents": [m.person for m in services.co_residents_in_month(case.household_id, application.month)],
         "parties": application.parties.select_related("person"), "costs": costs, "incomes": incomes,
         "obstacles": obstacles, "calculation": calculation, "errors": error,
         "result": selectors.stored_result(calculation.result) if calculation else None,
