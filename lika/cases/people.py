@@ -5,7 +5,7 @@ Writes take a mandatory ``acting_user``, run in one transaction and log old and 
 values; a protected person's address is never written to the log.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
@@ -196,7 +196,7 @@ def membership_add(*, acting_user, case: Case, data: PersonData, role: str, vali
         raise ValidationError("Ärendet hör till en annan enhet.")
     if role == CO_RESIDENT:
         cohabiting = False
-        data.lunch_at_home, data.days_present, data.hemmavarande = True, None, False
+        data = replace(data, lunch_at_home=True, days_present=None, hemmavarande=False)
     person, new = _co_resident_get_or_create(data, acting_user) if role == CO_RESIDENT else \
         _person_get_or_create(data, timezone.localdate(), acting_user=acting_user)
     current = memberships_on(case.household_id, valid_from)

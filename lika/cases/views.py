@@ -121,6 +121,13 @@ def _adults_now(case):
         if m.role == "adult"]
 
 
+def _dwelling_now(current) -> int | None:
+    """Persons in the dwelling today, when someone there is a co-resident (else None)."""
+    today = timezone.localdate()
+    now = [m for m in current if m.valid_from <= today]
+    return len(now) if any(m.role == "co_resident" for m in now) else None
+
+
 @login_required
 def case_detail(request, case_id):
     case = access_case(request.user, case_id, what="Läst ärendeöversikt")
@@ -149,7 +156,7 @@ def case_detail(request, case_id):
         m.openable = m.role != "co_resident" or not handled_elsewhere(request.user, m.person)
     return render(request, "cases/case_detail.html", {
         "case": case, "history": history, "adults": adults,
-        "current": current, "dwelling": len(current) if any(m.role == "co_resident" for m in current) else None,
+        "current": current, "dwelling": _dwelling_now(current),
         "applications": selectors.case_applications(case)[:24],
         "decisions": selectors.case_decisions(case)[:24],
         "exceptions": selectors.case_exceptions(case),
