@@ -51,9 +51,12 @@ NEUTRAL_REFUSAL = ("Personen kan inte registreras här: personnumret hör till e
 def handling_unit_id(person_id) -> int | None:
     """The unit that handles the person: the unit of the open case whose household she is
     a member of now or from a coming date (the earliest such membership if, against the
-    rules, there are several); None when no open case has her."""
+    rules, there are several); None when no open case has her.  Being recorded as a
+    co-resident in someone else's case (she only shares the dwelling) does not make that
+    unit hers: she may apply in her own right wherever her own case is."""
     today = timezone.localdate()
     return (HouseholdMembership.objects.filter(person_id=person_id, household__case__status=Case.Status.OPEN)
+            .exclude(role=HouseholdMembership.Role.CO_RESIDENT)
             .exclude(valid_to__lt=today).order_by("valid_from", "id")
             .values_list("household__case__unit_id", flat=True).first())
 

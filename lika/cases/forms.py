@@ -32,6 +32,7 @@ class KronorField(forms.DecimalField):
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CHILD_ROWS = 4
+CO_RESIDENT_ROWS = 2
 ENTRY_ROWS = 6
 
 
@@ -132,6 +133,30 @@ class ChildForm(ServiceErrorsMixin, forms.Form):
                           hemmavarande=self.cleaned_data["hemmavarande"])
 
 
+class CoResidentForm(ServiceErrorsMixin, forms.Form):
+    """Someone else who shares the dwelling with her own support (an adult child who is not
+    in school, a relative, a lodger): only who she is; her incomes are not asked for."""
+
+    identity_number = forms.CharField(label=_("Personnummer"), max_length=13, required=False)
+    first_name = forms.CharField(label=_("Förnamn"), max_length=100, required=False)
+    last_name = forms.CharField(label=_("Efternamn"), max_length=100, required=False)
+
+    def is_blank(self) -> bool:
+        return not any(self.cleaned_data.get(k) for k in ("identity_number", "first_name", "last_name"))
+
+    def clean(self):
+        data = super().clean()
+        if not self.is_blank():
+            for key in ("identity_number", "first_name", "last_name"):
+                if not data.get(key):
+                    self.add_error(key, _("Fyll i för personen eller lämna raden tom."))
+        return data
+
+    def person_data(self) -> PersonData:
+        return PersonData(identity_number=self.cleaned_data["identity_number"],
+                          first_name=self.cleaned_data["first_name"], last_name=self.cleaned_data["last_name"])
+
+
 class RegisterForm(ServiceErrorsMixin, forms.Form):
     second_adult = forms.BooleanField(label=_("Hushållet har två vuxna"), required=False)
     cohabiting = forms.BooleanField(label=_("De vuxna är gifta, registrerade partner eller sambor"), required=False)
@@ -139,7 +164,11 @@ class RegisterForm(ServiceErrorsMixin, forms.Form):
 
 
 class MembershipAddForm(PersonForm):
-    role = forms.ChoiceField(label=_("Roll"), choices=[("adult", _("Vuxen")), ("child", _("Barn"))])
+    role = forms.ChoiceField(label=_("Roll"), choices=[
+        ("adult", _("Vuxen")), ("child", _("Barn")),
+        ("co_resident", _("Annan person i bostaden (egen försörjning)"))],
+        help_text=_("Annan person i bostaden: t.ex. ett vuxet barn som inte går i skolan, en släkting eller "
+                    "en inneboende. Räknas bara i antalet som delar på de gemensamma hushållskostnaderna."))
     valid_from = forms.DateField(label=_("Flyttar in"), widget=DATE)
     cohabiting = forms.BooleanField(label=_("Gift, registrerad partner eller sambo med den vuxna i hushållet"),
                                     required=False)

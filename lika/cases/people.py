@@ -5,7 +5,7 @@ Writes take a mandatory ``acting_user``, run in one transaction and log old and 
 values; a protected person's address is never written to the log.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
@@ -21,6 +21,7 @@ from .access import check_person_access, refuse_person_from_elsewhere
 from .models import Case
 
 ADULT, CHILD = HouseholdMembership.Role.ADULT, HouseholdMembership.Role.CHILD
+CO_RESIDENT = HouseholdMembership.Role.CO_RESIDENT
 
 PERSON_FIELDS = ("first_name", "last_name", "legal_gender", "protected_identity", "street_address",
                  "postal_code", "city", "phone", "email", "bank_clearing", "bank_account", "iban",
@@ -126,7 +127,25 @@ def _person_get_or_create(data: PersonData, today: date, *, acting_user) -> tupl
     return person, True
 
 
+def _co_resident_get_or_create(data: PersonData, acting_user) -> tuple[Person, bool]:
+    """A co-resident by number: a new person, or the one in Lika.  She is not a party here,
+    and this unit neither reads nor changes her data through this case, so a person whom
+    another unit handles may be recorded (the stored name is shown, nothing else); a
+    protected person unknown to the unit is refused neutrally as everywhere."""
+    today = timezone.localdate()
+    number = _checked_identity(data.identity_number, today)
+    existing = Person.objects.filter(identity_number=number.number).first()
+    if existing is None:
+        return _person_get_or_create(data, today, acting_user=acting_user)
+    if existing.protected_identity:
+        refuse_person_from_elsewhere(acting_user, existing)
+    return existing, False
+
+
 def _refuse_open_case_elsewhere(person, since):
+    """An adult of one open case is not registered as an adult of a second one.  Only the
+    role "adult" counts: a person recorded as a co-resident in someone else's case (the
+    19-year-old in the parents' case) applies in her own right, in her own case."""
     other = (HouseholdMembership.objects.filter(person=person, role=ADULT, household__case__status="open")
              .filter(valid_to__isnull=True).exists())
     if other:
@@ -178,12 +197,18 @@ def person_update(*, acting_user, case: Case, person: Person, data: PersonData,
 @transaction.atomic
 def membership_add(*, acting_user, case: Case, data: PersonData, role: str, valid_from: date,
                    cohabiting: bool = False) -> HouseholdMembership:
-    """Someone moves in from ``valid_from``: history is kept, nothing is overwritten."""
-    if role not in (ADULT, CHILD):
+    """Someone moves in from ``valid_from``: history is kept, nothing is overwritten.
+    ``CO_RESIDENT``: she shares the dwelling with her own support (counts only in the
+    number of persons sharing the common household costs)."""
+    if role not in (ADULT, CHILD, CO_RESIDENT):
         raise ValidationError("Okänd roll i hushållet.")
     if case.unit_id != acting_user.unit_id:
         raise ValidationError("Ärendet hör till en annan enhet.")
-    person, new = _person_get_or_create(data, timezone.localdate(), acting_user=acting_user)
+    if role == CO_RESIDENT:
+        cohabiting = False
+        data = replace(data, lunch_at_home=True, days_present=None, hemmavarande=False)
+    person, new = _co_resident_get_or_create(data, acting_user) if role == CO_RESIDENT else \
+        _person_get_or_create(data, timezone.localdate(), acting_user=acting_user)
     current = memberships_on(case.household_id, valid_from)
     if any(m.person_id == person.pk for m in current):
         raise ValidationError(f"{person} finns redan i hushållet det datumet.")
@@ -251,6 +276,24 @@ def memberships_in_month(household_id, month: date) -> list[HouseholdMembership]
         latest[row.person_id] = row
     members = list(latest.values())
     return [m for m in members if m.role == ADULT] + [m for m in members if m.role == CHILD]
+
+
+def co_residents_in_month(household_id, month: date) -> list[HouseholdMembership]:
+    """Others who shared the dwelling some time in ``month`` without being part of the
+    household's need (role co-resident at the end of the month, or before moving out)."""
+    last = month_end(month)
+    rows = (HouseholdMembership.objects.filter(household_id=household_id, valid_from__lte=last)
+            .exclude(valid_to__lt=month).select_related("person").order_by("id"))
+    latest = {}
+    for row in rows:
+        latest[row.person_id] = row
+    return [m for m in latest.values() if m.role == CO_RESIDENT]
+
+
+def dwelling_size(members, co_residents) -> int | None:
+    """Persons sharing the common household costs (``household_size`` of the calculation),
+    or None when only the household's own members live there."""
+    return len(members) + len(co_residents) if co_residents else None
 
 
 def month_end(month: date) -> date:

@@ -46,13 +46,17 @@ from .people import (  # noqa: F401 - the case services' public names, kept here
     ADDRESS_FIELDS,
     ADULT,
     CHILD,
+    CO_RESIDENT,
     PERSON_FIELDS,
     PersonData,
     _checked_identity,
+    _co_resident_get_or_create,
     _person_get_or_create,
     _refuse_open_case_elsewhere,
     _values_of,
+    co_residents_in_month,
     couple_or_single,
+    dwelling_size,
     loggable,
     membership_add,
     membership_end,
@@ -64,9 +68,13 @@ from .people import (  # noqa: F401 - the case services' public names, kept here
 
 @transaction.atomic
 def case_register(*, acting_user, adults: list[PersonData], children: list[PersonData] = (),
-                  cohabiting: bool = False, since: date | None = None) -> Case:
+                  cohabiting: bool = False, since: date | None = None,
+                  co_residents: list[PersonData] = ()) -> Case:
     """Register a household (one or two adults and any children) and open its case in
-    the acting user's unit.  A person already in Lika is reused, not duplicated."""
+    the acting user's unit.  A person already in Lika is reused, not duplicated.
+    ``co_residents``: others who share the dwelling with their own support (an adult child
+    not in school, a relative, a lodger); they count only in the dwelling's size for the
+    share of the common household costs."""
     if acting_user.unit_id is None:
         raise ValidationError("Du måste tillhöra en enhet för att registrera ärenden.")
     if not 1 <= len(adults) <= 2:
@@ -75,7 +83,7 @@ def case_register(*, acting_user, adults: list[PersonData], children: list[Perso
         raise ValidationError("Gifta, registrerade partner och sambor är två vuxna.")
     today = timezone.localdate()
     since = since or today
-    numbers = [_checked_identity(p.identity_number, today).number for p in (*adults, *children)]
+    numbers = [_checked_identity(p.identity_number, today).number for p in (*adults, *children, *co_residents)]
     if len(set(numbers)) != len(numbers):
         raise ValidationError("Samma personnummer finns två gånger i hushållet.")
     household = Household.objects.create(unit_id=acting_user.unit_id, reference=f"tmp-{uuid.uuid4().hex[:16]}")
@@ -94,14 +102,20 @@ def case_register(*, acting_user, adults: list[PersonData], children: list[Perso
             household=household, person=person, role=CHILD, lunch_at_home=data.lunch_at_home,
             days_present=data.days_present, hemmavarande=data.hemmavarande, valid_from=since)
         created.append((person, new))
+    for data in co_residents:
+        person, new = _co_resident_get_or_create(data, acting_user)
+        HouseholdMembership.objects.create(household=household, person=person, role=CO_RESIDENT, valid_from=since)
+        created.append((person, new))
     case = Case.objects.create(reference=f"tmp-{uuid.uuid4().hex[:16]}", unit_id=acting_user.unit_id,
                                household=household, case_worker=acting_user, opened_on=since)
     case.reference = f"{since.year}-{case.pk:06d}"
     case.save(update_fields=["reference"])
     access_log_write(actor=acting_user, action=CREATE, object_type="case", object_id=case.pk,
                      household_id=household.pk, summary=f"Ärende {case.reference} registrerat",
-                     new={"members": [p.pk for p, _ in created], "cohabiting": cohabiting,
-                          "since": since.isoformat()})
+                     new={"members": [p.pk for p, _ in created[:len(adults) + len(children)]],
+                          "cohabiting": cohabiting, "since": since.isoformat(),
+                          **({"co_residents": [p.pk for p, _ in created[len(adults) + len(children):]]}
+                             if co_residents else {})})
     for person, new in created:
         if new:
             access_log_write(actor=acting_user, action=CREATE, object_type="person", object_id=person.pk,
@@ -254,11 +268,15 @@ def application_entries_save(*, acting_user, application: Application, costs: li
 
 def household_month_input(application: Application) -> tuple[dict, list[int]]:
     """The application as the household-month JSON contract (docs/calculate.md), and the
-    person ids in member order."""
+    person ids in member order.  Co-residents are not members: they only make the dwelling
+    larger (``household_size``), so the members get their share of the common costs."""
     members = memberships_in_month(application.case.household_id, application.month)
     index = {m.person_id: i for i, m in enumerate(members)}
     month = application.month
     data = {"month": f"{month:%Y-%m}", "members": [], "costs": [], "incomes": []}
+    size = dwelling_size(members, co_residents_in_month(application.case.household_id, month))
+    if size is not None:
+        data["household_size"] = size
     for m in members:
         item = {"role": m.role, "birth_date": m.person.birth_date.isoformat()}
         if m.role == ADULT:

@@ -17,14 +17,16 @@ from lika.web.search import search_redirect, search_terms
 
 from . import decisions as decision_services
 from . import selectors, services
-from .access import access_case, access_person, can_work_with_cases
+from .access import access_case, access_person, can_work_with_cases, handled_elsewhere
 from .bank_accounts import account_change_cancel, account_change_confirm
 from .forms import (
+    CO_RESIDENT_ROWS,
     AccountChangeForm,
     ApplicationForm,
     CaseCloseForm,
     ChildForm,
     ConfirmForm,
+    CoResidentForm,
     DecisionLineForm,
     DeliveryForm,
     ExceptionDecisionForm,
@@ -84,6 +86,7 @@ def case_register(request):
     adult1 = PersonForm(post, prefix="adult1")
     adult2 = PersonForm(post, prefix="adult2")
     children = [ChildForm(post, prefix=f"child{i}") for i in range(4)]
+    others = [CoResidentForm(post, prefix=f"other{i}") for i in range(CO_RESIDENT_ROWS)]
     if post is not None:
         second = form.is_valid() and form.cleaned_data["second_adult"]
         if form.is_valid() and not second and adult2.has_input():  # never drop a filled-in adult silently
@@ -91,13 +94,15 @@ def case_register(request):
                                              "ikryssad. Kryssa i rutan eller töm uppgifterna om vuxen 2."))
         forms_ok = form.is_valid() & adult1.is_valid() & (adult2.is_valid() if second else True)
         forms_ok &= all([child.is_valid() for child in children])
+        forms_ok &= all([other.is_valid() for other in others])
         if forms_ok:
             adults = [adult1.person_data()] + ([adult2.person_data()] if second else [])
             kids = [c.person_data() for c in children if not c.is_blank()]
             try:
                 case = services.case_register(acting_user=user, adults=adults, children=kids,
                                               cohabiting=form.cleaned_data["cohabiting"],
-                                              since=form.cleaned_data["since"])
+                                              since=form.cleaned_data["since"],
+                                              co_residents=[o.person_data() for o in others if not o.is_blank()])
             except ValidationError as exc:
                 form.add_service_error(exc)
             else:
@@ -105,9 +110,9 @@ def case_register(request):
                 return redirect("case_detail", case_id=case.pk)
         if not second and not adult2.has_input():
             adult2 = PersonForm(prefix="adult2")
-    all_forms = [form, adult1, adult2, *children]
+    all_forms = [form, adult1, adult2, *children, *others]
     return render(request, "cases/case_register.html", {
-        "form": form, "adult1": adult1, "adult2": adult2, "children": children,
+        "form": form, "adult1": adult1, "adult2": adult2, "children": children, "others": others,
         "all_forms": all_forms, "has_errors": any(f.errors for f in all_forms)})
 
 
@@ -116,6 +121,13 @@ def _adults_now(case):
     return [m.person for m in members if m.role == "adult"] or [
         m.person for m in services.memberships_in_month(case.household_id, case.opened_on.replace(day=1))
         if m.role == "adult"]
+
+
+def _dwelling_now(current) -> int | None:
+    """Persons in the dwelling today, when someone there is a co-resident (else None)."""
+    today = timezone.localdate()
+    now = [m for m in current if m.valid_from <= today]
+    return len(now) if any(m.role == "co_resident" for m in now) else None
 
 
 @login_required
@@ -141,9 +153,12 @@ def case_detail(request, case_id):
     history = list(selectors.household_history(case))
     mark_hidden_addresses(m.person for m in history)
     adults = _adults_now(case)
+    current = [m for m in history if m.valid_to is None]
+    for m in current:  # a co-resident whom another unit's case has is shown, not opened from here
+        m.openable = m.role != "co_resident" or not handled_elsewhere(request.user, m.person)
     return render(request, "cases/case_detail.html", {
         "case": case, "history": history, "adults": adults,
-        "current": [m for m in history if m.valid_to is None],
+        "current": current, "dwelling": _dwelling_now(current),
         "applications": selectors.case_applications(case)[:24],
         "decisions": selectors.case_decisions(case)[:24],
         "exceptions": selectors.case_exceptions(case),
@@ -318,6 +333,7 @@ def application_detail(request, case_id, application_id):
     calculation = application.calculations.filter(superseded_at__isnull=True).select_related("norm_table").first()
     return render(request, "cases/application_detail.html", {
         "case": case, "application": application, "people": people, "adults": adults,
+        "co_residents": [m.person for m in services.co_residents_in_month(case.household_id, application.month)],
         "parties": application.parties.select_related("person"), "costs": costs, "incomes": incomes,
         "obstacles": obstacles, "calculation": calculation, "errors": error,
         "result": selectors.stored_result(calculation.result) if calculation else None,

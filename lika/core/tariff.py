@@ -13,7 +13,7 @@ from .household import (
     STATUTORY_COSTS,
     Line,
 )
-from .money import prorate
+from .money import format_kronor, prorate
 from .norms import LUNCH_BANDS, PROVISIONAL, NormTable
 
 
@@ -154,12 +154,22 @@ class _Tariff:
         estimated = any(norm.is_estimated(c) for c in cells)
         everyone = tuple(range(members))
         if size > members:
-            return Line("household", "riksnorm.household.share", "Gemensamma hushållskostnader, andel",
+            # SoF (2001:937) 2 kap. 1 § (e.g. SFS 2020:1013): an adult who shares the dwelling
+            # without being a sambo gets "kvoten av de gemensamma kostnaderna för hushållet och
+            # antalet medlemmar i hushållet"; this household's members get members/size of it.
+            return Line("household", "riksnorm.household.share",
+                        f"Gemensamma hushållskostnader, andel {members} av {_persons(size)}",
                         prorate(amount, members, size), everyone, self.bases[0],
-                        f"{members} av {size} personer i hushållet", estimated)
+                        f"{format_kronor(amount, decimals=False)} för {_persons(size)} i bostaden "
+                        f"× {members}/{size}", estimated)
         rule = f"riksnorm.household.{size}" if size <= 7 else "riksnorm.household.over_7"
-        return Line("household", rule, f"Gemensamma hushållskostnader, {size} personer",
+        return Line("household", rule, f"Gemensamma hushållskostnader, {_persons(size)}",
                     amount, everyone, self.bases[0], "", estimated)
+
+
+def _persons(count: int) -> str:
+    """"1 person", "2 personer": the Swedish plural."""
+    return f"{count} person" if count == 1 else f"{count} personer"
 
 
 _TARIFFS: dict = {}

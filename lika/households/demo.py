@@ -10,7 +10,7 @@ personnummer from ``generate_fictional``.  The demo password is for the demo onl
 import random
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from itertools import accumulate, islice
 
@@ -62,6 +62,7 @@ PRESCHOOL_LUNCH = 0.7  # children 1-6 who eat lunch at preschool or school
 ALTERNATE_RESIDENCE = 0.10
 HEMMAVARANDE = 0.08  # households with children and a parent old enough
 ADULT_AGES, PARENT_AGES, CHILD_MAX_AGE, PARENT_GAP = (19, 70), (21, 55), 18, 18
+CO_RESIDENT_AGE = 19  # the one demo adult child at home who is not in school
 FIRST_MEMBERSHIP_DATE, LAST_MEMBERSHIP_DATE = date(2024, 1, 1), date(2026, 12, 31)
 MAX_SERIAL_TRIES = 2000
 BATCH = 2000
@@ -150,11 +151,40 @@ class _Generator:
         self.serial = len(self.used)
         self.first_membership = min(FIRST_MEMBERSHIP_DATE, today)
         self.last_membership = min(LAST_MEMBERSHIP_DATE, today)
+        # its own random stream, so the co-resident changes no other household of the seed
+        self.co_resident_rng = random.Random(f"{mixed}/co-resident")
+        self.co_resident_added = False
 
     def households(self, count):
         kinds, weights = list(KIND_WEIGHTS), list(KIND_WEIGHTS.values())
         for _ in range(count):
-            yield self.household(self.rng.choices(kinds, weights)[0])
+            household = self.household(self.rng.choices(kinds, weights)[0])
+            if not self.co_resident_added and household.kind == COUPLE_WITH_CHILDREN:
+                household = self._with_co_resident(household)
+            yield household
+
+    def _with_co_resident(self, household):
+        """The first couple with children old enough to have one also has an adult child at
+        home who is not in school: a co-resident with her own support (docs/calculate.md)."""
+        parents = [m for m in household.members if m.role == HouseholdMembership.Role.ADULT]
+        youngest_parent = max(m.person.birth_date for m in parents)
+        rng = self.co_resident_rng
+        birth_date = _years_before(self.today, CO_RESIDENT_AGE) - timedelta(days=rng.randint(0, 300))
+        if birth_date.year - youngest_parent.year < PARENT_GAP:
+            return household
+        gender = rng.choice((FEMALE, MALE))
+        names = SwedishNames.first_names_female if gender == FEMALE else SwedishNames.first_names_male
+        serial = 500
+        while (number := generate_fictional(birth_date, gender, serial)) in self.used:
+            serial += 1
+        self.used.add(number)
+        person = DemoPerson(number, rng.choice(sorted(names)), parents[0].person.last_name, birth_date, gender)
+        self.co_resident_added = True
+        # from 18 she is no child of the household unless in school (föräldrabalken 7 kap. 1 §)
+        adult_on = birth_date.replace(year=birth_date.year + 18) if (birth_date.month, birth_date.day) != (2, 29) \
+            else date(birth_date.year + 18, 3, 1)
+        member = DemoMember(person, HouseholdMembership.Role.CO_RESIDENT, max(parents[0].valid_from, adult_on))
+        return replace(household, members=(*household.members, member))
 
     def household(self, kind):
         rng = self.rng

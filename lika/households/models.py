@@ -109,10 +109,15 @@ class HouseholdMembership(models.Model):
     class Role(models.TextChoices):
         ADULT = "adult", _("Vuxen")
         CHILD = "child", _("Barn")
+        # Shares the dwelling but is not part of this household's need (an adult child not
+        # in school, a relative, a lodger): counts only in the number of persons who share
+        # the common household costs (SoF 2001:937 2 kap. 1 §); never a party, never paid,
+        # income and costs not merged; may have an own case in her own right.
+        CO_RESIDENT = "co_resident", _("Annan person i bostaden (egen försörjning)")
 
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="memberships")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")
-    role = models.CharField(_("roll"), max_length=5, choices=Role.choices)
+    role = models.CharField(_("roll"), max_length=11, choices=Role.choices)
     cohabiting = models.BooleanField(_("gift, registrerad partner eller sambo"), default=False)
     lunch_at_home = models.BooleanField(_("äter lunch hemma"), default=True)
     days_present = models.PositiveSmallIntegerField(_("dagar i hemmet per månad (växelvis boende)"),
@@ -130,6 +135,12 @@ class HouseholdMembership(models.Model):
                                    name="membership_period_valid"),
             models.CheckConstraint(condition=models.Q(days_present__isnull=True) | models.Q(days_present__lte=31),
                                    name="membership_days_present_valid"),
+            models.CheckConstraint(condition=models.Q(role__in=["adult", "child", "co_resident"]),
+                                   name="membership_role_valid"),
+            # a co-resident is nobody's sambo in this household and no child of it
+            models.CheckConstraint(condition=~models.Q(role="co_resident")
+                                   | models.Q(cohabiting=False, hemmavarande=False, days_present__isnull=True),
+                                   name="membership_co_resident_plain"),
         ]
 
     def __str__(self):

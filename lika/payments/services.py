@@ -218,17 +218,26 @@ def _prepare_batch(run, shares) -> int:
     in_force = _lock_in_force(shares)
     shares = [share for share in shares if share.decision_id in in_force]
     last_day = month_end(run.month)
-    members = {}
-    for household_id, person_id in (HouseholdMembership.objects
-                                    .filter(household_id__in={s.household_id for s in shares},
-                                            valid_from__lte=last_day)
-                                    .exclude(valid_to__lt=run.month).values_list("household_id", "person_id")):
-        members.setdefault(household_id, set()).add(person_id)
+    members, co_residents, latest = {}, {}, {}
+    for household_id, person_id, role in (HouseholdMembership.objects
+                                          .filter(household_id__in={s.household_id for s in shares},
+                                                  valid_from__lte=last_day)
+                                          .exclude(valid_to__lt=run.month).order_by("id")
+                                          .values_list("household_id", "person_id", "role")):
+        latest[household_id, person_id] = role  # the row in force at the month's end, as the calculation
+    for (household_id, person_id), role in latest.items():
+        # a co-resident (docs/casework.md) is no member: she counts only in the dwelling's size
+        group = co_residents if role == HouseholdMembership.Role.CO_RESIDENT else members
+        group.setdefault(household_id, set()).add(person_id)
+    dwelling = dict(Decision.objects.filter(pk__in={s.decision_id for s in shares})
+                    .values_list("pk", "calculation__input__household_size"))
     now = timezone.now()
     changed = accounts_changed_recently({s.person_id for s in shares}, now)
     orders, holds = [], []
     for share in shares:
-        if set(share.members) != members.get(share.household_id, set()):
+        size = len(share.members) + len(co_residents.get(share.household_id, ()))
+        if set(share.members) != members.get(share.household_id, set()) \
+                or (dwelling.get(share.decision_id) or len(share.members)) != size:
             holds.append(_hold(run, share, PaymentHold.Reason.COMPOSITION_CHANGED,
                                "Hushållets sammansättning för månaden skiljer sig från beslutets beräkning"))
             continue

@@ -34,6 +34,12 @@ class CalculationForm(forms.Form):
                                         widget=forms.DateInput(attrs={"type": "date"}))
     cohabiting = forms.BooleanField(label=_("De vuxna är gifta, registrerade partner eller sambor"),
                                     required=False)
+    # SoF (2001:937) 2 kap. 1 §: others who share the dwelling make the household's share
+    # of the common household costs smaller (common(n) × members / n)
+    other_persons = forms.IntegerField(
+        label=_("Andra personer som delar bostaden (egen försörjning)"), required=False, min_value=0,
+        max_value=20, help_text=_("T.ex. ett vuxet barn som inte går i gymnasiet, en släkting eller en inneboende. "
+                                  "Hushållet får sin andel av de gemensamma hushållskostnaderna."))
     payment_mode = forms.ChoiceField(
         label=_("Utbetalning"), initial="equal",
         choices=[("equal", _("Lika delar till var och en av de vuxna")),
@@ -147,8 +153,11 @@ class CalculationForm(forms.Form):
             payment.update(recipient=int(data.get("payment_recipient") or 0),
                            reason=data.get("payment_reason", ""),
                            reason_text=data.get("payment_reason_text", ""))
-        return {"month": data["month"], "members": members, "costs": costs, "incomes": incomes,
-                "payment": payment}
+        out = {"month": data["month"], "members": members, "costs": costs, "incomes": incomes,
+               "payment": payment}
+        if data.get("other_persons"):
+            out["household_size"] = len(members) + data["other_persons"]
+        return out
 
 
 class NormTableForm(forms.Form):

@@ -163,6 +163,10 @@ def test_ages_dates_and_the_rarer_cases_are_realistic(seeded):
         if m.role == "adult":
             assert 19 <= age <= 70
             flags["protected"] += m.person.protected_identity
+        elif m.role == "co_resident":  # the adult child at home who is not in school
+            assert age == 19 and not (m.cohabiting or m.hemmavarande) and m.days_present is None
+            assert m.household.memberships.filter(role="adult", cohabiting=True).count() == 2
+            flags["co_resident"] += 1
         else:
             assert 0 <= age <= 18 or (age == 19 and m.hemmavarande)
             assert m.hemmavarande == (age == 19)
@@ -176,6 +180,7 @@ def test_ages_dates_and_the_rarer_cases_are_realistic(seeded):
     assert 0 < flags["protected"] <= 0.06 * adults
     assert 0.04 * flags["children"] <= flags["alternating"] <= 0.18 * flags["children"]
     assert flags["preschool lunch"] > 0 and flags["hemmavarande"] > 0
+    assert flags["co_resident"] == 1
 
 
 def test_some_couples_are_same_sex():
