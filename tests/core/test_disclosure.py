@@ -299,7 +299,9 @@ def linked_figures(draw):
     with or without a total row; small counts, so that much is hidden."""
     details = draw(st.integers(1, 4))
     groups = draw(st.integers(1, details))
-    group_of = [draw(st.integers(0, groups - 1)) for _ in range(details)]
+    # every group has at least one detail row, as in the reports (a group of nothing would be
+    # a constant zero: hiding it protects no one, and it follows from nothing)
+    group_of = list(range(groups)) + [draw(st.integers(0, groups - 1)) for _ in range(details - groups)]
     total = draw(st.booleans())
     detail_rows = tuple(f"d{i}" for i in range(details))
     group_rows = tuple(f"g{j}" for j in range(groups))
