@@ -40,6 +40,7 @@ _LEGAL_BASIS_2001 = {
     "other_cost": "SoL (2001:453) 4 kap. 1 § (livsföringen i övrigt)",
     "income": "SoL (2001:453) 4 kap. 1 §",
     "disregard": "SoL (2001:453) 4 kap. 1 b §",
+    "child_work": "SoL (2001:453) 4 kap. 1 a §",
 }
 _LEGAL_BASIS_2025 = {
     "norm": "SoL (2025:400) 12 kap. 7 §",
@@ -47,6 +48,8 @@ _LEGAL_BASIS_2025 = {
     "other_cost": "SoL (2025:400) 12 kap.",
     "income": "SoL (2025:400) 12 kap.",
     "disregard": "SoL (2025:400), jobbstimulans",
+    # the paragraph in SoL 2025:400 could not be verified (docs/calculate.md)
+    "child_work": "SoL (2025:400) 12 kap., barns och skolungdomars arbetsinkomst",
 }
 
 
