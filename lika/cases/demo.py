@@ -124,8 +124,7 @@ def _one_case(rng, household, worker, manager, today, counts):
                                          channel="e_service")
         incomes = [Entry("child_allowance", 125000 * len(children))] if children else []
         if rng.random() < 0.25:
-            incomes.append(Entry("salary", rng.randrange(2000, 9000, 100) * 100, person_id=couple[0].pk,
-                                 job_incentive=back < 1))
+            incomes.append(Entry("salary", rng.randrange(2000, 9000, 100) * 100, person_id=couple[0].pk))
         services.application_entries_save(
             acting_user=worker, application=application, obstacles=obstacles, incomes=incomes,
             costs=[Entry("housing", rent), Entry("electricity", rng.randrange(250, 700, 10) * 100),

@@ -79,7 +79,7 @@ def _job_incentive(member, income, amount: int, year: int, month: int) -> tuple[
     history = member.support_history
     if history is None:
         if income.job_incentive:
-            return prorate(amount, JOB_INCENTIVE_PERCENT, 100), "angiven i indata utan historik"
+            return prorate(amount, JOB_INCENTIVE_PERCENT, 100), ""  # as before: the flag is the reason
         return 0, "jobbstimulans prövas inte: ingen bidragshistorik angiven"
     if income.job_incentive:
         raise CalculationError("jobbstimulans följer av historiken och anges inte på inkomsten")
@@ -234,7 +234,7 @@ def calculate_support(household: HouseholdMonth, norm: NormTable) -> Calculation
                 elif member.role == ADULT:
                     free, why = _job_incentive(member, income, amount, year, month)
                     free = free and _new(Line, ("disregard", "jobbstimulans", "Jobbstimulans, ej medräknad inkomst",
-                                                free, who, disregard_basis, f"{info[2]}; {why}", False))
+                                                free, who, disregard_basis, "; ".join(filter(None, (info[2], why))), False))
                 if not free:
                     detail = "; ".join(filter(None, [detail, why]))
             lines.append(_new(Line, ("income", info[1], info[0], amount, who, income_basis, detail, False)))
