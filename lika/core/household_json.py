@@ -3,6 +3,7 @@ the calculation and the payment split out.  Pure: dicts in, dicts and text out."
 
 import json
 import re
+import textwrap
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -326,7 +327,11 @@ def calculation_to_text(calc: Calculation, split: PaymentSplit | None) -> str:
             who = f" (medlem {', '.join(map(str, line.members))})" if kind in ("personal", "income", "disregard") \
                 and line.members and len(line.members) < 3 else ""
             detail = f" – {line.detail}" if line.detail else ""
-            out.append(row(f"{line.label}{who}{detail}", line.amount))
+            if len(f"{line.label}{who}{detail}") <= width - 2:
+                out.append(row(f"{line.label}{who}{detail}", line.amount))
+            else:  # a long reason (jobbstimulans, a child's exemption) on lines of its own
+                out.append(row(f"{line.label}{who}", line.amount))
+                out += textwrap.wrap(line.detail, width + 14, initial_indent="    ", subsequent_indent="    ")
         out.append("")
     out += [row("Riksnorm", calc.norm_total), row("Skäliga kostnader", calc.reasonable_costs),
             row("Behov", calc.need), row("Inkomster som räknas", calc.counted_income, "− "),
