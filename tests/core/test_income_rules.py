@@ -328,3 +328,30 @@ def test_the_json_contract_refuses_a_bad_history(member, message):
         parse_household_month({"month": "2023-07", "members": [
             member if member["role"] == "adult" else {"role": "adult", "birth_date": "1985-02-03"}, *(
                 [member] if member["role"] == "child" else [])]})
+
+
+def _documented_example(**changes):
+    data = {"month": "2021-05",
+            "members": [{"role": "adult", "birth_date": "1985-02-03", "cohabiting": True,
+                         "job_incentive": {"consecutive_support_months": 6, "period_months_used": 0}},
+                        {"role": "adult", "birth_date": "1987-07-12", "cohabiting": True},
+                        {"role": "child", "birth_date": "2017-01-10"}, {"role": "child", "birth_date": "2013-03-01"}],
+            "costs": [{"type": "housing", "amount": 7500}, {"type": "electricity", "amount": 350}],
+            "incomes": [{"type": "child_allowance", "amount": 2500}, {"type": "salary", "amount": 8000, "member": 0}]}
+    data.update(changes)
+    return data
+
+
+def test_the_documented_example_and_its_legacy_form_give_the_same_support():
+    """docs/calculate.md: 12 160 kr, with the history, and with the old per-income flag."""
+    new, _ = parse_household_month(_documented_example())
+    legacy_members = [dict(m) for m in _documented_example()["members"]]
+    del legacy_members[0]["job_incentive"]
+    legacy, _ = parse_household_month(_documented_example(members=legacy_members, incomes=[
+        {"type": "child_allowance", "amount": 2500}, {"type": "salary", "amount": 8000, "member": 0,
+                                                       "job_incentive": True}]))
+    calc_new, calc_legacy = calculate_support(new, norm(2021)), calculate_support(legacy, norm(2021))
+    assert calc_new.support == calc_legacy.support == kr(12160)
+    assert calc_legacy.lines_of("disregard")[0].detail == "25 % av lön"
+    assert calc_new.lines_of("disregard")[0].detail == (
+        "25 % av lön; bistånd 6 månader i följd 2020-11–2021-04; jobbstimulans månad 1 av 24 (2021-05–2023-04)")
