@@ -223,27 +223,29 @@ def calculate_support(household: HouseholdMonth, norm: NormTable) -> Calculation
                 if member.role != ADULT:
                     raise CalculationError("jobbstimulans gäller inte barns och skolungdomars arbetsinkomst "
                                            "(4 kap. 1 b § tredje stycket)")
-            detail, free = income.note, None
-            if member is not None and kind in EMPLOYMENT_INCOME:
-                if member.role == CHILD and kind in OWN_WORK_INCOME:
+            detail, extra = income.note, None
+            if member is not None and kind in EMPLOYMENT_INCOME and (member.role == ADULT or kind in OWN_WORK_INCOME):
+                if member.role == CHILD:
                     if exempt is None:
                         exempt = {}
                     free, why = _child_work_income(member, who[0], amount, exempt, tariff, year)
-                    free = free and _new(Line, ("disregard", "child_work_income", "Barns arbetsinkomst, ej medräknad",
-                                                free, who, legal_basis(year, month, "child_work"), why, False))
-                elif member.role == ADULT:
+                    if free:
+                        extra = _new(Line, ("disregard", "child_work_income", "Barns arbetsinkomst, ej medräknad",
+                                            free, who, legal_basis(year, month, "child_work"), why, False))
+                else:
                     free, why = _job_incentive(member, income, amount, year, month)
-                    free = free and _new(Line, ("disregard", "jobbstimulans", "Jobbstimulans, ej medräknad inkomst",
-                                                free, who, disregard_basis, "; ".join(filter(None, (info[2], why))), False))
-                if not free:
-                    detail = "; ".join(filter(None, [detail, why]))
+                    if free:
+                        extra = _new(Line, ("disregard", "jobbstimulans", "Jobbstimulans, ej medräknad inkomst", free,
+                                            who, disregard_basis, "; ".join(filter(None, (info[2], why))), False))
+                if extra is None:  # the income line says why nothing was left uncounted
+                    detail = "; ".join(filter(None, (detail, why)))
             lines.append(_new(Line, ("income", info[1], info[0], amount, who, income_basis, detail, False)))
             incomes += amount
-            if free:
-                disregarded += free.amount
+            if extra is not None:
+                disregarded += extra.amount
                 if disregards is None:
                     disregards = []
-                disregards.append(free)
+                disregards.append(extra)
         if disregards:
             lines.extend(disregards)
     common_amount = common.amount
