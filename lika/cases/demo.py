@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lika.accounts.models import Role, User
+from lika.core.calculation import age_at_month
 from lika.households.models import Household
 from lika.norms.selectors import norm_table_current
 
@@ -126,8 +127,14 @@ def _one_case(rng, household, worker, manager, today, counts):
                                          channel="e_service")
         incomes = [Entry("child_allowance", 125000 * len(children))] if children else []
         if rng.random() < 0.25:
-            incomes.append(Entry("salary", rng.randrange(2000, 9000, 100) * 100, person_id=couple[0].pk,
-                                 job_incentive=back < 1))
+            incomes.append(Entry("salary", rng.randrange(2000, 9000, 100) * 100, person_id=couple[0].pk))
+        # some teenagers have an extra job: not counted up to a prisbasbelopp a year (SoL 4 kap. 1 a §);
+        # a generator of its own, so the rest of the demo stays as it was
+        own = random.Random(household.pk * 100 + back)
+        teens = [m for m in children if age_at_month(m.person.birth_date, month.year, month.month) >= 15]
+        if teens and own.random() < 0.4:
+            incomes.append(Entry("salary", own.randrange(1000, 5000, 100) * 100, person_id=teens[0].person_id,
+                                 note="Extrajobb"))
         services.application_entries_save(
             acting_user=worker, application=application, obstacles=obstacles, incomes=incomes,
             costs=[Entry("housing", rent), Entry("electricity", rng.randrange(250, 700, 10) * 100),

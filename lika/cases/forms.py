@@ -287,8 +287,7 @@ class EntryRowForm(forms.Form):
         data = self.cleaned_data
         return Entry(type=data["type"], amount=ore_from_kronor(data["amount"]),
                      person_id=int(data["person"]) if data["person"] else None, note=data["note"],
-                     cap=ore_from_kronor(data["cap"]) if data.get("cap") is not None else None,
-                     job_incentive=bool(data.get("job_incentive")))
+                     cap=ore_from_kronor(data["cap"]) if data.get("cap") is not None else None)
 
 
 class CostRowForm(EntryRowForm):
@@ -296,7 +295,7 @@ class CostRowForm(EntryRowForm):
 
 
 class IncomeRowForm(EntryRowForm):
-    job_incentive = forms.BooleanField(label=_("Jobbstimulans"), required=False)
+    """An income; jobbstimulans follows from the case history (lika.core.job_incentive)."""
 
 
 def entry_forms(data, application, people, costs, incomes):
@@ -316,8 +315,7 @@ def entry_forms(data, application, people, costs, incomes):
 
     return (rows(CostRowForm, "cost", COST_TYPES.items(), costs,
                  {"cap": lambda c: c.cap / 100 if c.cap is not None else None}),
-            rows(IncomeRowForm, "income", INCOME_TYPES.items(), incomes,
-                 {"job_incentive": lambda i: i.job_incentive}))
+            rows(IncomeRowForm, "income", INCOME_TYPES.items(), incomes, {}))
 
 
 class ObstacleForm(forms.Form):

@@ -163,7 +163,6 @@ class ApplicationIncome(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     type = models.CharField(_("inkomst"), max_length=30)
     amount = models.BigIntegerField(_("belopp (öre)"))
-    job_incentive = models.BooleanField(_("jobbstimulans"), default=False)
     note = models.CharField(_("anteckning"), max_length=200, blank=True)
 
     class Meta:

@@ -26,6 +26,7 @@ from lika.core.household_json import (
     dumps,
     parse_household_month,
 )
+from lika.core.job_incentive import history_from_months
 from lika.core.money import to_ore
 from lika.households.demo import household_reference
 from lika.households.models import Household, HouseholdMembership, Person
@@ -209,14 +210,13 @@ class Entry:
     amount: int  # öre
     person_id: int | None = None
     cap: int | None = None
-    job_incentive: bool = False
     note: str = ""
 
 
 def _entries_snapshot(application):
     return {
         "costs": [[c.type, c.amount, c.person_id, c.cap, c.note] for c in application.costs.all()],
-        "incomes": [[i.type, i.amount, i.person_id, i.job_incentive, i.note] for i in application.incomes.all()],
+        "incomes": [[i.type, i.amount, i.person_id, i.note] for i in application.incomes.all()],
         "obstacles": {str(o.person_id): o.category for o in application.obstacles.all()},
     }
 
@@ -255,7 +255,7 @@ def application_entries_save(*, acting_user, application: Application, costs: li
                         cap=e.cap, note=e.note) for e in costs)
     ApplicationIncome.objects.bulk_create(
         ApplicationIncome(application=application, type=e.type, amount=e.amount, person_id=e.person_id,
-                          job_incentive=e.job_incentive, note=e.note) for e in incomes)
+                          note=e.note) for e in incomes)
     SupportObstacle.objects.bulk_create(
         SupportObstacle(application=application, person_id=pid, category=cat) for pid, cat in obstacles.items())
     new = _entries_snapshot(application)
@@ -277,6 +277,7 @@ def household_month_input(application: Application) -> tuple[dict, list[int]]:
     size = dwelling_size(members, co_residents_in_month(application.case.household_id, month))
     if size is not None:
         data["household_size"] = size
+    history = income_history(members, month)
     for m in members:
         item = {"role": m.role, "birth_date": m.person.birth_date.isoformat()}
         if m.role == ADULT:
@@ -285,6 +286,7 @@ def household_month_input(application: Application) -> tuple[dict, list[int]]:
             item.update(lunch_at_home=m.lunch_at_home, hemmavarande=m.hemmavarande)
             if m.days_present is not None:
                 item["days_present"] = m.days_present
+        item.update(history.get(m.person_id, {}))
         data["members"].append(item)
     for cost in application.costs.all():
         item = {"type": cost.type, "amount": _kronor(cost.amount)}
@@ -296,13 +298,66 @@ def household_month_input(application: Application) -> tuple[dict, list[int]]:
             item["note"] = cost.note
         data["costs"].append(item)
     for income in application.incomes.all():
-        item = {"type": income.type, "amount": _kronor(income.amount), "job_incentive": income.job_incentive}
+        item = {"type": income.type, "amount": _kronor(income.amount)}
         if income.person_id is not None:
             item["member"] = index[income.person_id]
         if income.note:
             item["note"] = income.note
         data["incomes"].append(item)
     return data, [m.person_id for m in members]
+
+
+def income_history(members, month: date) -> dict:
+    """What the income rules need from the past, per person id, as member keys of the JSON
+    contract (docs/calculate.md, "Jobbstimulans" and "A child's own work income"):
+
+    * an adult: ``job_incentive`` — the months in a row with försörjningsstöd before
+      ``month`` and the months of a jobbstimulans period used, from the issued decisions in
+      force that granted more than 0 kr in any household the person belonged to;
+    * a child: ``work_income_exempt_used`` — the own work income already left uncounted
+      earlier in the calendar year, summed from the ``child_work_income`` lines of the
+      calculation behind each earlier month's decision in force, or the month's current
+      calculation where no decision is in force yet (withdrawn applications do not count).
+    """
+    person_ids = [m.person_id for m in members]
+    households = set(HouseholdMembership.objects.filter(person_id__in=person_ids)
+                     .values_list("household_id", flat=True))
+    out = {}
+    adults = {m.person_id for m in members if m.role == ADULT}
+    if adults:
+        supported = {pid: set() for pid in adults}
+        rows = (Decision.objects.filter(application__case__household_id__in=households, status=Decision.Status.ISSUED,
+                                        superseded_at__isnull=True, granted_amount__gt=0, application__month__lt=month)
+                .values_list("application__month", "calculation__members"))
+        for when, ids in rows:
+            for pid in ids or ():
+                if pid in supported:
+                    supported[pid].add((when.year, when.month))
+        for pid, months in supported.items():
+            consecutive, used = history_from_months(months, month.year, month.month)
+            out[pid] = {"job_incentive": {"consecutive_support_months": consecutive, "period_months_used": used}}
+    children = {m.person_id for m in members if m.role == CHILD}
+    if children:
+        used = dict.fromkeys(children, 0)
+        applications = (Application.objects.filter(case__household_id__in=households, month__lt=month,
+                                                   month__gte=month.replace(month=1))
+                        .exclude(status=Application.Status.WITHDRAWN))
+        for application in applications:
+            decision = (application.decisions.filter(status=Decision.Status.ISSUED, superseded_at__isnull=True)
+                        .select_related("calculation").first())
+            calculation = decision.calculation if decision is not None else (
+                application.calculations.filter(superseded_at__isnull=True).first())
+            if calculation is None:
+                continue
+            ids = calculation.members
+            for line in calculation.result.get("lines", ()):
+                if line["rule"] == "child_work_income" and len(line["members"]) == 1:
+                    pid = ids[line["members"][0]]
+                    if pid in used:
+                        used[pid] += to_ore(Decimal(str(line["amount"])))
+        for pid, amount in used.items():
+            out[pid] = {"work_income_exempt_used": _kronor(amount)}
+    return out
 
 
 def _kronor(ore: int) -> Decimal:

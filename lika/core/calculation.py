@@ -14,6 +14,7 @@ from .household import (  # noqa: F401  (the public names of the calculation)
     JOB_INCENTIVE_PERCENT,
     NEW_SOCIAL_SERVICES_ACT,
     NORM_MONTH_DAYS,
+    OWN_WORK_INCOME,
     PROVISIONAL_WARNING,
     ROLES,
     STATUTORY_COSTS,
@@ -25,8 +26,10 @@ from .household import (  # noqa: F401  (the public names of the calculation)
     Line,
     Member,
 )
-from .money import prorate
+from .job_incentive import job_incentive_status
+from .money import format_kronor, prorate
 from .norms import BAND_BY_AGE, PROVISIONAL, VERIFIED, NormTable
+from .prisbasbelopp import prisbasbelopp
 from .tariff import (  # noqa: F401
     _ONE,
     _WITHOUT_LUNCH_BANDS,
@@ -43,6 +46,50 @@ def _member_ref(item, count: int) -> tuple:
     if not 0 <= index < count:
         raise CalculationError(f"{item.type}: medlem {index} finns inte i hushållet")
     return _ONE[index] if index < 64 else (index,)
+
+
+def _kr(ore: int) -> str:
+    return format_kronor(ore, decimals=False).replace("\u00a0", " ")
+
+
+def _child_work_income(member, index: int, amount: int, exempt: dict, tariff, year: int) -> tuple[int, str]:
+    """How much of a child's own work income is not counted, and why (SoL 2001:453 4 kap.
+    1 a §): up to one prisbasbelopp per calendar year, for a hemmavarande child under 18 or a
+    hemmavarande school youth under 21.  ``exempt`` carries what earlier lines of the month
+    used, per child."""
+    if age_on(member.birth_date, tariff.end_year, tariff.end_md) >= 18 and not member.hemmavarande:
+        return 0, "räknas fullt: 18 år eller äldre och inte hemmavarande skolungdom (4 kap. 1 a §)"
+    basis = prisbasbelopp(year)
+    if basis is None:
+        raise CalculationError(f"prisbasbeloppet för {year} saknas: barns arbetsinkomst kan inte beräknas")
+    before = member.work_income_exempt_used
+    if before < 0:
+        raise CalculationError(f"medlem {index}: använt fribelopp kan inte vara negativt")
+    earlier = exempt.get(index, 0)
+    room = max(0, basis.amount - before - earlier)
+    free = min(amount, room)
+    exempt[index] = earlier + free
+    return free, (f"fribelopp 1 prisbasbelopp {year} = {_kr(basis.amount)}: använt före månaden "
+                  f"{_kr(before)}, denna månad {_kr(earlier + free)}, kvar {_kr(room - free)}")
+
+
+def _job_incentive(member, income, amount: int, year: int, month: int) -> tuple[int, str]:
+    """Jobbstimulans on an adult's employment income, by the adult's history
+    (lika.core.job_incentive); the legacy per-income flag when no history is given."""
+    history = member.support_history
+    if history is None:
+        if income.job_incentive:
+            return prorate(amount, JOB_INCENTIVE_PERCENT, 100), ""  # as before: the flag is the reason
+        return 0, "jobbstimulans prövas inte: ingen bidragshistorik angiven"
+    if income.job_incentive:
+        raise CalculationError("jobbstimulans följer av historiken och anges inte på inkomsten")
+    try:
+        status = job_incentive_status(history, year, month)
+    except ValueError as exc:
+        raise CalculationError(str(exc)) from None
+    if not status.eligible:
+        return 0, f"ingen jobbstimulans: {status.reason}"
+    return prorate(amount, JOB_INCENTIVE_PERCENT, 100), status.reason
 
 
 def calculate_support(household: HouseholdMonth, norm: NormTable) -> Calculation:
@@ -157,6 +204,7 @@ def calculate_support(household: HouseholdMonth, norm: NormTable) -> Calculation
     disregards = None
     if household.incomes:
         income_info, income_basis, disregard_basis = tariff.income_info, tariff.bases[3], tariff.bases[4]
+        exempt = None  # child index -> öre of the year's exemption used by earlier income lines of this month
         for income in household.incomes:
             kind = income.type
             info = income_info.get(kind)
@@ -166,21 +214,38 @@ def calculate_support(household: HouseholdMonth, norm: NormTable) -> Calculation
             if amount < 0:
                 raise CalculationError(f"{kind}: beloppet får inte vara negativt")
             who = () if income.member is None else _member_ref(income, count)
-            lines.append(_new(Line, ("income", info[1], info[0], amount, who, income_basis, income.note, False)))
-            incomes += amount
+            member = members[who[0]] if who else None
             if income.job_incentive:
                 if kind not in EMPLOYMENT_INCOME:
                     raise CalculationError(f"jobbstimulans gäller bara inkomst av anställning, inte {kind!r}")
                 if not who:
                     raise CalculationError("jobbstimulans kräver att inkomsten knyts till en medlem")
-                if members[who[0]].role != ADULT:
-                    raise CalculationError("jobbstimulans gäller vuxna; barns arbetsinkomst anges inte här")
-                free = prorate(amount, JOB_INCENTIVE_PERCENT, 100)
-                disregarded += free
+                if member.role != ADULT:
+                    raise CalculationError("jobbstimulans gäller inte barns och skolungdomars arbetsinkomst "
+                                           "(4 kap. 1 b § tredje stycket)")
+            detail, extra = income.note, None
+            if member is not None and kind in EMPLOYMENT_INCOME and (member.role == ADULT or kind in OWN_WORK_INCOME):
+                if member.role == CHILD:
+                    if exempt is None:
+                        exempt = {}
+                    free, why = _child_work_income(member, who[0], amount, exempt, tariff, year)
+                    if free:
+                        extra = _new(Line, ("disregard", "child_work_income", "Barns arbetsinkomst, ej medräknad",
+                                            free, who, legal_basis(year, month, "child_work"), why, False))
+                else:
+                    free, why = _job_incentive(member, income, amount, year, month)
+                    if free:
+                        extra = _new(Line, ("disregard", "jobbstimulans", "Jobbstimulans, ej medräknad inkomst", free,
+                                            who, disregard_basis, "; ".join(filter(None, (info[2], why))), False))
+                if extra is None:  # the income line says why nothing was left uncounted
+                    detail = "; ".join(filter(None, (detail, why)))
+            lines.append(_new(Line, ("income", info[1], info[0], amount, who, income_basis, detail, False)))
+            incomes += amount
+            if extra is not None:
+                disregarded += extra.amount
                 if disregards is None:
                     disregards = []
-                disregards.append(_new(Line, ("disregard", "jobbstimulans", "Jobbstimulans, ej medräknad inkomst",
-                                              free, who, disregard_basis, info[2], False)))
+                disregards.append(extra)
         if disregards:
             lines.extend(disregards)
     common_amount = common.amount

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
+from .job_incentive import JOB_INCENTIVE_PERCENT, SupportHistory  # noqa: F401
+
 ADULT, CHILD = "adult", "child"
 ROLES = (ADULT, CHILD)
 
@@ -42,7 +44,10 @@ INCOME_TYPES = {
 }
 # Income from employment: the only kind jobbstimulans applies to.
 EMPLOYMENT_INCOME = {"salary"}
-JOB_INCENTIVE_PERCENT = 25
+# A child's or school youth's income from own work (SoL 2001:453 4 kap. 1 a §): wages,
+# including summer and weekend jobs.  Studiestöd, barnbidrag, underhållsstöd and other
+# benefits are not work and count in full (docs/calculate.md).
+OWN_WORK_INCOME = {"salary"}
 
 # A norm month is 30 days: a child living alternately present 15 days gets half.
 NORM_MONTH_DAYS = 30
@@ -61,6 +66,10 @@ class Member:
     lunch_at_home: bool = True
     days_present: int | None = None
     hemmavarande: bool = False
+    # A child's own work income already left uncounted earlier in the calendar year (öre).
+    work_income_exempt_used: int = 0
+    # An adult's history for jobbstimulans; None: not known (no jobbstimulans by history).
+    support_history: SupportHistory | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +86,7 @@ class Income:
     type: str
     amount: int
     member: int | None = None
-    job_incentive: bool = False
+    job_incentive: bool = False  # legacy assertion (lika calculate without history), see docs
     note: str = ""
 
 

@@ -3,6 +3,7 @@ the calculation and the payment split out.  Pure: dicts in, dicts and text out."
 
 import json
 import re
+import textwrap
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -18,6 +19,7 @@ from .calculation import (
     Income,
     Member,
 )
+from .job_incentive import PERIOD_MONTHS, SupportHistory
 from .limits import InputLimitError, loads_json, shown
 from .money import MoneyError, amount_ore, format_kronor, json_number
 from .split import EQUAL, SINGLE, DirectPayment, PaymentSplit
@@ -95,11 +97,25 @@ def _month(value):
 def _member(obj, index):
     where = f"members[{index}]"
     _keys(obj, where, {"role", "birth_date", "cohabiting", "lunch_at_home", "days_present",
-                       "hemmavarande", "name"}, ("role", "birth_date"))
+                       "hemmavarande", "name", "work_income_exempt_used", "job_incentive"}, ("role", "birth_date"))
     role = obj["role"]
     if role not in (ADULT, CHILD):
         raise InputError(f"{where}.role: ska vara 'adult' eller 'child', inte {shown(role)}")
     days = obj.get("days_present")
+    used = obj.get("work_income_exempt_used")
+    if used is not None and role != CHILD:
+        raise InputError(f"{where}.work_income_exempt_used: gäller bara barn och skolungdomar")
+    history = obj.get("job_incentive")
+    if history is not None:
+        if role != ADULT:
+            raise InputError(f"{where}.job_incentive: jobbstimulans gäller bara vuxna")
+        _keys(history, f"{where}.job_incentive", {"consecutive_support_months", "period_months_used"},
+              ("consecutive_support_months",))
+        history = SupportHistory(
+            _int(history["consecutive_support_months"], f"{where}.job_incentive.consecutive_support_months",
+                 0, 1200),
+            _int(history.get("period_months_used", 0), f"{where}.job_incentive.period_months_used",
+                 0, PERIOD_MONTHS))
     return Member(
         role=role,
         birth_date=_date(obj["birth_date"], f"{where}.birth_date"),
@@ -107,6 +123,8 @@ def _member(obj, index):
         lunch_at_home=_bool(obj, "lunch_at_home", where, True),
         days_present=None if days is None else _int(days, f"{where}.days_present", 0, 31),
         hemmavarande=_bool(obj, "hemmavarande", where),
+        work_income_exempt_used=0 if used is None else _amount(used, f"{where}.work_income_exempt_used"),
+        support_history=history,
     )
 
 
@@ -299,17 +317,21 @@ def calculation_to_text(calc: Calculation, split: PaymentSplit | None) -> str:
 
     sections = [("personal", "Personliga kostnader"), ("household", "Gemensamma hushållskostnader"),
                 ("cost", "Skäliga kostnader utöver riksnormen"), ("income", "Inkomster"),
-                ("disregard", "Inkomst som inte räknas (jobbstimulans)")]
+                ("disregard", "Inkomst som inte räknas (jobbstimulans, barns arbetsinkomst)")]
     for kind, title in sections:
         lines = calc.lines_of(kind)
         if not lines:
             continue
         out.append(title)
         for line in lines:
-            who = f" (medlem {', '.join(map(str, line.members))})" if kind in ("personal", "income") \
+            who = f" (medlem {', '.join(map(str, line.members))})" if kind in ("personal", "income", "disregard") \
                 and line.members and len(line.members) < 3 else ""
             detail = f" – {line.detail}" if line.detail else ""
-            out.append(row(f"{line.label}{who}{detail}", line.amount))
+            if len(f"{line.label}{who}{detail}") <= width - 2:
+                out.append(row(f"{line.label}{who}{detail}", line.amount))
+            else:  # a long reason (jobbstimulans, a child's exemption) on lines of its own
+                out.append(row(f"{line.label}{who}", line.amount))
+                out += textwrap.wrap(line.detail, width + 14, initial_indent="    ", subsequent_indent="    ")
         out.append("")
     out += [row("Riksnorm", calc.norm_total), row("Skäliga kostnader", calc.reasonable_costs),
             row("Behov", calc.need), row("Inkomster som räknas", calc.counted_income, "− "),

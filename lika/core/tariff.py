@@ -40,6 +40,7 @@ _LEGAL_BASIS_2001 = {
     "other_cost": "SoL (2001:453) 4 kap. 1 § (livsföringen i övrigt)",
     "income": "SoL (2001:453) 4 kap. 1 §",
     "disregard": "SoL (2001:453) 4 kap. 1 b §",
+    "child_work": "SoL (2001:453) 4 kap. 1 a §",
 }
 # SoL (2025:400), in force 2025-07-01 (SFS 2025:400, prop. 2024/25:89), 12 kap. "Insatser
 # för ekonomiska behov", read in the consolidated text (se-lex/sfs-processor,
@@ -49,13 +50,15 @@ _LEGAL_BASIS_2001 = {
 # met in another way (own income first); 7 § första stycket 1 the riksnorm items, 2 boende,
 # hushållsel, arbetsresor, hemförsäkring, fackförening and arbetslöshetskassa, andra
 # stycket the riksnorm set by the government; 8 § the särskild beräkningsregel
-# (jobbstimulans).  docs/casework.md, "The letter: legal references".
+# (jobbstimulans); 9 § a child's own work income.  docs/casework.md, "The letter: legal references".
 _LEGAL_BASIS_2025 = {
     "norm": "SoL (2025:400) 12 kap. 7 § första stycket 1 och andra stycket",
     "cost": "SoL (2025:400) 12 kap. 7 § första stycket 2",
     "other_cost": "SoL (2025:400) 12 kap. 1 § (levnadskostnader i övrigt)",
     "income": "SoL (2025:400) 12 kap. 1 §",
     "disregard": "SoL (2025:400) 12 kap. 8 § (särskild beräkningsregel, jobbstimulans)",
+    # 12 kap. 9 §: a child's or school youth's own work income (as 4 kap. 1 a § before)
+    "child_work": "SoL (2025:400) 12 kap. 9 §",
 }
 
 

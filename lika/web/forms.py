@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from lika.core.calculation import COST_TYPES, INCOME_TYPES
+from lika.core.household_json import InputError
 
 CHILD_ROWS = 6
 INCOME_ROWS = 6
@@ -65,11 +66,23 @@ class CalculationForm(forms.Form):
                 label=_("Dagar hemma per månad vid växelvis boende"), required=False, min_value=0, max_value=31)
             self.fields[f"child{i}_hemmavarande"] = forms.BooleanField(
                 label=_("Hemmavarande 19–20 år (gymnasiestudier)"), required=False)
+            self.fields[f"child{i}_exempt_used"] = forms.DecimalField(
+                label=_("Egen arbetsinkomst som redan inte räknats i år, kr"), **MONEY)
+        # Jobbstimulans follows from the history (lika.core.job_incentive); the trial page has
+        # none, so the user states it (docs/calculate.md, "Jobbstimulans").
+        for n in (1, 2):
+            self.fields[f"adult{n}_support_months"] = forms.IntegerField(
+                label=_("Vuxen %(n)s: månader i följd med försörjningsstöd före månaden") % {"n": n},
+                required=False, min_value=0, max_value=1200)
+            self.fields[f"adult{n}_incentive_used"] = forms.IntegerField(
+                label=_("Vuxen %(n)s: månader av jobbstimulansens 24 som redan gått") % {"n": n},
+                required=False, min_value=0, max_value=24)
         for key, label in COST_TYPES.items():
             self.fields[f"cost_{key}"] = forms.DecimalField(label=label, **MONEY)
         self.fields["cost_housing_cap"] = forms.DecimalField(
             label=_("Kommunens högsta godtagbara boendekostnad"), **MONEY)
-        members = [("", _("Hushållet")), ("0", _("Vuxen 1")), ("1", _("Vuxen 2"))]
+        members = [("", _("Hushållet")), ("0", _("Vuxen 1")), ("1", _("Vuxen 2"))] + [
+            (f"c{i}", _("Barn %(n)s") % {"n": i}) for i in range(1, CHILD_ROWS + 1)]
         for i in range(1, INCOME_ROWS + 1):
             self.fields[f"income{i}_type"] = forms.ChoiceField(
                 label=_("Inkomst %(n)s, slag") % {"n": i}, required=False,
@@ -77,8 +90,6 @@ class CalculationForm(forms.Form):
             self.fields[f"income{i}_member"] = forms.ChoiceField(label=_("Vems"), required=False,
                                                                   choices=members)
             self.fields[f"income{i}_amount"] = forms.DecimalField(label=_("Belopp"), **MONEY)
-            self.fields[f"income{i}_job_incentive"] = forms.BooleanField(
-                label=_("Jobbstimulans"), required=False)
 
     def add_input_error(self, message: str) -> None:
         """Show a calculation error at its field, naming members as the form does."""
@@ -101,15 +112,18 @@ class CalculationForm(forms.Form):
         self.add_error(field, message[:1].upper() + message[1:])
 
     def children(self):
-        return [[self[f"child{i}_{f}"] for f in ("birth_date", "no_lunch", "days", "hemmavarande")]
+        return [[self[f"child{i}_{f}"] for f in ("birth_date", "no_lunch", "days", "hemmavarande", "exempt_used")]
                 for i in range(1, CHILD_ROWS + 1)]
 
     def costs(self):
         return [self[f"cost_{key}"] for key in COST_TYPES] + [self["cost_housing_cap"]]
 
     def incomes(self):
-        return [[self[f"income{i}_{f}"] for f in ("type", "member", "amount", "job_incentive")]
+        return [[self[f"income{i}_{f}"] for f in ("type", "member", "amount")]
                 for i in range(1, INCOME_ROWS + 1)]
+
+    def history(self):
+        return [self[f"adult{n}_{f}"] for n in (1, 2) for f in ("support_months", "incentive_used")]
 
     def household_month(self) -> dict:
         """The cleaned form as the ``lika calculate`` input dict."""
@@ -119,11 +133,16 @@ class CalculationForm(forms.Form):
         self.member_fields = [("adult1_birth_date", _("Vuxen 1"))]
         if data.get("adult2_birth_date"):
             self.member_fields.append(("adult2_birth_date", _("Vuxen 2")))
+        def history(n):
+            return {"consecutive_support_months": data.get(f"adult{n}_support_months") or 0,
+                    "period_months_used": data.get(f"adult{n}_incentive_used") or 0}
+
         members = [{"role": "adult", "birth_date": data["adult1_birth_date"].isoformat(),
-                    "cohabiting": cohabiting}]
+                    "cohabiting": cohabiting, "job_incentive": history(1)}]
         if data.get("adult2_birth_date"):
             members.append({"role": "adult", "birth_date": data["adult2_birth_date"].isoformat(),
-                            "cohabiting": cohabiting})
+                            "cohabiting": cohabiting, "job_incentive": history(2)})
+        child_index = {}
         for i in range(1, CHILD_ROWS + 1):
             if data.get(f"child{i}_birth_date"):
                 child = {"role": "child", "birth_date": data[f"child{i}_birth_date"].isoformat(),
@@ -131,6 +150,9 @@ class CalculationForm(forms.Form):
                          "hemmavarande": data[f"child{i}_hemmavarande"]}
                 if data.get(f"child{i}_days") is not None:
                     child["days_present"] = data[f"child{i}_days"]
+                if data.get(f"child{i}_exempt_used") is not None:
+                    child["work_income_exempt_used"] = data[f"child{i}_exempt_used"]
+                child_index[f"c{i}"] = len(members)
                 members.append(child)
                 self.member_fields.append((f"child{i}_birth_date", _("Barn %(n)s") % {"n": i}))
         costs = []
@@ -143,10 +165,14 @@ class CalculationForm(forms.Form):
         incomes = []
         for i in range(1, INCOME_ROWS + 1):
             if data.get(f"income{i}_type") and data.get(f"income{i}_amount") is not None:
-                income = {"type": data[f"income{i}_type"], "amount": data[f"income{i}_amount"],
-                          "job_incentive": data[f"income{i}_job_incentive"]}
-                if data.get(f"income{i}_member"):
-                    income["member"] = int(data[f"income{i}_member"])
+                income = {"type": data[f"income{i}_type"], "amount": data[f"income{i}_amount"]}
+                who = data.get(f"income{i}_member")
+                if who and who.startswith("c"):
+                    if who not in child_index:
+                        raise InputError(f"incomes[{len(incomes)}].member: barn {who[1:]} finns inte i hushållet")
+                    income["member"] = child_index[who]
+                elif who:
+                    income["member"] = int(who)
                 incomes.append(income)
         payment = {"mode": data["payment_mode"]}
         if payment["mode"] == "single":
