@@ -36,7 +36,8 @@ def _calculate(case, user, adult, month, incomes=()):
 def _decide(user, application):
     calculation = application.calculations.get(superseded_at__isnull=True)
     lines = [LineDecision("granted")] * len(decisions.need_lines(calculation))
-    return decisions.decision_make(acting_user=user, application=application, lines=lines)
+    return decisions.decision_make(acting_user=user, application=application, lines=lines,
+                                   acknowledge_provisional=True)
 
 
 def _supported(case, user, adult, indexes):
@@ -148,6 +149,7 @@ def test_a_changed_decision_counts_its_new_calculation(alice):
     services.calculation_make(acting_user=alice, application=january)
     january.refresh_from_db()
     lines = [LineDecision("granted")] * len(decisions.need_lines(january.calculations.get(superseded_at__isnull=True)))
-    decisions.decision_make(acting_user=alice, application=january, lines=lines, change_reason="Ny lönespecifikation.")
+    decisions.decision_make(acting_user=alice, application=january, lines=lines, change_reason="Ny lönespecifikation.",
+                             acknowledge_provisional=True)
     _, feb = _calculate(case, alice, adult, date(2023, 2, 1), [Entry("salary", 100000, person_id=teen.pk)])
     assert feb.input["members"][1]["work_income_exempt_used"] == 10000

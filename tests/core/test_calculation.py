@@ -3,7 +3,7 @@
 import pytest
 
 from lika.core.calculation import CalculationError, Cost, Income, calculate_support
-from lika.core.norms import PROVISIONAL, VERIFIED
+from lika.core.norms import PROVISIONAL, VERIFIED, parse_norm_table
 
 from .helpers import adult, child, household, kr, norm
 
@@ -131,9 +131,13 @@ def test_verified_table_gives_verified_result():
 
 
 def test_an_estimated_cell_makes_the_result_provisional():
-    """2022's lunch-at-preschool amounts are estimates: using one says so."""
-    full = calculate_support(household(2022, 1, adult(), child("2020-01-01")), norm(2022))
-    estimate = calculate_support(household(2022, 1, adult(), child("2020-01-01", lunch_at_home=False)), norm(2022))
+    """A verified table with one estimated cell: using that cell makes the result provisional,
+    the table's other cells do not."""
+    data = norm(2021).as_dict()
+    data["estimated"] = ["personal_without_lunch.1-2"]
+    table = parse_norm_table(data)
+    full = calculate_support(household(2021, 1, adult(), child("2019-06-01")), table)
+    estimate = calculate_support(household(2021, 1, adult(), child("2019-06-01", lunch_at_home=False)), table)
     assert full.norm_status == VERIFIED
     assert estimate.norm_status == PROVISIONAL
     assert estimate.norm_estimated == ("riksnorm.personal_without_lunch.1-2",)

@@ -71,7 +71,8 @@ def test_the_case_calculation_shows_jobbstimulans_from_the_history(page, live_se
     for month in range(1, 7):
         application = calculated(date(2023, month, 1))
         rows = len(decisions.need_lines(application.calculations.get(superseded_at__isnull=True)))
-        decisions.decision_make(acting_user=alice, application=application, lines=[LineDecision("granted")] * rows)
+        decisions.decision_make(acting_user=alice, application=application, lines=[LineDecision("granted")] * rows,
+                                 acknowledge_provisional=True)
     july = calculated(date(2023, 7, 1), [Entry("salary", 800000, person_id=adult.pk)])
 
     login(page, live_server, alice)
