@@ -88,7 +88,7 @@ def _changed_decisions(today: date) -> int:
         application = decision.application
         worker = application.case.case_worker
         costs = [case_services.Entry(c.type, max(0, c.amount + (difference if c.type == "housing" else 0)),
-                                     c.person_id, c.cap, note=c.note) for c in application.costs.all()]
+                                     c.person_id, note=c.note) for c in application.costs.all()]
         incomes = [case_services.Entry(i.type, i.amount, i.person_id, job_incentive=i.job_incentive, note=i.note)
                    for i in application.incomes.all()]
         obstacles = {o.person_id: o.category for o in application.obstacles.all()}
