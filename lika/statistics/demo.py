@@ -97,7 +97,7 @@ def _changed_decisions(today: date) -> int:
             case_services.application_entries_save(acting_user=worker, application=application, costs=costs,
                                                    incomes=incomes, obstacles=obstacles)
             calculation = case_services.calculation_make(acting_user=worker, application=application)
-            lines = [case_decisions.LineDecision("granted")] * len(case_decisions.need_lines(calculation))
+            lines = case_decisions.proposed_lines(calculation)
             new = case_decisions.decision_make(acting_user=worker, application=application, lines=lines,
                                                change_reason=reason)
             if new.status == Decision.Status.AWAITING_APPROVAL:

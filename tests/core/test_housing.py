@@ -8,7 +8,12 @@ from datetime import date
 import pytest
 
 from lika.core.calculation import CalculationError, Cost, calculate_support
-from lika.core.household_json import InputError, calculation_to_dict, calculation_to_text, parse_household_month
+from lika.core.household_json import (
+    InputError,
+    calculation_to_dict,
+    calculation_to_text,
+    parse_household_month,
+)
 from lika.core.housing import GuidelineError, HousingGuideline, guideline_amount, parse_amounts
 
 from .helpers import adult, child, household, kr, norm
