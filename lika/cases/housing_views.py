@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from lika.core.household import ADULT, CHILD
 from lika.core.housing import guideline_amount
@@ -43,11 +42,13 @@ def housing_context(application, members) -> dict:
 
 
 @login_required
-@require_POST
 def housing_deviation(request, case_id, application_id):
+    """POST: record or withdraw the deviation; GET: back to the application page."""
     case = access_case(request.user, case_id, what="Avsteg från riktlinjen för boendekostnad")
     application = _application(case, application_id)
     back = redirect("application_detail", case_id=case.pk, application_id=application.pk)
+    if request.method != "POST":
+        return back
     try:
         if request.POST.get("action") == "end":
             housing_deviation_end(acting_user=request.user, application=application)

@@ -84,6 +84,9 @@ def _changed_decisions(today: date) -> int:
                                     payment_orders__isnull=False, application__case__case_worker__isnull=False)
             .distinct().select_related("application__case__case_worker").order_by("id"))
     changed = 0
+    # rents within the guideline for skälig boendekostnad before and after the change, so that
+    # the change moves the support
+    paid = [d for d in paid if _within_guideline(d.application)]
     for decision, (difference, reason) in zip(paid, CHANGES, strict=False):
         application = decision.application
         worker = application.case.case_worker
@@ -106,6 +109,15 @@ def _changed_decisions(today: date) -> int:
                 case_decisions.decision_approve(acting_user=manager, decision=new)
         changed += 1
     return changed
+
+
+def _within_guideline(application) -> bool:
+    from lika.cases.housing import housing_terms
+
+    rents = [c.amount for c in application.costs.all() if c.type == "housing"]
+    members = case_services.memberships_in_month(application.case.household_id, application.month)
+    cap = housing_terms(application, members).get("cap")
+    return cap is None or all(rent + max(d for d, _r in CHANGES) <= cap for rent in rents)
 
 
 EXITS = {Case.CloseReason.WORK: 40, Case.CloseReason.STUDIES: 10, Case.CloseReason.OTHER_BENEFIT: 20,
