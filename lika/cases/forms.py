@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lika.core.calculation import COST_TYPES, INCOME_TYPES
+from lika.core.money import to_kronor
 from lika.core.periods import PeriodError, parse_month
 from lika.households.models import BankAccountChange, LegalGender
 from lika.web.forms import ServiceErrorsMixin
@@ -282,7 +283,7 @@ class DecisionLineForm(forms.Form):
     def initial_for(proposal: LineDecision) -> dict:
         """The form's initial values from the service's proposal (lika.cases.decisions.proposed_line)."""
         return {"outcome": proposal.outcome, "reason": proposal.reason,
-                "granted": proposal.granted / 100 if proposal.granted is not None else None}
+                "granted": to_kronor(proposal.granted) if proposal.granted is not None else None}
 
 
 class PaymentForm(ServiceErrorsMixin, forms.Form):

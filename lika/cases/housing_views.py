@@ -22,9 +22,11 @@ from .views import _application
 
 class HousingDeviationForm(forms.Form):
     reason = forms.ChoiceField(label=gettext_lazy("Skäl till avsteget"),
-                               choices=[("", "—"), *HousingDeviation.Reason.choices])
-    reason_text = forms.CharField(label=gettext_lazy("Motivering"), max_length=2000,
-                                  widget=forms.Textarea(attrs={"rows": 2}))
+                               choices=[("", "—"), *HousingDeviation.Reason.choices],
+                               error_messages={"required": gettext_lazy("Välj skälet till avsteget.")})
+    reason_text = forms.CharField(
+        label=gettext_lazy("Motivering"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": gettext_lazy("Beskriv skälen till att en högre boendekostnad godtas.")})
     accepted_amount = KronorField(label=gettext_lazy("Godtagen boendekostnad, kr (tomt: hela kostnaden)"),
                                   required=False, **MONEY)
 

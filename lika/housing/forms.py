@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lika.cases.forms import MONEY, KronorField
-from lika.core.money import to_ore
+from lika.core.money import to_kronor, to_ore
 
 ROWS = 8  # children 0…7; the last row filled in counts "that many children or more"
 
@@ -33,7 +33,7 @@ class GuidelineForm(forms.Form):
     def initial_from(row) -> dict:
         if row is None:
             return {}
-        return {f"amount_{a}_{c}": amount / 100 for a, c, amount in row.amounts if c < ROWS}
+        return {f"amount_{a}_{c}": to_kronor(amount) for a, c, amount in row.amounts if c < ROWS}
 
     def clean(self):
         data = super().clean()

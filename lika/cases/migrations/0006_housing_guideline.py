@@ -14,30 +14,31 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-MESSAGE = "a decision line grants at most what the calculation accepted, and bifall is the whole applied amount"
+MESSAGE = ("refused (a decision line grants at most what the calculation accepted, and bifall is the whole "
+           "applied amount)")
 REFUSED = ("(NEW.accepted_amount IS NOT NULL AND NEW.granted_amount > NEW.accepted_amount) "
            "OR (NEW.outcome = 'granted' AND NEW.granted_amount <> NEW.applied_amount)")
 SQLITE = [
-    f"""CREATE TRIGGER cases_decisionline_accepted_insert BEFORE INSERT ON cases_decisionline
-        WHEN {REFUSED} BEGIN SELECT RAISE(ABORT, 'cases_decisionline: {MESSAGE}'); END;""",
-    f"""CREATE TRIGGER cases_decisionline_accepted_update BEFORE UPDATE ON cases_decisionline
-        WHEN {REFUSED} BEGIN SELECT RAISE(ABORT, 'cases_decisionline: {MESSAGE}'); END;""",
+    f"""CREATE TRIGGER cases_decisionline_within_accepted_insert BEFORE INSERT ON cases_decisionline
+        WHEN {REFUSED} BEGIN SELECT RAISE(ABORT, 'cases_decisionline: INSERT {MESSAGE}'); END;""",
+    f"""CREATE TRIGGER cases_decisionline_within_accepted_update BEFORE UPDATE ON cases_decisionline
+        WHEN {REFUSED} BEGIN SELECT RAISE(ABORT, 'cases_decisionline: UPDATE {MESSAGE}'); END;""",
 ]
 POSTGRES = [
-    f"""CREATE OR REPLACE FUNCTION cases_decisionline_accepted_guard() RETURNS trigger AS $$
+    f"""CREATE OR REPLACE FUNCTION cases_decisionline_within_accepted() RETURNS trigger AS $$
         BEGIN
           IF {REFUSED} THEN
-            RAISE EXCEPTION 'cases_decisionline: {MESSAGE}' USING ERRCODE = 'check_violation';
+            RAISE EXCEPTION 'cases_decisionline: % {MESSAGE}', TG_OP USING ERRCODE = 'check_violation';
           END IF;
           RETURN NEW;
         END; $$ LANGUAGE plpgsql;""",
-    """CREATE TRIGGER cases_decisionline_accepted_guard BEFORE INSERT OR UPDATE ON cases_decisionline
-       FOR EACH ROW EXECUTE FUNCTION cases_decisionline_accepted_guard();""",
+    """CREATE TRIGGER cases_decisionline_within_accepted BEFORE INSERT OR UPDATE ON cases_decisionline
+       FOR EACH ROW EXECUTE FUNCTION cases_decisionline_within_accepted();""",
 ]
 REVERSE = {
-    "sqlite": ["DROP TRIGGER cases_decisionline_accepted_insert;", "DROP TRIGGER cases_decisionline_accepted_update;"],
-    "postgresql": ["DROP TRIGGER cases_decisionline_accepted_guard ON cases_decisionline;",
-                   "DROP FUNCTION cases_decisionline_accepted_guard();"],
+    "sqlite": ["DROP TRIGGER cases_decisionline_within_accepted_insert;", "DROP TRIGGER cases_decisionline_within_accepted_update;"],
+    "postgresql": ["DROP TRIGGER cases_decisionline_within_accepted ON cases_decisionline;",
+                   "DROP FUNCTION cases_decisionline_within_accepted();"],
 }
 UNDECIDED = ("received", "calculated", "changing")
 
