@@ -57,6 +57,7 @@ def test_a_capped_rent_is_delvis_bifall_with_its_reason_in_both_letters(page, li
     page.get_by_role("button", name="Spara och beräkna").click()
     expect(page.get_by_role("status")).to_contain_text("beräknad")
     expect(page.get_by_role("region", name="Beräkning")).to_contain_text("högsta 6 970 kr")
+    expect(page.get_by_role("region", name="Beräkning")).to_contain_text("sökt 9 000,00 kr")
     assert_accessible(page)
 
     page.get_by_role("link", name="Gå till beslut").click()
