@@ -261,6 +261,7 @@ def test_with_a_deviation_the_whole_rent_may_be_bifall(guideline, case, alice):
     (720000, 900000, "granted"),  # bifall above the guideline
     (720000, 800000, "partly"),  # more than accepted
     (None, 800000, "granted"),  # an old line: bifall is still the whole applied amount
+    (None, 800000, "partly"),  # no accepted amount written: the calculation's capped line still counts
 ])
 def test_the_database_refuses_a_line_granting_more_than_the_guideline(guideline, case, alice, accepted, granted,
                                                                       outcome):

@@ -18,16 +18,28 @@ MESSAGE = ("refused (a decision line grants at most what the calculation accepte
            "applied amount)")
 REFUSED = ("(NEW.accepted_amount IS NOT NULL AND NEW.granted_amount > NEW.accepted_amount) "
            "OR (NEW.outcome = 'granted' AND NEW.granted_amount <> NEW.applied_amount)")
+# ...and, whatever accepted_amount says, a capped cost line never grants more than the amount
+# its decision's calculation accepted (the snapshot's line of that rule, kronor → öre)
+SQLITE_ABOVE_CAP = """(NEW.rule LIKE 'cost.%.capped' AND EXISTS (
+    SELECT 1 FROM cases_decision d JOIN cases_casecalculation c ON c.id = d.calculation_id,
+         json_each(c.result, '$.lines') l
+    WHERE d.id = NEW.decision_id AND json_extract(l.value, '$.rule') = NEW.rule
+      AND NEW.granted_amount > CAST(round(json_extract(l.value, '$.amount') * 100) AS INTEGER)))"""
+POSTGRES_ABOVE_CAP = """(NEW.rule LIKE 'cost.%.capped' AND EXISTS (
+    SELECT 1 FROM cases_decision d JOIN cases_casecalculation c ON c.id = d.calculation_id
+    CROSS JOIN LATERAL jsonb_array_elements(c.result -> 'lines') l
+    WHERE d.id = NEW.decision_id AND l ->> 'rule' = NEW.rule
+      AND NEW.granted_amount > round((l ->> 'amount')::numeric * 100)))"""
 SQLITE = [
     f"""CREATE TRIGGER cases_decisionline_within_accepted_insert BEFORE INSERT ON cases_decisionline
-        WHEN {REFUSED} BEGIN SELECT RAISE(ABORT, 'cases_decisionline: INSERT {MESSAGE}'); END;""",
+        WHEN {REFUSED} OR {SQLITE_ABOVE_CAP} BEGIN SELECT RAISE(ABORT, 'cases_decisionline: INSERT {MESSAGE}'); END;""",
     f"""CREATE TRIGGER cases_decisionline_within_accepted_update BEFORE UPDATE ON cases_decisionline
-        WHEN {REFUSED} BEGIN SELECT RAISE(ABORT, 'cases_decisionline: UPDATE {MESSAGE}'); END;""",
+        WHEN {REFUSED} OR {SQLITE_ABOVE_CAP} BEGIN SELECT RAISE(ABORT, 'cases_decisionline: UPDATE {MESSAGE}'); END;""",
 ]
 POSTGRES = [
     f"""CREATE OR REPLACE FUNCTION cases_decisionline_within_accepted() RETURNS trigger AS $$
         BEGIN
-          IF {REFUSED} THEN
+          IF {REFUSED} OR {POSTGRES_ABOVE_CAP} THEN
             RAISE EXCEPTION 'cases_decisionline: % {MESSAGE}', TG_OP USING ERRCODE = 'check_violation';
           END IF;
           RETURN NEW;
