@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from lika.accounts.models import Role
 from lika.audit.services import CREATE, UPDATE, access_log_write
-from lika.core.money import to_ore
+from lika.core.money import format_kronor, to_ore
 from lika.core.split import EQUAL, SINGLE, DirectPayment, SplitError, split_payment
 
 from .models import (
@@ -57,11 +57,15 @@ class DirectPaymentData:
 
 
 def need_lines(calculation: CaseCalculation) -> list[dict]:
-    """The lines a decision is made on, with amounts in öre."""
+    """The lines a decision is made on, with amounts in öre: ``amount`` is what the
+    calculation accepts, ``applied`` what was applied for (more than ``amount`` for a housing
+    cost above the municipal guideline; the same on every other line)."""
     out = []
     for line in calculation.result["lines"]:
         if line["kind"] in NEED_KINDS:
-            out.append({**line, "amount": to_ore(Decimal(str(line["amount"])))})
+            amount = to_ore(Decimal(str(line["amount"])))
+            applied = to_ore(Decimal(str(line["applied"]))) if "applied" in line else amount
+            out.append({**line, "amount": amount, "applied": applied})
     return out
 
 
@@ -82,6 +86,25 @@ def _refuse_unacknowledged(provisional: bool, acknowledged: bool) -> None:
             "preliminärt belopp som omprövas när den fastställda tabellen är inläst.")})
 
 
+def proposed_line(line: dict) -> LineDecision:
+    """What the decision form proposes for a need line: bifall, or for a cost limited by
+    the guideline for skälig boendekostnad delvis bifall of the accepted amount with a
+    reason naming the guideline (the case worker may edit the reason).  A cost accepted
+    above the guideline by a documented deviation is bifall with the deviation as reason."""
+    if line["amount"] < line["applied"]:
+        detail = line["detail"][:1].lower() + line["detail"][1:]
+        return LineDecision(DecisionLine.Outcome.PARTLY, line["amount"],
+                            f"Den sökta kostnaden {_kronor_text(line['applied'])} är högre än {detail}. "
+                            f"{_kronor_text(line['amount'])} beviljas.")
+    if line["rule"].endswith(".deviation"):
+        return LineDecision(DecisionLine.Outcome.GRANTED, None, f"{line['label']}: {line['detail']}")
+    return LineDecision(DecisionLine.Outcome.GRANTED)
+
+
+def proposed_lines(calculation: CaseCalculation) -> list[LineDecision]:
+    return [proposed_line(line) for line in need_lines(calculation)]
+
+
 def counted_income(calculation: CaseCalculation) -> int:
     return to_ore(Decimal(str(calculation.result["counted_income"])))
 
@@ -100,8 +123,14 @@ def _lines(calculation, decisions: list[LineDecision]) -> list[DecisionLine]:
         raise ValidationError("Beslut saknas för någon rad i beräkningen.")
     out = []
     for position, (line, choice) in enumerate(zip(lines, decisions, strict=True)):
-        applied = line["amount"]
+        applied, accepted = line["applied"], line["amount"]
         if choice.outcome == DecisionLine.Outcome.GRANTED:
+            if accepted < applied:
+                # a cost above the guideline for skälig boendekostnad: bifall only with a
+                # documented deviation (which raises what the calculation accepts)
+                raise ValidationError(f"{line['label']}: kostnaden godtas bara upp till "
+                                      f"{_kronor_text(accepted)} enligt riktlinjen. Välj delvis bifall, "
+                                      "eller dokumentera ett avsteg från riktlinjen och beräkna igen.")
             granted = applied
         elif choice.outcome == DecisionLine.Outcome.REFUSED:
             granted = 0
@@ -110,15 +139,23 @@ def _lines(calculation, decisions: list[LineDecision]) -> list[DecisionLine]:
             if granted is None or not 0 < granted < applied:
                 raise ValidationError(f"{line['label']}: delvis bifall kräver ett belopp mellan 0 och "
                                       f"{applied / 100:.2f} kr.".replace(".", ","))
+            if granted > accepted:
+                raise ValidationError(f"{line['label']}: högst {_kronor_text(accepted)} kan beviljas enligt "
+                                      "riktlinjen för skälig boendekostnad utan ett dokumenterat avsteg.")
         else:
             raise ValidationError(f"{line['label']}: välj bifall, delvis bifall eller avslag.")
         reason = choice.reason.strip()
         if choice.outcome != DecisionLine.Outcome.GRANTED and not reason:
             raise ValidationError(f"{line['label']}: skriv motiveringen till att inte bevilja allt.")
         out.append(DecisionLine(position=position, kind=line["kind"], rule=line["rule"][:60],
-                                label=line["label"][:200], applied_amount=applied, granted_amount=granted,
+                                label=line["label"][:200], applied_amount=applied, accepted_amount=accepted,
+                                granted_amount=granted,
                                 outcome=choice.outcome, reason=reason, legal_basis=line.get("basis", "")[:200]))
     return out
+
+
+def _kronor_text(ore: int) -> str:
+    return format_kronor(ore, decimals=ore % 100 != 0).replace("\u00a0", " ")
 
 
 def _exception_for(case, month: date, exception_id) -> PaymentException:

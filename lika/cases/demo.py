@@ -18,12 +18,15 @@ from django.utils import timezone
 
 from lika.accounts.models import Role, User
 from lika.core.calculation import age_at_month
+from lika.core.housing import guideline_amount
 from lika.households.models import Household
+from lika.housing.selectors import guideline_in_force, guideline_value
+from lika.housing.services import guideline_seed_example
 from lika.norms.selectors import norm_table_current
 
 from . import decisions, services
-from .decisions import LineDecision
-from .models import Case, DecisionRecipient
+from .housing import housing_deviation_record
+from .models import Case, DecisionRecipient, HousingDeviation
 from .services import Entry
 
 # The three kinds of unemployment are kept apart, as the register does (docs/formats.md).
@@ -31,6 +34,7 @@ OBSTACLES = {"unemployed": 18, "unemployed_insufficient": 14, "unemployed_waitin
              "unemployed_establishment": 10, "working": 12, "sick_certified": 15,
              "sickness_compensation": 5, "social_reasons": 8, "parental_leave": 10}
 EXCEPTION_SHARE = 0.05  # couples paid to one adult under särskilda skäl
+ABOVE_GUIDELINE_SHARE = 0.2  # households whose rent is above the guideline for skälig boendekostnad
 PLAN_SHARE = 0.8
 
 
@@ -62,6 +66,7 @@ def demo_cases_seed(*, seed: int, today: date, limit: int) -> DemoCasesResult:
         staff.setdefault((user.unit_id, user.role), []).append(user)
     households = list(Household.objects.filter(case__isnull=True).order_by("id")[:limit])
     counts = dict(cases=0, applications=0, decisions=0, exceptions=0, plans=0, meetings=0)
+    _housing_guideline()
     for household in households:
         workers = staff.get((household.unit_id, Role.CASE_WORKER))
         managers = staff.get((household.unit_id, Role.UNIT_MANAGER))
@@ -104,7 +109,7 @@ def _one_case(rng, household, worker, manager, today, counts):
         decisions.exception_decide(acting_user=manager, exception=exception, approve=True)
         counts["exceptions"] += 1
     obstacles = {p.pk: _weighted(rng, OBSTACLES) for p in couple}
-    rent = rng.randrange(4500, 9800, 50) * 100
+    rent, deviation = _rent(rng, first_month, len(adults), len(children))
     # last month, this month and next month: next month's applications come in now and
     # most are decided, so the demo has a payment run to prepare for next month.  The newest
     # month is where work waits.  In December next month needs next year's riksnorm, which is
@@ -139,12 +144,15 @@ def _one_case(rng, household, worker, manager, today, counts):
             acting_user=worker, application=application, obstacles=obstacles, incomes=incomes,
             costs=[Entry("housing", rent), Entry("electricity", rng.randrange(250, 700, 10) * 100),
                    Entry("home_insurance", rng.randrange(120, 250, 5) * 100)])
+        if deviation:
+            housing_deviation_record(acting_user=worker, application=application, **deviation)
         services.calculation_make(acting_user=worker, application=application)
         application.refresh_from_db()
         if back == newest and rng.random() < 0.15:
             continue  # calculated, decision to make
         calculation = application.calculations.get(superseded_at__isnull=True)
-        lines = [LineDecision("granted")] * len(decisions.need_lines(calculation))
+        # bifall, or delvis bifall of a rent above the guideline (with the reason naming it)
+        lines = decisions.proposed_lines(calculation)
         decided_on = min(today, application.received_on + timedelta(days=rng.randint(1, 6)))
         with _clock_at(decided_on):
             decision = decisions.decision_make(
@@ -160,6 +168,33 @@ def _one_case(rng, household, worker, manager, today, counts):
                                                 channel=rng.choice(["post", "digital_mailbox", "e_service"]),
                                                 delivered_on=min(today, decided_on + timedelta(days=1)))
     _plans_and_meetings(rng, case, worker, couple, today, counts)
+
+
+def _housing_guideline():
+    """The demo municipality's example guideline for skälig boendekostnad (lika.housing)."""
+    admin = User.objects.filter(role=Role.ADMINISTRATOR).order_by("id").first()
+    if admin is not None:
+        guideline_seed_example(acting_user=admin)
+
+
+_DEVIATION = {"reason": "children_school",
+              "reason_text": "Påhittat för demon: barnen går i skolan i området; en flytt mitt i terminen "
+                             "prövas inte nu. Hushållet söker en billigare bostad."}
+
+
+def _rent(rng, month, adults, children) -> tuple[int, dict | None]:
+    """Most rents are within the guideline; some are above it (delvis bifall), and the first
+    household with children above it has a documented deviation (the whole rent accepted)."""
+    row = guideline_in_force(month)
+    if row is None:
+        return rng.randrange(4500, 9800, 50) * 100, None
+    cap = guideline_amount(guideline_value(row), max(adults, 1), children).amount
+    if rng.random() >= ABOVE_GUIDELINE_SHARE:
+        return cap - rng.randrange(0, 1500, 50) * 100, None
+    rent = cap + rng.randrange(300, 2500, 50) * 100
+    if children and not HousingDeviation.objects.exists():
+        return rent, _DEVIATION
+    return rent, None
 
 
 @contextmanager

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lika.core.calculation import COST_TYPES, INCOME_TYPES
+from lika.core.money import to_kronor
 from lika.core.periods import PeriodError, parse_month
 from lika.households.models import BankAccountChange, Language, LegalGender
 from lika.web.forms import ServiceErrorsMixin
@@ -286,12 +287,11 @@ class EntryRowForm(forms.Form):
     def entry(self) -> Entry:
         data = self.cleaned_data
         return Entry(type=data["type"], amount=ore_from_kronor(data["amount"]),
-                     person_id=int(data["person"]) if data["person"] else None, note=data["note"],
-                     cap=ore_from_kronor(data["cap"]) if data.get("cap") is not None else None)
+                     person_id=int(data["person"]) if data["person"] else None, note=data["note"])
 
 
 class CostRowForm(EntryRowForm):
-    cap = KronorField(label=_("Högsta godtagbara belopp"), required=False, **MONEY)
+    pass
 
 
 class IncomeRowForm(EntryRowForm):
@@ -313,8 +313,7 @@ def entry_forms(data, application, people, costs, incomes):
             out.append(cls(data, prefix=f"{prefix}{i}", types=types, people=people, initial=initial))
         return out
 
-    return (rows(CostRowForm, "cost", COST_TYPES.items(), costs,
-                 {"cap": lambda c: c.cap / 100 if c.cap is not None else None}),
+    return (rows(CostRowForm, "cost", COST_TYPES.items(), costs, {}),
             rows(IncomeRowForm, "income", INCOME_TYPES.items(), incomes, {}))
 
 
@@ -352,6 +351,12 @@ class DecisionLineForm(forms.Form):
         data = self.cleaned_data
         granted = ore_from_kronor(data["granted"]) if data.get("granted") is not None else None
         return LineDecision(outcome=data["outcome"], granted=granted, reason=data["reason"])
+
+    @staticmethod
+    def initial_for(proposal: LineDecision) -> dict:
+        """The form's initial values from the service's proposal (lika.cases.decisions.proposed_line)."""
+        return {"outcome": proposal.outcome, "reason": proposal.reason,
+                "granted": to_kronor(proposal.granted) if proposal.granted is not None else None}
 
 
 class PaymentForm(ServiceErrorsMixin, forms.Form):

@@ -101,7 +101,9 @@ def letter_context(decision, recipient) -> dict:
         "lines": [_line(line) for line in lines],
         "applied_total": format_kronor(sum(line.applied_amount for line in lines)),
         "granted_lines_total": format_kronor(sum(line.granted_amount for line in lines)),
-        "reasons": [_reason(line) for line in lines if _not_in_full(line)],
+        # every line not granted in full, and a bifall that states a reason (a housing cost
+        # accepted above the guideline by a documented deviation)
+        "reasons": [_reason(line) for line in lines if _not_in_full(line) or line.reason],
         "incomes": _incomes(result, decision.calculation.members or [], names),
         "counted_income": format_kronor(_ore(result.get("counted_income", 0))),
         "granted": format_kronor(decision.granted_amount),

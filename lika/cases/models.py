@@ -145,7 +145,6 @@ class ApplicationCost(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     type = models.CharField(_("kostnad"), max_length=20)
     amount = models.BigIntegerField(_("belopp (öre)"))
-    cap = models.BigIntegerField(_("högsta godtagbara belopp (öre)"), null=True, blank=True)
     note = models.CharField(_("anteckning"), max_length=200, blank=True)
 
     class Meta:
@@ -154,6 +153,47 @@ class ApplicationCost(models.Model):
 
     def __str__(self):
         return f"{self.type} {self.amount}"
+
+
+class HousingDeviation(models.Model):
+    """A case worker's documented deviation from the municipality's guideline for skälig
+    boendekostnad on one application: the housing cost is accepted above the guideline
+    (in full, or up to ``accepted_amount``) for a stated reason, recorded with who and
+    when.  Never changed: a new deviation or its withdrawal ends the one before
+    (``ended_at``); one in force per application (docs/casework.md)."""
+
+    class Reason(models.TextChoices):
+        SHORT_TIME = "short_time", _("Kort tid: behovet av bistånd väntas vara kortvarigt")
+        CHILDREN_SCHOOL = "children_school", _("Barns skolgång eller förskola")
+        DISABILITY = "disability", _("Funktionsnedsättning eller sjukdom")
+        NO_CHEAPER_HOUSING = "no_cheaper_housing", _("Det finns ingen billigare bostad att få")
+        OTHER = "other", _("Annat skäl")
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="housing_deviations")
+    reason = models.CharField(_("skäl"), max_length=20, choices=Reason.choices)
+    reason_text = models.TextField(_("motivering"))
+    accepted_amount = models.BigIntegerField(_("godtagen boendekostnad (öre)"), null=True, blank=True,
+                                             help_text=_("Tomt: hela boendekostnaden godtas"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("dokumenterat"), default=timezone.now)
+    ended_at = models.DateTimeField(_("upphört"), null=True, blank=True)
+    ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+")
+
+    class Meta:
+        verbose_name = _("avsteg från riktlinjen för boendekostnad")
+        verbose_name_plural = _("avsteg från riktlinjen för boendekostnad")
+        ordering = ["-recorded_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason_text=""), name="housing_deviation_states_reason"),
+            models.CheckConstraint(condition=Q(accepted_amount__isnull=True) | Q(accepted_amount__gt=0),
+                                   name="housing_deviation_amount_positive"),
+            models.UniqueConstraint(fields=["application"], condition=Q(ended_at__isnull=True),
+                                    name="one_housing_deviation_in_force"),
+        ]
+
+    def __str__(self):
+        return f"avsteg {self.pk} ({self.reason})"
 
 
 class ApplicationIncome(models.Model):
@@ -379,6 +419,10 @@ class DecisionLine(models.Model):
     rule = models.CharField(max_length=60)
     label = models.CharField(_("post"), max_length=200)
     applied_amount = models.BigIntegerField(_("beräknat (öre)"))
+    # what the calculation accepts of the applied amount (a housing cost above the municipal
+    # guideline: the guideline's amount, or more with a documented deviation); null on lines
+    # made before it was recorded.  The database refuses a line granting more (migration 0006).
+    accepted_amount = models.BigIntegerField(_("godtaget enligt beräkningen (öre)"), null=True, blank=True)
     granted_amount = models.BigIntegerField(_("beviljat (öre)"))
     outcome = models.CharField(_("beslut"), max_length=8, choices=Outcome.choices)
     reason = models.TextField(_("motivering"), blank=True)

@@ -151,7 +151,7 @@ def household_history(case):
 
 
 MONEY_KEYS = {"personal_costs_total", "household_costs", "norm_total", "reasonable_costs", "income_total",
-              "disregarded_income", "counted_income", "need", "support", "surplus", "amount"}
+              "disregarded_income", "counted_income", "need", "support", "surplus", "amount", "applied"}
 
 
 def stored_result(result):

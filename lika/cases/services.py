@@ -209,13 +209,12 @@ class Entry:
     type: str
     amount: int  # öre
     person_id: int | None = None
-    cap: int | None = None
     note: str = ""
 
 
 def _entries_snapshot(application):
     return {
-        "costs": [[c.type, c.amount, c.person_id, c.cap, c.note] for c in application.costs.all()],
+        "costs": [[c.type, c.amount, c.person_id, c.note] for c in application.costs.all()],
         "incomes": [[i.type, i.amount, i.person_id, i.note] for i in application.incomes.all()],
         "obstacles": {str(o.person_id): o.category for o in application.obstacles.all()},
     }
@@ -238,6 +237,9 @@ def application_entries_save(*, acting_user, application: Application, costs: li
     for entry in costs:
         if entry.type not in COST_TYPES:
             raise ValidationError(f"Okänd kostnad: {entry.type}")
+    if sum(entry.type == "housing" for entry in costs) > 1:
+        # the guideline for skälig boendekostnad judges the household's whole housing cost
+        raise ValidationError("Ange boendekostnaden på en rad: riktlinjen gäller hushållets hela boendekostnad.")
     for entry in incomes:
         if entry.type not in INCOME_TYPES:
             raise ValidationError(f"Okänd inkomst: {entry.type}")
@@ -252,7 +254,7 @@ def application_entries_save(*, acting_user, application: Application, costs: li
     application.obstacles.all().delete()
     ApplicationCost.objects.bulk_create(
         ApplicationCost(application=application, type=e.type, amount=e.amount, person_id=e.person_id,
-                        cap=e.cap, note=e.note) for e in costs)
+                        note=e.note) for e in costs)
     ApplicationIncome.objects.bulk_create(
         ApplicationIncome(application=application, type=e.type, amount=e.amount, person_id=e.person_id,
                           note=e.note) for e in incomes)
@@ -292,10 +294,10 @@ def household_month_input(application: Application) -> tuple[dict, list[int]]:
         item = {"type": cost.type, "amount": _kronor(cost.amount)}
         if cost.person_id is not None:
             item["member"] = index[cost.person_id]
-        if cost.cap is not None:
-            item["cap"] = _kronor(cost.cap)
         if cost.note:
             item["note"] = cost.note
+        if cost.type == "housing":
+            item.update(_housing_terms(application, members))
         data["costs"].append(item)
     for income in application.incomes.all():
         item = {"type": income.type, "amount": _kronor(income.amount)}
@@ -358,6 +360,18 @@ def income_history(members, month: date) -> dict:
         for pid, amount in used.items():
             out[pid] = {"work_income_exempt_used": _kronor(amount)}
     return out
+
+
+def _housing_terms(application, members) -> dict:
+    """The guideline for skälig boendekostnad and any documented deviation (lika.cases.housing)."""
+    from .housing import housing_terms
+
+    terms = housing_terms(application, members)
+    if "cap" in terms:
+        terms["cap"] = _kronor(terms["cap"])
+    if "accepted" in terms.get("deviation", {}):
+        terms["deviation"]["accepted"] = _kronor(terms["deviation"]["accepted"])
+    return terms
 
 
 def _kronor(ore: int) -> Decimal:

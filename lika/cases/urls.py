@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import transfer_views, views
+from . import housing_views, transfer_views, views
 
 C = "arenden/<int:case_id>/"
 
@@ -15,6 +15,8 @@ urlpatterns = [
     path(C + "ansokningar/ny/", views.application_new, name="application_new"),
     path(C + "ansokningar/<int:application_id>/", views.application_detail, name="application_detail"),
     path(C + "ansokningar/<int:application_id>/beslut/", views.decision_new, name="decision_new"),
+    path(C + "ansokningar/<int:application_id>/boendekostnad/", housing_views.housing_deviation,
+         name="housing_deviation"),
     path(C + "beslut/<int:decision_id>/", views.decision_detail, name="decision_detail"),
     path(C + "beslut/<int:decision_id>/brev/<int:person_id>.pdf", views.decision_letter, name="decision_letter"),
     path(C + "beslut/<int:decision_id>/brev/<int:person_id>/<slug:lang>/", views.decision_letter_page,

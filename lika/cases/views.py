@@ -342,7 +342,14 @@ def application_detail(request, case_id, application_id):
         "superseded": application.calculations.filter(superseded_at__isnull=False).count(),
         "decisions": application.decisions.select_related("decided_by"),
         "channels": Application.Channel.choices,
+        "housing": housing_context(application, members),
     })
+
+
+def housing_context(application, members):
+    from .housing_views import housing_context
+
+    return housing_context(application, members)
 
 
 @login_required
@@ -355,7 +362,9 @@ def decision_new(request, case_id, application_id):
         return redirect("application_detail", case_id=case.pk, application_id=application.pk)
     lines = decision_services.need_lines(calculation)
     post = request.POST if request.method == "POST" else None
-    line_forms = [DecisionLineForm(post, prefix=f"line{i}") for i in range(len(lines))]
+    line_forms = [DecisionLineForm(post, prefix=f"line{i}",
+                                   initial=DecisionLineForm.initial_for(decision_services.proposed_line(line)))
+                  for i, line in enumerate(lines)]
     exceptions = list(case.payment_exceptions.filter(status=PaymentException.Status.APPROVED,
                                                      valid_from__lte=application.month,
                                                      valid_to__gte=application.month).select_related("recipient"))

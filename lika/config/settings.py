@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "lika.accounts",
     "lika.audit",
     "lika.norms",
+    "lika.housing",
     "lika.households",
     "lika.cases",
     "lika.plans",

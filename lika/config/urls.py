@@ -7,5 +7,6 @@ urlpatterns = [
     path("", include("lika.audit.urls")),
     path("", include("lika.payments.urls")),
     path("", include("lika.statistics.urls")),
+    path("", include("lika.housing.urls")),
     path("", include("lika.web.urls")),
 ]

@@ -21,6 +21,7 @@ from .household import (  # noqa: F401  (the public names of the calculation)
     Calculation,
     CalculationError,
     Cost,
+    CostLine,
     HouseholdMonth,
     Income,
     Line,
@@ -90,6 +91,28 @@ def _job_incentive(member, income, amount: int, year: int, month: int) -> tuple[
     if not status.eligible:
         return 0, f"ingen jobbstimulans: {status.reason}"
     return prorate(amount, JOB_INCENTIVE_PERCENT, 100), status.reason
+
+
+def _capped(cost, info, who) -> CostLine:
+    """A cost above its cap (the municipality's guideline for skälig boendekostnad, SoL
+    2001:453 4 kap. 3 § första stycket 2 / SoL 2025:400 12 kap.: a reasonable cost): the
+    cap is accepted, or, with the case worker's documented deviation, the amount accepted
+    above it.  The line keeps what was applied for beside what is accepted, and names the
+    guideline."""
+    amount, cap = cost.amount, cost.cap
+    limit = f"{cost.guideline or 'Kommunens tak'}: högsta {_kr(cap)}"
+    if cost.deviation:
+        accepted = amount if cost.accepted is None else cost.accepted
+        if not cap < accepted <= amount:
+            raise CalculationError(f"{cost.type}: avsteg från riktlinjen ska godta mer än {_kr(cap)} "
+                                   f"och högst den sökta kostnaden {_kr(amount)}")
+        rule = info[1] + ".deviation"
+        detail = f"{limit}; avsteg, godtagen kostnad {_kr(accepted)}: {cost.deviation}"
+    else:
+        accepted, rule, detail = cap, info[2], limit
+    if cost.note:
+        detail = f"{detail}; {cost.note}"
+    return _new(CostLine, ("cost", rule, info[0], accepted, who, info[3], detail, False, amount))
 
 
 def calculate_support(household: HouseholdMonth, norm: NormTable) -> Calculation:
@@ -194,10 +217,12 @@ def calculate_support(household: HouseholdMonth, norm: NormTable) -> Calculation
             if cap < 0:
                 raise CalculationError(f"{kind}: taket får inte vara negativt")
             if amount > cap:
-                detail = "; ".join(filter(None, [f"skälig nivå {cap // 100} kr (kommunens tak)", cost.note]))
-                lines.append(_new(Line, ("cost", info[2], info[0], cap, who, info[3], detail, False)))
-                costs += cap
+                line = _capped(cost, info, who)
+                lines.append(line)
+                costs += line.amount
                 continue
+        elif cost.deviation:
+            raise CalculationError(f"{kind}: avsteg från riktlinjen kräver en riktlinje (cap)")
         lines.append(_new(Line, ("cost", info[1], info[0], amount, who, info[3], cost.note, False)))
         costs += amount
     incomes = disregarded = 0

@@ -77,8 +77,15 @@ class Cost:
     type: str
     amount: int
     member: int | None = None
-    cap: int | None = None
+    cap: int | None = None  # the highest accepted amount (housing: the municipal guideline's), öre
     note: str = ""
+    # What the cap is, named on the line: "Kommunens riktlinje för skälig boendekostnad från
+    # 2026-01-01, 2 vuxna 1 barn" (empty: a cap without a name).
+    guideline: str = ""
+    # A case worker's documented deviation from the cap: the reason, and the amount accepted
+    # above the cap (None: the whole cost).
+    deviation: str = ""
+    accepted: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +117,22 @@ class Line(NamedTuple):
     basis: str = ""
     detail: str = ""
     estimated: bool = False
+
+
+class CostLine(NamedTuple):
+    """A cost line whose amount was judged against a cap (the housing guideline): ``amount``
+    is what the calculation accepts, ``applied`` what was applied for.  The same first
+    fields as :class:`Line`, so every reader of lines reads it alike."""
+
+    kind: str
+    rule: str
+    label: str
+    amount: int
+    members: tuple = ()
+    basis: str = ""
+    detail: str = ""
+    estimated: bool = False
+    applied: int = 0
 
 
 class Calculation(NamedTuple):

@@ -141,13 +141,37 @@ def _costs(items, count):
     out = []
     for index, obj in enumerate(items):
         where = f"costs[{index}]"
-        _keys(obj, where, {"type", "amount", "member", "cap", "note"}, ("type", "amount"))
+        _keys(obj, where, {"type", "amount", "member", "cap", "note", "guideline", "deviation"}, ("type", "amount"))
         if obj["type"] not in COST_TYPES:
             raise InputError(f"{where}.type: okänd kostnadstyp {shown(obj['type'])}")
         cap = obj.get("cap")
+        cap = None if cap is None else _amount(cap, f"{where}.cap")
+        reason, accepted = _deviation(obj.get("deviation"), f"{where}.deviation", cap)
         out.append(Cost(obj["type"], _amount(obj["amount"], where), _member_ref(obj, where, count),
-                        None if cap is None else _amount(cap, f"{where}.cap"), str(obj.get("note", ""))))
+                        cap, str(obj.get("note", "")), _text(obj.get("guideline", ""), f"{where}.guideline"),
+                        reason, accepted))
     return tuple(out)
+
+
+def _text(value, where, longest=500):
+    if not isinstance(value, str) or len(value) > longest:
+        raise InputError(f"{where}: ska vara en text på högst {longest} tecken")
+    return value.strip()
+
+
+def _deviation(obj, where, cap):
+    """A documented deviation from the cap: ``{"reason": text, "accepted": kronor}`` (no
+    ``accepted``: the whole cost)."""
+    if obj is None:
+        return "", None
+    _keys(obj, where, {"reason", "accepted"}, ("reason",))
+    reason = _text(obj["reason"], f"{where}.reason")
+    if not reason:
+        raise InputError(f"{where}.reason: ett avsteg från riktlinjen kräver ett skäl")
+    if cap is None:
+        raise InputError(f"{where}: avsteg från riktlinjen kräver en riktlinje (cap)")
+    accepted = obj.get("accepted")
+    return reason, None if accepted is None else _amount(accepted, f"{where}.accepted")
 
 
 def _incomes(items, count):
@@ -263,16 +287,23 @@ def calculation_to_dict(calc: Calculation, split: PaymentSplit | None) -> dict:
         "support": Kronor(calc.support),
         "surplus": Kronor(calc.surplus),
         "lines": [
-            {"kind": line.kind, "rule": line.rule, "label": line.label, "amount": Kronor(line.amount),
-             "members": list(line.members), "basis": line.basis, "detail": line.detail,
-             "estimated": line.estimated}
-            for line in calc.lines
+            _line_dict(line) for line in calc.lines
         ],
         "warnings": list(calc.warnings),
     }
     if split is not None:
         out["payment"] = {"mode": split.mode, "reason": split.reason, "reason_text": split.reason_text}
         out["shares"] = [_share(share) for share in split.shares]
+    return out
+
+
+def _line_dict(line) -> dict:
+    out = {"kind": line.kind, "rule": line.rule, "label": line.label, "amount": Kronor(line.amount),
+           "members": list(line.members), "basis": line.basis, "detail": line.detail,
+           "estimated": line.estimated}
+    applied = getattr(line, "applied", None)
+    if applied is not None:  # a cost judged against a cap: what was applied for
+        out["applied"] = Kronor(applied)
     return out
 
 
@@ -327,9 +358,12 @@ def calculation_to_text(calc: Calculation, split: PaymentSplit | None) -> str:
             who = f" (medlem {', '.join(map(str, line.members))})" if kind in ("personal", "income", "disregard") \
                 and line.members and len(line.members) < 3 else ""
             detail = f" – {line.detail}" if line.detail else ""
+            applied = getattr(line, "applied", None)
+            if applied is not None:  # a cost judged against a cap: what was applied for first
+                who += f" (sökt {format_kronor(applied)})".replace("\u00a0", " ")
             if len(f"{line.label}{who}{detail}") <= width - 2:
                 out.append(row(f"{line.label}{who}{detail}", line.amount))
-            else:  # a long reason (jobbstimulans, a child's exemption) on lines of its own
+            else:  # a long reason (jobbstimulans, a child's exemption, a guideline) on lines of its own
                 out.append(row(f"{line.label}{who}", line.amount))
                 out += textwrap.wrap(line.detail, width + 14, initial_indent="    ", subsequent_indent="    ")
         out.append("")

@@ -85,11 +85,14 @@ def _changed_decisions(today: date) -> int:
                                     payment_orders__isnull=False, application__case__case_worker__isnull=False)
             .distinct().select_related("application__case__case_worker").order_by("id"))
     changed = 0
+    # rents within the guideline for skälig boendekostnad before and after the change, so that
+    # the change moves the support
+    paid = [d for d in paid if _within_guideline(d.application)]
     for decision, (difference, reason) in zip(paid, CHANGES, strict=False):
         application = decision.application
         worker = application.case.case_worker
         costs = [case_services.Entry(c.type, max(0, c.amount + (difference if c.type == "housing" else 0)),
-                                     c.person_id, c.cap, note=c.note) for c in application.costs.all()]
+                                     c.person_id, note=c.note) for c in application.costs.all()]
         incomes = [case_services.Entry(i.type, i.amount, i.person_id, note=i.note)
                    for i in application.incomes.all()]
         obstacles = {o.person_id: o.category for o in application.obstacles.all()}
@@ -98,7 +101,7 @@ def _changed_decisions(today: date) -> int:
             case_services.application_entries_save(acting_user=worker, application=application, costs=costs,
                                                    incomes=incomes, obstacles=obstacles)
             calculation = case_services.calculation_make(acting_user=worker, application=application)
-            lines = [case_decisions.LineDecision("granted")] * len(case_decisions.need_lines(calculation))
+            lines = case_decisions.proposed_lines(calculation)
             new = case_decisions.decision_make(acting_user=worker, application=application, lines=lines,
                                                change_reason=reason, acknowledge_provisional=True)
             if new.status == Decision.Status.AWAITING_APPROVAL:
@@ -107,6 +110,15 @@ def _changed_decisions(today: date) -> int:
                 case_decisions.decision_approve(acting_user=manager, decision=new, acknowledge_provisional=True)
         changed += 1
     return changed
+
+
+def _within_guideline(application) -> bool:
+    from lika.cases.housing import housing_terms
+
+    rents = [c.amount for c in application.costs.all() if c.type == "housing"]
+    members = case_services.memberships_in_month(application.case.household_id, application.month)
+    cap = housing_terms(application, members).get("cap")
+    return cap is None or all(rent + max(d for d, _r in CHANGES) <= cap for rent in rents)
 
 
 EXITS = {Case.CloseReason.WORK: 30, Case.CloseReason.WORK_SUBSIDISED: 10, Case.CloseReason.STUDIES: 10,

@@ -334,6 +334,9 @@ def figure_long_term(scope: Scope) -> Figure:
 # --- decisions (DecidedApplication) ----------------------------------------------------------
 
 UNKNOWN_REASON = "?"
+# The current decision of an application: bifall; delvis bifall (a line partly granted or
+# refused, e.g. a rent limited by the guideline for skälig boendekostnad); avslag (0 kr).
+OUTCOMES = ("granted", "partly", "refused")
 
 
 def _decision_shapes() -> tuple[tuple[TableShape, ...], tuple]:
@@ -344,25 +347,29 @@ def _decision_shapes() -> tuple[tuple[TableShape, ...], tuple]:
     reasons = (*dict(settings.LIKA_PAYMENT_EXCEPTION_REASONS), UNKNOWN_REASON)
     shapes = (TableShape("split", ("x",), total_row=False), TableShape("exceptions", reasons),
               TableShape("delivered", ("x",), total_row=False), TableShape("time", ("decided",), total_row=False),
-              TableShape("leaders", ("applicants", "registerledare"), total_row=False))
+              TableShape("leaders", ("applicants", "registerledare"), total_row=False),
+              TableShape("outcomes", OUTCOMES))
     links = (((("exceptions", TOTAL_ROW, "T"),), ("split", "x", "M")),
              ((("leaders", "applicants", "T"),), ("leaders", "registerledare", "T")),
-             *(((("time", "decided", g),), ("leaders", "applicants", g)) for g in GENDERS))
+             *(((("time", "decided", g),), ("leaders", "applicants", g)) for g in GENDERS),
+             # the outcomes of the decided applications add up to the applicants
+             *(((("outcomes", TOTAL_ROW, g),), ("leaders", "applicants", g)) for g in GENDERS))
     return shapes, links
 
 
 def _decisions_by_month(scope: Scope) -> Monthly:
     groups = ("applicant_gender, registerledare_gender, adults, paid, payment_mode, exception_reason, "
-              "single_recipient_gender, delivered_to_all")
+              "single_recipient_gender, delivered_to_all, outcome")
     month, where, params = _in_months(scope, "month", day=False)
     rows = fetch(f"SELECT {month}, unit_id, {groups}, SUM(applications), SUM(timed), SUM(processing_days) "
                  f"FROM statistics_decisionmonth WHERE {where} GROUP BY {month}, unit_id, {groups}", params)
     known = dict(settings.LIKA_PAYMENT_EXCEPTION_REASONS)
     data = Monthly()
     for (month, unit, applicant, leader, adults, paid, mode, reason, single_gender, delivered_all,
-         count, timed, day_sum) in rows:
+         outcome, count, timed, day_sum) in rows:
         count, timed = int(count), int(timed or 0)
         data.add(month, unit, ("leaders", "applicants"), applicant, count)
+        data.add(month, unit, ("outcomes", outcome if outcome in OUTCOMES else "granted"), applicant, count)
         data.add(month, unit, ("leaders", "registerledare"), leader, count)
         data.add(month, unit, ("time", "decided"), applicant, timed, int(day_sum or 0))
         if adults >= 2:
@@ -404,10 +411,16 @@ def figures_decisions(scope: Scope) -> list[Figure]:
     time_rows = (*_rows(cells, "time", [("decided", _("Beslutade ansökningar"))], total=False),
                  Row(_("Genomsnittlig handläggningstid, dagar"), "days", averages, counts=counts,
                      kpi="LIKA_PROCESSING_DAYS"))
-    decisions = Figure("decisions", _("Beslut: till båda och handläggningstid"),
+    outcome_table = Table(_("Beslutade ansökningar efter utfall och sökandens kön"), _rows(
+        cells, "outcomes", [("granted", _("Bifall")), ("partly", _("Delvis bifall")), ("refused", _("Avslag"))]))
+    decisions = Figure("decisions", _("Beslut: till båda, handläggningstid och utfall"),
                        _("Andel beslut till par där beslutet skickats eller lämnats till båda vuxna; "
-                       "handläggningstid från ansökans inkomstdag till första beslutet, efter sökandens kön."),
-                       (delivered_table, Table(_("Beslutade ansökningar efter sökandens kön"), time_rows)),
+                       "handläggningstid från ansökans inkomstdag till första beslutet, efter sökandens kön; "
+                       "utfall av det gällande beslutet: bifall, delvis bifall (någon post beviljad delvis "
+                       "eller avslagen, till exempel en hyra över kommunens riktlinje för skälig "
+                       "boendekostnad) eller avslag (inget bistånd)."),
+                       (delivered_table, Table(_("Beslutade ansökningar efter sökandens kön"), time_rows),
+                        outcome_table),
                        Chart("bars", _("Genomsnittlig handläggningstid, dagar"), "days",
                              _series([(_("Handläggningstid"), averages[0])], [(_("Handläggningstid"), averages[1])])))
 

@@ -34,6 +34,9 @@ class DecidedApplication(models.Model):
     exception_reason = models.CharField(max_length=40, blank=True)
     single_recipient_gender = models.CharField(max_length=1, blank=True)
     granted = models.BigIntegerField()  # öre
+    # bifall ("granted"), delvis bifall ("partly": a line partly granted or refused, e.g. a
+    # rent limited by the guideline for skälig boendekostnad) or avslag ("refused": 0 kr)
+    outcome = models.CharField(max_length=8, default="granted")
     processing_days = models.IntegerField(null=True)  # first decision's date − received
     recipients = models.PositiveSmallIntegerField(default=0)  # adults the decision was addressed to
     delivered = models.PositiveSmallIntegerField(default=0)  # of them, with a delivery date
@@ -108,6 +111,7 @@ class DecisionMonth(models.Model):
     exception_reason = models.CharField(max_length=40, blank=True)
     single_recipient_gender = models.CharField(max_length=1, blank=True)
     delivered_to_all = models.BooleanField()  # two or more recipients, every one delivered
+    outcome = models.CharField(max_length=8, default="granted")  # as DecidedApplication.outcome
     applications = models.PositiveIntegerField()
     timed = models.PositiveIntegerField()  # with a processing time
     processing_days = models.BigIntegerField()  # their sum

@@ -36,12 +36,15 @@ def _decided_applications_sql() -> str:
 INSERT INTO statistics_decidedapplication
     (month, unit_id, case_id, application_id, source, adults, applicant_gender,
      registerledare_gender, payment_mode, exception_reason, single_recipient_gender,
-     granted, processing_days, recipients, delivered)
+     granted, outcome, processing_days, recipients, delivered)
 SELECT a.month, c.unit_id, c.id, a.id, '{LIKA}',
        COALESCE(rec.recipients, 0),
        COALESCE(pa.legal_gender, ''), COALESCE(pr.legal_gender, ''),
        d.payment_mode, COALESCE(e.reason, ''), COALESCE(pe.legal_gender, ''),
-       d.granted_amount, {days},
+       d.granted_amount,
+       CASE WHEN d.granted_amount = 0 THEN 'refused' WHEN part.decision_id IS NOT NULL THEN 'partly'
+            ELSE 'granted' END,
+       {days},
        COALESCE(rec.recipients, 0), COALESCE(rec.delivered, 0)
 FROM (SELECT d1.application_id,
              MAX(CASE WHEN s.id IS NULL THEN d1.id END) AS current_id,
@@ -60,6 +63,12 @@ LEFT JOIN (SELECT r.decision_id, COUNT(*) AS recipients, COUNT(r.delivered_on) A
            JOIN cases_application a4 ON a4.id = d4.application_id
            WHERE a4.month >= %s AND a4.month <= %s
            GROUP BY r.decision_id) rec ON rec.decision_id = d.id
+LEFT JOIN (SELECT l.decision_id
+           FROM cases_decisionline l
+           JOIN cases_decision d5 ON d5.id = l.decision_id
+           JOIN cases_application a5 ON a5.id = d5.application_id
+           WHERE a5.month >= %s AND a5.month <= %s AND l.outcome <> 'granted'
+           GROUP BY l.decision_id) part ON part.decision_id = d.id
 LEFT JOIN households_person pa ON pa.id = a.applicant_id
 LEFT JOIN households_person pr ON pr.id = c.registerledare_id
 LEFT JOIN cases_paymentexception e ON e.id = d.payment_exception_id
@@ -100,14 +109,14 @@ GROUP BY f.month, f.unit_id, p.legal_gender, o.category
 _DECISION_MONTHS_SQL = """
 INSERT INTO statistics_decisionmonth
     (month, unit_id, applicant_gender, registerledare_gender, adults, paid, payment_mode,
-     exception_reason, single_recipient_gender, delivered_to_all, applications, timed, processing_days)
+     exception_reason, single_recipient_gender, delivered_to_all, outcome, applications, timed, processing_days)
 SELECT month, unit_id, applicant_gender, registerledare_gender, adults, (granted > 0), payment_mode,
-       exception_reason, single_recipient_gender, (recipients >= 2 AND delivered >= recipients),
+       exception_reason, single_recipient_gender, (recipients >= 2 AND delivered >= recipients), outcome,
        COUNT(*), COUNT(processing_days), COALESCE(SUM(processing_days), 0)
 FROM statistics_decidedapplication
 WHERE month >= %s AND month <= %s
 GROUP BY month, unit_id, applicant_gender, registerledare_gender, adults, (granted > 0), payment_mode,
-         exception_reason, single_recipient_gender, (recipients >= 2 AND delivered >= recipients)
+         exception_reason, single_recipient_gender, (recipients >= 2 AND delivered >= recipients), outcome
 """
 
 
@@ -221,7 +230,7 @@ def refresh_year(year: int) -> None:
         cursor.execute("DELETE FROM statistics_obstaclemonth WHERE source = %s AND month >= %s AND month <= %s",
                        [LIKA, first, last])
         cursor.execute("DELETE FROM statistics_personyear WHERE source = %s AND year = %s", [LIKA, year])
-        cursor.execute(_decided_applications_sql(), [first, last, first, last])
+        cursor.execute(_decided_applications_sql(), [first, last, first, last, first, last])
         cursor.execute(_OBSTACLES_SQL, [first, last])
         cursor.execute(_person_year_sql(), [year, *months, first, last])
         # the monthly aggregates the page reads, from every source (history included)

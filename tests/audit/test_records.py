@@ -133,7 +133,7 @@ def _other_value(field, current, candidates):
         return next(value for value, _label in field.choices if value != current)
     kind = field.get_internal_type()
     if kind in ("BigIntegerField", "IntegerField", "PositiveSmallIntegerField"):
-        return current + 1
+        return (current or 0) + 1  # a nullable amount (a decision line's accepted_amount) may be None
     if kind == "BooleanField":
         return not current
     if kind == "DateTimeField":

@@ -36,6 +36,7 @@ YEAR = 2026
 GENDERS = {0: ("F",), 1: ("M",), 2: ("F", "M")}
 OWN = ("work", "work_subsidised", "studies", "unemployment_benefit", "establishment", "sickness_benefit",
        "parental_benefit", "pension", "other_benefit")
+OUTCOMES = ("granted", "partly", "refused")
 
 
 def _month_index(day):
@@ -133,13 +134,17 @@ class Model:
         if key == "decisions" and t == 0:
             both, other = base("both", ["x"], gs=("T",)), base("notboth", ["x"], gs=("T",))
             return [both, other, _plus(both, other)][r]
-        if key == "decisions":  # the processing time's applications are the applicants
-            return base("applicants", ["x"]) if r == 0 else base("days", ["x"])
+        # the applicants (decided applications by the applicant's gender) are the sum of
+        # their decisions' outcomes: bifall, delvis bifall, avslag
+        if key == "decisions" and t == 1:  # the processing time's applications are the applicants
+            return base("outcomes", list(OUTCOMES)) if r == 0 else base("days", ["x"])
+        if key == "decisions":
+            return base("outcomes", list(OUTCOMES) if row.total else [OUTCOMES[r]])
         if key == "registerledare":
             if r == 0 or c == 2:
-                return base("applicants", ["x"])
+                return base("outcomes", list(OUTCOMES))
             women = base("registerledare", ["x"], gs=("F",))
-            return women if c == 0 else _plus(base("applicants", ["x"], gs=("F", "M")),
+            return women if c == 0 else _plus(base("outcomes", list(OUTCOMES), gs=("F", "M")),
                                               {atom: -1 for atom in women})
         if key == "plans":
             keys = ({"Med egen plan": "with", "Utan egen plan": "without"} if t == 0

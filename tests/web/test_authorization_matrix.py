@@ -48,6 +48,8 @@ POLICY = {
     "norm_detail": (EVERYONE, None),
     "norm_new": ({"admin"}, None),
     "norm_edit": ({"admin"}, None),
+    "housing_guidelines": ({"admin"}, None),
+    "housing_guideline_new": ({"admin"}, None),
     "access_log": ({"manager_a", "manager_b", "admin"}, None),
     "transfers": ({"manager_a", "manager_b"}, None),
     "statistics": (STATISTICS, None),
@@ -61,7 +63,7 @@ POLICY = {
 }
 CASE_URLS = ("case_detail", "person_detail", "household_edit", "application_new", "application_detail",
              "decision_new", "decision_detail", "decision_letter", "decision_letter_page", "exception_new",
-             "exception_detail", "journal", "plan_detail", "meeting_new", "meeting_detail")
+             "exception_detail", "journal", "plan_detail", "meeting_new", "meeting_detail", "housing_deviation")
 for _name in CASE_URLS:
     POLICY[_name] = (CASE, 404)
 
