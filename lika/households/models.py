@@ -32,6 +32,17 @@ class Person(models.Model):
     bank_clearing = models.CharField(_("clearingnummer"), max_length=5, blank=True)
     bank_account = models.CharField(_("kontonummer"), max_length=20, blank=True)
     iban = models.CharField(_("IBAN"), max_length=34, blank=True)
+
+    class PaymentMethod(models.TextChoices):
+        """How the person's own half is paid (issue 14): into her account, or by
+        utbetalningsavi (a money order the bank posts to her address).  Chosen by the case
+        worker, logged (``lika.cases.people.payment_method_set``)."""
+
+        ACCOUNT = "account", _("Till konto")
+        AVI = "avi", _("Utbetalningsavi till adressen")
+
+    payment_method = models.CharField(_("utbetalningssätt"), max_length=7, choices=PaymentMethod.choices,
+                                      default=PaymentMethod.ACCOUNT)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
