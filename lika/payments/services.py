@@ -26,8 +26,19 @@ from lika.cases.models import Decision, DecisionShare, PaymentException
 from lika.cases.people import month_end
 from lika.core.limits import os_reason, shown
 from lika.core.settlement import settle
-from lika.households.models import BankAccountChange, HouseholdMembership, Person, persons_with_hidden_address
-from lika.identity.bank import BankAccountError, account_key, parse_bank_account, parse_bankgiro, parse_iban
+from lika.households.models import (
+    BankAccountChange,
+    HouseholdMembership,
+    Person,
+    persons_with_hidden_address,
+)
+from lika.identity.bank import (
+    BankAccountError,
+    account_key,
+    parse_bank_account,
+    parse_bankgiro,
+    parse_iban,
+)
 
 from .bankdays import default_payday, payday_problem
 from .models import FAILED, PaymentHold, PaymentOffset, PaymentOrder, PaymentRun

@@ -336,7 +336,8 @@ def _decision_shapes() -> tuple[tuple[TableShape, ...], tuple]:
     reason add up to the couples paid to one adult, the applicants and the registerledare
     are the same applications, and the decided applications of the processing time are
     (as good as) the applicants."""
-    reasons = (*dict(settings.LIKA_PAYMENT_EXCEPTION_REASONS), UNKNOWN_REASON)
+    # "gemensamt konto" (issue 14) pays both adults, never one: not a reason of this table
+    reasons = (*(r for r in settings.LIKA_PAYMENT_EXCEPTION_REASONS if r != "shared_account"), UNKNOWN_REASON)
     shapes = (TableShape("split", ("x",), total_row=False), TableShape("exceptions", reasons),
               TableShape("delivered", ("x",), total_row=False), TableShape("time", ("decided",), total_row=False),
               TableShape("leaders", ("applicants", "registerledare"), total_row=False))
