@@ -331,6 +331,12 @@ def figure_long_term(scope: Scope) -> Figure:
 UNKNOWN_REASON = "?"
 
 
+def _single_recipient_reasons() -> dict:
+    """The exception reasons that pay one adult: "gemensamt konto" (issue 14) pays both
+    halves into one account, so it is not a row of the exceptions table."""
+    return {k: v for k, v in settings.LIKA_PAYMENT_EXCEPTION_REASONS.items() if k != "shared_account"}
+
+
 def _decision_shapes() -> tuple[tuple[TableShape, ...], tuple]:
     """The tables of the three decision figures, protected together: the exceptions by
     reason add up to the couples paid to one adult, the applicants and the registerledare
@@ -353,7 +359,7 @@ def _decisions_by_month(scope: Scope) -> Monthly:
     month, where, params = _in_months(scope, "month", day=False)
     rows = fetch(f"SELECT {month}, unit_id, {groups}, SUM(applications), SUM(timed), SUM(processing_days) "
                  f"FROM statistics_decisionmonth WHERE {where} GROUP BY {month}, unit_id, {groups}", params)
-    known = dict(settings.LIKA_PAYMENT_EXCEPTION_REASONS)
+    known = _single_recipient_reasons()
     data = Monthly()
     for (month, unit, applicant, leader, adults, paid, mode, reason, single_gender, delivered_all,
          count, timed, day_sum) in rows:
@@ -377,7 +383,7 @@ def figures_decisions(scope: Scope) -> list[Figure]:
     split_table = Table(_("Beslut till par där bistånd beviljats"), _pair_rows(
         cells, "split", (_("Delad utbetalning"), _("Till en vuxen (särskilda skäl)")),
         kpi_share="LIKA_COUPLES_EQUAL_SHARE", share_label=_("Andel med delad utbetalning")))
-    known = dict(settings.LIKA_PAYMENT_EXCEPTION_REASONS)
+    known = _single_recipient_reasons()
     labelled = [(reason, known[reason]) for reason in known]
     if cells[("exceptions", UNKNOWN_REASON, "T")] != 0:
         labelled.append((UNKNOWN_REASON, _("Okänt skäl")))
