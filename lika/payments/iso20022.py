@@ -424,7 +424,11 @@ def write_pain001(stream, *, version: str, message_id: str, created_at: datetime
                   transfers: Iterable[Transfer], avi_count: int = 0, avi_total: int = 0,
                   avi_transfers: Iterable[Transfer] = (), avi_payment_info_id: str = "") -> FileSummary:
     """Stream a pain.001.001.<version> ("09" or "03") with one payment block to ``stream``
-    (a binary file object or a path) and return what was written.
+    (a binary file object or a path) and return what was written.  Utbetalningsavier
+    (``avi_transfers``: creditors with an ``address`` and no account) go in a second block
+    with ``PmtMtd`` CHK, ``ChqInstr/DlvryMtd`` MLCD and ``Cdtr/PstlAdr``, no ``CdtrAcct``
+    (docs/formats.md); a block without payments is left out, and the group header counts
+    both.
 
     ``count`` and ``total`` (öre) head the file; if the transfers do not add up to them,
     ``Iso20022Error`` is raised after the last one and the file must be thrown away (a
