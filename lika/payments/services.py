@@ -216,7 +216,8 @@ def _shares(queryset) -> list[_Share]:
     """Two queries: the shares of ``queryset`` with what preparing needs, and whose
     address is protected (an utbetalningsavi never goes there)."""
     rows = list(queryset.values_list(*SHARE_FIELDS))
-    hidden = persons_with_hidden_address({row[3] for row in rows})
+    # only an utbetalningsavi needs to know (a few persons): the common case costs no query
+    hidden = persons_with_hidden_address({row[3] for row in rows if row[10] == Person.PaymentMethod.AVI})
     out = []
     for (pk, decision_id, amount, person_id, first, last, iban, clearing, account, protected, method, street,
          postal_code, city, payee, direct_account, members, household_id) in rows:
@@ -231,20 +232,20 @@ def _shares(queryset) -> list[_Share]:
 SHARED_ACCOUNT_REASON = "shared_account"  # PaymentException.reason: "Gemensamt konto"
 
 
+_SEPARATORS = str.maketrans("", "", " -.")
+
+
 def _registered_key(iban: str, clearing: str, account: str, method: str) -> str:
-    """The account a person's half would be paid into, however written ("" for none, an
-    invalid account or an utbetalningsavi)."""
+    """The account a person's half would be paid into, however written ("" for none or an
+    utbetalningsavi).  Normalised as ``parse_iban``/``parse_bank_account`` do (separators
+    out) without their checks, which ``_account_of`` makes anyway: for a valid account the
+    key is the order's ``account_key``; an invalid one is held for that reason."""
     if method != Person.PaymentMethod.ACCOUNT:
         return ""
-    try:
-        if iban:
-            return account_key(iban=parse_iban(iban))
-        if clearing or account:
-            parsed = parse_bank_account(clearing, account)
-            return account_key(clearing=parsed.clearing, account=parsed.number)
-    except BankAccountError:
-        return ""
-    return ""
+    if iban:
+        return account_key(iban=iban.translate(_SEPARATORS).upper())
+    account = (account or "").translate(_SEPARATORS)
+    return account_key(clearing=(clearing or "").translate(_SEPARATORS), account=account) if account else ""
 
 
 def shared_account_exceptions(decision_ids) -> set[int]:

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction  # noqa: F401 - connection: in a skipif
 from django.urls import reverse
 from django.utils import timezone
-from hypothesis import HealthCheck, given
+from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -26,7 +26,7 @@ from lika.households.models import HouseholdMembership, Person
 from lika.identity.bank import BankAccountError, account_key, parse_bank_account, parse_iban
 from lika.payments import iso20022
 from lika.payments import services as payments
-from lika.payments.models import PaymentHold, PaymentOrder, PaymentRun
+from lika.payments.models import PaymentOrder, PaymentRun
 from lika.payments.selectors import payment_problems, shared_account_households
 from tests.cases.factories import couple_case, person
 from tests.threads import race
@@ -269,7 +269,7 @@ def test_two_transactions_paying_the_two_adults_into_one_account_at_once_pay_one
         run = payments.payment_run_create(acting_user=petra, month=MONTH)
         shares = list(decision.shares.select_related("person", "decision").order_by("id"))
 
-        def pay(share):
+        def pay(share, run=run):
             row = _order(run, share, key, clearing="5000", account="1234560")
             with transaction.atomic():  # COPY, as the prepare step writes a batch
                 payments._insert_orders([tuple(getattr(row, column) for column in payments.ORDER_COLUMNS)])
@@ -451,3 +451,31 @@ def test_a_person_in_a_household_with_someone_protected_has_a_hidden_address(uni
                                        valid_from=timezone.localdate())
     with pytest.raises(ValidationError, match="skyddad adress"):
         payment_method_set(acting_user=alice, case=case, person=lodger, method="avi")
+
+
+def _write(avi_transfers, *, avi_count, avi_total):
+    import io
+
+    debtor = iso20022.Party(name="Lika kommun", org_number="2120000000",
+                            account=iso20022.Account(iban="SE4550000000058398257466"))
+    return iso20022.write_pain001(io.BytesIO(), version="09", message_id="LIKA-test", created_at=timezone.now(),
+                                  debtor=debtor, payment_info_id="LIKA-test-1", execution_date=MONTH, count=0,
+                                  total=0, transfers=(), avi_count=avi_count, avi_total=avi_total,
+                                  avi_transfers=avi_transfers, avi_payment_info_id="LIKA-test-2")
+
+
+def test_the_writer_refuses_an_avi_without_an_address_or_not_adding_up():
+    address = iso20022.PostalAddress(street="Storgatan 1", postal_code="999 99", town="Lika")
+    avi = iso20022.Transfer(end_to_end_id="LIKA-1-1", amount=451250, remittance="Försörjningsstöd",
+                            creditor=iso20022.Party(name="Johan Lind", account=iso20022.Account(), address=address))
+    assert _write([avi], avi_count=1, avi_total=451250) == iso20022.FileSummary(1, 451250)
+    with pytest.raises(iso20022.Iso20022Error, match="stämmer inte med filhuvudet"):
+        _write([avi], avi_count=1, avi_total=451200)
+    no_address = iso20022.Transfer(end_to_end_id="LIKA-1-1", amount=451250, remittance="x",
+                                   creditor=iso20022.Party(name="Johan Lind", account=iso20022.Account()))
+    with pytest.raises(iso20022.Iso20022Error, match="utan adress"):
+        _write([no_address], avi_count=1, avi_total=451250)
+    half = iso20022.Transfer(end_to_end_id="LIKA-1-1", amount=451250, remittance="x", creditor=iso20022.Party(
+        name="Johan Lind", account=iso20022.Account(), address=iso20022.PostalAddress("", "999 99", "Lika")))
+    with pytest.raises(iso20022.Iso20022Error, match="gatuadress, postnummer, ort"):
+        _write([half], avi_count=1, avi_total=451250)
