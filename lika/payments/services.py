@@ -143,6 +143,7 @@ def prepare_range(run: PaymentRun, after: int, last: int | None, *, batch: int =
     pending = _pending(run)
     if last is not None:
         pending = pending.filter(pk__lte=last)
+    shared_retry = None
     while True:
         # keyset pagination: each batch starts after the last share seen, so a batch's
         # query does not re-scan what is done; the anti-join still skips shares already
@@ -157,9 +158,15 @@ def prepare_range(run: PaymentRun, after: int, last: int | None, *, batch: int =
         except IntegrityError as exc:
             # another process prepared some of these shares at the same moment (the
             # database kept each share's one live order); read the batch again without them
-            if not _is_duplicate(exc):
-                raise
-            continue
+            if _is_duplicate(exc):
+                continue
+            # an adult's account changed between reading the batch and checking it, so that
+            # the database found two halves going into one account (migration 0006): read the
+            # batch again, once (the check then holds them)
+            if "gemensamt konto" in str(exc) and shared_retry != after:
+                shared_retry = after
+                continue
+            raise
         after = shares[-1].pk
         yield made
 

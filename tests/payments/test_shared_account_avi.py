@@ -243,6 +243,24 @@ def test_the_database_refuses_two_halves_of_one_decision_into_one_account(unit_a
     assert PaymentOrder.objects.filter(decision=decision).exclude(status__in=("rejected", "returned")).count() == 2
 
 
+def test_a_batch_the_database_refuses_for_one_account_is_read_again_and_held(unit_a, alice, petra, monkeypatch):
+    """The account changed between reading a batch and checking it (the check saw two
+    accounts, the orders carry one): the database refuses the batch, which is read once
+    more and then held, instead of the run failing."""
+    case, woman, man, _ = couple_case(unit_a, case_worker=alice)
+    _set(man, iban="", bank_clearing="5000", bank_account="1234560")
+    _decided(case, alice, woman)
+    real, calls = payments.shared_accounts, []
+
+    def blind_the_first_time(decision_ids):
+        calls.append(decision_ids)
+        return {} if len(calls) == 1 else real(decision_ids)
+
+    monkeypatch.setattr(payments, "shared_accounts", blind_the_first_time)
+    run = _run(petra)
+    assert len(calls) == 2 and run.hold_count == 2 and not run.orders.exists()
+
+
 def test_a_returned_payment_is_not_reissued_into_the_other_adults_account(unit_a, alice, petra):
     case, woman, man, _ = couple_case(unit_a, case_worker=alice)
     _decided(case, alice, woman)
