@@ -115,3 +115,39 @@ def account_change_cancel(*, acting_user, case: Case, change: BankAccountChange)
                      person_id=change.person_id, household_id=case.household_id,
                      summary="Kontoändring återkallad", old=_old(change), new=_new(change))
     return change
+
+
+# --- how the person's half is paid: account or utbetalningsavi (issue 14) ---------------
+
+@transaction.atomic
+def payment_method_set(*, acting_user, case: Case, person: Person, method: str, note: str = "") -> Person:
+    """The case worker chooses how ``person``'s own half is paid: into her account, or by
+    utbetalningsavi (a money order the bank posts to her address) when she has none.
+    Never an avi to a protected address (her own skyddade personuppgifter or a protected
+    member of her household): that payment is arranged through the unit.  Logged in the
+    access log and, for the case worker's colleagues, in the case journal."""
+    from .services import journal_write
+
+    check_person_access(acting_user, case, person)
+    if method not in Person.PaymentMethod.values:
+        raise ValidationError({"method": "Välj konto eller utbetalningsavi."})
+    person = Person.objects.select_for_update().get(pk=person.pk)  # as it is now
+    if method == person.payment_method:
+        raise ValidationError({"method": "Utbetalningssättet är redan valt."})
+    if method == Person.PaymentMethod.AVI:
+        if person.protected_identity or person.address_hidden:
+            raise ValidationError({"method": "Utbetalningsavi skickas inte till en skyddad adress. Ordna "
+                                             "utbetalningen via enheten, till exempel till ett eget konto."})
+        if not (person.street_address.strip() and person.postal_code.strip() and person.city.strip()):
+            raise ValidationError({"method": "Utbetalningsavi kräver gatuadress, postnummer och ort."})
+    old = person.payment_method
+    person.payment_method = method
+    person.save(update_fields=["payment_method"])
+    label = Person.PaymentMethod(method).label
+    access_log_write(actor=acting_user, action=UPDATE, object_type="person", object_id=person.pk,
+                     person_id=person.pk, household_id=case.household_id, summary="Utbetalningssätt ändrat",
+                     old={"payment_method": old}, new={"payment_method": method})
+    journal_write(acting_user=acting_user, case=case, text=(
+        f"Utbetalningssätt för {person}: {str(label).lower()} (tidigare "
+        f"{str(Person.PaymentMethod(old).label).lower()})." + (f" {note.strip()}" if note.strip() else "")))
+    return person

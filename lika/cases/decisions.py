@@ -158,6 +158,9 @@ def _kronor_text(ore: int) -> str:
     return format_kronor(ore, decimals=ore % 100 != 0).replace("\u00a0", " ")
 
 
+SHARED_ACCOUNT = "shared_account"  # the exception reason "gemensamt konto" (lika.payments.services)
+
+
 def _exception_for(case, month: date, exception_id) -> PaymentException:
     """The approved exception that lets ``month`` be paid to one adult, locked so that it
     cannot be ended while the decision is made."""
@@ -165,6 +168,9 @@ def _exception_for(case, month: date, exception_id) -> PaymentException:
                  .filter(case=case, pk=exception_id).first()) if exception_id else None
     if exception is None or exception.status != PaymentException.Status.APPROVED:
         raise ValidationError("Utbetalning till en av de vuxna kräver ett godkänt undantag (särskilda skäl).")
+    if exception.reason == SHARED_ACCOUNT:  # both halves, one account: not one recipient (issue 14)
+        raise ValidationError("Undantaget gemensamt konto gäller båda delarna till ett konto, inte utbetalning "
+                              "till en av de vuxna.")
     if not exception.valid_from <= month <= exception.valid_to:
         raise ValidationError("Undantaget gäller inte den här månaden.")
     return exception

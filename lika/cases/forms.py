@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from lika.core.calculation import COST_TYPES, INCOME_TYPES
 from lika.core.money import to_kronor
 from lika.core.periods import PeriodError, parse_month
-from lika.households.models import BankAccountChange, Language, LegalGender
+from lika.households.models import BankAccountChange, Language, LegalGender, Person
 from lika.web.forms import ServiceErrorsMixin
 
 from .decisions import DirectPaymentData, LineDecision
@@ -460,3 +460,11 @@ class CaseCloseForm(ServiceErrorsMixin, forms.Form):
 
 class JournalForm(ServiceErrorsMixin, forms.Form):
     text = forms.CharField(label=_("Ny anteckning"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class PaymentMethodForm(ServiceErrorsMixin, forms.Form):
+    """How a person's own half is paid (issue 14): account or utbetalningsavi."""
+
+    method = forms.ChoiceField(label=_("Utbetalningssätt"), widget=forms.RadioSelect,
+                               choices=Person.PaymentMethod.choices)
+    note = forms.CharField(label=_("Varför (skrivs i journalen)"), required=False, max_length=500)

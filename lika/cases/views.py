@@ -18,7 +18,7 @@ from lika.web.search import search_redirect, search_terms
 from . import decisions as decision_services
 from . import selectors, services
 from .access import access_case, access_person, can_work_with_cases, handled_elsewhere
-from .bank_accounts import account_change_cancel, account_change_confirm
+from .bank_accounts import account_change_cancel, account_change_confirm, payment_method_set
 from .forms import (
     CO_RESIDENT_ROWS,
     AccountChangeForm,
@@ -37,6 +37,7 @@ from .forms import (
     MembershipEndForm,
     ObstacleForm,
     PaymentForm,
+    PaymentMethodForm,
     PersonEditForm,
     PersonForm,
     RegisterForm,
@@ -133,6 +134,7 @@ def _dwelling_now(current) -> int | None:
 @login_required
 def case_detail(request, case_id):
     case = access_case(request.user, case_id, what="Läst ärendeöversikt")
+    from lika.payments.selectors import payment_problems
     from lika.plans.selectors import case_plan_section
 
     action = request.POST.get("action") if request.method == "POST" else None
@@ -162,6 +164,7 @@ def case_detail(request, case_id):
         "applications": selectors.case_applications(case)[:24],
         "decisions": selectors.case_decisions(case)[:24],
         "exceptions": selectors.case_exceptions(case),
+        "payment_holds": payment_problems([case.pk])[0],
         "plan_section": case_plan_section(case, adults),
         "journal": case.journal.select_related("written_by")[:5],
         "close": close,
@@ -177,6 +180,8 @@ def person_detail(request, case_id, person_id):
     action = request.POST.get("action", "save") if request.method == "POST" else None
     form = PersonEditForm(request.POST if action == "save" else None, initial=initial, hide_address=hide_address)
     account = AccountChangeForm(request.POST if action in ("confirm_account", "cancel_account") else None)
+    method = PaymentMethodForm(request.POST if action == "payment_method" else None, prefix="pay",
+                               initial={"method": person.payment_method})
     show_protected = False
     if action == "reveal":
         show_protected = hide_address
@@ -195,6 +200,15 @@ def person_detail(request, case_id, person_id):
                                              requested_by=request.user).exists():
                 messages.info(request, _("Kontoändringen gäller när en kollega på enheten har bekräftat den."))
             return redirect("case_detail", case_id=case.pk)
+    elif action == "payment_method" and method.is_valid():
+        try:
+            payment_method_set(acting_user=request.user, case=case, person=person,
+                               method=method.cleaned_data["method"], note=method.cleaned_data["note"])
+        except ValidationError as exc:
+            method.add_service_error(exc)
+        else:
+            messages.success(request, _("Utbetalningssättet är ändrat."))
+            return redirect("person_detail", case_id=case.pk, person_id=person.pk)
     elif action in ("confirm_account", "cancel_account") and account.is_valid():
         change = get_object_or_404(BankAccountChange, pk=account.cleaned_data["change"], person=person)
         try:
@@ -213,6 +227,7 @@ def person_detail(request, case_id, person_id):
 
     return render(request, "cases/person_detail.html", {
         "case": case, "person": person, "form": form, "account": account, "show_protected": show_protected,
+        "method": method,
         "payments": payment_history(person),
         "pending": (person.account_changes.filter(status=BankAccountChange.Status.PENDING)
                     .select_related("requested_by").first())})
@@ -367,7 +382,8 @@ def decision_new(request, case_id, application_id):
                   for i, line in enumerate(lines)]
     exceptions = list(case.payment_exceptions.filter(status=PaymentException.Status.APPROVED,
                                                      valid_from__lte=application.month,
-                                                     valid_to__gte=application.month).select_related("recipient"))
+                                                     valid_to__gte=application.month)
+                      .exclude(reason="shared_account").select_related("recipient"))
     changing = application.status == Application.Status.CHANGING
     provisional = decision_services.calculation_is_provisional(calculation)
     payment = PaymentForm(post, exceptions=exceptions, changing=changing, provisional=provisional)

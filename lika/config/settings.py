@@ -246,6 +246,9 @@ LIKA_PAYMENT_EXCEPTION_REASONS = {
     "violence_protection": _("Skydd mot våld eller ekonomiskt våld"),
     "unable_to_manage_money": _("Part kan inte hantera pengar på grund av allvarlig sjukdom"),
     "partner_abroad_or_institution": _("Part vistas utomlands eller på institution"),
+    # issue 14: not a single recipient; lets both halves of the month go into one account
+    # (e.g. a newly arrived couple with one account), approved by the enhetschef
+    "shared_account": _("Gemensamt konto: båda delarna till samma konto"),
     "other": _("Annat särskilt skäl"),
 }
 

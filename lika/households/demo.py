@@ -313,6 +313,7 @@ def demo_seed(*, households: int, seed: int, today: date, password: str = DEMO_P
             persons += persons_saved
             memberships += memberships_saved
             kinds.update(household.kind for household in batch)
+        _demo_payment_examples(first_number)
         first = household_reference(first_number) if households else None
         last = household_reference(first_number + households - 1) if households else None
         result = DemoSeedResult(seed, households, persons, memberships,
@@ -397,3 +398,27 @@ def _save(batch):
     Person.objects.bulk_create(persons)
     HouseholdMembership.objects.bulk_create(memberships)
     return len(persons), len(memberships)
+
+
+def _demo_payment_examples(first_number: int) -> None:
+    """Issue 14 in the demo: of the households just made, the first couple without
+    protected identity shares one account (the second adult registered the first one's:
+    the payment run holds both halves until each has an own account or the enhetschef
+    approves "gemensamt konto"), and the next such couple has an adult without an account
+    who is paid by utbetalningsavi to the household's address."""
+    couples = []
+    for household in (Household.objects.filter(reference__regex=r"^H-[0-9]+$")
+                      .prefetch_related("memberships__person").order_by("id")):
+        if int(household.reference[2:]) < first_number:
+            continue
+        adults = [m.person for m in household.memberships.all() if m.role == "adult"]
+        if len(adults) == 2 and not any(p.protected_identity for p in adults) and all(p.bank_account for p in adults):
+            couples.append(adults)
+        if len(couples) == 2:
+            break
+    if couples:
+        first, second = couples[0]
+        Person.objects.filter(pk=second.pk).update(bank_clearing=first.bank_clearing, bank_account=first.bank_account)
+    if len(couples) > 1:
+        Person.objects.filter(pk=couples[1][1].pk).update(bank_clearing="", bank_account="",
+                                                          payment_method=Person.PaymentMethod.AVI)

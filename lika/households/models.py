@@ -43,6 +43,17 @@ class Person(models.Model):
     iban = models.CharField(_("IBAN"), max_length=34, blank=True)
     preferred_language = models.CharField(_("språk för beslutsbrev"), max_length=2, choices=Language.choices,
                                           default=Language.SWEDISH)
+
+    class PaymentMethod(models.TextChoices):
+        """How the person's own half is paid (issue 14): into her account, or by
+        utbetalningsavi (a money order the bank posts to her address).  Chosen by the case
+        worker, logged (``lika.cases.people.payment_method_set``)."""
+
+        ACCOUNT = "account", _("Till konto")
+        AVI = "avi", _("Utbetalningsavi till adressen")
+
+    payment_method = models.CharField(_("utbetalningssätt"), max_length=7, choices=PaymentMethod.choices,
+                                      default=PaymentMethod.ACCOUNT)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

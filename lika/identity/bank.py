@@ -143,3 +143,44 @@ def _check_account_digit(clearing: str, account: str) -> None:
         ) from None
     except BankkontoValidationError:
         raise BankAccountError("kontrollsiffran i kontonumret stämmer inte") from None
+
+
+# --- one account, however it is written (issue 14: two halves into one account) --------
+#
+# A Swedish IBAN is SE, two check digits, a three-digit IBAN ID (the bank) and 17 digits
+# for the account (ECBS/SWIFT IBAN registry: BBAN 3!n16!n1!n; Svenska Bankföreningen,
+# Bankinfrastruktur i Sverige AB, "IBAN och svenskt nationellt kontonummer",
+# bankinfrastruktur.se).  For most banks the 17 digits are the clearing number and the
+# account number, zero-padded on the left (registry example SE45 5000 0000 0583 9825 7466
+# = SEB 5839-8257466; Swedbank's example SE28 8000 0832 7900 0001 2345 = 8327-9,
+# 0000012345).  Handelsbanken (IBAN ID 600) and Nordea's personkonto (clearing 3300 and
+# 3782, IBAN ID 300) leave the clearing number out: the 17 digits are the account number
+# alone (sv.wikipedia.org "International Bank Account Number", examples per bank).  For
+# the other banks whose accounts are "type 2" in Bankgirot's "Bankernas
+# kontonummeruppbyggnad" the IBAN rule was not verified here: they are compared as if
+# the clearing number were included, so an IBAN of such an account and the same account
+# written with clearing number may not be recognised as one (docs/payments.md).
+CLEARING_LEFT_OUT = {"600": lambda clearing: clearing.startswith("6"),
+                     "300": lambda clearing: clearing in ("3300", "3782")}
+
+
+def account_key(iban: str = "", clearing: str = "", account: str = "") -> str:
+    """One text per account, the same whether the account is written as an IBAN or as a
+    Swedish clearing and account number (both already checked: ``parse_iban`` /
+    ``parse_bank_account``): two people with the same key are paid into one account.
+    "" when there is no account.  A foreign IBAN is its country and BBAN."""
+    if iban:
+        compact = iban.replace(" ", "").upper()
+        if compact.startswith("SE") and len(compact) == 24:
+            bank, tail = compact[4:7], compact[7:]
+            if bank == "600" or (bank == "300" and tail.startswith("0000000")):
+                return f"SE{bank}:{tail}"  # the account number alone, with its bank
+            return f"SE:{tail}"  # clearing number and account: the clearing names the bank
+        return f"{compact[:2]}:{compact[4:]}"
+    if not account:
+        return ""
+    digits = f"{clearing}{account}"
+    for bank, left_out in CLEARING_LEFT_OUT.items():
+        if left_out(clearing):
+            return f"SE{bank}:{account.zfill(17)}"
+    return f"SE:{digits.zfill(17)}"

@@ -36,7 +36,7 @@ from lika.core.limits import MAX_NUMBER_LENGTH, shown
 from lika.core.money import MAX_AMOUNT_ORE
 
 __all__ = [
-    "Account", "Party", "Transfer", "FileSummary", "PaymentStatus", "ReturnedPayment",
+    "Account", "Party", "PostalAddress", "Transfer", "FileSummary", "PaymentStatus", "ReturnedPayment",
     "Iso20022Error", "Pain001Invalid", "FileRejected",
     "write_pain001", "validate_pain001", "read_pain002", "read_camt054_returns",
     "read_returns_csv", "format_amount", "clean_text",
@@ -59,10 +59,21 @@ class Account:
 
 
 @dataclass(frozen=True)
+class PostalAddress:
+    """Where the bank posts an utbetalningsavi (a money order): street, postal code, town."""
+
+    street: str
+    postal_code: str
+    town: str
+    country: str = "SE"
+
+
+@dataclass(frozen=True)
 class Party:
     name: str
     account: Account
     org_number: str = ""  # debtor only: the municipality's organisationsnummer
+    address: PostalAddress | None = None  # creditor of an utbetalningsavi: no account, this address
 
 
 @dataclass(frozen=True)
@@ -349,7 +360,22 @@ def _party(tag: str, name: str, org_number: str = ""):
     return party
 
 
-def _transaction(spec: _Version, transfer: Transfer, position: int):
+def _postal_address(address: PostalAddress, where: str):
+    """Cdtr/PstlAdr of an utbetalningsavi: StrtNm, PstCd, TwnNm and Ctry, all required."""
+    street, town = clean_text(address.street, 70), clean_text(address.town, 35)
+    postal_code = clean_text(address.postal_code, 16)
+    country = (address.country or "").upper()
+    if not (street and postal_code and town and re.fullmatch(r"[A-Z]{2}", country)):
+        raise Iso20022Error(f"{where}: utbetalningsavi kräver gatuadress, postnummer, ort och landskod")
+    element = _el("PstlAdr")
+    _sub(element, "StrtNm", text=street)
+    _sub(element, "PstCd", text=postal_code)
+    _sub(element, "TwnNm", text=town)
+    _sub(element, "Ctry", text=country)
+    return element
+
+
+def _transaction(spec: _Version, transfer: Transfer, position: int, *, avi: bool = False):
     e2e = transfer.end_to_end_id
     where = f"betalning {position} ({e2e!r})"
     _check_id(e2e, f"betalning {position}: EndToEndId")
@@ -366,6 +392,19 @@ def _transaction(spec: _Version, transfer: Transfer, position: int):
     _sub(payment_id, "InstrId", text=e2e)
     _sub(payment_id, "EndToEndId", text=e2e)
     _sub(tx, "Amt", "InstdAmt", text=format_amount(amount), Ccy="SEK")
+    if avi:
+        # utbetalningsavi: the bank posts a money order to the creditor's address (mail to
+        # creditor, MLCD); no account and no creditor agent (docs/formats.md)
+        if transfer.creditor.address is None:
+            raise Iso20022Error(f"{where}: utbetalningsavi utan adress")
+        _sub(tx, "ChqInstr", "DlvryMtd", "Cd", text="MLCD")
+        creditor = _party("Cdtr", name)
+        creditor.append(_postal_address(transfer.creditor.address, where))
+        tx.append(creditor)
+        remittance = _clean_remittance(transfer.remittance)
+        if remittance:
+            _sub(tx, "RmtInf", "Ustrd", text=remittance)
+        return tx
     creditor_account = _el("CdtrAcct")
     kind = _account_id(creditor_account, account, where)
     bic = _bic(spec, account.bic, where)
@@ -382,9 +421,14 @@ def _transaction(spec: _Version, transfer: Transfer, position: int):
 
 def write_pain001(stream, *, version: str, message_id: str, created_at: datetime, debtor: Party,
                   payment_info_id: str, execution_date: date, count: int, total: int,
-                  transfers: Iterable[Transfer]) -> FileSummary:
+                  transfers: Iterable[Transfer], avi_count: int = 0, avi_total: int = 0,
+                  avi_transfers: Iterable[Transfer] = (), avi_payment_info_id: str = "") -> FileSummary:
     """Stream a pain.001.001.<version> ("09" or "03") with one payment block to ``stream``
-    (a binary file object or a path) and return what was written.
+    (a binary file object or a path) and return what was written.  Utbetalningsavier
+    (``avi_transfers``: creditors with an ``address`` and no account) go in a second block
+    with ``PmtMtd`` CHK, ``ChqInstr/DlvryMtd`` MLCD and ``Cdtr/PstlAdr``, no ``CdtrAcct``
+    (docs/formats.md); a block without payments is left out, and the group header counts
+    both.
 
     ``count`` and ``total`` (öre) head the file; if the transfers do not add up to them,
     ``Iso20022Error`` is raised after the last one and the file must be thrown away (a
@@ -403,10 +447,16 @@ def write_pain001(stream, *, version: str, message_id: str, created_at: datetime
     spec = _version(version)
     _check_id(message_id, "MsgId")
     _check_id(payment_info_id, "PmtInfId")
-    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+    for what, number in (("antal betalningar", count), ("antal utbetalningsavier", avi_count)):
+        if isinstance(number, bool) or not isinstance(number, int) or number < 0:
+            raise Iso20022Error(f"{what} {number!r} måste vara ett heltal, minst 0")
+    if count + avi_count < 1:
         raise Iso20022Error(f"antal betalningar {count!r} måste vara minst 1")
-    if isinstance(total, bool) or not isinstance(total, int) or not 0 < total < 10**18:
-        raise Iso20022Error(f"summan {total!r} måste vara ett positivt heltal öre")
+    for what, amount, number in (("summan", total, count), ("summan av utbetalningsavierna", avi_total, avi_count)):
+        if isinstance(amount, bool) or not isinstance(amount, int) or not (0 < amount < 10**18 or amount == number == 0):
+            raise Iso20022Error(f"{what} {amount!r} måste vara ett positivt heltal öre")
+    if avi_count:
+        _check_id(avi_payment_info_id, "PmtInfId för utbetalningsavier")
     debtor_name = clean_text(debtor.name, 70)
     if not debtor_name:
         raise Iso20022Error("betalarens namn saknas")
@@ -417,23 +467,29 @@ def write_pain001(stream, *, version: str, message_id: str, created_at: datetime
     header = _el("GrpHdr")
     _sub(header, "MsgId", text=message_id)
     _sub(header, "CreDtTm", text=created_at.replace(microsecond=0).isoformat())
-    _sub(header, "NbOfTxs", text=str(count))
-    _sub(header, "CtrlSum", text=format_amount(total))
+    _sub(header, "NbOfTxs", text=str(count + avi_count))
+    _sub(header, "CtrlSum", text=format_amount(total + avi_total))
     header.append(_party("InitgPty", debtor_name, org_number))
 
-    block = [
-        _el("PmtInfId", payment_info_id), _el("PmtMtd", "TRF"), _el("BtchBookg", "true"),
-        _el("NbOfTxs", str(count)), _el("CtrlSum", format_amount(total)),
-    ]
-    execution = _el("ReqdExctnDt")
-    if spec.date_choice:
-        _sub(execution, "Dt", text=execution_date.isoformat())
-    else:
-        execution.text = execution_date.isoformat()
-    debtor_account = _el("DbtrAcct")
-    _account_id(debtor_account, debtor.account, "betalarens konto")
-    block += [execution, _party("Dbtr", debtor_name, org_number), debtor_account,
-              _agent(spec, "DbtrAgt", _bic(spec, debtor.account.bic, "betalarens bank"))]
+    def block(info_id, method, block_count, block_total):
+        elements = [
+            _el("PmtInfId", info_id), _el("PmtMtd", method), _el("BtchBookg", "true"),
+            _el("NbOfTxs", str(block_count)), _el("CtrlSum", format_amount(block_total)),
+        ]
+        execution = _el("ReqdExctnDt")
+        if spec.date_choice:
+            _sub(execution, "Dt", text=execution_date.isoformat())
+        else:
+            execution.text = execution_date.isoformat()
+        debtor_account = _el("DbtrAcct")
+        _account_id(debtor_account, debtor.account, "betalarens konto")
+        return [*elements, execution, _party("Dbtr", debtor_name, org_number), debtor_account,
+                _agent(spec, "DbtrAgt", _bic(spec, debtor.account.bic, "betalarens bank"))]
+
+    # credit transfers to accounts (TRF), then utbetalningsavier (CHK: the bank posts a
+    # money order to the address); a block only when it has payments
+    blocks = [(payment_info_id, "TRF", count, total, transfers, False),
+              (avi_payment_info_id, "CHK", avi_count, avi_total, avi_transfers, True)]
 
     own = isinstance(stream, str | os.PathLike)
     out = open(stream, "wb") if own else stream
@@ -450,21 +506,32 @@ def write_pain001(stream, *, version: str, message_id: str, created_at: datetime
                     # xmlns on every transaction.
                     xf.write("\n")
                     xf.write(header, pretty_print=True)
-                    with xf.element(f"{{{ns}}}PmtInf"):
+                    for info_id, method, block_count, block_total, block_transfers, avi in blocks:
+                        if not block_count:
+                            continue
+                        in_block = in_block_total = 0
+                        with xf.element(f"{{{ns}}}PmtInf"):
+                            xf.write("\n")
+                            for element in block(info_id, method, block_count, block_total):
+                                xf.write(element, pretty_print=True)
+                            for transfer in block_transfers:
+                                written += 1
+                                in_block += 1
+                                xf.write(_transaction(spec, transfer, written, avi=avi), pretty_print=True)
+                                written_total += transfer.amount
+                                in_block_total += transfer.amount
                         xf.write("\n")
-                        for element in block:
-                            xf.write(element, pretty_print=True)
-                        for transfer in transfers:
-                            written += 1
-                            xf.write(_transaction(spec, transfer, written), pretty_print=True)
-                            written_total += transfer.amount
-                    xf.write("\n")
+                        if in_block != block_count or in_block_total != block_total:
+                            raise Iso20022Error(
+                                f"betalningarna stämmer inte med filhuvudet: {in_block} betalningar på "
+                                f"{format_amount(in_block_total)} kr skrivna i blocket {method}, men NbOfTxs "
+                                f"{block_count} och CtrlSum {format_amount(block_total)} kr angivna; kasta filen")
                 xf.write("\n")
-        if written != count or written_total != total:
+        if written != count + avi_count or written_total != total + avi_total:
             raise Iso20022Error(
                 f"betalningarna stämmer inte med filhuvudet: {written} betalningar på "
-                f"{format_amount(written_total)} kr skrivna, men NbOfTxs {count} och CtrlSum "
-                f"{format_amount(total)} kr angivna; kasta filen")
+                f"{format_amount(written_total)} kr skrivna, men NbOfTxs {count + avi_count} och CtrlSum "
+                f"{format_amount(total + avi_total)} kr angivna; kasta filen")
     except BaseException:
         if own:
             out.close()

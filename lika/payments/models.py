@@ -83,6 +83,16 @@ class PaymentOrder(models.Model):
     clearing = models.CharField(max_length=5, blank=True)
     account = models.CharField(max_length=20, blank=True)
     bankgiro = models.CharField(max_length=10, blank=True)
+    # issue 14: an adult without an account is paid by utbetalningsavi (a money order the
+    # bank posts to the address written here, never a protected one); ``account_key`` is
+    # the account however it was written (IBAN or clearing + number: identity.bank.account_key),
+    # which the database compares between the adults of one decision (migration 0006)
+    method = models.CharField(_("utbetalningssätt"), max_length=7, choices=Person.PaymentMethod.choices,
+                              default=Person.PaymentMethod.ACCOUNT)
+    account_key = models.CharField(max_length=40, blank=True)
+    street_address = models.CharField(_("adress"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postnummer"), max_length=6, blank=True)
+    city = models.CharField(_("ort"), max_length=100, blank=True)
     amount = models.BigIntegerField(_("belopp (öre)"))
     remittance = models.CharField(_("meddelande"), max_length=140)
     end_to_end_id = models.CharField(max_length=35, unique=True)
@@ -101,8 +111,10 @@ class PaymentOrder(models.Model):
             # exactly once: one live order per decision share, whatever the code does
             models.UniqueConstraint(fields=["share"], condition=~Q(status__in=FAILED), name="one_live_order_per_share"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_order_amount_positive"),
-            models.CheckConstraint(condition=~Q(iban="") | ~Q(account="") | ~Q(bankgiro=""),
-                                   name="payment_order_has_account"),
+            models.CheckConstraint(condition=(Q(method="account") & (~Q(iban="") | ~Q(account="") | ~Q(bankgiro="")))
+                                   | (Q(method="avi", person__isnull=False, iban="", account="", bankgiro="")
+                                      & ~Q(street_address="") & ~Q(postal_code="") & ~Q(city="")),
+                                   name="payment_order_has_account_or_address"),
         ]
         indexes = [models.Index(fields=["run", "status"]), models.Index(fields=["person", "created_at"])]
 
@@ -119,6 +131,9 @@ class PaymentHold(models.Model):
         INVALID_ACCOUNT = "invalid_account", _("Kontouppgiften är ogiltig")
         PROTECTED_NO_CHANNEL = "protected_no_channel", _("Skyddade personuppgifter och inget säkert sätt att betala")
         ACCOUNT_CHANGED = "account_changed", _("Kontot har nyligen ändrats")
+        SHARED_ACCOUNT = "shared_account", _("Båda vuxnas delar till samma konto")
+        PROTECTED_ADDRESS = "protected_address", _("Skyddad adress: betala via enheten")
+        NO_ADDRESS = "no_address", _("Adress saknas för utbetalningsavi")
 
     run = models.ForeignKey(PaymentRun, on_delete=models.PROTECT, related_name="holds")
     share = models.ForeignKey(DecisionShare, on_delete=models.PROTECT, related_name="holds")

@@ -1,7 +1,7 @@
 """Reads of payments for the case pages: a person's payment history and the problems
 a case worker must act on."""
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from .models import FAILED, PaymentHold, PaymentOrder
 
@@ -28,3 +28,16 @@ def payment_problems(case_ids) -> tuple[list, list]:
                   .select_related("run", "decision__application__case").order_by("status_at", "id"))
     return unique_holds[::-1], failed
 
+
+
+def shared_account_households(run) -> dict:
+    """Issue 14, for the run's page: how many households (decisions) of the run had both
+    adults' halves going into one account — ``held``: held back for it (no exception),
+    ``exception``: paid so under an approved exception "gemensamt konto".  Two counts,
+    split by nothing else (no gender, no unit): small numbers about few households."""
+    held = (PaymentHold.objects.filter(run=run, reason=PaymentHold.Reason.SHARED_ACCOUNT)
+            .values("decision_id").distinct().count())
+    pairs = (run.orders.filter(person__isnull=False).exclude(account_key="").exclude(status__in=FAILED)
+             .values("decision_id", "account_key").annotate(adults=Count("person_id", distinct=True))
+             .filter(adults__gt=1).values_list("decision_id", flat=True))
+    return {"held": held, "exception": len(set(pairs))}

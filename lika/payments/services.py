@@ -22,12 +22,23 @@ from django.utils import timezone
 
 from lika.accounts.models import Role
 from lika.audit.services import CREATE, EXPORT, UPDATE, access_log_write
-from lika.cases.models import Decision, DecisionShare
+from lika.cases.models import Decision, DecisionShare, PaymentException
 from lika.cases.people import month_end
 from lika.core.limits import os_reason, shown
 from lika.core.settlement import settle
-from lika.households.models import BankAccountChange, HouseholdMembership
-from lika.identity.bank import BankAccountError, parse_bank_account, parse_bankgiro, parse_iban
+from lika.households.models import (
+    BankAccountChange,
+    HouseholdMembership,
+    Person,
+    persons_with_hidden_address,
+)
+from lika.identity.bank import (
+    BankAccountError,
+    account_key,
+    parse_bank_account,
+    parse_bankgiro,
+    parse_iban,
+)
 
 from .bankdays import default_payday, payday_problem
 from .models import FAILED, PaymentHold, PaymentOffset, PaymentOrder, PaymentRun
@@ -132,6 +143,7 @@ def prepare_range(run: PaymentRun, after: int, last: int | None, *, batch: int =
     pending = _pending(run)
     if last is not None:
         pending = pending.filter(pk__lte=last)
+    shared_retry = None
     while True:
         # keyset pagination: each batch starts after the last share seen, so a batch's
         # query does not re-scan what is done; the anti-join still skips shares already
@@ -146,9 +158,15 @@ def prepare_range(run: PaymentRun, after: int, last: int | None, *, batch: int =
         except IntegrityError as exc:
             # another process prepared some of these shares at the same moment (the
             # database kept each share's one live order); read the batch again without them
-            if not _is_duplicate(exc):
-                raise
-            continue
+            if _is_duplicate(exc):
+                continue
+            # an adult's account changed between reading the batch and checking it, so that
+            # the database found two halves going into one account (migration 0006): read the
+            # batch again, once (the check then holds them)
+            if "gemensamt konto" in str(exc) and shared_retry != after:
+                shared_retry = after
+                continue
+            raise
         after = shares[-1].pk
         yield made
 
@@ -166,6 +184,11 @@ class _Person(NamedTuple):
     bank_clearing: str
     bank_account: str
     protected_identity: bool
+    payment_method: str = Person.PaymentMethod.ACCOUNT
+    street_address: str = ""
+    postal_code: str = ""
+    city: str = ""
+    address_hidden: bool = False  # her own protection or a protected member of her household
 
     def __str__(self):
         return f"{self.first_name} {self.last_name}"
@@ -188,20 +211,86 @@ class _Share(NamedTuple):
 
 SHARE_FIELDS = ("pk", "decision_id", "amount", "person_id", "person__first_name", "person__last_name",
                 "person__iban", "person__bank_clearing", "person__bank_account", "person__protected_identity",
+                "person__payment_method", "person__street_address", "person__postal_code", "person__city",
                 "direct_payee", "direct_account", "decision__calculation__members",
                 "decision__application__case__household_id")
 ORDER_COLUMNS = ("run_id", "share_id", "decision_id", "person_id", "payee_name", "iban", "clearing", "account",
-                 "bankgiro", "amount", "remittance", "end_to_end_id", "status", "status_reason", "created_at")
+                 "bankgiro", "amount", "remittance", "end_to_end_id", "status", "status_reason", "created_at",
+                 "method", "account_key", "street_address", "postal_code", "city")
 
 
 def _shares(queryset) -> list[_Share]:
-    """One query: the shares of ``queryset`` with what preparing needs."""
+    """Two queries: the shares of ``queryset`` with what preparing needs, and whose
+    address is protected (an utbetalningsavi never goes there)."""
+    rows = list(queryset.values_list(*SHARE_FIELDS))
+    # only an utbetalningsavi needs to know (a few persons): the common case costs no query
+    hidden = persons_with_hidden_address({row[3] for row in rows if row[10] == Person.PaymentMethod.AVI})
     out = []
-    for (pk, decision_id, amount, person_id, first, last, iban, clearing, account, protected, payee, direct_account,
-         members, household_id) in queryset.values_list(*SHARE_FIELDS):
-        person = None if person_id is None else _Person(first, last, iban, clearing, account, protected)
+    for (pk, decision_id, amount, person_id, first, last, iban, clearing, account, protected, method, street,
+         postal_code, city, payee, direct_account, members, household_id) in rows:
+        person = None if person_id is None else _Person(first, last, iban, clearing, account, protected, method,
+                                                        street, postal_code, city, person_id in hidden)
         out.append(_Share(pk, decision_id, amount, person_id, person, payee, direct_account, members, household_id))
     return out
+
+
+# --- two halves into one account (issue 14) ------------------------------------------
+
+SHARED_ACCOUNT_REASON = "shared_account"  # PaymentException.reason: "Gemensamt konto"
+
+
+_SEPARATORS = str.maketrans("", "", " -.")
+
+
+def _registered_key(iban: str, clearing: str, account: str, method: str) -> str:
+    """The account a person's half would be paid into, however written ("" for none or an
+    utbetalningsavi).  Normalised as ``parse_iban``/``parse_bank_account`` do (separators
+    out) without their checks, which ``_account_of`` makes anyway: for a valid account the
+    key is the order's ``account_key``; an invalid one is held for that reason."""
+    if method != Person.PaymentMethod.ACCOUNT:
+        return ""
+    if iban:
+        return account_key(iban=iban.translate(_SEPARATORS).upper())
+    account = (account or "").translate(_SEPARATORS)
+    return account_key(clearing=(clearing or "").translate(_SEPARATORS), account=account) if account else ""
+
+
+def shared_account_exceptions(decision_ids) -> set[int]:
+    """Of ``decision_ids``, those whose case has an approved exception "gemensamt konto"
+    covering the decision's month (one query)."""
+    covered = PaymentException.objects.filter(
+        case_id=OuterRef("application__case_id"), reason=SHARED_ACCOUNT_REASON,
+        status=PaymentException.Status.APPROVED, valid_from__lte=OuterRef("application__month"),
+        valid_to__gte=OuterRef("application__month"))
+    return set(Decision.objects.filter(pk__in=set(decision_ids)).filter(Exists(covered))
+               .values_list("pk", flat=True))
+
+
+def shared_accounts(decision_ids) -> dict[int, set[int]]:
+    """Per decision of ``decision_ids``: the adults whose halves would go into an account
+    another adult of the same decision is paid into too (same clearing and account after
+    normalisation, same IBAN, or an IBAN of the other's clearing and account), unless an
+    approved exception "gemensamt konto" covers the month.  Every person share of the
+    decisions is read, not only a batch's (the two halves may fall in two batches)."""
+    by_decision: dict[int, dict[str, set[int]]] = {}
+    for decision_id, person_id, iban, clearing, account, method in (
+            DecisionShare.objects.filter(decision_id__in=set(decision_ids), person__isnull=False, amount__gt=0)
+            .values_list("decision_id", "person_id", "person__iban", "person__bank_clearing",
+                         "person__bank_account", "person__payment_method")):
+        key = _registered_key(iban, clearing, account, method)
+        if key:
+            by_decision.setdefault(decision_id, {}).setdefault(key, set()).add(person_id)
+    out = {decision_id: {p for persons in keys.values() if len(persons) > 1 for p in persons}
+           for decision_id, keys in by_decision.items()}
+    out = {decision_id: persons for decision_id, persons in out.items() if persons}
+    for decision_id in shared_account_exceptions(out):
+        del out[decision_id]
+    return out
+
+
+def _shared_account_text(share) -> str:
+    return (f"{share.person}: samma konto som den andra vuxna i beslutet. Hushållets delar stoppas tills var och "
+            "en har ett eget konto (eller utbetalningsavi) eller ett undantag \"gemensamt konto\" är godkänt")
 
 
 def _lock_in_force(shares) -> set[int]:
@@ -233,6 +322,7 @@ def _prepare_batch(run, shares) -> int:
                     .values_list("pk", "calculation__input__household_size"))
     now = timezone.now()
     changed = accounts_changed_recently({s.person_id for s in shares}, now)
+    shared = shared_accounts({s.decision_id for s in shares})  # under the decisions' locks
     orders, holds = [], []
     for share in shares:
         size = len(share.members) + len(co_residents.get(share.household_id, ()))
@@ -241,7 +331,7 @@ def _prepare_batch(run, shares) -> int:
             holds.append(_hold(run, share, PaymentHold.Reason.COMPOSITION_CHANGED,
                                "Hushållets sammansättning för månaden skiljer sig från beslutets beräkning"))
             continue
-        _order_or_hold(run, share, changed, now, orders, holds)
+        _order_or_hold(run, share, changed, now, orders, holds, shared=shared.get(share.decision_id, ()))
     _insert_orders(orders)
     PaymentHold.objects.bulk_create(holds)
     return len(orders) + len(holds)
@@ -330,10 +420,11 @@ def _settle(run, decision_id, acting_user) -> int:
         return 0
     plain = {s.pk: s for s in _shares(DecisionShare.objects.filter(pk__in=[o.share_id for o in todo]))}
     changed = accounts_changed_recently({s.person_id for s in plain.values()}, now)
+    shared = shared_accounts([decision.pk]).get(decision.pk, ())
     orders, holds = [], []
     for offset in todo:
         share = plain[offset.share_id]._replace(amount=offset.to_pay)
-        _order_or_hold(run, share, changed, now, orders, holds, changed_decision=True)
+        _order_or_hold(run, share, changed, now, orders, holds, changed_decision=True, shared=shared)
     _insert_orders(orders)
     PaymentHold.objects.bulk_create(holds)
     made = len(orders) + len(holds)
@@ -346,9 +437,10 @@ def _payee_name(offset) -> str:
     return str(offset.person) if offset.person_id else offset.direct_payee
 
 
-def _order_or_hold(run, share, changed, now, orders, holds, *, changed_decision=False) -> None:
+def _order_or_hold(run, share, changed, now, orders, holds, *, changed_decision=False, shared=()) -> None:
     """Add the share's order row (its ``amount``) to ``orders``, or its hold to ``holds``
-    when the account changed recently or cannot be paid to."""
+    when the account changed recently, cannot be paid to, or is the other adult's too
+    (``shared``: the persons of the decision paid into one account without an exception)."""
     if share.person_id in changed:
         holds.append(_hold(run, share, PaymentHold.Reason.ACCOUNT_CHANGED, _account_changed_text(share.person)))
         return
@@ -356,11 +448,16 @@ def _order_or_hold(run, share, changed, now, orders, holds, *, changed_decision=
     if problem is not None:
         holds.append(_hold(run, share, *problem))
         return
+    if share.person_id in shared:
+        holds.append(_hold(run, share, PaymentHold.Reason.SHARED_ACCOUNT, _shared_account_text(share)))
+        return
     orders.append((run.pk, share.pk, share.decision_id, share.person_id,
                    str(share.person) if share.person else share.direct_payee,
                    account.get("iban", ""), account.get("clearing", ""), account.get("account", ""),
                    account.get("bankgiro", ""), share.amount, _remittance(run.month, share, changed=changed_decision),
-                   f"LIKA-{share.pk}-1", PaymentOrder.Status.CREATED, "", now))
+                   f"LIKA-{share.pk}-1", PaymentOrder.Status.CREATED, "", now,
+                   account.get("method", Person.PaymentMethod.ACCOUNT), account.get("account_key", ""),
+                   account.get("street_address", ""), account.get("postal_code", ""), account.get("city", "")))
 
 
 def _insert_orders(rows) -> None:
@@ -393,25 +490,47 @@ def _remittance(month, share, *, changed: bool = False) -> str:
 
 
 def _account_of(share) -> tuple[dict, tuple | None]:
-    """The account to pay, or the reason to hold the share back."""
+    """Where to pay (the order's account or avi fields), or the reason to hold the share
+    back.  ``share.person`` is a ``_Person`` or a ``Person``."""
     person = share.person
     if person is None:
         try:
             return {"bankgiro": parse_bankgiro(share.direct_account).replace("-", "")}, None
         except (BankAccountError, ValueError):
             return {}, (PaymentHold.Reason.INVALID_ACCOUNT, f"Bankgiro för {share.direct_payee} saknas eller är ogiltigt")
+    if person.payment_method == Person.PaymentMethod.AVI:
+        return _avi_of(person)
     try:
         if person.iban:
-            return {"iban": parse_iban(person.iban)}, None
+            iban = parse_iban(person.iban)
+            return {"iban": iban, "account_key": account_key(iban=iban)}, None
         if person.bank_clearing or person.bank_account:
             parsed = parse_bank_account(person.bank_clearing, person.bank_account)
-            return {"clearing": parsed.clearing, "account": parsed.number}, None
+            return {"clearing": parsed.clearing, "account": parsed.number,
+                    "account_key": account_key(clearing=parsed.clearing, account=parsed.number)}, None
     except BankAccountError as exc:
         return {}, (PaymentHold.Reason.INVALID_ACCOUNT, f"{person}: {exc}")
     if person.protected_identity:
         return {}, (PaymentHold.Reason.PROTECTED_NO_CHANNEL,
                     f"{person} har skyddade personuppgifter och inget konto: utbetalningsavi skickas inte")
     return {}, (PaymentHold.Reason.NO_ACCOUNT, f"{person} har inget konto registrerat")
+
+
+def _avi_of(person) -> tuple[dict, tuple | None]:
+    """An utbetalningsavi to the person's address, never to a protected one: a person
+    whose address is hidden (her own skyddade personuppgifter or a protected member of
+    her household) is held, and the case worker arranges the payment through the unit
+    (docs/payments.md, "Utbetalningsavi")."""
+    if person.protected_identity or person.address_hidden:
+        return {}, (PaymentHold.Reason.PROTECTED_ADDRESS,
+                    f"{person}: skyddad adress, ingen utbetalningsavi. Ordna utbetalningen via enheten "
+                    "(t.ex. ett eget konto, registrerat med fyra ögon)")
+    street, postal_code, city = (person.street_address or "").strip(), (person.postal_code or "").strip(), \
+        (person.city or "").strip()
+    if not (street and postal_code and city):
+        return {}, (PaymentHold.Reason.NO_ADDRESS, f"{person}: utbetalningsavi vald men adressen är ofullständig")
+    return {"method": Person.PaymentMethod.AVI, "street_address": street, "postal_code": postal_code,
+            "city": city}, None
 
 
 def accounts_changed_recently(person_ids, now) -> set[int]:
@@ -540,9 +659,11 @@ def payment_run_export(*, acting_user, run: PaymentRun, version: str = "09") -> 
     final, temporary = folder / name, folder / f".{name}.tmp"
     debtor = iso20022.Party(name=settings.LIKA_DEBTOR_NAME, org_number=settings.LIKA_DEBTOR_ORG_NUMBER,
                             account=iso20022.Account(iban=settings.LIKA_DEBTOR_IBAN, bic=settings.LIKA_DEBTOR_BIC))
-    orders = run.orders.exclude(status__in=FAILED).order_by("id")
+    live = run.orders.exclude(status__in=FAILED).order_by("id")
+    orders, avis = live.exclude(method=Person.PaymentMethod.AVI), live.filter(method=Person.PaymentMethod.AVI)
     count, total = orders.count(), orders.aggregate(s=Sum("amount"))["s"] or 0
-    if count == 0:
+    avi_count, avi_total = avis.count(), avis.aggregate(s=Sum("amount"))["s"] or 0
+    if count + avi_count == 0:
         raise ValidationError("Körningen har inga betalningsordrar: ingen fil skapas.")
     transfers = (iso20022.Transfer(
         end_to_end_id=e2e, amount=amount, remittance=remittance,
@@ -551,6 +672,14 @@ def payment_run_export(*, acting_user, run: PaymentRun, version: str = "09") -> 
         for e2e, amount, remittance, name, iban, clearing, number, bankgiro in orders.values_list(
             "end_to_end_id", "amount", "remittance", "payee_name", "iban", "clearing", "account", "bankgiro",
         ).iterator(chunk_size=BATCH * 5))
+    # utbetalningsavier: a second block (PmtMtd CHK) with the payee's postal address
+    avi_transfers = (iso20022.Transfer(
+        end_to_end_id=e2e, amount=amount, remittance=remittance,
+        creditor=iso20022.Party(name=name, account=iso20022.Account(),
+                                address=iso20022.PostalAddress(street=street, postal_code=postal_code, town=city)))
+        for e2e, amount, remittance, name, street, postal_code, city in avis.values_list(
+            "end_to_end_id", "amount", "remittance", "payee_name", "street_address", "postal_code", "city",
+        ).iterator(chunk_size=BATCH))
     # written and validated against the XSD side by side, on two cores (pain001_file); a
     # full disk or a folder that cannot be written is one line (Iso20022Error), and no file
     # is left behind: the temporary file is removed by write_checked_pain001
@@ -559,7 +688,9 @@ def payment_run_export(*, acting_user, run: PaymentRun, version: str = "09") -> 
         checked = write_checked_pain001(temporary, version=version, message_id=run.message_id,
                                         created_at=timezone.now(), debtor=debtor,
                                         payment_info_id=f"{run.message_id}-1", execution_date=run.payday,
-                                        count=count, total=total, transfers=transfers)
+                                        count=count, total=total, transfers=transfers, avi_count=avi_count,
+                                        avi_total=avi_total, avi_transfers=avi_transfers,
+                                        avi_payment_info_id=f"{run.message_id}-2")
         os.replace(temporary, final)
     except OSError as exc:
         with suppress(OSError):
@@ -574,7 +705,8 @@ def payment_run_export(*, acting_user, run: PaymentRun, version: str = "09") -> 
             run.save(update_fields=["status", "exported_at", "file_version", "file_name", "file_sha256"])
             access_log_write(actor=acting_user, action=EXPORT, object_type="payment_run", object_id=run.pk,
                              summary=f"Körning {run.month:%Y-%m} exporterad som pain.001.001.{version}",
-                             new={"file": name, "sha256": digest, "orders": count, "total": total})
+                             new={"file": name, "sha256": digest, "orders": count + avi_count,
+                                  "total": total + avi_total, "avi": avi_count})
     except BaseException:
         # a file under its final name means "exported": never one the database does not know
         with suppress(OSError):
@@ -782,6 +914,8 @@ def payment_order_reissue(*, acting_user, order: PaymentOrder, run: PaymentRun) 
     account, problem = _account_of(order.share)
     if problem is not None:
         raise ValidationError(f"Kan inte skickas igen: {problem[1]}")
+    if order.share.person_id in shared_accounts([order.decision_id]).get(order.decision_id, ()):
+        raise ValidationError(f"Kan inte skickas igen: {_shared_account_text(order.share)}")
     attempt = PaymentOrder.objects.filter(share=order.share).count() + 1
     new = PaymentOrder.objects.create(
         run=run, share=order.share, decision=order.decision, person=order.person, payee_name=order.payee_name,

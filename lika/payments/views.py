@@ -25,6 +25,7 @@ from . import services
 from .forms import BankFileForm, ExportForm, ReissueForm, RunForm
 from .iso20022 import Iso20022Error
 from .models import FAILED, PaymentOrder, PaymentRun
+from .selectors import shared_account_households
 
 RUNS_PER_PAGE = 50
 ORDERS_PER_PAGE = 100
@@ -88,6 +89,8 @@ def payment_runs(request):
 
 def _mask(order) -> tuple[str, str]:
     """The kind of account and its last four characters: the rest is never shown."""
+    if order.method == "avi":  # the address is never shown in the run
+        return _("Utbetalningsavi"), ""
     if order.iban:
         return _("IBAN"), order.iban[-4:]
     if order.account:
@@ -140,11 +143,13 @@ def payment_run_detail(request, run_id):
         differences = services.reconciliation(run)
         summary = run.orders.aggregate(count=Count("id"), total=Sum("amount"),
                                        adults=Count("id", filter=Q(person__isnull=False)),
-                                       direct=Count("id", filter=Q(person__isnull=True)))
+                                       direct=Count("id", filter=Q(person__isnull=True)),
+                                       avi=Count("id", filter=Q(method="avi")))
         holds = run.holds.select_related("share__person", "decision__application__case").order_by("id")
         page = Paginator(run.orders.order_by("id"), ORDERS_PER_PAGE).get_page(request.GET.get("sida"))
         context.update({
             "differences": differences, "summary": summary, "holds": holds, "page": page,
+            "shared": shared_account_households(run),
             "orders": [(order, *_mask(order)) for order in page.object_list],
             "can_attest": (run.status == PaymentRun.Status.PREPARED and user.can_attest_payments
                            and user.pk != run.prepared_by_id and not differences),

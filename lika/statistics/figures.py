@@ -339,12 +339,19 @@ UNKNOWN_REASON = "?"
 OUTCOMES = ("granted", "partly", "refused")
 
 
+def _single_recipient_reasons() -> dict:
+    """The exception reasons that pay one adult: "gemensamt konto" (issue 14) pays both
+    halves into one account, so it is not a row of the exceptions table."""
+    return {k: v for k, v in settings.LIKA_PAYMENT_EXCEPTION_REASONS.items() if k != "shared_account"}
+
+
 def _decision_shapes() -> tuple[tuple[TableShape, ...], tuple]:
     """The tables of the three decision figures, protected together: the exceptions by
     reason add up to the couples paid to one adult, the applicants and the registerledare
     are the same applications, and the decided applications of the processing time are
     (as good as) the applicants."""
-    reasons = (*dict(settings.LIKA_PAYMENT_EXCEPTION_REASONS), UNKNOWN_REASON)
+    # "gemensamt konto" (issue 14) pays both adults, never one: not a reason of this table
+    reasons = (*(r for r in settings.LIKA_PAYMENT_EXCEPTION_REASONS if r != "shared_account"), UNKNOWN_REASON)
     shapes = (TableShape("split", ("x",), total_row=False), TableShape("exceptions", reasons),
               TableShape("delivered", ("x",), total_row=False), TableShape("time", ("decided",), total_row=False),
               TableShape("leaders", ("applicants", "registerledare"), total_row=False),
@@ -363,7 +370,7 @@ def _decisions_by_month(scope: Scope) -> Monthly:
     month, where, params = _in_months(scope, "month", day=False)
     rows = fetch(f"SELECT {month}, unit_id, {groups}, SUM(applications), SUM(timed), SUM(processing_days) "
                  f"FROM statistics_decisionmonth WHERE {where} GROUP BY {month}, unit_id, {groups}", params)
-    known = dict(settings.LIKA_PAYMENT_EXCEPTION_REASONS)
+    known = _single_recipient_reasons()
     data = Monthly()
     for (month, unit, applicant, leader, adults, paid, mode, reason, single_gender, delivered_all,
          outcome, count, timed, day_sum) in rows:
@@ -388,7 +395,7 @@ def figures_decisions(scope: Scope) -> list[Figure]:
     split_table = Table(_("Beslut till par där bistånd beviljats"), _pair_rows(
         cells, "split", (_("Delad utbetalning"), _("Till en vuxen (särskilda skäl)")),
         kpi_share="LIKA_COUPLES_EQUAL_SHARE", share_label=_("Andel med delad utbetalning")))
-    known = dict(settings.LIKA_PAYMENT_EXCEPTION_REASONS)
+    known = _single_recipient_reasons()
     labelled = [(reason, known[reason]) for reason in known]
     if cells[("exceptions", UNKNOWN_REASON, "T")] != 0:
         labelled.append((UNKNOWN_REASON, _("Okänt skäl")))

@@ -71,7 +71,7 @@ def _decide(application, user):
     application.refresh_from_db()
     calculation = application.calculations.get(superseded_at__isnull=True)
     lines = [LineDecision("granted")] * len(decisions.need_lines(calculation))
-    return decisions.decision_make(acting_user=user, application=application, lines=lines)
+    return decisions.decision_make(acting_user=user, application=application, lines=lines, acknowledge_provisional=True)
 
 
 def _household_line(snapshot):

@@ -206,7 +206,7 @@ def test_only_one_deviation_in_force_in_the_database(guideline, case, alice):
 
 def _decide(application, user, lines):
     application.refresh_from_db()
-    return decisions.decision_make(acting_user=user, application=application, lines=lines)
+    return decisions.decision_make(acting_user=user, application=application, lines=lines, acknowledge_provisional=True)
 
 
 def test_a_capped_rent_is_delvis_bifall_with_a_reason_naming_the_guideline(guideline, case, alice):

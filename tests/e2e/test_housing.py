@@ -70,6 +70,7 @@ def test_a_capped_rent_is_delvis_bifall_with_its_reason_in_both_letters(page, li
     assert_accessible(page)
     # bifall of the whole rent is refused without a documented deviation
     line.get_by_label("Beslut", exact=True).select_option("granted")
+    page.get_by_label("Jag fattar beslutet med ett preliminärt belopp").check()  # 2026: provisional
     page.get_by_role("button", name="Fatta beslut").click()
     expect(page.get_by_role("alert")).to_contain_text("Välj delvis bifall, eller dokumentera ett avsteg")
     assert_accessible(page)
@@ -78,6 +79,7 @@ def test_a_capped_rent_is_delvis_bifall_with_its_reason_in_both_letters(page, li
     line.get_by_label("Beviljat belopp vid delvis bifall, kr").fill("6970")
     line.get_by_label("Motivering (krävs om inte allt beviljas)").fill(
         f"Den sökta kostnaden 9 000 kr är högre än {REASON}: högsta 6 970 kr. 6 970 kr beviljas.")
+    page.get_by_label("Jag fattar beslutet med ett preliminärt belopp").check()  # 2026: provisional
     page.get_by_role("button", name="Fatta beslut").click()
     expect(page.get_by_role("status")).to_contain_text("Beslutet är fattat")
     row = page.get_by_role("row", name=re.compile("^Boendekostnad"))
@@ -117,6 +119,7 @@ def test_a_documented_deviation_grants_the_whole_rent(page, live_server, alice, 
     page.get_by_role("link", name="Gå till beslut").click()
     line = page.get_by_role("group", name="Beslut om Boendekostnad")
     expect(line.get_by_label("Beslut", exact=True)).to_have_value("granted")
+    page.get_by_label("Jag fattar beslutet med ett preliminärt belopp").check()  # 2026: provisional
     page.get_by_role("button", name="Fatta beslut").click()
     expect(page.get_by_role("status")).to_contain_text("Beslutet är fattat")
     row = page.get_by_role("row", name=re.compile("^Boendekostnad"))

@@ -37,7 +37,7 @@ def test_the_letter_in_swedish_english_and_arabic(page, live_server, unit_a, ali
     services.calculation_make(acting_user=alice, application=application)
     rows = len(decisions.need_lines(application.calculations.get()))
     decision = decisions.decision_make(acting_user=alice, application=application,
-                                       lines=[LineDecision("granted")] * rows)
+                                       lines=[LineDecision("granted")] * rows, acknowledge_provisional=True)
     assert 'lang="ar" dir="rtl"' in decision.recipients.get(person=woman).letter_html
 
     page.goto(f"{live_server.url}/arenden/{case.pk}/beslut/{decision.pk}/")
