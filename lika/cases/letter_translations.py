@@ -67,6 +67,8 @@ TEXTS = {
         "account": "Your share is paid to your {account}.",
         "account_iban": "account (IBAN) ending in {digits}",
         "account_bank": "bank account ending in {digits}",
+        "avi": ("Your share is paid by a payment order (utbetalningsavi) that the bank sends you by post. You "
+                "cash it at a bank office or an agent, showing identification."),
         "no_account": ("You have no bank account registered with us. Your share is held and paid when you have "
                        "registered an account: contact your case worker."),
         "direct_first": ("What is paid directly to a payee is paid first, at your request. The rest is paid to "
@@ -172,6 +174,8 @@ TEXTS = {
         "account": "تُدفع حصتك إلى {account}.",
         "account_iban": "حسابك (IBAN) الذي ينتهي بالأرقام {digits}",
         "account_bank": "حسابك المصرفي الذي ينتهي بالأرقام {digits}",
+        "avi": ("تُدفع حصتك بحوالة دفع (utbetalningsavi) يرسلها المصرف إليك بالبريد. تصرفها في أحد فروع "
+                "المصرف أو لدى وكيل معتمد مع إبراز وثيقة إثبات الهوية."),
         "no_account": ("ليس لديك حساب مصرفي مسجّل لدينا. ستُحجز حصتك وتُدفع عندما تسجّل حساباً: تواصل مع "
                        "الموظف المسؤول عن ملفك."),
         "direct_first": "ما يُدفع مباشرة إلى جهة ما يُدفع أولاً بناءً على طلبكم. ويُدفع الباقي إليكم.",

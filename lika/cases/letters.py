@@ -330,7 +330,15 @@ NO_ACCOUNT_TEXT = ("Du har inget bankkonto registrerat hos oss. Din del hålls i
                    "registrerat ett konto: kontakta din handläggare.")
 
 
+AVI_TEXT = ("Din del betalas med en utbetalningsavi som banken skickar till dig med posten. Du löser in "
+            "avin på ett bankkontor eller hos ett ombud och visar legitimation.")
+
+
 def payout_route(person) -> dict:
+    # utbetalningsavi, chosen by the case worker (docs/payments.md); the address is never in
+    # the letter, and a protected address is never paid by avi (the run holds the share)
+    if getattr(person, "payment_method", "account") == "avi":
+        return {"kind": "avi", "text": AVI_TEXT, "account": None}
     account = masked_account(person)
     if account is None:
         return {"kind": "held_no_account", "text": NO_ACCOUNT_TEXT, "account": None}
@@ -434,6 +442,8 @@ def _translated_payment(t, context, raw, decision) -> dict:
     if route and route["kind"] == "account":
         account = route["account"]
         text.append(t["account"].format(account=t[f"account_{account['kind']}"].format(digits=account["digits"])))
+    elif route and route["kind"] == "avi":
+        text.append(t["avi"])
     elif route:
         text.append(t["no_account"])
     if payment["direct"]:

@@ -21,6 +21,7 @@ from lika.cases import letter_translations as tr
 from lika.cases.letters import (
     APPEAL_PROVISION_2001,
     APPEAL_PROVISION_2025,
+    AVI_TEXT,
     NO_ACCOUNT_TEXT,
     decision_letter_html,
     decision_letter_pdf,
@@ -204,6 +205,23 @@ def test_an_adult_without_an_account_is_told_the_share_is_held(make):
     Person.objects.filter(pk=built.woman.pk).update(bank_clearing="", bank_account="")
     text = section(decision_letter_html(built.decision, built.letter("woman")), "utbetalning")
     assert flat(NO_ACCOUNT_TEXT) in text and "****" not in text
+
+
+@pytest.mark.django_db
+def test_an_adult_paid_by_utbetalningsavi_is_told_so_in_her_letter_and_its_translation(make):
+    """Utbetalningsavi (docs/payments.md): the letter says how the share reaches her, never
+    her address and never an account; the partner's letter still names his own account."""
+    built = make()
+    Person.objects.filter(pk=built.woman.pk).update(bank_clearing="", bank_account="", payment_method="avi",
+                                                    preferred_language="en")
+    woman = Person.objects.get(pk=built.woman.pk)
+    html = decision_letter_html(built.decision, built.letter("woman"))
+    text = section(html, "utbetalning")
+    assert flat(AVI_TEXT) in text and "****" not in text and flat(NO_ACCOUNT_TEXT) not in text
+    assert woman.street_address not in text
+    translation = html[html.index('<article class="translation"'):]
+    assert "payment order (utbetalningsavi)" in translation
+    assert "****7466" in section(decision_letter_html(built.decision, built.letter("man")), "utbetalning")
 
 
 @pytest.mark.parametrize("iban, clearing, account, text", [
