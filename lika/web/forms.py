@@ -80,7 +80,7 @@ class CalculationForm(forms.Form):
         for key, label in COST_TYPES.items():
             self.fields[f"cost_{key}"] = forms.DecimalField(label=label, **MONEY)
         self.fields["cost_housing_cap"] = forms.DecimalField(
-            label=_("Kommunens högsta godtagbara boendekostnad"), **MONEY)
+            label=_("Högsta godtagbara boendekostnad, om annan än kommunens riktlinje"), **MONEY)
         members = [("", _("Hushållet")), ("0", _("Vuxen 1")), ("1", _("Vuxen 2"))] + [
             (f"c{i}", _("Barn %(n)s") % {"n": i}) for i in range(1, CHILD_ROWS + 1)]
         for i in range(1, INCOME_ROWS + 1):

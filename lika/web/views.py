@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,7 +12,10 @@ from django.views.decorators.http import require_GET
 
 from lika.accounts.models import Role
 from lika.core.household_json import InputError, calculation_to_dict
+from lika.core.housing import guideline_amount
 from lika.core.norms import PROVISIONAL
+from lika.core.periods import PeriodError, parse_month
+from lika.housing.selectors import guideline_in_force, guideline_value
 from lika.norms import selectors as norms
 from lika.norms.calculate import calculate_household_month
 from lika.norms.services import norm_table_save
@@ -37,11 +42,35 @@ def calculate(request):
     result = None
     if request.method == "POST" and form.is_valid():
         try:
-            calc, split = calculate_household_month(form.household_month())
+            calc, split = calculate_household_month(_with_housing_guideline(form.household_month()))
             result = calculation_to_dict(calc, split)
         except InputError as exc:
             form.add_input_error(str(exc))
     return render(request, "web/calculate.html", {"form": form, "result": result})
+
+
+def _with_housing_guideline(data: dict) -> dict:
+    """The trial page judges the rent as case handling does: against the municipality's
+    guideline for skälig boendekostnad in force in the month, for the household's type
+    (lika.cases.housing) — unless the user typed a cap of her own."""
+    housing = [c for c in data.get("costs", ()) if c.get("type") == "housing" and "cap" not in c]
+    if not housing:
+        return data
+    try:
+        month = parse_month(str(data.get("month", "")))
+    except PeriodError:
+        return data  # the calculation names the bad month
+    row = guideline_in_force(month)
+    if row is None:
+        return data
+    members = data.get("members", ())
+    adults = sum(1 for m in members if m.get("role") == "adult")
+    children = sum(1 for m in members if m.get("role") == "child")
+    found = guideline_amount(guideline_value(row), max(adults, 1), children)
+    for cost in housing:
+        cost["cap"] = Decimal(found.amount) / 100
+        cost["guideline"] = found.text
+    return data
 
 
 @role_required(*NORM_READ_ROLES)
