@@ -465,6 +465,42 @@ def figure_obstacles(scope: Scope) -> Figure:
                   (table,), _bars_from(table, _("Vuxenmånader efter försörjningshinder"), "count"))
 
 
+def figure_shared_accounts(scope: Scope) -> Figure:
+    """Issue 14: an equal split whose two halves go into one account reaches one person.
+    Counted from the payment run's holds (each adult whose half was held for it, by the
+    run's month) and from the exceptions "gemensamt konto" that start in the period, by the
+    gender of the adult whose account receives both halves.  Small tables: read live,
+    protected like every other figure."""
+    data = Monthly()
+    month, where, params = _in_months(scope, "r.month", day=False)
+    for month_value, unit, gender, n in fetch(
+            f"SELECT {month}, c.unit_id, p.legal_gender, COUNT(DISTINCT h.share_id) "
+            "FROM payments_paymenthold h JOIN payments_paymentrun r ON r.id = h.run_id "
+            "JOIN cases_decisionshare s ON s.id = h.share_id JOIN households_person p ON p.id = s.person_id "
+            "JOIN cases_decision d ON d.id = h.decision_id JOIN cases_application a ON a.id = d.application_id "
+            f"JOIN cases_case c ON c.id = a.case_id WHERE h.reason = %s AND {where} "
+            f"GROUP BY {month}, c.unit_id, p.legal_gender", ["shared_account", *params]):
+        data.add(month_value, unit, ("shared", "held"), gender, int(n))
+    month, where, params = _in_months(scope, "e.valid_from", day=True)
+    for month_value, unit, gender, n in fetch(
+            f"SELECT {month}, c.unit_id, p.legal_gender, COUNT(*) FROM cases_paymentexception e "
+            "JOIN cases_case c ON c.id = e.case_id JOIN households_person p ON p.id = e.recipient_id "
+            f"WHERE e.reason = %s AND e.status = %s AND {where} GROUP BY {month}, c.unit_id, p.legal_gender",
+            ["shared_account", "approved", *params]):
+        data.add(month_value, unit, ("shared", "approved"), gender, int(n))
+    shape = (TableShape("shared", ("held", "approved"), total_row=False),)
+    cells, _amounts = data.period_cells(scope.months, scope.unit_id, shape, (), scope.threshold)
+    table = Table(_("Båda halvorna till samma konto, efter kön"), _rows(cells, "shared", [
+        ("held", _("Vuxna vars halva hölls inne: båda halvorna skulle till samma konto")),
+        ("approved", _("Godkända undantag för gemensamt konto, efter kön hos den som äger kontot"))], total=False))
+    return Figure("shared_account", _("Delad utbetalning till ett och samma konto"),
+                  _("En delad utbetalning där båda halvorna går till samma konto når bara en person: "
+                    "utbetalningskörningen håller inne båda halvorna tills varje vuxen har ett eget konto "
+                    "eller enhetschefen godkänt ett undantag. Vuxna vars halva hölls inne av det skälet, "
+                    "per körningens månad, och godkända undantag som börjar gälla i perioden."),
+                  (table,))
+
+
 # --- plans, activities, meetings, exits (the day tables, counted by month) -------------------------
 
 def figure_plans(scope: Scope) -> Figure:
@@ -582,6 +618,7 @@ def build_report(*, period: Period, unit=None, threshold: int | None = None) -> 
         if before_after is not None:
             figures.append(before_after)
         figures += figures_decisions(scope)
+        figures.append(figure_shared_accounts(scope))
         figures += [figure_plans(scope), figure_meetings(scope), figure_obstacles(scope),
                     figure_long_term(scope), figure_exits(scope)]
     data_as_of = min((refreshed[year] for year in {m.year for m in scope.months} if year in refreshed),

@@ -146,6 +146,8 @@ class Model:
             women = base("registerledare", ["x"], gs=("F",))
             return women if c == 0 else _plus(base("outcomes", list(OUTCOMES), gs=("F", "M")),
                                               {atom: -1 for atom in women})
+        if key == "shared_account":  # adults held, exceptions approved: two independent counts
+            return base("shared", [["held", "approved"][r]])
         if key == "plans":
             keys = ({"Med egen plan": "with", "Utan egen plan": "without"} if t == 0
                     else {str(label): kind for kind, label in PlanActivity.Kind.choices})
