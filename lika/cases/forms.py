@@ -106,56 +106,51 @@ class TransferAnswerForm(ServiceErrorsMixin, forms.Form):
                              widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ChildForm(ServiceErrorsMixin, forms.Form):
+class _PersonRowForm(ServiceErrorsMixin, forms.Form):
+    """An optional row naming a person: left empty, or filled with number and both names."""
+
+    incomplete = ""  # the message when the row is only partly filled in
+
     identity_number = forms.CharField(label=_("Personnummer"), max_length=13, required=False)
     first_name = forms.CharField(label=_("Förnamn"), max_length=100, required=False)
     last_name = forms.CharField(label=_("Efternamn"), max_length=100, required=False)
+
+    def is_blank(self) -> bool:
+        return not any(self.cleaned_data.get(k) for k in ("identity_number", "first_name", "last_name"))
+
+    def clean(self):
+        data = super().clean()
+        if not self.is_blank():
+            for key in ("identity_number", "first_name", "last_name"):
+                if not data.get(key):
+                    self.add_error(key, self.incomplete)
+        return data
+
+    def person_data(self, **extra) -> PersonData:
+        return PersonData(identity_number=self.cleaned_data["identity_number"],
+                          first_name=self.cleaned_data["first_name"], last_name=self.cleaned_data["last_name"],
+                          **extra)
+
+
+class ChildForm(_PersonRowForm):
+    incomplete = _("Fyll i för barnet eller lämna raden tom.")
+
     lunch_at_home = forms.BooleanField(label=_("Äter lunch hemma (inte i förskola eller skola)"), required=False)
     days_present = forms.IntegerField(label=_("Dagar hemma per månad vid växelvis boende"), required=False,
                                       min_value=0, max_value=31)
     hemmavarande = forms.BooleanField(label=_("Hemmavarande 19–20 år (gymnasiestudier)"), required=False)
 
-    def is_blank(self) -> bool:
-        return not any(self.cleaned_data.get(k) for k in ("identity_number", "first_name", "last_name"))
-
-    def clean(self):
-        data = super().clean()
-        if not self.is_blank():
-            for key in ("identity_number", "first_name", "last_name"):
-                if not data.get(key):
-                    self.add_error(key, _("Fyll i för barnet eller lämna raden tom."))
-        return data
-
     def person_data(self) -> PersonData:
-        return PersonData(identity_number=self.cleaned_data["identity_number"],
-                          first_name=self.cleaned_data["first_name"], last_name=self.cleaned_data["last_name"],
-                          lunch_at_home=self.cleaned_data["lunch_at_home"],
-                          days_present=self.cleaned_data["days_present"],
-                          hemmavarande=self.cleaned_data["hemmavarande"])
+        return super().person_data(lunch_at_home=self.cleaned_data["lunch_at_home"],
+                                   days_present=self.cleaned_data["days_present"],
+                                   hemmavarande=self.cleaned_data["hemmavarande"])
 
 
-class CoResidentForm(ServiceErrorsMixin, forms.Form):
+class CoResidentForm(_PersonRowForm):
     """Someone else who shares the dwelling with her own support (an adult child who is not
     in school, a relative, a lodger): only who she is; her incomes are not asked for."""
 
-    identity_number = forms.CharField(label=_("Personnummer"), max_length=13, required=False)
-    first_name = forms.CharField(label=_("Förnamn"), max_length=100, required=False)
-    last_name = forms.CharField(label=_("Efternamn"), max_length=100, required=False)
-
-    def is_blank(self) -> bool:
-        return not any(self.cleaned_data.get(k) for k in ("identity_number", "first_name", "last_name"))
-
-    def clean(self):
-        data = super().clean()
-        if not self.is_blank():
-            for key in ("identity_number", "first_name", "last_name"):
-                if not data.get(key):
-                    self.add_error(key, _("Fyll i för personen eller lämna raden tom."))
-        return data
-
-    def person_data(self) -> PersonData:
-        return PersonData(identity_number=self.cleaned_data["identity_number"],
-                          first_name=self.cleaned_data["first_name"], last_name=self.cleaned_data["last_name"])
+    incomplete = _("Fyll i för personen eller lämna raden tom.")
 
 
 class RegisterForm(ServiceErrorsMixin, forms.Form):
