@@ -254,14 +254,14 @@ class Coverage:
     """Participants per inhabitant of the same ages, per gender and age band."""
 
     by_band: tuple[tuple[str, Mapping[str, Fraction | None]], ...]
-    overall: Mapping[str, Fraction | None]  # K, M over the bands that have a population
+    overall: Mapping[str, Fraction | None]  # K, M over the bands where the gender's population > 0
 
 
 def coverage(participants: Mapping[tuple[str, str], int],
              population: Mapping[tuple[str, str], int]) -> Coverage:
     """Coverage rate = participants ÷ population, per ``(gender, age band)`` (K and M; the
     population register has no unknown gender, so unknown participants are left out).
-    The overall rate per gender sums only the bands that have a population figure."""
+    The overall rate per gender sums only the bands where that gender's population is not 0."""
     bands = list(dict.fromkeys(band for (_, band) in population))
     by_band = []
     for band in bands:
@@ -272,8 +272,9 @@ def coverage(participants: Mapping[tuple[str, str], int],
         by_band.append((band, rates))
     overall = {}
     for g in KNOWN:
-        pop = sum(population.get((g, band), 0) for band in bands)
-        part = sum(participants.get((g, band), 0) for band in bands)
+        counted = [band for band in bands if population.get((g, band), 0)]
+        pop = sum(population[(g, band)] for band in counted)
+        part = sum(participants.get((g, band), 0) for band in counted)
         overall[g] = Fraction(part, pop) if pop else None
     return Coverage(tuple(by_band), overall)
 
