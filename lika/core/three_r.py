@@ -476,7 +476,9 @@ class WhatIf:
     proposed: Outcome
     band_low: Fraction
     # the factor on the proposed rates of the gender with less money that would bring it to
-    # ``band_low`` of the money (without the cap); 1 when already within, None if it has none
+    # ``band_low`` of the known-gender money, computed from the proposed outcome: exact when
+    # no cap binds (a binding cap dampens the effect); 1 when already within the band,
+    # None when that gender has no money at all (no factor helps)
     band_factor: Fraction | None
     band_gender: str | None
 

@@ -131,10 +131,13 @@ def test_small_counts_are_hidden_with_the_income_support_scheme():
     assert tables.occasions.cell("7-12", "K") is disclosure.SUPPRESSED
     assert tables.board_members.cell("Styrelse", "K") is disclosure.SUPPRESSED
     assert tables.unknown["participants"] is disclosure.SUPPRESSED
-    # the 7-12 girls are hidden: a second cell of each of their relations is hidden too
-    assert len(hidden) >= 4
-    if tables.participants.total.women is disclosure.SUPPRESSED:
-        assert tables.money_share("K") is disclosure.SUPPRESSED
+    # the 3 girls 7-12 are hidden, and with them (secondary) the boys 7-12 and both cells of
+    # 13-20, so that no relation has one hidden cell; the totals stay shown
+    assert hidden == {("7-12", "K"), ("7-12", "M"), ("13-20", "K"), ("13-20", "M")}
+    assert tables.participants.total.cells == (15, 29, 44)
+    assert tables.money_share("K") == Fraction(120_000, 400_000)
+    assert tables.participant_share("K") == Fraction(15, 44)
+    assert tables.leaders.cell("Totalt", "K") is disclosure.SUPPRESSED
 
 
 def test_attribute_splits_by_largest_remainder():
