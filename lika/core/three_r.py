@@ -10,8 +10,8 @@ SOU 2007:15; Jämställdhetsmyndigheten, "3R-metoden") maps an activity by gende
   Realia is prose kept with the report by the Django part; nothing is computed for it here.
 
 This module is pure (standard library only, no clock, no I/O).  It takes plain aggregates
-(:class:`Aggregate`: one group — a programme or an association — one year, one legal gender,
-one age band) and returns frozen dataclasses.  Money is ``int`` öre, shares and rates are
+(:class:`Aggregate`: one group — a programme, or any grouping the caller chooses — optionally
+one association, one year, one legal gender, one age band) and returns frozen dataclasses.  Money is ``int`` öre, shares and rates are
 exact ``Fraction``; nothing is a float.  See docs/grants-analysis.md for the formulas.
 
 Gender is legal gender: ``"K"`` (kvinna/flicka), ``"M"`` (man/pojke) and ``"U"`` (unknown,
@@ -48,8 +48,8 @@ def _count(value, what: str) -> int:
 
 @dataclass(frozen=True, slots=True)
 class Aggregate:
-    """One cell of input: a group (programme or association), a year, a legal gender and an
-    age band.  ``money_ore`` is the money granted to the people of this cell (attributed by
+    """One cell of input: a group (a programme), a year, a legal gender, an age band and
+    optionally an association.  ``money_ore`` is the money granted to the people of this cell (attributed by
     the caller, e.g. with :func:`attribute`); ``premises_hours`` may be a ``Fraction``."""
 
     group: str
@@ -62,6 +62,7 @@ class Aggregate:
     board_members: int = 0
     money_ore: int = 0
     premises_hours: int | Fraction = 0
+    association: str = ""  # "" for figures of the group as a whole
 
     def __post_init__(self):
         if self.gender not in ALL_GENDERS:
@@ -188,6 +189,7 @@ class ThreeR:
 
     representation: Representation
     resources: Resources
+    association: str | None = None  # None: every association of the group
 
 
 def _per_head(rows, gender, adult, is_adult) -> PerHead:
@@ -201,14 +203,22 @@ def _bands(rows, attribute) -> tuple[tuple[str, ByGender], ...]:
     return tuple((band, _by_gender([r for r in rows if r.age_band == band], attribute)) for band in order)
 
 
-def analyse(rows: Iterable[Aggregate], *, group: str, year: int,
+def _select(rows, group, year, association):
+    return [r for r in rows if r.group == group and r.year == year
+            and (association is None or r.association == association)]
+
+
+def analyse(rows: Iterable[Aggregate], *, group: str, year: int, association: str | None = None,
             threshold_points: Fraction | int = DEFAULT_GAP_THRESHOLD,
             is_adult: Callable[[str], bool] = band_is_adult) -> ThreeR:
     """The 3R figures (R1, R2) of ``group`` in ``year`` from the aggregates (rows of other
-    groups or years are ignored).  Age bands keep the order of their first appearance."""
+    groups or years are ignored); with ``association`` only that association's rows, else
+    all rows of the group summed — a person active in two associations then counts twice,
+    so give either programme-level rows (association ``""``) or association rows, not both.
+    Age bands keep the order of their first appearance."""
     if isinstance(threshold_points, bool) or not isinstance(threshold_points, int | Fraction) or threshold_points < 0:
         raise ThreeRError(f"tröskeln ska vara procentenheter ≥ 0 (heltal eller Fraction), inte {threshold_points!r}")
-    rows = [r for r in rows if r.group == group and r.year == year]
+    rows = _select(rows, group, year, association)
     participants = _by_gender(rows, "participants")
     representation = Representation(
         group, year, participants, _by_gender(rows, "leaders"), _by_gender(rows, "board_members"),
@@ -226,7 +236,14 @@ def analyse(rows: Iterable[Aggregate], *, group: str, year: int,
         money_share=money_share, participant_share=participant_share, gap_points=gap,
         threshold_points=threshold,
         flagged=any(v is not None and abs(v) > threshold for v in gap.values()))
-    return ThreeR(representation, resources)
+    return ThreeR(representation, resources, association)
+
+
+def analyse_all(rows: Iterable[Aggregate], **options) -> dict[tuple[str, int, str], ThreeR]:
+    """:func:`analyse` for every ``(group, year, association)`` in ``rows``."""
+    rows = list(rows)
+    keys = dict.fromkeys((r.group, r.year, r.association) for r in rows)
+    return {(g, y, a): analyse(rows, group=g, year=y, association=a, **options) for g, y, a in keys}
 
 
 def whole_ore(amount: Fraction | None) -> int | None:
@@ -301,8 +318,10 @@ def _diff_points(later, earlier, scale=100):
 def year_over_year(reports: Iterable[ThreeR]) -> tuple[YearChange, ...]:
     """The changes between consecutive reports of one group, ordered by year."""
     reports = sorted(reports, key=lambda r: r.resources.year)
-    if len({r.resources.group for r in reports}) > 1:
+    if len({(r.resources.group, r.association) for r in reports}) > 1:
         raise ThreeRError("jämförelsen över år gäller en grupp i taget")
+    if len({r.resources.year for r in reports}) < len(reports):
+        raise ThreeRError("ett år förekommer två gånger i jämförelsen")
     out = []
     for before, after in zip(reports, reports[1:], strict=False):
         b, a = before.resources, after.resources
@@ -363,7 +382,7 @@ def protect_report(rows: Iterable[Aggregate], report: ThreeR, *,
                    threshold: int = disclosure.DEFAULT_THRESHOLD) -> ProtectedThreeR:
     """The tables of ``report`` (from the same ``rows``) with small counts protected."""
     rep = report.representation
-    rows = [r for r in rows if r.group == rep.group and r.year == rep.year]
+    rows = _select(rows, rep.group, rep.year, report.association)
     people = disclosure.protect(disclosure_rows(rep.participants_by_band), threshold=threshold)
     bands = [band for band, _ in rep.participants_by_band]
 
@@ -519,7 +538,8 @@ def what_if(counted: Iterable[Counted], today: Rules, proposed: Rules, *,
     """Today's rules and the proposed rules applied to the same counted occasions, side by
     side.  ``band_low`` is the municipality's band target (2/5: the 40/60 band)."""
     counted = list(counted)
-    if not Fraction(0) <= band_low <= Fraction(1, 2):
+    if isinstance(band_low, bool | float) or not isinstance(band_low, int | Fraction) \
+            or not Fraction(0) <= band_low <= Fraction(1, 2):
         raise ThreeRError("bandets nedre gräns ska ligga mellan 0 och 1/2")
     now, then = grant(counted, today), grant(counted, proposed)
     money = then.money_ore

@@ -17,6 +17,7 @@ from lika.core.three_r import (
     Rules,
     ThreeRError,
     analyse,
+    analyse_all,
     attribute,
     band_is_adult,
     coverage,
@@ -88,6 +89,24 @@ def test_adult_bands_are_women_and_men_and_unknown_is_kept_apart():
         Aggregate(P, 2025, "X", "7-12")
     with pytest.raises(ThreeRError):
         Aggregate(P, 2025, "K", "7-12", money_ore=1.5)
+
+
+def test_per_association_and_all_at_once():
+    rows = [
+        Aggregate(P, 2025, "K", "7-12", participants=10, money_ore=100, association="IF Ekebo"),
+        Aggregate(P, 2025, "M", "7-12", participants=10, money_ore=300, association="IF Ekebo"),
+        Aggregate(P, 2025, "K", "7-12", participants=30, money_ore=600, association="Scoutkåren Tallen"),
+    ]
+    ekebo = analyse(rows, group=P, year=2025, association="IF Ekebo")
+    assert ekebo.resources.money_share["K"] == Fraction(1, 4)
+    assert ekebo.resources.gap_points["K"] == -25 and ekebo.resources.flagged
+    whole = analyse(rows, group=P, year=2025)
+    assert whole.representation.participants == ByGender(40, 10, 0)
+    assert whole.resources.money_share["K"] == Fraction(7, 10)
+    reports = analyse_all(rows)
+    assert set(reports) == {(P, 2025, "IF Ekebo"), (P, 2025, "Scoutkåren Tallen")}
+    assert reports[(P, 2025, "IF Ekebo")] == ekebo
+    assert protect_report(rows, ekebo).participants.total.cells == (10, 10, 20)
 
 
 def test_coverage_against_the_population_of_the_same_ages():
