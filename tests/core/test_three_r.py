@@ -275,3 +275,18 @@ def test_attribute_adds_up_and_stays_within_one_ore_of_the_exact_share(amount, w
     assert sum(parts.values()) == amount
     for key, part in parts.items():
         assert abs(part - Fraction(amount * weights[key], total)) < 1
+
+
+@settings(max_examples=100, deadline=None)
+@given(aggregates, st.integers(1, 10))
+def test_protected_tables_show_no_small_count_and_hide_amounts_with_their_counts(rows, threshold):
+    report = analyse(rows, group=P, year=2025)
+    tables = protect_report(rows, report, threshold=threshold)
+    for table in (tables.participants, tables.leaders, tables.board_members):
+        for row in table.all_rows():
+            for cell in row.cells:
+                assert cell is disclosure.SUPPRESSED or cell == 0 or cell >= threshold
+    for amounts in (tables.money_ore, tables.occasions, tables.premises_hours):
+        assert amounts.suppressed() == tables.participants.suppressed()
+    for value in tables.unknown.values():
+        assert value is disclosure.SUPPRESSED or value == 0 or value >= threshold
