@@ -4,7 +4,7 @@ of (line number, Swedish message) out — never both, never a partial result.
 
 The format (docs/grants.md, "Närvarofilen"): UTF-8 with or without BOM, ``;`` or ``,``
 between fields (chosen from the header row), a header row with these Swedish names in any
-order (case and surrounding spaces ignored):
+order (case and surrounding spaces ignored; other columns are allowed and never read):
 
 ``datum`` (ÅÅÅÅ-MM-DD), ``grupp``, ``deltagare`` (the club's id of the participant),
 ``födelseår`` and/or ``personnummer`` (one of them per row), ``kön`` (optional column),
@@ -118,18 +118,16 @@ def personnummer_facts(text: str, on: date) -> tuple[int, str]:
 def _header(row, line):
     names = [name.strip().lower() for name in row]
     errors = []
-    for name in names:
-        if name not in COLUMNS:
-            errors.append((line, f"okänd kolumn {shown(name)}; kolumnerna är {', '.join(COLUMNS)}"))
-    for name in set(names):
-        if names.count(name) > 1:
+    for name in sorted(set(names)):
+        if name in COLUMNS and names.count(name) > 1:
             errors.append((line, f"kolumnen {name} finns två gånger"))
     for name in REQUIRED:
         if name not in names:
             errors.append((line, f"kolumnen {name} saknas"))
     if BIRTH_YEAR not in names and PERSONNUMMER not in names:
         errors.append((line, "kolumnen födelseår eller personnummer saknas"))
-    return {name: i for i, name in enumerate(names)}, errors
+    # Other columns (a name, a member number) are allowed and never read.
+    return {name: i for i, name in enumerate(names) if name in COLUMNS}, errors
 
 
 def _row(fields, index, problems):
@@ -233,10 +231,11 @@ def parse_attendance(lines, *, max_errors: int = MAX_ERRORS) -> AttendanceResult
         yield from source
 
     reader = csv.reader(chained(), delimiter=delimiter, strict=True)
-    index, header_errors = _header(next(reader), reader.line_num)
+    next_header = next(reader)
+    index, header_errors = _header(next_header, reader.line_num)
     for line, message in header_errors:
         report(line, message)
-    width = len(index)
+    width = len(next_header)
     occasions = {}  # (date, group) -> [minutes, first line, {id: Participant}]
     people = {}  # id -> (birth year, gender, line)
     rows = 0
