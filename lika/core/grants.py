@@ -45,7 +45,7 @@ class GrantRuleError(ValueError):
     """Programme rules that are incomplete or inconsistent."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Participant:
     id: str
     birth_year: int
@@ -53,7 +53,7 @@ class Participant:
     leader: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Occasion:
     """One sammankomst: a group's activity on a date."""
 
