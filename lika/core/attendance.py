@@ -224,6 +224,8 @@ def parse_attendance(lines, *, max_errors: int = MAX_ERRORS) -> AttendanceResult
         first = next(source)
     except StopIteration:
         return AttendanceResult((), ((1, "filen är tom"),), 0)
+    except UnicodeDecodeError:
+        return AttendanceResult((), ((1, "filen är inte UTF-8; spara den som UTF-8 och läs in den igen"),), 0)
     delimiter = ";" if first.count(";") >= first.count(",") and ";" in first else ","
 
     def chained():
@@ -249,6 +251,9 @@ def parse_attendance(lines, *, max_errors: int = MAX_ERRORS) -> AttendanceResult
             line = reader.line_num
             report(line, f"raden kan inte läsas som CSV ({exc})")
             continue
+        except UnicodeDecodeError:
+            report(reader.line_num + 1, "filen är inte UTF-8; spara den som UTF-8 och läs in den igen")
+            break
         line = reader.line_num
         if not fields or all(not f.strip() for f in fields):
             continue

@@ -62,6 +62,15 @@ def test_bom_in_a_binary_file_opened_as_utf8(tmp_path):
         assert parse_attendance(handle).ok
 
 
+def test_a_file_that_is_not_utf8(tmp_path):
+    path = tmp_path / "narvaro.csv"
+    path.write_bytes(("\n".join(GOOD[:3] + ["2027-03-01;Pojkar 10 år;a9;2017;;M;;60", "2027-03-01;Flickor 12 år;a9;2017;;M;;60"] + GOOD[3:]) + "\n").encode("cp1252").replace(b"Flickor", "Flickår".encode("cp1252")))
+    with path.open(encoding="utf-8", newline="") as handle:
+        result = parse_attendance(handle)
+    assert result.occasions == ()
+    assert result.errors[-1][1] == "filen är inte UTF-8; spara den som UTF-8 och läs in den igen"
+
+
 def test_semicolon_and_comma_give_the_same_occasions():
     assert parse(GOOD).occasions == parse([line.replace(";", ",") for line in GOOD]).occasions
 
