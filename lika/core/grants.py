@@ -372,11 +372,10 @@ def calculate_activity_grant(programme: Programme, occasions, *, already_granted
             amounts[(gender, band)] += rate
             amount += rate
         results.append(OccasionResult(occasion.date, occasion.group, True, (), len(eligible), amount))
-    if occasions:
-        # The cap of the version in force on the year's last occasion.
-        last = max(o.date for o in occasions)
-        version = programme.version_on(last)
-        cap = version.cap_per_year if version else None
+    in_force = [o.date for o in occasions if programme.version_on(o.date) is not None]
+    if in_force:
+        # The cap of the version in force on the year's last occasion that has rules.
+        cap = programme.version_on(max(in_force)).cap_per_year
     uncapped = occasion_amount + sum(amounts.values())
     total, cap_applied = uncapped, False
     if cap is not None:

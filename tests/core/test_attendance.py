@@ -173,6 +173,21 @@ def test_personnummer_gives_birth_year_and_legal_gender(number, on, facts):
     assert personnummer_facts(number, on) == facts
 
 
+@pytest.mark.parametrize(
+    "number,message",
+    [
+        ("201603151232", "personnumret anger en födelse efter sammankomsten"),
+        ("201613151230", "personnumret innehåller inget giltigt födelsedatum"),
+        ("16031512", "personnumret ska ha 10 eller 12 siffror, t.ex. 20150315-1234"),
+    ],
+)
+def test_bad_personnummer(number, message):
+    from lika.core.attendance import _RowError
+
+    with pytest.raises(_RowError, match=message):
+        personnummer_facts(number, date(2016, 3, 1))
+
+
 def test_stated_gender_wins_over_the_personnummer_digit():
     result = parse([HEADER, "2027-03-01;P10;a9;;20160315-1240;M;;60"])
     assert result.occasions[0].participants == (Participant("a9", 2016, MALE),)
