@@ -43,6 +43,7 @@ class Role(models.TextChoices):
     PAYMENT_OFFICER = "payment_officer", _("Utbetalare")
     ANALYST = "analyst", _("Analytiker")
     ADMINISTRATOR = "administrator", _("Systemadministratör")
+    ASSOCIATION = "association", _("Förening")
 
 
 class User(AbstractUser):
@@ -53,6 +54,9 @@ class User(AbstractUser):
     # The case worker's work phone on decision letters (e-mail: ``email``); set by an
     # administrator (``lika set-contact``).
     phone = models.CharField(_("telefon"), max_length=30, blank=True)
+    # Role ASSOCIATION: the one association whose grant pages the user sees.
+    association = models.ForeignKey("grants.Association", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="users", verbose_name=_("förening"))
 
     class Meta:
         verbose_name = _("användare")

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "lika.plans",
     "lika.payments",
     "lika.statistics",
+    "lika.grants",
     "lika.web",
 ]
 
