@@ -8,5 +8,6 @@ urlpatterns = [
     path("", include("lika.payments.urls")),
     path("", include("lika.statistics.urls")),
     path("", include("lika.housing.urls")),
+    path("", include("lika.grants.urls")),
     path("", include("lika.web.urls")),
 ]

@@ -26,6 +26,8 @@ from .permissions import CALCULATE_ROLES, NORM_READ_ROLES, role_required
 
 @login_required
 def home(request):
+    if request.user.has_role(Role.ASSOCIATION):
+        return redirect("grants_home")
     year = timezone.localdate().year
     current = norms.norm_table_current(year)
     return render(request, "web/home.html", {
