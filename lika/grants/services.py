@@ -5,7 +5,7 @@ Services own the transactions and the access-log rows; the rules are in
 
 import io
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -89,7 +89,10 @@ def rule_version_add(*, acting_user, programme, rules_dict) -> ProgrammeRuleVers
         existing = [v.rules for v in programme.rule_versions.all()]
         try:
             parsed = rules.parse_rule_version(rules_dict)
-            rules.parse_programme({"name": programme.name, "versions": [*existing, rules_dict]})
+            last = max((v.valid_from for v in programme.rule_versions.all()), default=None)
+            if last is not None and parsed.valid_from <= last:
+                raise rules.GrantRuleError(f"en ny regelversion ska gälla från ett datum efter {last}")
+            _parse(programme.name, [*existing, rules_dict])
         except rules.GrantRuleError as exc:
             raise ValidationError(str(exc)) from None
         version = ProgrammeRuleVersion.objects.create(
@@ -100,9 +103,21 @@ def rule_version_add(*, acting_user, programme, rules_dict) -> ProgrammeRuleVers
     return version
 
 
+def _parse(name, versions) -> rules.Programme:
+    """The stored versions as ``lika.core.grants`` reads them: a version without
+    ``valid_to`` ends the day before the next version begins."""
+    ordered = sorted(versions, key=lambda v: str(v["valid_from"]))
+    ended = []
+    for version, following in zip(ordered, [*ordered[1:], None], strict=True):
+        if following is not None and not version.get("valid_to"):
+            end = date.fromisoformat(str(following["valid_from"])) - timedelta(days=1)
+            version = {**version, "valid_to": end.isoformat()}
+        ended.append(version)
+    return rules.parse_programme({"name": name, "versions": ended})
+
+
 def core_programme(programme) -> rules.Programme:
-    return rules.parse_programme({"name": programme.name,
-                                  "versions": [v.rules for v in programme.rule_versions.all()]})
+    return _parse(programme.name, [v.rules for v in programme.rule_versions.all()])
 
 
 @dataclass(frozen=True)
