@@ -15,10 +15,11 @@ from .models import Association, Gender, GrantGiver, Programme
 
 @login_required
 def grants_home(request):
+    """The association's own page, or the administrator's register of associations."""
     if request.user.has_role(Role.ASSOCIATION) and request.user.association_id:
-        return redirect("grants_association", association_id=request.user.association_id)
+        return association_detail(request, request.user.association_id)
     if request.user.has_role(Role.ADMINISTRATOR):
-        return redirect("grants_associations")
+        return admin_associations(request)
     raise PermissionDenied
 
 

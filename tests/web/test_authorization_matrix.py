@@ -60,6 +60,13 @@ POLICY = {
     "payment_run_detail": (PAYMENT_VIEW, None),
     "payment_run_file": (PAYMENT_VIEW, None),
     "payment_run_accounting": (PAYMENT_VIEW, None),
+    # Issue 15: the association user sees only her association's grant pages.
+    "grants_home": ({"association", "admin"}, None),
+    "grants_association": ({"association"}, None),
+    "grants_apply": ({"association"}, None),
+    "grants_associations": ({"admin"}, None),
+    "grants_givers": ({"admin"}, None),
+    "grants_programmes": ({"admin"}, None),
 }
 CASE_URLS = ("case_detail", "person_detail", "household_edit", "application_new", "application_detail",
              "decision_new", "decision_detail", "decision_letter", "decision_letter_page", "exception_new",
@@ -113,11 +120,18 @@ def world(municipality, unit_a, unit_b, alice, bob, charlie, stina, petra, admin
                                        run=payments.payment_run_create(acting_user=petra, month=MONTH))
     run = payments.payment_run_attest(acting_user=bob, run=run)
     payments.payment_run_export(acting_user=petra, run=run)
-    kwargs = {"case_id": case.pk, "person_id": woman.pk, "application_id": application.pk,
+    from lika.grants.models import Association
+
+    club = Association.objects.create(orgnr="802400-0005", name="IK Exempel")
+    forening = _user("forening", "association", None, "Fia", "Förening")
+    forening.association = club
+    forening.save()
+    kwargs = {"association_id": club.pk, "case_id": case.pk, "person_id": woman.pk, "application_id": application.pk,
               "decision_id": decision.pk, "exception_id": exception.pk, "meeting_id": meeting.pk,
               "run_id": run.pk, "year": 2026, "fmt": "csv", "lang": "ar"}
     personas = {"anonymous": None, "case_worker_a": alice, "manager_a": bob, "case_worker_b": charlie,
-                "manager_b": dora, "analyst": stina, "payment_officer": petra, "admin": admin_user}
+                "manager_b": dora, "analyst": stina, "payment_officer": petra, "admin": admin_user,
+                "association": forening}
     return kwargs, personas
 
 
@@ -140,7 +154,9 @@ REFUSED = (302, 403, 404, 405)
 
 def _refused(response, persona) -> bool:
     if response.status_code == 302:
-        return persona == "anonymous" and "/logga-in/" in response.url
+        # the association user's start page is her association's grant page
+        return (persona == "anonymous" and "/logga-in/" in response.url) or (
+            persona == "association" and response.url == "/bidrag/")
     return response.status_code in (403, 404, 405)
 
 
