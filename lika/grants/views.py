@@ -50,6 +50,7 @@ def apply(request, association_id):
         return render(request, "grants/apply.html", {
             "association": association, "form": form, "preview": preview, "programme": programme, "parts": parts,
             "submit": SubmitForm(initial={"programme": programme.pk, "token": token}) if token else None})
+    submit_errors = []
     if action == "submit":
         submit = SubmitForm(request.POST)
         try:
@@ -60,11 +61,12 @@ def apply(request, association_id):
                 acting_user=request.user, association_id=association.pk,
                 programme=submit.cleaned_data["programme"], occasions=occasions)
         except ValidationError as exc:
-            form.add_error(None, exc.messages)
+            submit_errors = exc.messages
         else:
             messages.success(request, _("Ansökan är inskickad (nummer %(id)s).") % {"id": application.pk})
             return redirect("grants_association", association_id=association.pk)
-    return render(request, "grants/apply.html", {"association": association, "form": form})
+    return render(request, "grants/apply.html", {"association": association, "form": form,
+                                                 "submit_errors": submit_errors})
 
 
 def _admin_page(request, form_class, create, template, items):

@@ -1,0 +1,59 @@
+"""The association user's pages: her own only, line errors from a bad file, preview and submit."""
+
+import pytest
+from django.urls import reverse
+
+from lika.grants.models import ActivityGrantApplication
+from tests.grants.helpers import BAD, GOOD, upload
+from tests.grants.test_services import setup  # noqa: F401  (fixture)
+
+
+def test_other_association_is_404_and_case_pages_403(client, setup):  # noqa: F811
+    club, other, _programme, user = setup
+    client.force_login(user)
+    assert client.get(reverse("grants_association", args=[club.pk])).status_code == 200
+    assert client.get(reverse("grants_association", args=[other.pk])).status_code == 404
+    assert client.get(reverse("grants_apply", args=[other.pk])).status_code == 404
+    for name in ("worklist", "case_list", "norm_list", "statistics", "access_log", "payment_runs"):
+        assert client.get(reverse(name)).status_code == 403, name
+    assert client.get(reverse("home")).url == reverse("grants_home")
+
+
+def test_bad_file_lists_every_line_and_saves_nothing(client, setup):  # noqa: F811
+    club, _other, programme, user = setup
+    client.force_login(user)
+    page = client.post(reverse("grants_apply", args=[club.pk]),
+                       {"action": "preview", "programme": programme.pk, "file": upload(BAD)})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Rad 3" in html and "Rad 4" in html
+    assert "Skicka in ansökan" not in html
+    assert ActivityGrantApplication.objects.count() == 0
+
+
+@pytest.mark.parametrize("name", ["narvaro.xlsx", "narvaro.pdf"])
+def test_wrong_file_type_is_refused(client, setup, name):  # noqa: F811
+    club, _other, programme, user = setup
+    client.force_login(user)
+    page = client.post(reverse("grants_apply", args=[club.pk]),
+                       {"action": "preview", "programme": programme.pk, "file": upload(GOOD, name)})
+    assert "CSV-fil" in page.content.decode()
+
+
+def test_preview_then_submit(client, setup):  # noqa: F811
+    club, _other, programme, user = setup
+    client.force_login(user)
+    page = client.post(reverse("grants_apply", args=[club.pk]),
+                       {"action": "preview", "programme": programme.pk, "file": upload(GOOD)})
+    html = page.content.decode()
+    assert "45 minuter, minst 60 krävs" in html
+    assert ActivityGrantApplication.objects.count() == 0
+    token = page.context["submit"]["token"].value()
+    done = client.post(reverse("grants_apply", args=[club.pk]),
+                       {"action": "submit", "programme": programme.pk, "token": token})
+    assert done.status_code == 302
+    assert ActivityGrantApplication.objects.get().total == 5800
+    bad = client.post(reverse("grants_apply", args=[club.pk]),
+                      {"action": "submit", "programme": programme.pk, "token": token + "x"})
+    assert bad.status_code == 200 and "läs in filen igen" in bad.content.decode()
+    assert ActivityGrantApplication.objects.count() == 1
