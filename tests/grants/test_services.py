@@ -11,7 +11,12 @@ from django.http import Http404
 
 from lika.audit.models import AccessLogEntry
 from lika.grants import services
-from lika.grants.models import ActivityGrantApplication, Association, Programme, ProgrammeRuleVersion
+from lika.grants.models import (
+    ActivityGrantApplication,
+    Association,
+    Programme,
+    ProgrammeRuleVersion,
+)
 from tests.conftest import _user
 from tests.grants.helpers import BAD, GOOD, RULES, upload
 
