@@ -71,7 +71,7 @@ def test_it_creates_the_municipality_units_and_logins(seeded):
         "handlaggare3": ("case_worker", "soder"), "handlaggare4": ("case_worker", "soder"),
         "chef.norr": ("unit_manager", "norr"), "chef.soder": ("unit_manager", "soder"),
         "utbetalare": ("payment_officer", None), "analytiker": ("analyst", None),
-        "admin": ("administrator", None),
+        "admin": ("administrator", None), "forening1": ("association", None),
     }
     assert all(u.first_name and u.last_name for u in User.objects.all())
 
@@ -242,7 +242,7 @@ def test_running_again_adds_households_and_keeps_the_logins():
     out = seed("--households", "20", "--seed", "1", "--password", "ett-annat-lösen")
     assert Household.objects.count() == 40
     assert Household.objects.filter(reference="H-000040").exists()
-    assert User.objects.count() == 9 and Unit.objects.count() == 2
+    assert User.objects.count() == 10 and Unit.objects.count() == 2  # 9 staff and forening1
     assert User.objects.get(username="admin").first_name == "Behållen"
     assert authenticate(username="admin", password=DEMO_PASSWORD) is not None
     assert "(oförändrat)" in out
