@@ -49,10 +49,10 @@ def apply(request, association_id):
                      for part in services.snapshot(preview.result, [])["parts"] if part["participations"]]
         return render(request, "grants/apply.html", {
             "association": association, "form": form, "preview": preview, "programme": programme, "parts": parts,
-            "submit": SubmitForm(initial={"programme": programme.pk, "token": token}) if token else None})
+            "submit": SubmitForm(prefix="submit", initial={"programme": programme.pk, "token": token}) if token else None})
     submit_errors = []
     if action == "submit":
-        submit = SubmitForm(request.POST)
+        submit = SubmitForm(request.POST, prefix="submit")
         try:
             if not submit.is_valid():
                 raise ValidationError(_("Förhandsgranskningen saknas; läs in filen igen."))

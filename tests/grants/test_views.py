@@ -50,10 +50,10 @@ def test_preview_then_submit(client, setup):  # noqa: F811
     assert ActivityGrantApplication.objects.count() == 0
     token = page.context["submit"]["token"].value()
     done = client.post(reverse("grants_apply", args=[club.pk]),
-                       {"action": "submit", "programme": programme.pk, "token": token})
+                       {"action": "submit", "submit-programme": programme.pk, "submit-token": token})
     assert done.status_code == 302
     assert ActivityGrantApplication.objects.get().total == 5800
     bad = client.post(reverse("grants_apply", args=[club.pk]),
-                      {"action": "submit", "programme": programme.pk, "token": token + "x"})
+                      {"action": "submit", "submit-programme": programme.pk, "submit-token": token + "x"})
     assert bad.status_code == 200 and "läs in filen igen" in bad.content.decode()
     assert ActivityGrantApplication.objects.count() == 1

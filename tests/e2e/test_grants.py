@@ -1,0 +1,64 @@
+"""Issue 15 in the real Chromium: the association user logs in, lands on her association's
+page, uploads a bad attendance file and sees its errors by line, then a good one: the
+preview shows the amount and a rejected occasion's reason; she submits. An administrator
+sees the registers. axe-core on every page."""
+
+import re
+
+from playwright.sync_api import expect
+
+from lika.grants.models import ActivityGrantApplication
+from tests.conftest import PASSWORD
+from tests.e2e.conftest import assert_accessible
+from tests.grants.helpers import BAD, GOOD
+from tests.grants.test_services import setup  # noqa: F401  (fixture)
+
+
+def _login(page, live_server, username):
+    page.goto(f"{live_server.url}/logga-in/")
+    page.get_by_label("Användarnamn").fill(username)
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+
+
+def test_association_uploads_previews_and_submits(page, live_server, setup, tmp_path):  # noqa: F811
+    club, _other, _programme, user = setup
+    _login(page, live_server, user.username)
+    expect(page).to_have_url(f"{live_server.url}/bidrag/")
+    expect(page.get_by_role("heading", level=1, name=club.name)).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Ansök om aktivitetsbidrag").click()
+    assert_accessible(page)
+
+    bad = tmp_path / "fel.csv"
+    bad.write_text(BAD, encoding="utf-8")
+    page.get_by_label("Närvarofil (CSV)").set_input_files(str(bad))
+    page.get_by_role("button", name="Förhandsgranska").click()
+    errors = page.get_by_role("alert")
+    expect(errors).to_contain_text("Rad 3")
+    expect(errors).to_contain_text("Rad 4")
+    expect(page.get_by_role("button", name="Skicka in ansökan")).to_have_count(0)
+    assert_accessible(page)
+
+    good = tmp_path / "narvaro.csv"
+    good.write_text(GOOD, encoding="utf-8")
+    page.get_by_label("Närvarofil (CSV)").set_input_files(str(good))
+    page.get_by_role("button", name="Förhandsgranska").click()
+    expect(page.get_by_role("heading", name="Förhandsgranskning")).to_be_visible()
+    occasions = page.get_by_role("table", name="Sammankomster")
+    expect(occasions.get_by_role("row", name=re.compile("2026-03-08"))).to_contain_text("45 minuter, minst 60 krävs")
+    expect(page.get_by_text(re.compile(r"Bidrag 2026: 58,00"))).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Skicka in ansökan").click()
+    expect(page.get_by_text(re.compile(r"Ansökan är inskickad"))).to_be_visible()
+    assert_accessible(page)
+    assert ActivityGrantApplication.objects.get().total == 5800
+
+
+def test_administrator_sees_the_registers(page, live_server, setup, admin_user):  # noqa: F811
+    _login(page, live_server, admin_user.username)
+    for path, heading in (("/bidrag/foreningar/", "Föreningar"), ("/bidrag/bidragsgivare/", "Bidragsgivare"),
+                          ("/bidrag/program/", "Bidragsprogram")):
+        page.goto(live_server.url + path)
+        expect(page.get_by_role("heading", level=1, name=heading)).to_be_visible()
+        assert_accessible(page)
