@@ -38,7 +38,10 @@ def own_association(user, association_id=None) -> Association:
         raise PermissionDenied
     if association_id is not None and int(association_id) != user.association_id:
         raise Http404
-    return Association.objects.get(pk=user.association_id, active=True)
+    association = Association.objects.filter(pk=user.association_id, active=True).first()
+    if association is None:
+        raise Http404  # an association no longer active has no pages
+    return association
 
 
 def _admin(user):

@@ -153,3 +153,31 @@ def test_rule_versions_are_append_only(setup, admin_user):
     core = services.core_programme(programme)
     assert [str(v.valid_to) for v in core.versions] == ["2026-12-31", "None"]
     assert core.version_on(date(2027, 1, 1)).occasion_rate == 4000
+
+
+def test_an_inactive_association_has_no_pages(setup):
+    club, _other, _programme, user = setup
+    Association.objects.filter(pk=club.pk).update(active=False)
+    with pytest.raises(Http404):
+        services.own_association(user, club.pk)
+
+
+def test_a_file_not_in_utf8_is_one_swedish_line(setup):
+    club, _other, programme, _user_ = setup
+    raw = GOOD.replace("2026-03-01;F10;1001", "2026-03-01;Flickor år 10;1001")
+    latin = upload(raw)
+    latin.file.seek(0)
+    latin.file.write(raw.encode("cp1252"))
+    latin.file.truncate()
+    latin.file.seek(0)
+    preview = services.preview(association=club, programme=programme, upload=latin)
+    assert preview.result is None
+    assert any("inte UTF-8" in message for _line, message in preview.errors)
+
+
+def test_a_file_over_two_years_is_refused(setup):
+    club, _other, programme, _user_ = setup
+    text = GOOD + "2027-01-10;F10;1001;2017;K;;60\n"
+    preview = services.preview(association=club, programme=programme, upload=upload(text))
+    assert preview.result is None
+    assert "ett kalenderår" in preview.errors[0][1]

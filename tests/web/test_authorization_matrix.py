@@ -4,8 +4,8 @@ Every URL pattern Lika serves is found by walking the URLconf; each must be name
 ``POLICY`` (a view added without a policy fails ``test_every_url_has_a_policy``). Every
 URL is then requested — GET, and POST with every ``action`` its forms offer — as every
 persona: anonymous, a case worker and the enhetschef of unit A (whose case the ids
-point at), a case worker and the enhetschef of unit B, the analyst, the payment officer
-and the administrator. A persona the policy does not allow is refused (403, 404 or the
+point at), a case worker and the enhetschef of unit B, the analyst, the payment officer,
+the administrator and an association user (issue 15). A persona the policy does not allow is refused (403, 404 or the
 login page), never served, never a 5xx, and the refused POST changes nothing in the
 database (rows counted in every table before and after). An allowed persona is served
 (no 5xx, no refusal).
