@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from lika.grants.models import ActivityGrantApplication
+from lika.grants.models import ActivityGrantApplication, Association
 from tests.grants.helpers import BAD, GOOD, upload
 from tests.grants.test_services import setup  # noqa: F401  (fixture)
 
@@ -57,3 +57,32 @@ def test_preview_then_submit(client, setup):  # noqa: F811
                       {"action": "submit", "submit-programme": programme.pk, "submit-token": token + "x"})
     assert bad.status_code == 200 and "läs in filen igen" in bad.content.decode()
     assert ActivityGrantApplication.objects.count() == 1
+
+
+def test_admin_creates_association_and_refuses_a_bad_orgnr(client, admin_user):
+    client.force_login(admin_user)
+    url = reverse("grants_associations")
+    bad = client.post(url, {"action": "save", "orgnr": "802400-0006", "name": "IK Fel"})
+    assert "Organisationsnumret är inte giltigt" in bad.content.decode()
+    good = client.post(url, {"action": "save", "orgnr": "8024000013", "name": "IK Rätt", "bankgiro": "5050-1055"})
+    assert good.status_code == 302
+    assert list(Association.objects.values_list("orgnr", "bankgiro")) == [("802400-0013", "5050-1055")]
+
+
+def test_a_programme_with_bad_rules_is_not_half_saved(client, admin_user):
+    import json
+
+    from lika.grants.models import GrantGiver, Programme
+    from tests.grants.helpers import RULES
+
+    giver = GrantGiver.objects.create(name="Kultur- och fritidsnämnden")
+    client.force_login(admin_user)
+    url = reverse("grants_programmes")
+    data = {"action": "save", "giver": giver.pk, "kind": "activity", "name": "Aktivitetsbidrag"}
+    bad = client.post(url, {**data, "rules": json.dumps({**RULES, "min_minutes": 0})})
+    assert bad.status_code == 200 and "min_minutes" in bad.content.decode()
+    assert Programme.objects.count() == 0
+    assert client.post(url, {**data, "rules": "{inte json"}).status_code == 200
+    good = client.post(url, {**data, "rules": json.dumps(RULES)})
+    assert good.status_code == 302
+    assert Programme.objects.get().rule_versions.count() == 1
