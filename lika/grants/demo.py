@@ -36,7 +36,8 @@ class DemoGrantsResult:
 
 
 def _orgnr(serial: int) -> str:
-    """A fictional non-profit association's number (group 8: ideella föreningar)."""
+    """A fictional association's number: first digit 8, the group of ideella föreningar och
+    stiftelser (lag (1974:174); Skatteverket, rättslig vägledning); Luhn check digit."""
     base = f"8024{serial:05d}"
     return f"{base[:6]}-{base[6:]}{luhn.calc_check_digit(base)}"
 

@@ -15,6 +15,8 @@ from lika.identity.bank import BankAccountError, parse_bankgiro
 
 
 def validate_orgnr(value):
+    """Organisationsnummer, lag (1974:174) om identitetsbeteckning för juridiska personer
+    m.fl.: ten digits, the last a Luhn check digit (python-stdnum ``stdnum.se.orgnr``)."""
     try:
         orgnr.validate(value)
     except StdnumError:
