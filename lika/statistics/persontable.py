@@ -45,7 +45,7 @@ TOOL_ROLES = (Role.ANALYST, Role.ADMINISTRATOR)
 SESSION_HEADER = "persontable_header"
 SESSION_RESULT = "persontable_result"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMATS = {"xlsx": (XLSX_TYPE, exports.report_xlsx), "pdf": ("application/pdf", exports.report_pdf)}
+FORMATS = {"csv": ("text/csv; charset=utf-8", exports.report_csv), "xlsx": (XLSX_TYPE, exports.report_xlsx), "pdf": ("application/pdf", exports.report_pdf)}
 COUNT = "__rader__"
 
 
