@@ -9,7 +9,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lika.core import disclosure
-from lika.core.gender_table import GENDER, PERSONNUMMER, FileError, Spec, aggregate, csv_rows, protect
+from lika.core.gender_table import (
+    GENDER,
+    PERSONNUMMER,
+    FileError,
+    Spec,
+    aggregate,
+    csv_rows,
+    protect,
+)
 
 TODAY = date(2026, 12, 6)
 S = disclosure.SUPPRESSED
