@@ -12,6 +12,12 @@ one row per person or event.  :class:`Spec` names the columns to use:
 * the measure: the number of rows, or the sum of a column of whole numbers (exact integer
   sums, no floats).
 
+With a personnummer column the distinct persons of every cell are counted as well, and the
+protection is decided on them: a file of events (many rows per person) cannot show a cell
+of five rows that are one person.  A person with rows in two categories is counted in
+both, so the total row is the sum of the cells, as the tables' relations require.  A file
+with only a kön column has no way to tell persons apart: its rows are taken as persons.
+
 Every row is checked; at most ``max_errors`` messages are kept.  The result is protected
 with :mod:`lika.core.disclosure` (primary and secondary suppression, audited); a sum is
 hidden exactly where the count of its cell is hidden (:func:`disclosure.protect_amounts`).
@@ -54,8 +60,9 @@ class Spec:
 @dataclass(frozen=True)
 class Cells:
     """Unprotected aggregate: label -> (women, men) counts and sums."""
-    counts: tuple[tuple[str, int, int], ...]
+    counts: tuple[tuple[str, int, int], ...]  # rows
     sums: tuple[tuple[str, int, int], ...] | None
+    persons: tuple[tuple[str, int, int], ...] | None = None  # distinct personnummer (personnummer source)
 
 
 @dataclass(frozen=True)
@@ -81,10 +88,13 @@ def csv_rows(text: str) -> list[list[str]]:
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") >= first.count(",") else ","
     rows = []
-    for row in csv.reader(text.splitlines(), delimiter=delimiter):
-        if len(rows) > MAX_ROWS:
-            raise FileError(f"filen har fler än {MAX_ROWS:,} rader".replace(",", " "))
-        rows.append(row)
+    try:
+        for row in csv.reader(text.splitlines(), delimiter=delimiter):
+            if len(rows) > MAX_ROWS:
+                raise FileError(f"filen har fler än {MAX_ROWS:,} rader".replace(",", " "))
+            rows.append(row)
+    except csv.Error as exc:
+        raise FileError(f"rad {len(rows) + 1} kan inte läsas som CSV ({exc})") from None
     return rows
 
 
@@ -107,16 +117,16 @@ def _index(header: list[str], name: str, errors: list) -> int | None:
     return header.index(wanted)
 
 
-def _gender(value: str, source: str, today: date) -> str:
+def _gender(value: str, source: str, today: date) -> tuple[str, str | None]:
+    """(gender, the person's twelve-digit number or None) of a field."""
     if source == PERSONNUMMER:
-        try:
-            return FEMALE if personnummer_facts(value, today)[1] == "F" else MALE
-        except ValueError as exc:
-            raise ValueError(str(exc)) from None
+        year, gender = personnummer_facts(value, today)
+        digits = value.strip().replace(" ", "").replace("-", "").replace("+", "")
+        return (FEMALE if gender == "F" else MALE), f"{year:04d}{digits[-8:]}"
     gender = GENDER_VALUES.get(value.strip().lower())
     if gender is None:
         raise ValueError(f"könet {shown(value)} ska vara K, kvinna, F, M eller man")
-    return gender
+    return gender, None
 
 
 def _whole(value: str) -> int:
@@ -143,6 +153,7 @@ def aggregate(rows: list[list[str]], spec: Spec, *, today: date, max_errors: int
         return Result(None, tuple(errors), max(len(rows) - 1, 0))
     counts: dict[str, list[int]] = {}
     sums: dict[str, list[int]] = {}
+    persons: dict[str, tuple[set, set]] = {}  # in memory while the file is read, then only their number
     more = 0
     data = 0
     for line, fields in enumerate(rows[1:], start=2):
@@ -154,9 +165,9 @@ def aggregate(rows: list[list[str]], spec: Spec, *, today: date, max_errors: int
             fields = list(fields) + [""] * (len(header) - len(fields))
         if any(len(field) > MAX_FIELD for field in fields):
             problems.append(f"ett fält är längre än {MAX_FIELD} tecken")
-        gender = value = None
+        gender = value = person = None
         try:
-            gender = _gender(fields[gender_at], spec.gender_source, today)
+            gender, person = _gender(fields[gender_at], spec.gender_source, today)
         except ValueError as exc:
             problems.append(str(exc))
         labels = []
@@ -181,27 +192,39 @@ def aggregate(rows: list[list[str]], spec: Spec, *, today: date, max_errors: int
         if label not in counts:
             if len(counts) >= MAX_CATEGORIES:
                 raise FileError(f"dimensionerna ger fler än {MAX_CATEGORIES} rader; välj färre eller grövre")
-            counts[label], sums[label] = [0, 0], [0, 0]
+            counts[label], sums[label], persons[label] = [0, 0], [0, 0], (set(), set())
         column = 0 if gender == FEMALE else 1
         counts[label][column] += 1
+        if person is not None:
+            persons[label][column].add(person)
         if value is not None:
             sums[label][column] += value
     if errors:
         return Result(None, tuple(errors), data, more)
     order = sorted(counts)
+    people = (tuple((label, len(persons[label][0]), len(persons[label][1])) for label in order)
+              if spec.gender_source == PERSONNUMMER else None)
     return Result(Cells(tuple((label, *counts[label]) for label in order),
-                        tuple((label, *sums[label]) for label in order) if sum_at is not None else None),
+                        tuple((label, *sums[label]) for label in order) if sum_at is not None else None,
+                        people),
                   (), data)
 
 
 @dataclass(frozen=True)
 class Protected:
-    counts: disclosure.ProtectedTable
+    counts: disclosure.ProtectedTable  # rows
     sums: disclosure.ProtectedTable | None
+    persons: disclosure.ProtectedTable | None = None
 
 
 def protect(cells: Cells, *, threshold: int = disclosure.DEFAULT_THRESHOLD) -> Protected:
-    """The counts protected; the sums hidden exactly where their count is hidden."""
-    counts = disclosure.protect(cells.counts, threshold=threshold)
+    """The persons (or, without personnummer, the rows) protected; the rows and the sums
+    hidden exactly where that count is hidden."""
+    if cells.persons is not None:
+        persons = disclosure.protect(cells.persons, threshold=threshold)
+        counts = disclosure.protect_amounts(persons, cells.counts)
+    else:
+        persons = None
+        counts = disclosure.protect(cells.counts, threshold=threshold)
     sums = disclosure.protect_amounts(counts, cells.sums) if cells.sums is not None else None
-    return Protected(counts, sums)
+    return Protected(counts, sums, persons)

@@ -94,20 +94,26 @@ def read_upload(uploaded) -> list[list[str]]:
 
 
 def _xlsx_rows(data: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook  # only when an Excel file is uploaded
+    from xml.etree.ElementTree import ParseError
 
+    from openpyxl import load_workbook  # only when an Excel file is uploaded
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    unreadable = (zipfile.BadZipFile, InvalidFileException, ParseError, KeyError, IndexError, ValueError,
+                  OSError, TypeError, AttributeError)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError):
+    except unreadable:
         raise UploadError(_("Excelfilen kan inte läsas (är den en .xlsx-fil?).")) from None
     try:
-        sheet = workbook.worksheets[0]
         rows = []
-        for row in sheet.iter_rows(values_only=True):
+        for row in workbook.worksheets[0].iter_rows(values_only=True):
             if len(rows) > gender_table.MAX_ROWS:
                 raise gender_table.FileError(f"filen har fler än {gender_table.MAX_ROWS} rader")
             rows.append([_text(value) for value in row[:gender_table.MAX_COLUMNS + 1]])
         return rows
+    except unreadable:
+        raise UploadError(_("Excelfilen kan inte läsas (är den en .xlsx-fil?).")) from None
     finally:
         workbook.close()
 
@@ -181,6 +187,14 @@ def _report(result: dict) -> Report:
     tables = [Table(_("Antal rader per %(dims)s") % {"dims": dims}, count_rows)]
     chart_rows = count_rows
     title = _("Antal rader")
+    if result.get("persons") is not None:
+        person_rows = tuple(Row(label, "count", _cells(values), total=label == disclosure.TOTAL_LABEL)
+                            for label, *values in result["persons"])
+        tables.insert(0, Table(_("Antal personer per %(dims)s") % {"dims": dims}, person_rows,
+                               note=_("En person med rader i två grupper räknas i båda. Raderna och "
+                                      "summorna döljs där antalet personer är dolt.")))
+        chart_rows = person_rows
+        title = _("Antal personer")
     if result["sums"] is not None:
         sum_rows = tuple(Row(label, "count", _cells(values), total=label == disclosure.TOTAL_LABEL)
                          for label, *values in result["sums"])
@@ -258,7 +272,8 @@ def person_table(request):
                         "dimensions": list(spec.dimensions), "measure": spec.sum_column,
                         "period": choice_form.cleaned_data["period"].code, "threshold": threshold,
                         "generated_at": timezone.now().isoformat(),
-                        "counts": _stored(protected.counts), "sums": _stored(protected.sums)}
+                        "counts": _stored(protected.counts), "sums": _stored(protected.sums),
+                        "persons": _stored(protected.persons)}
                     request.session[SESSION_RESULT] = stored  # aggregates only: protected cells
                     access_log_write(actor=user, action=READ, object_type="statistics_file",
                                      summary=_summary(stored))

@@ -150,3 +150,28 @@ def test_properties(pairs, threshold):
                 for (r, c), value in zip(hidden, values, strict=True):
                     found[(r, c)].add(value)
         assert all(len(values) >= 2 for values in found.values())
+
+
+def test_events_are_protected_on_distinct_persons():
+    # Norr: one woman with 6 visits, 5 women with one visit each... and 5 men once each.
+    # Syd: 6 women once each, 5 men once each.
+    woman = pnr("700101", 1, False)
+    lines = ["personnummer;område"] + [f"{woman};Norr"] * 6
+    lines += [f"{pnr('710101', n, False)};Syd" for n in range(6)]
+    lines += [f"{pnr('720101', n, True)};Norr" for n in range(5)]
+    lines += [f"{pnr('730101', n, True)};Syd" for n in range(5)]
+    # the same man written with twelve digits and a separator is still one person
+    lines += [f"19{pnr('720101', 0, True)}".replace("-", "") + ";Norr"]
+    result = aggregate(csv_rows("\n".join(lines)), Spec("personnummer", PERSONNUMMER, ("område",)), today=TODAY)
+    assert result.cells.counts == (("Norr", 6, 6), ("Syd", 6, 5))
+    assert result.cells.persons == (("Norr", 1, 5), ("Syd", 6, 5))
+    table = protect(result.cells)
+    # one woman in Norr is hidden (6 rows or not), and so is her row count
+    assert table.persons.cell("Norr", "K") is S and table.counts.cell("Norr", "K") is S
+    hidden_persons = table.persons.suppressed()
+    assert table.counts.suppressed() == hidden_persons
+
+
+def test_a_line_csv_cannot_read_is_one_swedish_line():
+    with pytest.raises(FileError, match="kan inte läsas som CSV"):
+        csv_rows("a;b\n" + "x" * 200_000 + "\n")

@@ -128,3 +128,27 @@ def test_not_a_file_we_can_read(client, stina):
     assert response.status_code == 400 and "UTF-8" in response.content.decode()
     response = client.post(URL, {"steg": "kolumner", "fil": SimpleUploadedFile("x.xlsx", b"PK\x03\x04trasig")})
     assert response.status_code == 400 and "Excelfilen" in response.content.decode()
+
+
+def test_too_large_a_file_is_refused(client, stina, monkeypatch):
+    from lika.statistics import persontable
+
+    monkeypatch.setattr(persontable, "MAX_PERSON_FILE", 100)
+    _login(client, stina)
+    response = client.post(URL, {"steg": "kolumner", "fil": SimpleUploadedFile("stor.csv", _csv(_rows()))})
+    assert response.status_code == 400 and "större än 100 byte" in response.content.decode()
+
+
+def test_events_show_distinct_persons(client, stina):
+    one = pnr("700101", 1, False)
+    rows = [["personnummer", "besök"]] + [[one, "1"]] * 7 + [[pnr("710101", n, True), "1"] for n in range(6)]
+    _login(client, stina)
+    response = _run(client, "besok.csv", _csv(rows), dimension1="", matt="besök")
+    assert response.status_code == 302
+    page = client.get(URL).content.decode()
+    assert "Antal personer" in page
+    stored = client.session["persontable_result"]
+    # one woman with seven visits: hidden, in persons, rows and the sum alike
+    assert stored["persons"][0] == ["Alla", "..", "..", 7]
+    assert stored["counts"][0] == ["Alla", "..", "..", 13]
+    assert stored["sums"][0] == ["Alla", "..", "..", 13]
