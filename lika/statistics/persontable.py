@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from lika.accounts.models import Role
+from lika.accounts.models import Municipality, Role
 from lika.audit.services import EXPORT, READ, access_log_write
 from lika.core import disclosure, gender_table
 from lika.core.limits import MAX_PERSON_FILE, check_size, size_text
@@ -211,7 +211,9 @@ def _report(result: dict) -> Report:
                         "name": result["file"], "rows": result["rows"], "source": result["source"],
                         "column": result["gender_column"]},
                     tuple(tables), chart)
-    return Report(municipality_code="", municipality_name=settings.LIKA_MUNICIPALITY_NAME or _("Kommunen"),
+    municipality = Municipality.objects.order_by("id").first()
+    return Report(municipality_code=municipality.code if municipality else "0000",
+                  municipality_name=settings.LIKA_MUNICIPALITY_NAME or (municipality.name if municipality else ""),
                   period=parse_period(result["period"]), unit_name=_("Egen fil: %(name)s") % {"name": result["file"]},
                   threshold=result["threshold"], figures=(figure,),
                   generated_at=datetime.fromisoformat(result["generated_at"]),
