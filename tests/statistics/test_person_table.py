@@ -152,3 +152,12 @@ def test_events_show_distinct_persons(client, stina):
     assert stored["persons"][0] == ["Alla", "..", "..", 7]
     assert stored["counts"][0] == ["Alla", "..", "..", 13]
     assert stored["sums"][0] == ["Alla", "..", "..", 13]
+
+
+def test_a_large_upload_spooled_to_disk_is_deleted_at_once(client, stina, settings, tmp_path):
+    # every upload goes to a temporary file here; none may be left when the answer comes
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
+    _login(client, stina)
+    assert _run(client, "fil.csv", _csv(_rows())).status_code == 302
+    assert list(tmp_path.iterdir()) == []
