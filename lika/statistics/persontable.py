@@ -16,6 +16,7 @@ Nothing is written to the database except the access log row, which names the fi
 row count and the choices, never a value from the file.
 """
 
+import dataclasses
 import io
 import zipfile
 from datetime import date, datetime, time
@@ -45,7 +46,28 @@ TOOL_ROLES = (Role.ANALYST, Role.ADMINISTRATOR)
 SESSION_HEADER = "persontable_header"
 SESSION_RESULT = "persontable_result"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMATS = {"csv": ("text/csv; charset=utf-8", exports.report_csv), "xlsx": (XLSX_TYPE, exports.report_xlsx), "pdf": ("application/pdf", exports.report_pdf)}
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text_cell(text: str) -> str:
+    """A text from the uploaded file as a CSV field that no spreadsheet takes for a formula."""
+    return f"'{text}" if text.startswith(FORMULA_START) else text
+
+
+def _csv(report: Report) -> bytes:
+    """The CSV export, with every text that came from the file (labels, column and file
+    names) kept from being read as a formula; Excel and PDF write them as text anyway."""
+    figures = tuple(dataclasses.replace(
+        figure, title=_text_cell(figure.title), tables=tuple(dataclasses.replace(
+            table, caption=_text_cell(table.caption),
+            rows=tuple(dataclasses.replace(row, label=_text_cell(row.label)) for row in table.rows))
+            for table in figure.tables)) for figure in report.figures)
+    return exports.report_csv(dataclasses.replace(report, unit_name=_text_cell(report.unit_name),
+                                                  figures=figures))
+
+
+FORMATS = {"csv": ("text/csv; charset=utf-8", _csv), "xlsx": (XLSX_TYPE, exports.report_xlsx),
+           "pdf": ("application/pdf", exports.report_pdf)}
 COUNT = "__rader__"
 
 

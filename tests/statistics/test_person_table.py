@@ -161,3 +161,15 @@ def test_a_large_upload_spooled_to_disk_is_deleted_at_once(client, stina, settin
     _login(client, stina)
     assert _run(client, "fil.csv", _csv(_rows())).status_code == 302
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_label_from_the_file_is_never_a_formula_in_the_csv(client, stina):
+    rows = [["kön", "grupp"]] + [["K", "=1+1"]] * 6 + [["M", "=1+1"]] * 6
+    _login(client, stina)
+    assert _run(client, "f.csv", _csv(rows), kolumn_kon="kön", konskalla="kön", dimension1="grupp",
+                matt="__rader__").status_code == 302
+    body = client.get(reverse("person_table_export", kwargs={"fmt": "csv"})).content.decode("utf-8-sig")
+    assert ";'=1+1;" in body and ";=1+1;" not in body
+    book = load_workbook(io.BytesIO(client.get(reverse("person_table_export", kwargs={"fmt": "xlsx"})).content))
+    cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
+    assert all(cell.data_type != "f" for cell in cells) and any(cell.value == "=1+1" for cell in cells)
