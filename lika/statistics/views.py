@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from lika.audit.services import EXPORT, READ, access_log_write
 
-from . import exports, refresh
+from . import exports, persontable, refresh
 from .access import can_view_statistics
 from .charts import chart_svg, table_html
 from .figures import build_report
@@ -63,7 +63,8 @@ def statistics_page(request):
                          summary=f"Statistik {_scope_text(form)}")
     figures = _figure_markup(report) if report else []
     query = urlencode({key: value for key, value in request.GET.items()})
-    context = {"form": form, "report": report, "figures": figures, "query": query}
+    context = {"form": form, "report": report, "figures": figures, "query": query,
+               "file_tool": user.has_role(*persontable.TOOL_ROLES)}
     if report:
         context["municipality_name"] = report.municipality_name  # read already: the header needs no query
     return render(request, "statistics/page.html", context, status=200 if report else 400)

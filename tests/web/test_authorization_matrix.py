@@ -55,6 +55,8 @@ POLICY = {
     "statistics": (STATISTICS, None),
     "statistics_export": (STATISTICS, None),
     "statistics_comparison": (STATISTICS, None),
+    "person_table": ({"analyst", "admin"}, None),
+    "person_table_export": ({"analyst", "admin"}, None),
     "payment_runs": (PAYMENT_VIEW, None),
     "payment_bank_files": (PAYMENTS, None),
     "payment_run_detail": (PAYMENT_VIEW, None),
