@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction  # noqa: F401 - connection: in a skipif
 from django.http import Http404
 
 from lika.audit.models import AccessLogEntry
@@ -19,6 +19,7 @@ from lika.grants.models import (
 )
 from tests.conftest import _user
 from tests.grants.helpers import BAD, GOOD, RULES, upload
+from tests.threads import race
 
 
 @pytest.fixture
@@ -181,3 +182,27 @@ def test_a_file_over_two_years_is_refused(setup):
     preview = services.preview(association=club, programme=programme, upload=upload(text))
     assert preview.result is None
     assert "ett kalenderår" in preview.errors[0][1]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="row locks: PostgreSQL")
+def test_two_browsers_submitting_at_once_stay_within_the_years_cap(admin_user):
+    """Two submissions of the same 58 kr file at once under a 70 kr cap: the association's
+    row lock makes the second see the first, so together they get at most the cap."""
+    club = services.association_create(acting_user=admin_user, orgnr="8024000005", name="IK Exempel")
+    giver = services.grant_giver_create(acting_user=admin_user, name="Kultur- och fritidsnämnden")
+    programme = services.programme_create(acting_user=admin_user, giver=giver, kind=Programme.Kind.ACTIVITY,
+                                          name="Aktivitetsbidrag")
+    services.rule_version_add(acting_user=admin_user, programme=programme, rules_dict={**RULES, "cap_per_year": 70})
+    user = _user("forening1", "association", None, "Fia", "Förening")
+    user.association = club
+    user.save()
+    occasions = services.preview(association=club, programme=programme, upload=upload(GOOD)).occasions
+
+    def submit():
+        return services.application_submit(acting_user=user, association_id=club.pk, programme=programme,
+                                           occasions=occasions)
+
+    results = race(submit, submit, expected=())
+    assert sorted(a.total for a in results) == [1200, 5800]
+    assert sum(a.total for a in ActivityGrantApplication.objects.all()) == 7000
