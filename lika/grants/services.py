@@ -206,10 +206,10 @@ def application_submit(*, acting_user, association_id, programme, occasions) -> 
     with transaction.atomic():
         Association.objects.select_for_update().get(pk=association.pk)  # one application at a time (cap)
         year = years.pop()
-        result = rules.calculate_activity_grant(core_programme(programme), occasions,
+        core = core_programme(programme)
+        result = rules.calculate_activity_grant(core, occasions,
                                                 already_granted=_already_granted(association, programme, year))
         checked = Preview((), result, tuple(occasions), year)
-        core = core_programme(programme)
         used_from = {core.version_on(o.date).valid_from for o in checked.occasions if core.version_on(o.date)}
         versions = [v for v in programme.rule_versions.all() if v.valid_from in used_from]
         dates = [o.date for o in checked.occasions]
