@@ -18,9 +18,8 @@ from django.utils import timezone
 
 from lika.accounts.models import Role, User
 from lika.core.calculation import age_at_month
-from lika.core.housing import guideline_amount
 from lika.households.models import Household
-from lika.housing.selectors import guideline_in_force, guideline_value
+from lika.housing.selectors import guideline_for
 from lika.housing.services import guideline_seed_example
 from lika.norms.selectors import norm_table_current
 
@@ -185,10 +184,10 @@ _DEVIATION = {"reason": "children_school",
 def _rent(rng, month, adults, children) -> tuple[int, dict | None]:
     """Most rents are within the guideline; some are above it (delvis bifall), and the first
     household with children above it has a documented deviation (the whole rent accepted)."""
-    row = guideline_in_force(month)
-    if row is None:
+    found = guideline_for(month, adults, children)
+    if found is None:
         return rng.randrange(4500, 9800, 50) * 100, None
-    cap = guideline_amount(guideline_value(row), max(adults, 1), children).amount
+    cap = found.amount
     if rng.random() >= ABOVE_GUIDELINE_SHARE:
         return cap - rng.randrange(0, 1500, 50) * 100, None
     rent = cap + rng.randrange(300, 2500, 50) * 100

@@ -11,8 +11,7 @@ from django.utils import timezone
 
 from lika.audit.services import CREATE, UPDATE, access_log_write
 from lika.core.household import ADULT, CHILD
-from lika.core.housing import guideline_amount
-from lika.housing.selectors import guideline_in_force, guideline_value
+from lika.housing.selectors import guideline_for
 
 from .models import Application, HousingDeviation
 from .services import _editable, locked_application
@@ -29,12 +28,10 @@ def housing_terms(application: Application, members) -> dict:
     guideline in force in the application's month for the household's type (adults and
     children by role in the month), and the documented ``deviation`` if there is one.
     Empty when no guideline is in force (the cost is then taken as applied for)."""
-    row = guideline_in_force(application.month)
-    if row is None:
+    found = guideline_for(application.month, sum(1 for m in members if m.role == ADULT),
+                          sum(1 for m in members if m.role == CHILD))
+    if found is None:
         return {}
-    adults = sum(1 for m in members if m.role == ADULT)
-    children = sum(1 for m in members if m.role == CHILD)
-    found = guideline_amount(guideline_value(row), max(adults, 1), children)
     terms = {"cap": found.amount, "guideline": found.text}
     deviation = deviation_in_force(application)
     if deviation is not None:

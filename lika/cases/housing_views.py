@@ -10,8 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lika.core.household import ADULT, CHILD
-from lika.core.housing import guideline_amount
-from lika.housing.selectors import guideline_in_force, guideline_value
+from lika.housing.selectors import guideline_for, guideline_in_force
 
 from .access import access_case
 from .forms import MONEY, KronorField, ore_from_kronor
@@ -34,11 +33,8 @@ class HousingDeviationForm(forms.Form):
 def housing_context(application, members) -> dict:
     """For the application page: the guideline row that applies, the deviation in force."""
     row = guideline_in_force(application.month)
-    found = None
-    if row is not None:
-        adults = sum(1 for m in members if m.role == ADULT)
-        children = sum(1 for m in members if m.role == CHILD)
-        found = guideline_amount(guideline_value(row), max(adults, 1), children)
+    found = None if row is None else guideline_for(application.month, sum(1 for m in members if m.role == ADULT),
+                                                   sum(1 for m in members if m.role == CHILD))
     return {"guideline": row, "found": found, "deviation": deviation_in_force(application),
             "form": HousingDeviationForm(prefix="housing")}
 

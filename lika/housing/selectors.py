@@ -1,7 +1,7 @@
 from datetime import date, timedelta
 
+from lika.core.housing import GuidelineAmount, guideline_amount, parse_amounts
 from lika.core.housing import HousingGuideline as GuidelineValue
-from lika.core.housing import parse_amounts
 
 from .models import HousingGuideline
 
@@ -15,6 +15,16 @@ def guideline_in_force(month: date) -> HousingGuideline | None:
 
 def guideline_value(row: HousingGuideline) -> GuidelineValue:
     return GuidelineValue(row.valid_from, row.decision_reference, parse_amounts(row.amounts))
+
+
+def guideline_for(month: date, adults: int, children: int) -> GuidelineAmount | None:
+    """The highest accepted housing cost in ``month`` for a household of ``adults`` (at
+    least one is assumed) and ``children``, with the text naming the guideline; None when
+    no guideline is in force."""
+    row = guideline_in_force(month)
+    if row is None:
+        return None
+    return guideline_amount(guideline_value(row), max(adults, 1), children)
 
 
 def guideline_versions() -> list[HousingGuideline]:

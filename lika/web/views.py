@@ -12,10 +12,9 @@ from django.views.decorators.http import require_GET
 
 from lika.accounts.models import Role
 from lika.core.household_json import InputError, calculation_to_dict
-from lika.core.housing import guideline_amount
 from lika.core.norms import PROVISIONAL
 from lika.core.periods import PeriodError, parse_month
-from lika.housing.selectors import guideline_in_force, guideline_value
+from lika.housing.selectors import guideline_for
 from lika.norms import selectors as norms
 from lika.norms.calculate import calculate_household_month
 from lika.norms.services import norm_table_save
@@ -62,13 +61,11 @@ def _with_housing_guideline(data: dict) -> dict:
         month = parse_month(str(data.get("month", "")))
     except PeriodError:
         return data  # the calculation names the bad month
-    row = guideline_in_force(month)
-    if row is None:
-        return data
     members = data.get("members", ())
-    adults = sum(1 for m in members if m.get("role") == "adult")
-    children = sum(1 for m in members if m.get("role") == "child")
-    found = guideline_amount(guideline_value(row), max(adults, 1), children)
+    found = guideline_for(month, sum(1 for m in members if m.get("role") == "adult"),
+                          sum(1 for m in members if m.get("role") == "child"))
+    if found is None:
+        return data
     for cost in housing:
         cost["cap"] = Decimal(found.amount) / 100
         cost["guideline"] = found.text
