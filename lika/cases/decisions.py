@@ -466,6 +466,12 @@ def exception_reasons() -> dict:
     return dict(settings.LIKA_PAYMENT_EXCEPTION_REASONS)
 
 
+def single_recipient_reasons() -> dict:
+    """The exception reasons that pay one adult: every reason but "gemensamt konto", which
+    pays both halves into one account (issue 14)."""
+    return {k: v for k, v in settings.LIKA_PAYMENT_EXCEPTION_REASONS.items() if k != SHARED_ACCOUNT}
+
+
 def _add_months(day: date, months: int) -> date:
     month_index = day.year * 12 + day.month - 1 + months
     year, month = divmod(month_index, 12)

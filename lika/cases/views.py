@@ -383,7 +383,7 @@ def decision_new(request, case_id, application_id):
     exceptions = list(case.payment_exceptions.filter(status=PaymentException.Status.APPROVED,
                                                      valid_from__lte=application.month,
                                                      valid_to__gte=application.month)
-                      .exclude(reason="shared_account").select_related("recipient"))
+                      .exclude(reason=decision_services.SHARED_ACCOUNT).select_related("recipient"))
     changing = application.status == Application.Status.CHANGING
     provisional = decision_services.calculation_is_provisional(calculation)
     payment = PaymentForm(post, exceptions=exceptions, changing=changing, provisional=provisional)

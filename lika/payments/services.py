@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from lika.accounts.models import Role
 from lika.audit.services import CREATE, EXPORT, UPDATE, access_log_write
+from lika.cases.decisions import SHARED_ACCOUNT
 from lika.cases.models import Decision, DecisionShare, PaymentException
 from lika.cases.people import month_end
 from lika.core.limits import os_reason, shown
@@ -236,7 +237,6 @@ def _shares(queryset) -> list[_Share]:
 
 # --- two halves into one account (issue 14) ------------------------------------------
 
-SHARED_ACCOUNT_REASON = "shared_account"  # PaymentException.reason: "Gemensamt konto"
 
 
 _SEPARATORS = str.maketrans("", "", " -.")
@@ -259,7 +259,7 @@ def shared_account_exceptions(decision_ids) -> set[int]:
     """Of ``decision_ids``, those whose case has an approved exception "gemensamt konto"
     covering the decision's month (one query)."""
     covered = PaymentException.objects.filter(
-        case_id=OuterRef("application__case_id"), reason=SHARED_ACCOUNT_REASON,
+        case_id=OuterRef("application__case_id"), reason=SHARED_ACCOUNT,
         status=PaymentException.Status.APPROVED, valid_from__lte=OuterRef("application__month"),
         valid_to__gte=OuterRef("application__month"))
     return set(Decision.objects.filter(pk__in=set(decision_ids)).filter(Exists(covered))

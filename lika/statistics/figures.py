@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from lika.accounts.models import Municipality
+from lika.cases.decisions import SHARED_ACCOUNT, single_recipient_reasons
 from lika.cases.models import Case, SupportObstacle
 from lika.core.disclosure import (
     GENDERS,
@@ -36,6 +37,7 @@ from lika.core.disclosure import (
     share,
 )
 from lika.core.periods import CUSTOM, Period, PeriodError
+from lika.payments.models import PaymentHold
 from lika.plans.models import PlanActivity
 
 from .linked import F, M, Monthly, as_date, fetch, month_sql, protect
@@ -339,19 +341,13 @@ UNKNOWN_REASON = "?"
 OUTCOMES = ("granted", "partly", "refused")
 
 
-def _single_recipient_reasons() -> dict:
-    """The exception reasons that pay one adult: "gemensamt konto" (issue 14) pays both
-    halves into one account, so it is not a row of the exceptions table."""
-    return {k: v for k, v in settings.LIKA_PAYMENT_EXCEPTION_REASONS.items() if k != "shared_account"}
-
-
 def _decision_shapes() -> tuple[tuple[TableShape, ...], tuple]:
     """The tables of the three decision figures, protected together: the exceptions by
     reason add up to the couples paid to one adult, the applicants and the registerledare
     are the same applications, and the decided applications of the processing time are
     (as good as) the applicants."""
     # "gemensamt konto" (issue 14) pays both adults, never one: not a reason of this table
-    reasons = (*(r for r in settings.LIKA_PAYMENT_EXCEPTION_REASONS if r != "shared_account"), UNKNOWN_REASON)
+    reasons = (*single_recipient_reasons(), UNKNOWN_REASON)
     shapes = (TableShape("split", ("x",), total_row=False), TableShape("exceptions", reasons),
               TableShape("delivered", ("x",), total_row=False), TableShape("time", ("decided",), total_row=False),
               TableShape("leaders", ("applicants", "registerledare"), total_row=False),
@@ -370,7 +366,7 @@ def _decisions_by_month(scope: Scope) -> Monthly:
     month, where, params = _in_months(scope, "month", day=False)
     rows = fetch(f"SELECT {month}, unit_id, {groups}, SUM(applications), SUM(timed), SUM(processing_days) "
                  f"FROM statistics_decisionmonth WHERE {where} GROUP BY {month}, unit_id, {groups}", params)
-    known = _single_recipient_reasons()
+    known = single_recipient_reasons()
     data = Monthly()
     for (month, unit, applicant, leader, adults, paid, mode, reason, single_gender, delivered_all,
          outcome, count, timed, day_sum) in rows:
@@ -395,7 +391,7 @@ def figures_decisions(scope: Scope) -> list[Figure]:
     split_table = Table(_("Beslut till par där bistånd beviljats"), _pair_rows(
         cells, "split", (_("Delad utbetalning"), _("Till en vuxen (särskilda skäl)")),
         kpi_share="LIKA_COUPLES_EQUAL_SHARE", share_label=_("Andel med delad utbetalning")))
-    known = _single_recipient_reasons()
+    known = single_recipient_reasons()
     labelled = [(reason, known[reason]) for reason in known]
     if cells[("exceptions", UNKNOWN_REASON, "T")] != 0:
         labelled.append((UNKNOWN_REASON, _("Okänt skäl")))
@@ -479,14 +475,14 @@ def figure_shared_accounts(scope: Scope) -> Figure:
             "JOIN cases_decisionshare s ON s.id = h.share_id JOIN households_person p ON p.id = s.person_id "
             "JOIN cases_decision d ON d.id = h.decision_id JOIN cases_application a ON a.id = d.application_id "
             f"JOIN cases_case c ON c.id = a.case_id WHERE h.reason = %s AND {where} "
-            f"GROUP BY {month}, c.unit_id, p.legal_gender", ["shared_account", *params]):
+            f"GROUP BY {month}, c.unit_id, p.legal_gender", [PaymentHold.Reason.SHARED_ACCOUNT.value, *params]):
         data.add(month_value, unit, ("shared", "held"), gender, int(n))
     month, where, params = _in_months(scope, "e.valid_from", day=True)
     for month_value, unit, gender, n in fetch(
             f"SELECT {month}, c.unit_id, p.legal_gender, COUNT(*) FROM cases_paymentexception e "
             "JOIN cases_case c ON c.id = e.case_id JOIN households_person p ON p.id = e.recipient_id "
             f"WHERE e.reason = %s AND e.status = %s AND {where} GROUP BY {month}, c.unit_id, p.legal_gender",
-            ["shared_account", "approved", *params]):
+            [SHARED_ACCOUNT, "approved", *params]):
         data.add(month_value, unit, ("shared", "approved"), gender, int(n))
     shape = (TableShape("shared", ("held", "approved"), total_row=False),)
     cells, _amounts = data.period_cells(scope.months, scope.unit_id, shape, (), scope.threshold)
