@@ -167,9 +167,19 @@ class ProgrammeRuleVersion(models.Model):
         raise ValidationError(_("En regelversion tas aldrig bort."))
 
 
-class ActivityGrantApplication(models.Model):
+class GrantApplication(models.Model):
+    """An association's application to a programme of any kind.
+
+    For an activity grant ``total`` is what the rules engine computed from the reported
+    attendance (``result`` holds the snapshot, per occasion); for an operating, project or
+    premises grant ``total`` is the amount applied for and ``result`` is empty. What is
+    granted is the decision's (``GrantDecision``), never this row's."""
+
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Inskickad")
+        UNDER_ASSESSMENT = "assessment", _("Under bedömning")
+        DECIDED = "decided", _("Beslutad")
+        WITHDRAWN = "withdrawn", _("Återtagen")
 
     association = models.ForeignKey(Association, on_delete=models.PROTECT, related_name="applications")
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="applications")
@@ -178,12 +188,17 @@ class ActivityGrantApplication(models.Model):
     period_to = models.DateField(_("sista sammankomst"))
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED)
     total = models.BigIntegerField(_("belopp (öre)"))
-    result = models.JSONField(_("beräkning"))
+    result = models.JSONField(_("beräkning"), default=dict, blank=True)
+    # operating, project and premises grants: what it is for, and for premises the hours
+    purpose = models.TextField(_("ändamål"), blank=True)
+    premises_hours = models.DecimalField(_("lokaltimmar"), max_digits=9, decimal_places=2, null=True, blank=True)
     rule_versions = models.ManyToManyField(ProgrammeRuleVersion, related_name="+")
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField(_("inskickad"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("bidragsansökan")
+        verbose_name_plural = _("bidragsansökningar")
         constraints = [models.CheckConstraint(condition=models.Q(total__gte=0), name="grant_total_non_negative")]
 
     def __str__(self):
@@ -193,7 +208,7 @@ class ActivityGrantApplication(models.Model):
 class ApplicationCount(models.Model):
     """Deltagartillfällen and amount per legal gender and age band (for 3R queries)."""
 
-    application = models.ForeignKey(ActivityGrantApplication, on_delete=models.CASCADE, related_name="counts")
+    application = models.ForeignKey(GrantApplication, on_delete=models.CASCADE, related_name="counts")
     gender = models.CharField(_("juridiskt kön"), max_length=1, choices=Gender.choices, blank=True)
     age_band = models.CharField(_("åldersintervall"), max_length=20)
     participations = models.PositiveIntegerField(_("deltagartillfällen"))

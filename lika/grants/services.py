@@ -18,9 +18,9 @@ from lika.core import grants as rules
 from lika.core.attendance import parse_attendance
 
 from .models import (
-    ActivityGrantApplication,
     ApplicationCount,
     Association,
+    GrantApplication,
     GrantGiver,
     Programme,
     ProgrammeRuleVersion,
@@ -158,7 +158,8 @@ def preview(*, association, programme, upload) -> Preview:
 
 def _already_granted(association, programme, year) -> int:
     # Submitted, not yet decided: counted against the cap so two half-years never exceed it.
-    return sum(ActivityGrantApplication.objects.filter(association=association, programme=programme, year=year)
+    return sum(GrantApplication.objects.filter(association=association, programme=programme, year=year)
+               .exclude(status=GrantApplication.Status.WITHDRAWN)
                .values_list("total", flat=True))
 
 
@@ -195,7 +196,7 @@ def occasions_from_token(token: str) -> tuple:
                  for d, g, m, people in data)
 
 
-def application_submit(*, acting_user, association_id, programme, occasions) -> ActivityGrantApplication:
+def application_submit(*, acting_user, association_id, programme, occasions) -> GrantApplication:
     """Compute again and store the application with its snapshot and its counts."""
     association = own_association(acting_user, association_id)
     if programme.kind != Programme.Kind.ACTIVITY:
@@ -213,7 +214,7 @@ def application_submit(*, acting_user, association_id, programme, occasions) -> 
         used_from = {core.version_on(o.date).valid_from for o in checked.occasions if core.version_on(o.date)}
         versions = [v for v in programme.rule_versions.all() if v.valid_from in used_from]
         dates = [o.date for o in checked.occasions]
-        application = ActivityGrantApplication.objects.create(
+        application = GrantApplication.objects.create(
             association=association, programme=programme, year=checked.year, period_from=min(dates),
             period_to=max(dates), total=result.total, result=snapshot(result, versions), submitted_by=acting_user)
         application.rule_versions.set(versions)
@@ -221,7 +222,7 @@ def application_submit(*, acting_user, association_id, programme, occasions) -> 
             ApplicationCount(application=application, gender=g, age_band=b,
                              participations=result.participations[(g, b)], amount=result.amounts[(g, b)])
             for (g, b) in result.participations if result.participations[(g, b)] or result.amounts[(g, b)])
-        access_log_write(actor=acting_user, action="create", object_type="grants.activitygrantapplication",
+        access_log_write(actor=acting_user, action="create", object_type="grants.grantapplication",
                          object_id=application.pk,
                          summary=f"Aktivitetsbidrag {checked.year} för {association.orgnr}: {result.total} öre",
                          new={"total": result.total, "occasions": len(result.occasions)})

@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import expect
 
-from lika.grants.models import ActivityGrantApplication
+from lika.grants.models import GrantApplication
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import assert_accessible
 from tests.grants.helpers import BAD, GOOD
@@ -52,7 +52,7 @@ def test_association_uploads_previews_and_submits(page, live_server, setup, tmp_
     page.get_by_role("button", name="Skicka in ansökan").click()
     expect(page.get_by_text(re.compile(r"Ansökan är inskickad"))).to_be_visible()
     assert_accessible(page)
-    assert ActivityGrantApplication.objects.get().total == 5800
+    assert GrantApplication.objects.get().total == 5800
 
 
 def test_administrator_sees_the_registers(page, live_server, setup, admin_user):  # noqa: F811

@@ -12,8 +12,8 @@ from django.http import Http404
 from lika.audit.models import AccessLogEntry
 from lika.grants import services
 from lika.grants.models import (
-    ActivityGrantApplication,
     Association,
+    GrantApplication,
     Programme,
     ProgrammeRuleVersion,
 )
@@ -81,7 +81,7 @@ def test_upload_errors_by_line_and_nothing_saved(setup):
     assert lines == [3, 4]
     assert "datum" in preview.errors[0][1] or "2026-13-01" in preview.errors[0][1]
     assert preview.result is None
-    assert ActivityGrantApplication.objects.count() == 0
+    assert GrantApplication.objects.count() == 0
 
 
 def test_file_over_the_limit_is_refused(setup, monkeypatch):
@@ -111,7 +111,7 @@ def test_submit_keeps_the_snapshot_and_counts(setup):
     assert list(application.rule_versions.all()) == [version]
     counts = {(c.gender, c.age_band): (c.participations, c.amount) for c in application.counts.all()}
     assert counts == {("F", "7-12"): (2, 2000), ("M", "7-12"): (1, 800)}
-    assert AccessLogEntry.objects.filter(object_type="grants.activitygrantapplication",
+    assert AccessLogEntry.objects.filter(object_type="grants.grantapplication",
                                          object_id=str(application.pk)).count() == 1
 
 
@@ -121,7 +121,7 @@ def test_submit_for_another_association_is_refused(setup):
     with pytest.raises(Http404):
         services.application_submit(acting_user=user, association_id=other.pk, programme=programme,
                                     occasions=preview.occasions)
-    assert ActivityGrantApplication.objects.count() == 0
+    assert GrantApplication.objects.count() == 0
 
 
 def test_a_tampered_token_is_refused():
@@ -205,4 +205,4 @@ def test_two_browsers_submitting_at_once_stay_within_the_years_cap(admin_user):
 
     results = race(submit, submit, expected=())
     assert sorted(a.total for a in results) == [1200, 5800]
-    assert sum(a.total for a in ActivityGrantApplication.objects.all()) == 7000
+    assert sum(a.total for a in GrantApplication.objects.all()) == 7000

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from lika.grants.models import ActivityGrantApplication, Association
+from lika.grants.models import Association, GrantApplication
 from tests.grants.helpers import BAD, GOOD, upload
 from tests.grants.test_services import setup  # noqa: F401  (fixture)
 
@@ -28,7 +28,7 @@ def test_bad_file_lists_every_line_and_saves_nothing(client, setup):  # noqa: F8
     assert page.status_code == 200
     assert "Rad 3" in html and "Rad 4" in html
     assert "Skicka in ansökan" not in html
-    assert ActivityGrantApplication.objects.count() == 0
+    assert GrantApplication.objects.count() == 0
 
 
 @pytest.mark.parametrize("name", ["narvaro.xlsx", "narvaro.pdf"])
@@ -47,16 +47,16 @@ def test_preview_then_submit(client, setup):  # noqa: F811
                        {"action": "preview", "programme": programme.pk, "file": upload(GOOD)})
     html = page.content.decode()
     assert "45 minuter, minst 60 krävs" in html
-    assert ActivityGrantApplication.objects.count() == 0
+    assert GrantApplication.objects.count() == 0
     token = page.context["submit"]["token"].value()
     done = client.post(reverse("grants_apply", args=[club.pk]),
                        {"action": "submit", "submit-programme": programme.pk, "submit-token": token})
     assert done.status_code == 302
-    assert ActivityGrantApplication.objects.get().total == 5800
+    assert GrantApplication.objects.get().total == 5800
     bad = client.post(reverse("grants_apply", args=[club.pk]),
                       {"action": "submit", "submit-programme": programme.pk, "submit-token": token + "x"})
     assert bad.status_code == 200 and "läs in filen igen" in bad.content.decode()
-    assert ActivityGrantApplication.objects.count() == 1
+    assert GrantApplication.objects.count() == 1
 
 
 def test_admin_creates_association_and_refuses_a_bad_orgnr(client, admin_user):
