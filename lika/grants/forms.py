@@ -3,6 +3,7 @@ import json
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lika.cases.forms import KronorField
 from lika.core.limits import MAX_JSON_INPUT
 
 from .models import Association, GrantGiver, Programme
@@ -63,3 +64,17 @@ class ProgrammeForm(forms.ModelForm):
         if not isinstance(data, dict):
             raise forms.ValidationError(_("Reglerna ska vara ett JSON-objekt."))
         return data
+
+
+class RuleVersionForm(forms.Form):
+    """A new version of a programme's rules, as JSON (the shape in docs/grants.md)."""
+
+    rules = forms.CharField(label=_("Ny regelversion (JSON)"), widget=forms.Textarea(attrs={"rows": 14}),
+                            help_text=_("Förifylld med den senaste versionen: ändra gäller från (valid_from), "
+                                        "källan (nämndens beslut) och det som ändras. Belopp i kronor."))
+    clean_rules = ProgrammeForm.clean_rules
+
+
+class BudgetForm(forms.Form):
+    year = forms.IntegerField(label=_("År"), min_value=2000, max_value=2100)
+    amount = KronorField(label=_("Budget (kr)"), min_value=0, max_digits=12, decimal_places=2, localize=True)

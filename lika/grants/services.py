@@ -4,6 +4,7 @@ Services own the transactions and the access-log rows; the rules are in
 ``lika.core.grants`` and the attendance file in ``lika.core.attendance``."""
 
 import io
+import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -23,6 +24,7 @@ from .models import (
     GrantApplication,
     GrantGiver,
     Programme,
+    ProgrammeBudget,
     ProgrammeRuleVersion,
 )
 
@@ -227,3 +229,46 @@ def application_submit(*, acting_user, association_id, programme, occasions) -> 
                          summary=f"Aktivitetsbidrag {checked.year} för {association.orgnr}: {result.total} öre",
                          new={"total": result.total, "occasions": len(result.occasions)})
     return application
+
+
+def budget_set(*, acting_user, programme, year: int, amount: int) -> ProgrammeBudget:
+    """Set a programme's budget for a year (öre); the old figure is kept in the access log."""
+    _admin(acting_user)
+    if amount < 0:
+        raise ValidationError("budgeten kan inte vara negativ")
+    with transaction.atomic():
+        budget = ProgrammeBudget.objects.select_for_update().filter(programme=programme, year=year).first()
+        old = None if budget is None else budget.amount
+        if budget is None:
+            budget = ProgrammeBudget.objects.create(programme=programme, year=year, amount=amount)
+        else:
+            budget.amount = amount
+            budget.save(update_fields=["amount"])
+        access_log_write(actor=acting_user, action="create" if old is None else "update",
+                         object_type="grants.programmebudget", object_id=budget.pk,
+                         summary=f"Budget {year} för {programme.name}: {amount} öre"[:300],
+                         old=None if old is None else {"amount": old}, new={"amount": amount})
+    return budget
+
+
+def version_summary(version: ProgrammeRuleVersion) -> dict:
+    """A stored rule version as the administrator reads it (activity programmes); other
+    kinds show their rules as stored."""
+    try:
+        parsed = rules.parse_rule_version(version.rules)
+    except rules.GrantRuleError:
+        return {"version": version, "parsed": None}
+    rates = []
+    for band in parsed.bands:
+        female, male = parsed.participant_rates[(band.name, rules.FEMALE)], parsed.participant_rates[(band.name, rules.MALE)]
+        rates.append({"band": band.name, "female": female, "male": male, "same": female == male})
+    return {"version": version, "parsed": parsed, "rates": rates}
+
+
+def next_version_draft(programme) -> str:
+    """The latest version's JSON without its dates: the start of the next version."""
+    latest = programme.rule_versions.order_by("-valid_from").first()
+    if latest is None:
+        return ""
+    draft = {k: v for k, v in latest.rules.items() if k not in ("valid_from", "valid_to")}
+    return json.dumps({"valid_from": "", **draft}, ensure_ascii=False, indent=2)

@@ -9,4 +9,5 @@ urlpatterns = [
     path("bidrag/foreningar/", views.admin_associations, name="grants_associations"),
     path("bidrag/bidragsgivare/", views.admin_givers, name="grants_givers"),
     path("bidrag/program/", views.admin_programmes, name="grants_programmes"),
+    path("bidrag/program/<int:programme_id>/", views.admin_programme, name="grants_programme"),
 ]

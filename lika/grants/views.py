@@ -2,14 +2,23 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from lika.accounts.models import Role
+from lika.core.money import to_ore
 from lika.web.permissions import role_required
 
 from . import services
-from .forms import AssociationForm, AttendanceForm, GrantGiverForm, ProgrammeForm, SubmitForm
+from .forms import (
+    AssociationForm,
+    AttendanceForm,
+    BudgetForm,
+    GrantGiverForm,
+    ProgrammeForm,
+    RuleVersionForm,
+    SubmitForm,
+)
 from .models import Association, Gender, GrantGiver, Programme
 
 
@@ -106,3 +115,39 @@ def admin_programmes(request):
 
     return _admin_page(request, ProgrammeForm, create, "grants/programmes.html",
                        Programme.objects.select_related("giver").prefetch_related("rule_versions"))
+
+
+@role_required(Role.ADMINISTRATOR)
+def admin_programme(request, programme_id):
+    """One programme: its rule versions (never changed; a change is a new version from a
+    date) and its budget per year."""
+    programme = get_object_or_404(Programme.objects.select_related("giver"), pk=programme_id)
+    action = request.POST.get("action") if request.method == "POST" else None
+    rule_form = RuleVersionForm(request.POST if action == "rule" else None, prefix="rule",
+                                initial={"rules": services.next_version_draft(programme)})
+    budget_form = BudgetForm(request.POST if action == "budget" else None, prefix="budget")
+    if action == "rule" and rule_form.is_valid():
+        try:
+            version = services.rule_version_add(acting_user=request.user, programme=programme,
+                                                rules_dict=rule_form.cleaned_data["rules"])
+        except ValidationError as exc:
+            rule_form.add_error("rules", exc.messages)
+        else:
+            messages.success(request, _("Regelversionen från %(date)s är sparad.")
+                             % {"date": version.valid_from.isoformat()})
+            return redirect("grants_programme", programme_id=programme.pk)
+    if action == "budget" and budget_form.is_valid():
+        amount = to_ore(budget_form.cleaned_data["amount"])
+        try:
+            services.budget_set(acting_user=request.user, programme=programme,
+                                year=budget_form.cleaned_data["year"], amount=amount)
+        except ValidationError as exc:
+            budget_form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("Budgeten för %(year)s är sparad.") % {"year": budget_form.cleaned_data["year"]})
+            return redirect("grants_programme", programme_id=programme.pk)
+    versions = [services.version_summary(v) for v in
+                programme.rule_versions.select_related("created_by").order_by("-valid_from")]
+    return render(request, "grants/programme.html", {
+        "programme": programme, "versions": versions, "budgets": programme.budgets.order_by("-year"),
+        "rule_form": rule_form, "budget_form": budget_form})

@@ -62,3 +62,36 @@ def test_administrator_sees_the_registers(page, live_server, setup, admin_user):
         page.goto(live_server.url + path)
         expect(page.get_by_role("heading", level=1, name=heading)).to_be_visible()
         assert_accessible(page)
+
+
+def test_administrator_changes_the_rules_from_a_date_and_sets_the_budget(page, live_server, setup, admin_user):  # noqa: F811
+    import json
+
+    from lika.grants.models import ProgrammeBudget
+    from tests.grants.helpers import RULES
+
+    _club, _other, programme, _user = setup
+    _login(page, live_server, admin_user.username)
+    page.goto(f"{live_server.url}/bidrag/program/")
+    page.get_by_role("link", name=programme.name).click()
+    expect(page.get_by_role("heading", level=3, name="Gäller från 2026-01-01")).to_be_visible()
+    rates = page.get_by_role("table", name="Belopp per deltagartillfälle")
+    expect(rates.get_by_role("row", name=re.compile("7-12"))).to_contain_text("10,00")
+    assert_accessible(page)
+    field = page.get_by_label("Ny regelversion (JSON)")
+    assert json.loads(field.input_value())["valid_from"] == ""
+    field.fill(json.dumps({**RULES, "valid_from": "2025-01-01"}))
+    page.get_by_role("button", name="Spara regelversionen").click()
+    expect(page.get_by_role("alert")).to_contain_text("efter 2026-01-01")
+    assert_accessible(page)
+    field = page.get_by_label("Ny regelversion (JSON)")
+    field.fill(json.dumps({**RULES, "valid_from": "2027-01-01", "participant_rates": {"7-12": {"F": 12, "M": 12}, "13-25": 6}}))
+    page.get_by_role("button", name="Spara regelversionen").click()
+    expect(page.get_by_text("Regelversionen från 2027-01-01 är sparad.")).to_be_visible()
+    expect(page.get_by_role("heading", level=3, name="Gäller från 2027-01-01")).to_be_visible()
+    page.get_by_label("År").fill("2027")
+    page.get_by_label("Budget (kr)").fill("2 500 000")
+    page.get_by_role("button", name="Spara budgeten").click()
+    expect(page.get_by_text("Budgeten för 2027 är sparad.")).to_be_visible()
+    assert_accessible(page)
+    assert ProgrammeBudget.objects.get(programme=programme, year=2027).amount == 250_000_000
