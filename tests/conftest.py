@@ -102,11 +102,11 @@ def unit_b(municipality):
     return Unit.objects.create(municipality=municipality, name="Försörjningsstöd Söder", code="soder")
 
 
-def _user(username, role, unit, first, last):
+def _user(username, role, unit, first, last, association=None):
     from lika.accounts.models import User
 
     return User.objects.create_user(username=username, password=PASSWORD, role=role, unit=unit,
-                                    first_name=first, last_name=last)
+                                    first_name=first, last_name=last, association=association)
 
 
 @pytest.fixture

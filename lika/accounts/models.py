@@ -61,6 +61,12 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("användare")
         verbose_name_plural = _("användare")
+        constraints = [
+            # an association user sees one association's pages; nobody else belongs to one
+            models.CheckConstraint(condition=models.Q(role="association", association__isnull=False)
+                                   | (~models.Q(role="association") & models.Q(association__isnull=True)),
+                                   name="user_association_iff_association_role"),
+        ]
 
     @property
     def display_name(self):

@@ -22,8 +22,9 @@ def unit_create(*, acting_user, code, name, municipality_code, municipality_name
 
 
 def user_create(*, acting_user, username, password, role, unit_code="", first_name="",
-                last_name="") -> User:
-    """Create a login; case workers and unit managers must belong to a unit."""
+                last_name="", association_orgnr="") -> User:
+    """Create a login; case workers and unit managers must belong to a unit, an
+    association user to one association (by its organisation number) and nobody else to one."""
     if role not in Role.values:
         raise ValidationError(f"okänd roll {role!r}; giltiga: {', '.join(Role.values)}")
     unit = None
@@ -33,17 +34,42 @@ def user_create(*, acting_user, username, password, role, unit_code="", first_na
             raise ValidationError(f"enheten {unit_code} finns inte")
     if role in UNIT_ROLES and unit is None:
         raise ValidationError("socialsekreterare och enhetschefer måste tillhöra en enhet (--unit)")
+    association = None
+    if role == Role.ASSOCIATION:
+        association = _association(association_orgnr)
+    elif association_orgnr:
+        raise ValidationError("bara en föreningsanvändare (--role association) hör till en förening")
     if User.objects.filter(username=username).exists():
         raise ValidationError(f"användaren {username} finns redan")
-    user = User(username=username, role=role, unit=unit, first_name=first_name, last_name=last_name)
+    user = User(username=username, role=role, unit=unit, first_name=first_name, last_name=last_name,
+                association=association)
     validate_password(password, user)
     with transaction.atomic():
         user.set_password(password)
         user.save()
         access_log_write(actor=acting_user, action=CREATE, object_type="user", object_id=user.pk,
                          summary=f"Användare {username} skapad",
-                         new={"username": username, "role": role, "unit": unit_code})
+                         new={"username": username, "role": role, "unit": unit_code,
+                              **({"association": association.orgnr} if association else {})})
     return user
+
+
+def _association(orgnr_text):
+    from stdnum.exceptions import ValidationError as StdnumError
+    from stdnum.se import orgnr
+
+    from lika.grants.models import Association
+
+    if not orgnr_text:
+        raise ValidationError("en föreningsanvändare ska höra till en förening (--association ORGNR)")
+    try:
+        formatted = orgnr.format(orgnr.validate(orgnr_text))
+    except StdnumError:
+        raise ValidationError(f"organisationsnumret {orgnr_text} är inte giltigt") from None
+    association = Association.objects.filter(orgnr=formatted).first()
+    if association is None:
+        raise ValidationError(f"föreningen {formatted} finns inte i registret")
+    return association
 
 
 CONTACT_FIELDS = ("phone", "email")

@@ -77,3 +77,45 @@ def test_a_negative_budget_is_refused(client, setup, admin_user):  # noqa: F811
     response = client.post(_url(programme), {"action": "budget", "budget-year": "2026", "budget-amount": "-5"})
     assert response.status_code == 200 and "Budgeten kunde inte sparas" in response.content.decode()
     assert not ProgrammeBudget.objects.exists()
+
+
+@pytest.mark.parametrize("role, orgnr, error", [
+    ("association", "", "ska höra till en förening"),
+    ("association", "802400-0006", "inte giltigt"),
+    ("association", "802400-0021", "finns inte i registret"),
+    ("analyst", "802400-0005", "bara en föreningsanvändare"),
+])
+def test_create_user_refuses_an_association_login_without_its_association(setup, tmp_path, role, orgnr, error):  # noqa: F811
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from lika.accounts.models import User
+
+    secret = tmp_path / "pw"
+    secret.write_text("ett-långt-lösenord-2026")
+    with pytest.raises(CommandError, match=error) as caught:
+        call_command("create_user", "ny", "--role", role, "--association", orgnr, "--password-file", str(secret))
+    assert caught.value.returncode == 2
+    assert not User.objects.filter(username="ny").exists()
+
+
+def test_create_user_makes_an_association_login(setup, tmp_path):  # noqa: F811
+    from django.core.management import call_command
+
+    from lika.accounts.models import User
+
+    club = setup[0]
+    secret = tmp_path / "pw"
+    secret.write_text("ett-långt-lösenord-2026")
+    call_command("create_user", "klubben", "--role", "association", "--association", "8024000005",
+                 "--password-file", str(secret))
+    assert User.objects.get(username="klubben").association == club
+
+
+def test_the_database_refuses_an_association_user_without_association(setup):  # noqa: F811
+    from django.db import IntegrityError, transaction
+
+    user = setup[3]
+    user.association = None
+    with pytest.raises(IntegrityError), transaction.atomic():
+        user.save()

@@ -31,9 +31,7 @@ def setup(admin_user):
     programme = services.programme_create(acting_user=admin_user, giver=giver, kind=Programme.Kind.ACTIVITY,
                                           name="Aktivitetsbidrag")
     services.rule_version_add(acting_user=admin_user, programme=programme, rules_dict=RULES)
-    user = _user("forening1", "association", None, "Fia", "Förening")
-    user.association = club
-    user.save()
+    user = _user("forening1", "association", None, "Fia", "Förening", association=club)
     return club, other, programme, user
 
 
@@ -194,9 +192,7 @@ def test_two_browsers_submitting_at_once_stay_within_the_years_cap(admin_user):
     programme = services.programme_create(acting_user=admin_user, giver=giver, kind=Programme.Kind.ACTIVITY,
                                           name="Aktivitetsbidrag")
     services.rule_version_add(acting_user=admin_user, programme=programme, rules_dict={**RULES, "cap_per_year": 70})
-    user = _user("forening1", "association", None, "Fia", "Förening")
-    user.association = club
-    user.save()
+    user = _user("forening1", "association", None, "Fia", "Förening", association=club)
     occasions = services.preview(association=club, programme=programme, upload=upload(GOOD)).occasions
 
     def submit():

@@ -126,9 +126,7 @@ def world(municipality, unit_a, unit_b, alice, bob, charlie, stina, petra, admin
     from lika.grants.models import Association
 
     club = Association.objects.create(orgnr="802400-0005", name="IK Exempel")
-    forening = _user("forening", "association", None, "Fia", "Förening")
-    forening.association = club
-    forening.save()
+    forening = _user("forening", "association", None, "Fia", "Förening", association=club)
     from lika.grants.models import GrantGiver, Programme
 
     programme = Programme.objects.create(giver=GrantGiver.objects.create(name="Kultur- och fritidsnämnden"),

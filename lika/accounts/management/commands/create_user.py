@@ -15,6 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("username")
         parser.add_argument("--role", required=True, choices=Role.values)
         parser.add_argument("--unit", default="", help="enhetens kod")
+        parser.add_argument("--association", default="", help="föreningens organisationsnummer (roll association)")
         parser.add_argument("--first-name", default="")
         parser.add_argument("--last-name", default="")
         parser.add_argument("--password-file", help="läs lösenordet ur en fil")
@@ -23,7 +24,8 @@ class Command(BaseCommand):
         password = self._password(o["password_file"])
         try:
             user = user_create(acting_user=None, username=o["username"], password=password, role=o["role"],
-                               unit_code=o["unit"], first_name=o["first_name"], last_name=o["last_name"])
+                               unit_code=o["unit"], first_name=o["first_name"], last_name=o["last_name"],
+                               association_orgnr=o["association"])
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages), returncode=2) from None
         self.stdout.write(f"Användaren {user.username} ({user.get_role_display()}) är skapad.")
