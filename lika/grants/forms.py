@@ -78,3 +78,63 @@ class RuleVersionForm(forms.Form):
 class BudgetForm(forms.Form):
     year = forms.IntegerField(label=_("År"), min_value=2000, max_value=2100)
     amount = KronorField(label=_("Budget (kr)"), min_value=0, max_digits=12, decimal_places=2, localize=True)
+
+
+TYPED_GENDERS = (("F", _("flickor/kvinnor")), ("M", _("pojkar/män")), ("", _("okänt kön")))
+
+
+class TypedRowForm(forms.Form):
+    """One sammankomst typed in: the counts are per age band of the programme's rules and
+    legal gender (fields ``n_<band index>_<F|M|U>``)."""
+
+    date = forms.DateField(label=_("Datum"), required=False,
+                           widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    group = forms.CharField(label=_("Grupp"), max_length=100, required=False)
+    minutes = forms.IntegerField(label=_("Minuter"), min_value=1, max_value=24 * 60, required=False)
+    leader = forms.BooleanField(label=_("Ledare närvarande"), required=False, initial=True)
+
+    def __init__(self, *args, bands=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.bands = bands
+        for index, band in enumerate(bands):
+            for code, label in TYPED_GENDERS:
+                self.fields[f"n_{index}_{code or 'U'}"] = forms.IntegerField(
+                    label=_("%(band)s år, %(who)s") % {"band": band, "who": label},
+                    min_value=0, max_value=1000, required=False)
+
+    def counts(self) -> dict:
+        data = self.cleaned_data
+        return {(band, code): data.get(f"n_{index}_{code or 'U'}") or 0
+                for index, band in enumerate(self.bands) for code, _label in TYPED_GENDERS}
+
+    def count_fields(self):
+        return [self[name] for name in self.fields if name.startswith("n_")]
+
+
+class TypedFormSet(forms.BaseFormSet):
+    def __init__(self, *args, bands=(), **kwargs):
+        self.bands = bands
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "bands": self.bands}
+
+    @property
+    def empty_form(self):  # not used (no script adds rows); kept consistent for formset internals
+        return self.form(auto_id=self.auto_id, prefix=self.add_prefix("__prefix__"), use_required_attribute=False,
+                         bands=self.bands)
+
+
+def typed_formset(rows: int):
+    return forms.formset_factory(TypedRowForm, formset=TypedFormSet, extra=rows, max_num=500, validate_max=True,
+                                 absolute_max=500)
+
+
+class TypedChoiceForm(forms.Form):
+    programme = forms.ModelChoiceField(label=_("Bidragsprogram"), queryset=Programme.objects.none(), empty_label=None)
+    year = forms.IntegerField(label=_("År"), min_value=2000, max_value=2100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = Programme.objects.filter(kind=Programme.Kind.ACTIVITY,
+                                                                     rule_versions__isnull=False).distinct()

@@ -272,3 +272,24 @@ def next_version_draft(programme) -> str:
         return ""
     draft = {k: v for k, v in latest.rules.items() if k not in ("valid_from", "valid_to")}
     return json.dumps({"valid_from": "", **draft}, ensure_ascii=False, indent=2)
+
+
+def typed_version(programme, year: int):
+    """The rule version whose age bands the typed form uses: the one in force on 1 January
+    of the year, else the first that begins during it; ``None`` when the year has none."""
+    core = core_programme(programme)
+    version = core.version_on(date(year, 1, 1))
+    if version is None:
+        version = next((v for v in core.versions if v.valid_from.year == year), None)
+    return version
+
+
+def preview_typed(*, association, programme, occasions) -> Preview:
+    """The preview of typed-in sammankomster: the same rules and cap as a file's."""
+    years = {o.date.year for o in occasions}
+    if len(years) > 1:
+        return Preview(((0, "sammankomsterna ska gälla ett kalenderår"),), None, (), None)
+    year = years.pop()
+    result = rules.calculate_activity_grant(core_programme(programme), occasions,
+                                            already_granted=_already_granted(association, programme, year))
+    return Preview((), result, tuple(occasions), year)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from lika.accounts.models import Role
 from lika.core.money import to_ore
+from lika.core.typed_attendance import TypedAttendanceError, TypedRow, occasions_from_rows
 from lika.web.permissions import role_required
 
 from . import services
@@ -18,6 +19,8 @@ from .forms import (
     ProgrammeForm,
     RuleVersionForm,
     SubmitForm,
+    TypedChoiceForm,
+    typed_formset,
 )
 from .models import Association, Gender, GrantGiver, Programme
 
@@ -151,3 +154,57 @@ def admin_programme(request, programme_id):
     return render(request, "grants/programme.html", {
         "programme": programme, "versions": versions, "budgets": programme.budgets.order_by("-year"),
         "rule_form": rule_form, "budget_form": budget_form})
+
+
+ROWS_STEP = 5
+
+
+@role_required(Role.ASSOCIATION)
+def apply_typed(request, association_id):
+    """Sammankomster typed in by hand (no attendance file): the same preview and submit."""
+
+    association = services.own_association(request.user, association_id)
+    choose = TypedChoiceForm(request.GET or None)
+    context = {"association": association, "choose": choose}
+    if not choose.is_valid():
+        return render(request, "grants/apply_typed.html", context)
+    programme, year = choose.cleaned_data["programme"], choose.cleaned_data["year"]
+    version = services.typed_version(programme, year)
+    if version is None:
+        choose.add_error("year", _("Programmet har inga regler för %(year)s.") % {"year": year})
+        return render(request, "grants/apply_typed.html", context)
+    bands = [band.name for band in version.bands]
+    action = request.POST.get("action") if request.method == "POST" else None
+    rows = ROWS_STEP
+    if action:
+        try:
+            rows = max(1, min(500, int(request.POST.get("rows-TOTAL_FORMS", ROWS_STEP))))
+        except ValueError:
+            rows = ROWS_STEP
+    formset_class = typed_formset(rows + (ROWS_STEP if action == "more" else 0))
+    data = request.POST.copy() if action else None
+    if action == "more":
+        data["rows-TOTAL_FORMS"] = str(rows + ROWS_STEP)
+    formset = formset_class(data, prefix="rows", bands=bands)
+    context.update(programme=programme, year=year, bands=bands, formset=formset, rows_step=ROWS_STEP)
+    if action == "preview" and formset.is_valid():
+        typed = [TypedRow(f.cleaned_data.get("date"), f.cleaned_data.get("group") or "",
+                          f.cleaned_data.get("minutes"), bool(f.cleaned_data.get("leader")), f.counts())
+                 for f in formset.forms]
+        try:
+            occasions = occasions_from_rows(typed, version)
+        except TypedAttendanceError as exc:
+            context["typed_errors"] = exc.errors
+        else:
+            wrong_year = [o for o in occasions if o.date.year != year]
+            if wrong_year:
+                context["typed_errors"] = [(0, _("Alla sammankomster ska vara under %(year)s.") % {"year": year})]
+            else:
+                preview = services.preview_typed(association=association, programme=programme, occasions=occasions)
+                labels = dict(Gender.choices)
+                context.update(preview=preview, parts=[
+                    {**part, "gender": labels.get(part["gender"], part["gender"])}
+                    for part in services.snapshot(preview.result, [])["parts"] if part["participations"]],
+                    submit=SubmitForm(prefix="submit", initial={
+                        "programme": programme.pk, "token": services.occasions_token(preview.occasions)}))
+    return render(request, "grants/apply_typed.html", context)

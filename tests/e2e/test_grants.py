@@ -95,3 +95,34 @@ def test_administrator_changes_the_rules_from_a_date_and_sets_the_budget(page, l
     expect(page.get_by_text("Budgeten för 2027 är sparad.")).to_be_visible()
     assert_accessible(page)
     assert ProgrammeBudget.objects.get(programme=programme, year=2027).amount == 250_000_000
+
+
+def test_association_types_in_its_sammankomster(page, live_server, setup):  # noqa: F811
+    club, _other, programme, user = setup
+    _login(page, live_server, user.username)
+    page.get_by_role("link", name="Ansök om aktivitetsbidrag").click()
+    page.get_by_role("link", name="Har föreningen ingen närvarofil? Skriv in sammankomsterna").click()
+    page.get_by_label("År").fill("2026")
+    page.get_by_role("button", name="Välj").click()
+    assert_accessible(page)
+    first = page.get_by_role("group", name="Sammankomst 1")
+    first.get_by_label("Datum").fill("2026-03-01")
+    first.get_by_label("Grupp").fill("F10")
+    first.get_by_label("Minuter").fill("60")
+    first.get_by_label("7-12 år, flickor/kvinnor").fill("2")
+    first.get_by_label("7-12 år, pojkar/män").fill("1")
+    second = page.get_by_role("group", name="Sammankomst 2")
+    second.get_by_label("Datum").fill("2026-03-08")
+    second.get_by_label("Minuter").fill("60")
+    second.get_by_label("7-12 år, flickor/kvinnor").fill("3")
+    page.get_by_role("button", name="Förhandsgranska").click()
+    expect(page.get_by_role("alert")).to_contain_text("Sammankomst 2: grupp saknas")
+    assert_accessible(page)
+    page.get_by_role("group", name="Sammankomst 2").get_by_label("Grupp").fill("F10")
+    page.get_by_role("button", name="Förhandsgranska").click()
+    # 30 + 2×10 + 8 = 58 kr and 30 + 3×10 = 60 kr
+    expect(page.get_by_text(re.compile(r"Bidrag 2026: 118,00"))).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Skicka in ansökan").click()
+    expect(page.get_by_text(re.compile(r"Ansökan är inskickad"))).to_be_visible()
+    assert GrantApplication.objects.get(association=club).total == 11800

@@ -66,6 +66,7 @@ POLICY = {
     "grants_home": ({"association", "admin"}, None),
     "grants_association": ({"association"}, None),
     "grants_apply": ({"association"}, None),
+    "grants_apply_typed": ({"association"}, None),
     "grants_associations": ({"admin"}, None),
     "grants_givers": ({"admin"}, None),
     "grants_programmes": ({"admin"}, None),
