@@ -138,3 +138,25 @@ class TypedChoiceForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = Programme.objects.filter(kind=Programme.Kind.ACTIVITY,
                                                                      rule_versions__isnull=False).distinct()
+
+
+class AssociationEditForm(forms.ModelForm):
+    class Meta:
+        model = Association
+        fields = ["name", "address", "contact_name", "contact_email", "contact_phone", "active"]
+
+
+class AccountChangeForm(forms.Form):
+    bankgiro = forms.CharField(label=_("Nytt bankgironummer"), max_length=12, required=False)
+    plusgiro = forms.CharField(label=_("eller nytt plusgironummer"), max_length=12, required=False)
+    reason = forms.CharField(label=_("Varför byts kontot?"), max_length=300, required=False)
+
+
+class AccountConfirmForm(forms.Form):
+    channel = forms.ChoiceField(label=_("Hur bekräftade firmatecknaren ändringen?"), choices=())
+
+    def __init__(self, *args, **kwargs):
+        from .models import AssociationAccountChange
+
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].choices = [("", "—"), *AssociationAccountChange.Channel.choices]

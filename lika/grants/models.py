@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.se import orgnr
 
-from lika.identity.bank import BankAccountError, parse_bankgiro
+from lika.identity.bank import BankAccountError, parse_bankgiro, parse_plusgiro
 
 
 def validate_orgnr(value):
@@ -32,6 +32,15 @@ def validate_bankgiro(value):
         raise ValidationError(_("Bankgironumret är inte giltigt.")) from None
 
 
+def validate_plusgiro(value):
+    if not value:
+        return
+    try:
+        parse_plusgiro(value)
+    except BankAccountError:
+        raise ValidationError(_("Plusgironumret är inte giltigt.")) from None
+
+
 class Gender(models.TextChoices):
     FEMALE = "F", _("Kvinna")
     MALE = "M", _("Man")
@@ -46,7 +55,7 @@ class Association(models.Model):
     contact_email = models.EmailField(_("e-post"), blank=True)
     contact_phone = models.CharField(_("telefon"), max_length=30, blank=True)
     bankgiro = models.CharField(_("bankgiro"), max_length=9, blank=True, validators=[validate_bankgiro])
-    plusgiro = models.CharField(_("plusgiro"), max_length=11, blank=True)
+    plusgiro = models.CharField(_("plusgiro"), max_length=11, blank=True, validators=[validate_plusgiro])
     active = models.BooleanField(_("aktiv"), default=True)
 
     class Meta:
@@ -61,6 +70,8 @@ class Association(models.Model):
         self.orgnr = orgnr.format(orgnr.compact(self.orgnr))
         if self.bankgiro:
             self.bankgiro = parse_bankgiro(self.bankgiro)
+        if self.plusgiro:
+            self.plusgiro = parse_plusgiro(self.plusgiro)
         super().save(*args, **kwargs)
 
 
@@ -220,3 +231,63 @@ class ApplicationCount(models.Model):
 
     def __str__(self):
         return f"{self.gender or '-'} {self.age_band}"
+
+
+class AssociationAccountChange(models.Model):
+    """A change of the account an association's grants are paid to (bankgiro or plusgiro),
+    requested by one user and confirmed by another (four eyes, a check constraint) after the
+    association's signatory confirmed it through a channel the municipality chose — the
+    classic fraud against grant-givers is a forged letter asking to pay a new account.
+    The association's account changes only on confirmation (``account_change_confirm``);
+    until then its grants go to the account on record."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Väntar på bekräftelse")
+        CONFIRMED = "confirmed", _("Bekräftad")
+        CANCELLED = "cancelled", _("Återkallad")
+
+    class Channel(models.TextChoices):
+        SIGNATORY_PHONE = "signatory_phone", _("Firmatecknaren bekräftade när vi ringde upp på känt nummer")
+        SIGNATORY_VISIT = "signatory_visit", _("Firmatecknaren bekräftade vid besök med legitimation")
+        SIGNATORY_E_ID = "signatory_e_id", _("Firmatecknaren bekräftade med e-legitimation")
+        BANK_CERTIFICATE = "bank_certificate", _("Intyg från banken om kontohavaren")
+
+    association = models.ForeignKey(Association, on_delete=models.PROTECT, related_name="account_changes")
+    old_bankgiro = models.CharField(_("tidigare bankgiro"), max_length=9, blank=True)
+    old_plusgiro = models.CharField(_("tidigare plusgiro"), max_length=11, blank=True)
+    new_bankgiro = models.CharField(_("nytt bankgiro"), max_length=9, blank=True)
+    new_plusgiro = models.CharField(_("nytt plusgiro"), max_length=11, blank=True)
+    reason = models.CharField(_("anledning"), max_length=300, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("begärd"), auto_now_add=True)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+")
+    confirmed_channel = models.CharField(_("hur ändringen bekräftades"), max_length=20, choices=Channel.choices,
+                                         blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+")
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("kontoändring för förening")
+        verbose_name_plural = _("kontoändringar för föreningar")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["association"], condition=models.Q(status="pending"),
+                                    name="one_pending_account_change_per_association"),
+            models.CheckConstraint(condition=~models.Q(new_bankgiro="") | ~models.Q(new_plusgiro=""),
+                                   name="association_account_change_has_new_account"),
+            models.CheckConstraint(
+                condition=~models.Q(status="confirmed")
+                | (models.Q(confirmed_by__isnull=False, confirmed_at__isnull=False) & ~models.Q(confirmed_channel="")
+                   & ~models.Q(confirmed_by=models.F("requested_by"))),
+                name="association_account_change_four_eyes"),
+            models.CheckConstraint(
+                condition=~models.Q(status="cancelled") | models.Q(cancelled_by__isnull=False, cancelled_at__isnull=False),
+                name="association_account_change_cancelled_by"),
+        ]
+
+    def __str__(self):
+        return f"{self.association} {self.new_bankgiro or self.new_plusgiro} ({self.status})"

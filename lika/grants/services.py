@@ -12,15 +12,18 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.utils import timezone
 
 from lika.accounts.models import Role
 from lika.audit.services import access_log_write
 from lika.core import grants as rules
 from lika.core.attendance import parse_attendance
+from lika.identity.bank import BankAccountError, parse_bankgiro, parse_plusgiro
 
 from .models import (
     ApplicationCount,
     Association,
+    AssociationAccountChange,
     GrantApplication,
     GrantGiver,
     Programme,
@@ -293,3 +296,106 @@ def preview_typed(*, association, programme, occasions) -> Preview:
     result = rules.calculate_activity_grant(core_programme(programme), occasions,
                                             already_granted=_already_granted(association, programme, year))
     return Preview((), result, tuple(occasions), year)
+
+
+# --- the association's payee account (docs/grants.md, "The association's account") ------
+
+
+def _may_handle_association(user, association) -> bool:
+    if user.has_role(*ADMIN_ROLES):
+        return True
+    return user.has_role(Role.ASSOCIATION) and user.association_id == association.pk
+
+
+def association_update(*, acting_user, association, **fields) -> Association:
+    """Name, address, contacts and the active flag; never the account (that is a change
+    confirmed by another person: ``account_change_request``)."""
+    _admin(acting_user)
+    allowed = {"name", "address", "contact_name", "contact_email", "contact_phone", "active"}
+    if set(fields) - allowed:
+        raise ValidationError("kontot ändras med en kontoändring som en annan person bekräftar")
+    with transaction.atomic():
+        association = Association.objects.select_for_update().get(pk=association.pk)
+        old = {k: getattr(association, k) for k in fields}
+        for key, value in fields.items():
+            setattr(association, key, value)
+        association.full_clean()
+        association.save(update_fields=list(fields))
+        changed = {k: v for k, v in fields.items() if old[k] != v}
+        access_log_write(actor=acting_user, action="update", object_type="grants.association",
+                         object_id=association.pk, summary=f"Förening {association.orgnr} ändrad",
+                         old={k: old[k] for k in changed}, new=changed)
+    return association
+
+
+def account_change_request(*, acting_user, association, bankgiro="", plusgiro="", reason=""):
+    """Ask to pay the association's grants to a new bankgiro or plusgiro. Nothing changes
+    until another person confirms (``account_change_confirm``)."""
+    if not _may_handle_association(acting_user, association):
+        raise PermissionDenied
+    try:
+        bankgiro = parse_bankgiro(bankgiro) if bankgiro.strip() else ""
+        plusgiro = parse_plusgiro(plusgiro) if plusgiro.strip() else ""
+    except BankAccountError as exc:
+        raise ValidationError(str(exc)) from None
+    if not bankgiro and not plusgiro:
+        raise ValidationError("ange ett nytt bankgiro- eller plusgironummer")
+    if bankgiro and plusgiro:
+        raise ValidationError("ange ett konto: bankgiro eller plusgiro, inte båda")
+    with transaction.atomic():
+        association = Association.objects.select_for_update().get(pk=association.pk)
+        if (association.bankgiro, association.plusgiro) == (bankgiro, plusgiro):
+            raise ValidationError("det är redan föreningens konto")
+        if association.account_changes.filter(status=AssociationAccountChange.Status.PENDING).exists():
+            raise ValidationError("en kontoändring väntar redan på bekräftelse; återkalla den först")
+        change = AssociationAccountChange.objects.create(
+            association=association, old_bankgiro=association.bankgiro, old_plusgiro=association.plusgiro,
+            new_bankgiro=bankgiro, new_plusgiro=plusgiro, reason=reason.strip()[:300], requested_by=acting_user)
+        access_log_write(actor=acting_user, action="create", object_type="grants.associationaccountchange",
+                         object_id=change.pk, summary=f"Kontoändring begärd för {association.orgnr}",
+                         new={"bankgiro": bankgiro, "plusgiro": plusgiro})
+    return change
+
+
+def _pending_change(change):
+    change = AssociationAccountChange.objects.select_for_update().get(pk=change.pk)
+    if change.status != AssociationAccountChange.Status.PENDING:
+        raise ValidationError("kontoändringen är redan bekräftad eller återkallad")
+    return change
+
+
+def account_change_confirm(*, acting_user, change, channel):
+    """Another person than the requester confirms the change after the association's
+    signatory confirmed it through ``channel``; the association's account changes now."""
+    _admin(acting_user)
+    if channel not in AssociationAccountChange.Channel.values:
+        raise ValidationError("ange hur firmatecknaren bekräftade ändringen")
+    with transaction.atomic():
+        association = Association.objects.select_for_update().get(pk=change.association_id)
+        change = _pending_change(change)
+        if change.requested_by_id == acting_user.pk:
+            raise ValidationError("en annan person än den som begärde ändringen ska bekräfta den")
+        change.status = AssociationAccountChange.Status.CONFIRMED
+        change.confirmed_by, change.confirmed_channel, change.confirmed_at = acting_user, channel, timezone.now()
+        change.save(update_fields=["status", "confirmed_by", "confirmed_channel", "confirmed_at"])
+        old = {"bankgiro": association.bankgiro, "plusgiro": association.plusgiro}
+        association.bankgiro, association.plusgiro = change.new_bankgiro, change.new_plusgiro
+        association.save(update_fields=["bankgiro", "plusgiro"])
+        access_log_write(actor=acting_user, action="update", object_type="grants.association",
+                         object_id=association.pk, summary=f"Kontoändring bekräftad för {association.orgnr}",
+                         old=old, new={"bankgiro": association.bankgiro, "plusgiro": association.plusgiro,
+                                       "channel": channel})
+    return change
+
+
+def account_change_cancel(*, acting_user, change):
+    if not (acting_user.has_role(*ADMIN_ROLES) or change.requested_by_id == acting_user.pk):
+        raise PermissionDenied
+    with transaction.atomic():
+        change = _pending_change(change)
+        change.status = AssociationAccountChange.Status.CANCELLED
+        change.cancelled_by, change.cancelled_at = acting_user, timezone.now()
+        change.save(update_fields=["status", "cancelled_by", "cancelled_at"])
+        access_log_write(actor=acting_user, action="update", object_type="grants.associationaccountchange",
+                         object_id=change.pk, summary=f"Kontoändring återkallad för {change.association.orgnr}")
+    return change

@@ -12,6 +12,9 @@ from lika.web.permissions import role_required
 
 from . import services
 from .forms import (
+    AccountChangeForm,
+    AccountConfirmForm,
+    AssociationEditForm,
     AssociationForm,
     AttendanceForm,
     BudgetForm,
@@ -22,7 +25,7 @@ from .forms import (
     TypedChoiceForm,
     typed_formset,
 )
-from .models import Association, Gender, GrantGiver, Programme
+from .models import Association, AssociationAccountChange, Gender, GrantGiver, Programme
 
 
 @login_required
@@ -38,8 +41,12 @@ def grants_home(request):
 @role_required(Role.ASSOCIATION)
 def association_detail(request, association_id):
     association = services.own_association(request.user, association_id)
+    response, account = _account_actions(request, association)
+    if response is not None:
+        return response
     applications = association.applications.select_related("programme").order_by("-submitted_at")
-    return render(request, "grants/association.html", {"association": association, "applications": applications})
+    return render(request, "grants/association.html", {"association": association, "applications": applications,
+                                                       **account})
 
 
 @role_required(Role.ASSOCIATION)
@@ -208,3 +215,54 @@ def apply_typed(request, association_id):
                     submit=SubmitForm(prefix="submit", initial={
                         "programme": programme.pk, "token": services.occasions_token(preview.occasions)}))
     return render(request, "grants/apply_typed.html", context)
+
+
+def _account_actions(request, association):
+    """The account change forms of the association page (admin) and of the association's
+    own page: (response or None, context)."""
+    action = request.POST.get("action") if request.method == "POST" else None
+    change_form = AccountChangeForm(request.POST if action == "account_request" else None, prefix="account")
+    confirm_form = AccountConfirmForm(request.POST if action == "account_confirm" else None, prefix="confirm")
+    pending = association.account_changes.filter(status=AssociationAccountChange.Status.PENDING).first()
+    try:
+        if action == "account_request" and change_form.is_valid():
+            services.account_change_request(acting_user=request.user, association=association,
+                                            **change_form.cleaned_data)
+            messages.success(request, _("Kontoändringen är begärd. Kontot byts när kommunen har bekräftat den."))
+            return redirect(request.path), {}
+        if action == "account_confirm" and pending is not None and confirm_form.is_valid():
+            services.account_change_confirm(acting_user=request.user, change=pending,
+                                            channel=confirm_form.cleaned_data["channel"])
+            messages.success(request, _("Kontoändringen är bekräftad; bidrag betalas nu till det nya kontot."))
+            return redirect(request.path), {}
+        if action == "account_cancel" and pending is not None:
+            services.account_change_cancel(acting_user=request.user, change=pending)
+            messages.success(request, _("Kontoändringen är återkallad."))
+            return redirect(request.path), {}
+    except ValidationError as exc:
+        (confirm_form if action == "account_confirm" else change_form).add_error(None, exc.messages)
+    return None, {"change_form": change_form, "confirm_form": confirm_form, "pending": pending,
+                  "account_history": association.account_changes.select_related("requested_by", "confirmed_by")[:10]}
+
+
+@role_required(Role.ADMINISTRATOR)
+def admin_association(request, association_id):
+    """One association for the administrator: its details (never its account directly)
+    and the account change with four eyes."""
+    association = get_object_or_404(Association, pk=association_id)
+    response, account = _account_actions(request, association)
+    if response is not None:
+        return response
+    action = request.POST.get("action") if request.method == "POST" else None
+    form = AssociationEditForm(request.POST if action == "save" else None, instance=association)
+    if action == "save" and form.is_valid():
+        try:
+            services.association_update(acting_user=request.user, association=association,
+                                        **{k: form.cleaned_data[k] for k in form.changed_data})
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("Sparat."))
+            return redirect(request.path)
+    association.refresh_from_db()
+    return render(request, "grants/association_admin.html", {"association": association, "form": form, **account})

@@ -105,6 +105,21 @@ def parse_bankgiro(text: str) -> str:
     return f"{digits[:-4]}-{digits[-4:]}"
 
 
+PLUSGIRO_LENGTHS = range(2, 9)
+
+
+def parse_plusgiro(text: str) -> str:
+    """Check a plusgiro number and return it formatted ``N…N-N``: 2–8 digits, the last a
+    check digit by modulus 10 (the Luhn method; Bankgirot's user manual *10-modul*, the
+    same check as for bankgiro numbers)."""
+    digits = _digits(text, "plusgironumret")
+    if len(digits) not in PLUSGIRO_LENGTHS:
+        raise BankAccountError("plusgironumret ska ha 2–8 siffror")
+    if not luhn.is_valid(digits):
+        raise BankAccountError("kontrollsiffran i plusgironumret stämmer inte")
+    return f"{digits[:-1]}-{digits[-1]}"
+
+
 def _digits(text: str, what: str) -> str:
     """``text`` without spaces, dashes and dots; refuses anything but digits."""
     digits = str(text).translate(_WITHOUT_SEPARATORS).strip()

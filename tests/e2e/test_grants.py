@@ -126,3 +126,33 @@ def test_association_types_in_its_sammankomster(page, live_server, setup):  # no
     page.get_by_role("button", name="Skicka in ansökan").click()
     expect(page.get_by_text(re.compile(r"Ansökan är inskickad"))).to_be_visible()
     assert GrantApplication.objects.get(association=club).total == 11800
+
+
+def test_a_new_account_needs_a_second_person(page, live_server, setup, admin_user):  # noqa: F811
+    from lika.grants.models import Association
+
+    club, _other, _programme, user = setup
+    _login(page, live_server, user.username)
+    page.get_by_label("Nytt bankgironummer").fill("5050-1056")
+    page.get_by_role("button", name="Begär kontoändring").click()
+    expect(page.get_by_role("alert")).to_contain_text("kontrollsiffran i bankgironumret stämmer inte")
+    assert_accessible(page)
+    page.get_by_label("Nytt bankgironummer").fill("5402-9681")
+    page.get_by_label("Varför byts kontot?").fill("Vi har bytt bank")
+    page.get_by_role("button", name="Begär kontoändring").click()
+    expect(page.get_by_text("En kontoändring väntar på bekräftelse")).to_be_visible()
+    expect(page.get_by_text("Bankgiro 5050-1055")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Logga ut").click()
+
+    _login(page, live_server, admin_user.username)
+    page.goto(f"{live_server.url}/bidrag/foreningar/")
+    page.get_by_role("link", name=club.name).click()
+    page.get_by_role("button", name="Bekräfta kontoändringen").click()
+    expect(page.get_by_role("alert")).to_contain_text("Hur bekräftade firmatecknaren ändringen?")
+    assert_accessible(page)
+    page.get_by_label("Hur bekräftade firmatecknaren ändringen?").select_option("signatory_phone")
+    page.get_by_role("button", name="Bekräfta kontoändringen").click()
+    expect(page.get_by_text("Bankgiro 5402-9681")).to_be_visible()
+    assert_accessible(page)
+    assert Association.objects.get(pk=club.pk).bankgiro == "5402-9681"

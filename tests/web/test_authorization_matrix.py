@@ -68,6 +68,7 @@ POLICY = {
     "grants_apply": ({"association"}, None),
     "grants_apply_typed": ({"association"}, None),
     "grants_associations": ({"admin"}, None),
+    "grants_association_admin": ({"admin"}, None),
     "grants_givers": ({"admin"}, None),
     "grants_programmes": ({"admin"}, None),
     "grants_programme": ({"admin"}, None),
