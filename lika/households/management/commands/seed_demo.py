@@ -49,9 +49,9 @@ class Command(BaseCommand):
             from lika.statistics.demo import demo_statistics_seed
 
             statistics = demo_statistics_seed(seed=seed, today=today)
-            from lika.grants.demo import demo_grants_seed
+            from lika.grants.demo import seed_grants
 
-            grants = demo_grants_seed(seed=seed, password=password)
+            grants = seed_grants(seed=seed, password=password)
         except DatabaseError:
             raise CommandError("databasen är inte redo: kör först `lika migrate`",
                                returncode=2) from None
@@ -65,9 +65,14 @@ class Command(BaseCommand):
                           f"{statistics.history_rows} rader från tidigare system, "
                           f"{statistics.peer_values} nyckeltal från tre jämförelsekommuner, "
                           f"{statistics.kolada_values} exempelvärden i Koladas format.")
-        self.stdout.write(f"Föreningsbidrag: {grants.associations} föreningar och ett aktivitetsbidrag; "
-                          f"föreningsinloggning forening1 "
-                          f"({password if grants.login_created else 'lösenordet oförändrat'}).")
+        if grants.skipped:
+            self.stdout.write(f"Föreningsbidrag: demoföreningarna finns redan ({grants.associations} föreningar, "
+                              f"{grants.applications} ansökningar): ingenting ändrat.")
+        else:
+            self.stdout.write(f"Föreningsbidrag: {grants.associations} föreningar, {grants.applications} ansökningar "
+                              f"om aktivitetsbidrag 2024–2026 och en regeländring 2026; föreningsinloggningar "
+                              f"forening1–forening3 "
+                              f"({password if grants.login_created else 'lösenordet oförändrat'}).")
         self.stdout.write(_login_table(result.logins))
 
 
