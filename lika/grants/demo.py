@@ -21,6 +21,7 @@ from lika.audit.services import access_log_write
 
 from . import services
 from .demo_data import (
+    ASSOCIATIONS,
     AUTUMN,
     SPRING,
     YEARS,
@@ -160,13 +161,16 @@ def seed_rule_change(*, admin, programme):
     return services.rule_version_add(acting_user=admin, programme=programme, rules_dict=RULES_2026)
 
 
-def seed_grants(*, seed: int, password: str) -> DemoGrantsResult:
-    """Everything above in one transaction, with one access-log row; does nothing when the
-    demo's associations are already there."""
+def seed_grants(*, seed: int, password: str, associations: int = ASSOCIATIONS) -> DemoGrantsResult:
+    """Everything above in one transaction, with one access-log row, for the first
+    ``associations`` of the 60 (0: no grants demo at all); does nothing when the demo's
+    associations are already there."""
+    if not associations:
+        return DemoGrantsResult(0, 0, False, False, skipped=True)
     if Association.objects.filter(orgnr=orgnr_of(1)).exists() or Programme.objects.filter(name=ACTIVITY).exists():
         return DemoGrantsResult(Association.objects.count(), GrantApplication.objects.count(),
                                 False, False, skipped=True)
-    clubs = demo_associations(seed)
+    clubs = demo_associations(seed)[:associations]
     with transaction.atomic():
         admin = _admin()
         programmes = seed_registers(admin=admin)

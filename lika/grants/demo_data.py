@@ -16,6 +16,7 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 from faker import Faker
 from stdnum import luhn
@@ -240,18 +241,24 @@ def _merged_name(members, year, split):
     return f"{year - born[-1]}–{year - born[0]} år"
 
 
-def _dates(rng: random.Random, kind: Kind, year: int, half: tuple) -> list:
-    """The group's days in the half-year: fixed weekdays in the kind's months, not over
+@lru_cache(maxsize=64)
+def _days(kind: Kind, year: int, half: tuple) -> tuple:
+    """The days a group of the kind may meet in the half-year: the kind's months, not over
     Christmas and New Year (21 December to 7 January)."""
-    weekdays = set(rng.sample(range(5), kind.per_week))
     day = date(year, half[0], 1)
     end = date(year, half[1] + 1, 1) if half[1] < 12 else date(year, 12, 21)
-    dates = []
+    days = []
     while day < end:
-        if day.weekday() in weekdays and day.month in kind.months and not (day.month == 1 and day.day < 8):
-            dates.append(day)
+        if day.month in kind.months and not (day.month == 1 and day.day < 8):
+            days.append(day)
         day += timedelta(days=1)
-    return dates
+    return tuple(days)
+
+
+def _dates(rng: random.Random, kind: Kind, year: int, half: tuple) -> list:
+    """A group's days: fixed weekdays (Monday–Friday)."""
+    weekdays = set(rng.sample(range(5), kind.per_week))
+    return [day for day in _days(kind, year, half) if day.weekday() in weekdays]
 
 
 def attendance(club: DemoAssociation, year: int, half: tuple, seed: int) -> tuple:

@@ -141,3 +141,12 @@ def test_seed_demo_adds_the_associations_three_years_a_skew_and_a_rule_change():
     before = GrantApplication.objects.count()
     again = demo.seed_grants(seed=SEED, password=DEMO_PASSWORD)
     assert again.skipped and GrantApplication.objects.count() == before
+
+
+@pytest.mark.parametrize("value", ["61", "-1", "x"])
+def test_a_bad_number_of_associations_exits_2(value):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError) as error:
+        call_command("seed_demo", "--associations", value, stdout=open("/dev/null", "w"))
+    assert error.value.returncode == 2 and "antalet föreningar" in str(error.value)
