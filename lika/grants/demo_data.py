@@ -296,3 +296,15 @@ def membership(club: DemoAssociation, year: int) -> Counter:
         band = next(name for low, high, name in MEMBER_BANDS if low <= age <= high)
         counts[(gender, band)] += 1
     return counts
+
+
+def attendance_csv(occasions) -> str:
+    """The occasions as the attendance file a club system exports (docs/grants.md,
+    "Närvarofilen"): one row per participant and sammankomst, birth year and gender given."""
+    lines = ["datum;grupp;deltagare;födelseår;kön;ledare;minuter"]
+    for occasion in occasions:
+        for person in occasion.participants:
+            lines.append(f"{occasion.date.isoformat()};{occasion.group};{person.id};{person.birth_year};"
+                         f"{'K' if person.gender == FEMALE else 'M' if person.gender == MALE else ''};"
+                         f"{'ja' if person.leader else ''};{occasion.minutes}")
+    return "\n".join(lines) + "\n"

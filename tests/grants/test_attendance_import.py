@@ -179,3 +179,22 @@ def test_two_imports_of_one_file_at_once_submit_it_once(club, tmp_path):
     results = race(one, one, expected=(CommandError,))
     assert sum(isinstance(r, CommandError) for r in results) == 1
     assert GrantApplication.objects.count() == 1
+
+
+def test_a_demo_clubs_export_gives_what_the_engine_computes(club, tmp_path):
+    """A half-year of a demo club's attendance, written as the club system would, imported:
+    the stored application equals the core engine's result for the same occasions."""
+    from lika.core.grants import calculate_activity_grant
+    from lika.grants import demo_data
+
+    demo_club = next(c for c in demo_data.demo_associations(1) if c.kind == "fotboll")
+    occasions = demo_data.attendance(demo_club, 2026, demo_data.SPRING, 1)
+    out, _ = run(write(tmp_path, demo_data.attendance_csv(occasions)), "--association", ORGNR,
+                 "--programme", "Aktivitetsbidrag", "--user", "forening1")
+    expected = calculate_activity_grant(services.core_programme(Programme.objects.get(name="Aktivitetsbidrag")),
+                                        occasions)
+    application = GrantApplication.objects.get()
+    assert application.total == expected.total > 0
+    assert {(c.gender, c.age_band): c.participations for c in application.counts.all()} == \
+        {k: v for k, v in expected.participations.items() if v}
+    assert f"{expected.counted_occasions} av {len(occasions)} sammankomster räknas" in out
