@@ -18,6 +18,7 @@ MAX_BANK_FILE = 50 * MB  # pain.002, camt.054, returns CSV: a status for 100 000
 MAX_KPI_FILE = 20 * MB  # lika kpi import: every key figure of every municipality is about 10 MB
 MAX_HISTORY_FILE = 200 * MB  # lika statistics import-history: 2 000 000 rows (its row limit) of about 60 bytes
 MAX_PERSON_FILE = 20 * MB  # statistics from a person-level file: 200 000 rows (its row limit) of about 100 bytes
+MAX_ATTENDANCE_EXPORT = 100 * MB  # lika grants-attendance-import: 2 000 000 rows of about 50 bytes, a big club's years
 MAX_JSON_DEPTH = 20  # objects and lists inside each other; Lika's formats use at most 5
 MAX_NUMBER_LENGTH = 40  # characters of one number in JSON or in a field of a file
 MAX_PARAMETER_LENGTH = 200  # a web search or filter parameter (a name, a personnummer, a date)

@@ -399,3 +399,19 @@ def account_change_cancel(*, acting_user, change):
         access_log_write(actor=acting_user, action="update", object_type="grants.associationaccountchange",
                          object_id=change.pk, summary=f"Kontoändring återkallad för {change.association.orgnr}")
     return change
+def activity_grant_compute(*, association, programme, occasions) -> rules.GrantResult:
+    """What ``application_submit`` would compute for these occasions now (nothing is stored,
+    nothing locked): the dry run of ``lika grants-attendance-import``."""
+    years = {o.date.year for o in occasions}
+    if len(years) != 1:
+        raise ValidationError("filen ska gälla ett kalenderår")
+    return rules.calculate_activity_grant(core_programme(programme), occasions,
+                                          already_granted=_already_granted(association, programme, years.pop()))
+
+
+def overlapping_application(*, association, programme, first, last) -> GrantApplication | None:
+    """An application of the association to the programme (not withdrawn) whose period of
+    sammankomster overlaps ``first``–``last``: an import must not report them twice."""
+    return (GrantApplication.objects.filter(association=association, programme=programme,
+                                            period_from__lte=last, period_to__gte=first)
+            .exclude(status=GrantApplication.Status.WITHDRAWN).order_by("pk").first())

@@ -30,10 +30,13 @@ TODAY = date(2026, 11, 23)
 
 
 def seed(*args):
-    """Run the command; without ``--cases`` no demo case work (tests/cases/test_demo.py has it)."""
+    """Run the command; without ``--cases`` no demo case work (tests/cases/test_demo.py has it),
+    and no associations (tests/grants/test_demo.py has them)."""
     out = StringIO()
     if "--cases" not in args:
         args = (*args, "--cases", "0")
+    if "--associations" not in args:
+        args = (*args, "--associations", "0")
     call_command("seed_demo", *args, stdout=out)
     return out.getvalue()
 
@@ -71,7 +74,7 @@ def test_it_creates_the_municipality_units_and_logins(seeded):
         "handlaggare3": ("case_worker", "soder"), "handlaggare4": ("case_worker", "soder"),
         "chef.norr": ("unit_manager", "norr"), "chef.soder": ("unit_manager", "soder"),
         "utbetalare": ("payment_officer", None), "analytiker": ("analyst", None),
-        "admin": ("administrator", None), "forening1": ("association", None),
+        "admin": ("administrator", None),
     }
     assert all(u.first_name and u.last_name for u in User.objects.all())
 
@@ -242,7 +245,7 @@ def test_running_again_adds_households_and_keeps_the_logins():
     out = seed("--households", "20", "--seed", "1", "--password", "ett-annat-lösen")
     assert Household.objects.count() == 40
     assert Household.objects.filter(reference="H-000040").exists()
-    assert User.objects.count() == 10 and Unit.objects.count() == 2  # 9 staff and forening1
+    assert User.objects.count() == 9 and Unit.objects.count() == 2  # 9 staff (no associations: --associations 0)
     assert User.objects.get(username="admin").first_name == "Behållen"
     assert authenticate(username="admin", password=DEMO_PASSWORD) is not None
     assert "(oförändrat)" in out

@@ -24,6 +24,9 @@ class Command(BaseCommand):
         parser.add_argument("--cases", default=None, metavar="N",
                             help="öppna ärenden med ansökningar, beslut, planer och möten för upp till N "
                                  "demohushåll utan ärende (standard: alla nya hushåll, högst 500)")
+        parser.add_argument("--associations", default="60", metavar="N",
+                            help="föreningar i demon för föreningsbidrag med tre års ansökningar "
+                                 "(0–60, standard 60; 0: ingen bidragsdemo)")
         parser.add_argument("--password", default=DEMO_PASSWORD, metavar="P",
                             help=f"lösenord för nya demoinloggningar (standard {DEMO_PASSWORD}, "
                                  "bara för demo); befintliga inloggningar ändras inte")
@@ -33,6 +36,9 @@ class Command(BaseCommand):
         seed = (secrets.randbelow(1_000_000) if options["seed"] is None
                 else _integer(options["seed"], "seed"))
         password = options["password"]
+        from lika.grants.demo_data import ASSOCIATIONS
+
+        associations = _integer(options["associations"], "antalet föreningar", 0, ASSOCIATIONS)
         if not password:
             raise CommandError("lösenordet får inte vara tomt", returncode=2)
         try:
@@ -49,9 +55,9 @@ class Command(BaseCommand):
             from lika.statistics.demo import demo_statistics_seed
 
             statistics = demo_statistics_seed(seed=seed, today=today)
-            from lika.grants.demo import demo_grants_seed
+            from lika.grants.demo import LOGINS, seed_grants
 
-            grants = demo_grants_seed(seed=seed, password=password)
+            grants = seed_grants(seed=seed, password=password, associations=associations)
         except DatabaseError:
             raise CommandError("databasen är inte redo: kör först `lika migrate`",
                                returncode=2) from None
@@ -65,9 +71,14 @@ class Command(BaseCommand):
                           f"{statistics.history_rows} rader från tidigare system, "
                           f"{statistics.peer_values} nyckeltal från tre jämförelsekommuner, "
                           f"{statistics.kolada_values} exempelvärden i Koladas format.")
-        self.stdout.write(f"Föreningsbidrag: {grants.associations} föreningar och ett aktivitetsbidrag; "
-                          f"föreningsinloggning forening1 "
-                          f"({password if grants.login_created else 'lösenordet oförändrat'}).")
+        if grants.skipped and grants.associations:
+            self.stdout.write(f"Föreningsbidrag: demoföreningarna finns redan ({grants.associations} föreningar, "
+                              f"{grants.applications} ansökningar): ingenting ändrat.")
+        elif grants.associations:
+            self.stdout.write(f"Föreningsbidrag: {grants.associations} föreningar, {grants.applications} ansökningar "
+                              f"om aktivitetsbidrag 2024–2026 och en regeländring 2026; föreningsinloggningar "
+                              f"forening1–forening{min(LOGINS, grants.associations)} "
+                              f"({password if grants.login_created else 'lösenordet oförändrat'}).")
         self.stdout.write(_login_table(result.logins))
 
 
