@@ -94,7 +94,12 @@ class MembershipCount(models.Model):
 class GrantGiver(models.Model):
     """A board that gives grants or sponsorship (e.g. Kultur- och fritidsnämnden)."""
 
+    class Kind(models.TextChoices):
+        BOARD = "board", _("Nämnd")
+        COMPANY = "company", _("Kommunalt bolag")
+
     name = models.CharField(_("namn"), max_length=200, unique=True)
+    kind = models.CharField(_("slag"), max_length=20, choices=Kind.choices, default=Kind.BOARD)
 
     class Meta:
         verbose_name = _("bidragsgivare")
@@ -220,3 +225,106 @@ class ApplicationCount(models.Model):
 
     def __str__(self):
         return f"{self.gender or '-'} {self.age_band}"
+
+
+# ---------------------------------------------------------------- sponsorship (sponsring)
+
+
+class SponsorshipAgreement(models.Model):
+    """A sponsorship agreement between a grant giver (a board or a municipal company) and an
+    association.  It cannot be signed without a gender-equality assessment
+    (``SponsorshipAssessment`` with its expected reach): the service checks it, and a
+    trigger refuses it on both engines (migration ``grants/0004``)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Utkast")
+        SIGNED = "signed", _("Undertecknat")
+        ENDED = "ended", _("Avslutat")
+
+    giver = models.ForeignKey(GrantGiver, on_delete=models.PROTECT, related_name="sponsorships")
+    association = models.ForeignKey(Association, on_delete=models.PROTECT, related_name="sponsorships")
+    activity = models.CharField(_("sponsrad verksamhet"), max_length=200)
+    amount = models.BigIntegerField(_("belopp (öre)"))
+    counter_performance = models.TextField(_("motprestation"))
+    target_group = models.CharField(_("målgrupp"), max_length=200)
+    period_from = models.DateField(_("avtalet gäller från"))
+    period_to = models.DateField(_("avtalet gäller till"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("upprättat"), auto_now_add=True)
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                  null=True, blank=True)
+    signed_at = models.DateTimeField(_("undertecknat"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("avslutat"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sponsringsavtal")
+        verbose_name_plural = _("sponsringsavtal")
+        ordering = ["-period_from", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="sponsorship_amount_non_negative"),
+            models.CheckConstraint(condition=models.Q(period_from__lte=models.F("period_to")),
+                                   name="sponsorship_period_order"),
+            models.CheckConstraint(condition=models.Q(status="draft") | models.Q(signed_by__isnull=False,
+                                                                                 signed_at__isnull=False),
+                                   name="sponsorship_signed_by_whom"),
+            models.CheckConstraint(condition=~models.Q(status="ended") | models.Q(ended_at__isnull=False),
+                                   name="sponsorship_ended_when"),
+        ]
+
+    def __str__(self):
+        return f"{self.giver} – {self.association}: {self.activity}"
+
+
+class SponsorshipAssessment(models.Model):
+    """The gender-equality assessment (jämställdhetsbedömning) of an agreement: who the
+    sponsored activity is expected to reach (``SponsorshipReach`` rows, stage expected), the
+    assessor's text, who and when.  Fixed once the agreement is signed (trigger)."""
+
+    agreement = models.OneToOneField(SponsorshipAgreement, on_delete=models.PROTECT, related_name="assessment")
+    text = models.TextField(_("bedömning"))
+    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assessed_at = models.DateTimeField(_("bedömd"))
+
+    class Meta:
+        verbose_name = _("jämställdhetsbedömning")
+        verbose_name_plural = _("jämställdhetsbedömningar")
+        constraints = [models.CheckConstraint(condition=~models.Q(text=""), name="sponsorship_assessment_text")]
+
+    def __str__(self):
+        return f"{self.agreement_id}: {self.assessed_at:%Y-%m-%d}"
+
+
+class SponsorshipReport(models.Model):
+    """What the association reached (its ``SponsorshipReach`` rows, stage actual), reported
+    after the period by the association or the officer."""
+
+    agreement = models.OneToOneField(SponsorshipAgreement, on_delete=models.PROTECT, related_name="report")
+    text = models.TextField(_("kommentar"), blank=True)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reported_at = models.DateTimeField(_("rapporterad"))
+
+    def __str__(self):
+        return f"{self.agreement_id}: {self.reported_at:%Y-%m-%d}"
+
+
+class SponsorshipReach(models.Model):
+    """Participants per legal gender and age band: expected (the assessment) or actual (the
+    report)."""
+
+    class Stage(models.TextChoices):
+        EXPECTED = "expected", _("Förväntat")
+        ACTUAL = "actual", _("Utfall")
+
+    agreement = models.ForeignKey(SponsorshipAgreement, on_delete=models.PROTECT, related_name="reach")
+    stage = models.CharField(_("skede"), max_length=10, choices=Stage.choices)
+    gender = models.CharField(_("juridiskt kön"), max_length=1, choices=Gender.choices, blank=True)
+    age_band = models.CharField(_("åldersintervall"), max_length=20)
+    count = models.PositiveIntegerField(_("antal"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agreement", "stage", "gender", "age_band"],
+                                               name="sponsorship_reach_unique")]
+
+    def __str__(self):
+        return f"{self.stage} {self.gender or '-'} {self.age_band}: {self.count}"

@@ -61,9 +61,9 @@ def association_create(*, acting_user, **fields) -> Association:
     return association
 
 
-def grant_giver_create(*, acting_user, name) -> GrantGiver:
+def grant_giver_create(*, acting_user, name, kind=GrantGiver.Kind.BOARD) -> GrantGiver:
     _admin(acting_user)
-    giver = GrantGiver(name=name)
+    giver = GrantGiver(name=name, kind=kind)
     giver.full_clean()
     with transaction.atomic():
         giver.save()

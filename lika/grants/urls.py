@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_sponsorship
 
 urlpatterns = [
     path("bidrag/", views.grants_home, name="grants_home"),
@@ -9,4 +9,14 @@ urlpatterns = [
     path("bidrag/foreningar/", views.admin_associations, name="grants_associations"),
     path("bidrag/bidragsgivare/", views.admin_givers, name="grants_givers"),
     path("bidrag/program/", views.admin_programmes, name="grants_programmes"),
+]
+
+# Sponsorship (sponsring): lika/grants/views_sponsorship.py
+urlpatterns += [
+    path("bidrag/sponsring/", views_sponsorship.sponsorships, name="grants_sponsorships"),
+    path("bidrag/sponsring/<int:agreement_id>/", views_sponsorship.sponsorship_detail, name="grants_sponsorship"),
+    path("bidrag/forening/<int:association_id>/sponsring/", views_sponsorship.association_sponsorships,
+         name="grants_association_sponsorships"),
+    path("bidrag/forening/<int:association_id>/sponsring/<int:agreement_id>/",
+         views_sponsorship.association_sponsorship, name="grants_association_sponsorship"),
 ]

@@ -69,6 +69,11 @@ POLICY = {
     "grants_associations": ({"admin"}, None),
     "grants_givers": ({"admin"}, None),
     "grants_programmes": ({"admin"}, None),
+    # Sponsorship: the administrator keeps the agreements; the association sees her own.
+    "grants_sponsorships": ({"admin"}, None),
+    "grants_sponsorship": ({"admin"}, None),
+    "grants_association_sponsorships": ({"association"}, None),
+    "grants_association_sponsorship": ({"association"}, None),
 }
 CASE_URLS = ("case_detail", "person_detail", "household_edit", "application_new", "application_detail",
              "decision_new", "decision_detail", "decision_letter", "decision_letter_page", "exception_new",
@@ -128,7 +133,13 @@ def world(municipality, unit_a, unit_b, alice, bob, charlie, stina, petra, admin
     forening = _user("forening", "association", None, "Fia", "Förening")
     forening.association = club
     forening.save()
-    kwargs = {"association_id": club.pk, "case_id": case.pk, "person_id": woman.pk, "application_id": application.pk,
+    from lika.grants.models import GrantGiver, SponsorshipAgreement
+
+    agreement = SponsorshipAgreement.objects.create(
+        giver=GrantGiver.objects.create(name="Exempelbostäder AB", kind="company"), association=club,
+        activity="Fotbollsskola", amount=100, counter_performance="-", target_group="-",
+        period_from=date(2026, 1, 1), period_to=date(2026, 6, 30), created_by=admin_user)
+    kwargs = {"association_id": club.pk, "agreement_id": agreement.pk, "case_id": case.pk, "person_id": woman.pk, "application_id": application.pk,
               "decision_id": decision.pk, "exception_id": exception.pk, "meeting_id": meeting.pk,
               "run_id": run.pk, "year": 2026, "fmt": "csv", "lang": "ar"}
     personas = {"anonymous": None, "case_worker_a": alice, "manager_a": bob, "case_worker_b": charlie,
