@@ -1,4 +1,5 @@
 import json
+from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -137,3 +138,34 @@ class ReachForm(forms.Form):
     @classmethod
     def initial_from(cls, counts, text=""):
         return {"text": text, **{cls.key(g, b): n for (g, b), n in counts.items()}}
+
+
+class FixedApplicationForm(forms.Form):
+    """An application for an operating, project or premises grant."""
+
+    programme = forms.ModelChoiceField(label=_("Bidragsprogram"), queryset=Programme.objects.none(), empty_label=None)
+    amount = KronorField(label=_("Belopp som söks (kr)"), minimum=1)
+    purpose = forms.CharField(label=_("Ändamål"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
+                              help_text=_("Vad bidraget ska användas till och vilka verksamheten når."))
+    period_from = forms.DateField(label=_("Perioden börjar"), widget=forms.DateInput(attrs={"type": "date"}))
+    period_to = forms.DateField(label=_("Perioden slutar"), widget=forms.DateInput(attrs={"type": "date"}))
+    premises_hours = forms.DecimalField(label=_("Lokaltimmar"), required=False, min_value=Decimal("0.01"),
+                                        max_digits=9, decimal_places=2, localize=True,
+                                        help_text=_("Bara för lokalbidrag."))
+    premises_cost = KronorField(label=_("Lokalkostnad för perioden (kr)"), required=False, minimum=1,
+                                help_text=_("Bara för lokalbidrag: hyra eller driftkostnad för perioden."))
+
+    def __init__(self, *args, programmes, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["programme"]
+        field.queryset = programmes
+        field.label_from_instance = lambda p: f"{p.get_kind_display()}: {p.name} ({p.giver})"
+
+    def clean(self):
+        data = super().clean()
+        programme = data.get("programme")
+        if programme is not None and programme.kind == Programme.Kind.PREMISES:
+            for name in ("premises_hours", "premises_cost"):
+                if data.get(name) is None and name not in self.errors:
+                    self.add_error(name, _("Ange för lokalbidrag."))
+        return data

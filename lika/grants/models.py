@@ -197,6 +197,7 @@ class GrantApplication(models.Model):
     # operating, project and premises grants: what it is for, and for premises the hours
     purpose = models.TextField(_("ändamål"), blank=True)
     premises_hours = models.DecimalField(_("lokaltimmar"), max_digits=9, decimal_places=2, null=True, blank=True)
+    premises_cost = models.BigIntegerField(_("lokalkostnad (öre)"), null=True, blank=True)
     rule_versions = models.ManyToManyField(ProgrammeRuleVersion, related_name="+")
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField(_("inskickad"), auto_now_add=True)
@@ -204,7 +205,9 @@ class GrantApplication(models.Model):
     class Meta:
         verbose_name = _("bidragsansökan")
         verbose_name_plural = _("bidragsansökningar")
-        constraints = [models.CheckConstraint(condition=models.Q(total__gte=0), name="grant_total_non_negative")]
+        constraints = [models.CheckConstraint(condition=models.Q(total__gte=0), name="grant_total_non_negative"),
+                       models.CheckConstraint(condition=models.Q(premises_cost__gte=0) | models.Q(premises_cost=None),
+                                              name="grant_premises_cost_non_negative")]
 
     def __str__(self):
         return f"{self.association} {self.year} ({self.pk})"

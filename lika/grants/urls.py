@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_sponsorship
+from . import views, views_registers, views_sponsorship
 
 urlpatterns = [
     path("bidrag/", views.grants_home, name="grants_home"),
@@ -19,4 +19,10 @@ urlpatterns += [
          name="grants_association_sponsorships"),
     path("bidrag/forening/<int:association_id>/sponsring/<int:agreement_id>/",
          views_sponsorship.association_sponsorship, name="grants_association_sponsorship"),
+]
+
+# The association's other applications and registers: lika/grants/views_registers.py
+urlpatterns += [
+    path("bidrag/forening/<int:association_id>/ansok/bidrag/", views_registers.apply_fixed,
+         name="grants_apply_fixed"),
 ]

@@ -74,6 +74,7 @@ POLICY = {
     "grants_sponsorship": ({"admin"}, None),
     "grants_association_sponsorships": ({"association"}, None),
     "grants_association_sponsorship": ({"association"}, None),
+    "grants_apply_fixed": ({"association"}, None),
 }
 CASE_URLS = ("case_detail", "person_detail", "household_edit", "application_new", "application_detail",
              "decision_new", "decision_detail", "decision_letter", "decision_letter_page", "exception_new",
