@@ -8,7 +8,14 @@ from lika.core import sponsorship as reach_rules
 from lika.core.limits import MAX_JSON_INPUT
 from lika.core.money import MoneyError, amount_ore
 
-from .models import Association, GrantGiver, Programme, SponsorshipAgreement
+from .models import (
+    Association,
+    AssociationDocument,
+    BoardMember,
+    GrantGiver,
+    Programme,
+    SponsorshipAgreement,
+)
 
 
 class AttendanceForm(forms.Form):
@@ -114,8 +121,11 @@ class ReachForm(forms.Form):
 
     def __init__(self, *args, text_label, text_required=True, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["text"].label = text_label
-        self.fields["text"].required = text_required
+        if text_label is None:
+            del self.fields["text"]
+        else:
+            self.fields["text"].label = text_label
+            self.fields["text"].required = text_required
         for band in reach_rules.REGISTER_BANDS:
             for gender in reach_rules.GENDERS:
                 self.fields[self.key(gender, band)] = forms.IntegerField(
@@ -169,3 +179,18 @@ class FixedApplicationForm(forms.Form):
                 if data.get(name) is None and name not in self.errors:
                     self.add_error(name, _("Ange för lokalbidrag."))
         return data
+
+
+class BoardMemberForm(forms.ModelForm):
+    class Meta:
+        model = BoardMember
+        fields = ["name", "role", "gender", "birth_year"]
+        help_texts = {"role": _("T.ex. ordförande, kassör, ledamot, suppleant."),
+                      "gender": _("Juridiskt kön, för att redovisa styrelsens sammansättning.")}
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Dokument"), choices=AssociationDocument.Kind.choices)
+    year = forms.IntegerField(label=_("År"), min_value=1900, max_value=2100,
+                              help_text=_("Verksamhetsåret, eller året stadgarna antogs."))
+    file = forms.FileField(label=_("Fil (PDF)"), help_text=_("Bara PDF, högst 10 MB."))

@@ -331,3 +331,38 @@ class SponsorshipReach(models.Model):
 
     def __str__(self):
         return f"{self.stage} {self.gender or '-'} {self.age_band}: {self.count}"
+
+
+# ---------------------------------------------------------------- the association's documents
+
+
+class AssociationDocument(models.Model):
+    """A document the association uploads: statutes, annual report, annual accounts or
+    budget.  PDF only (checked by content); the file is kept under
+    ``settings.LIKA_PRIVATE_FILES`` (never under the web root) and served only to the
+    association's users and the administrator, with an access-log row.  A new upload of the
+    same kind and year is a new row; the earlier one is kept."""
+
+    class Kind(models.TextChoices):
+        STATUTES = "statutes", _("Stadgar")
+        ANNUAL_REPORT = "annual_report", _("Verksamhetsberättelse")
+        ANNUAL_ACCOUNTS = "annual_accounts", _("Årsbokslut eller årsredovisning")
+        BUDGET = "budget", _("Budget")
+
+    association = models.ForeignKey(Association, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(_("slag"), max_length=20, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField(_("år"))
+    file_name = models.CharField(_("filnamn"), max_length=200)
+    stored_name = models.CharField(max_length=64, unique=True)
+    size = models.PositiveIntegerField(_("storlek (byte)"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uppladdad"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("föreningsdokument")
+        verbose_name_plural = _("föreningsdokument")
+        ordering = ["-year", "kind", "-uploaded_at"]
+
+    def __str__(self):
+        return f"{self.association} {self.get_kind_display()} {self.year}"

@@ -26,3 +26,11 @@ urlpatterns += [
     path("bidrag/forening/<int:association_id>/ansok/bidrag/", views_registers.apply_fixed,
          name="grants_apply_fixed"),
 ]
+urlpatterns += [
+    path("bidrag/forening/<int:association_id>/register/<int:year>/", views_registers.association_registers,
+         name="grants_registers"),
+    path("bidrag/forening/<int:association_id>/dokument/", views_registers.association_documents,
+         name="grants_documents"),
+    path("bidrag/forening/<int:association_id>/dokument/<int:document_id>/", views_registers.association_document,
+         name="grants_document"),
+]
