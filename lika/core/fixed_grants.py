@@ -221,7 +221,10 @@ def members_in_range(members: Mapping, age_min: int, age_max: int | None) -> tup
     that only partly overlaps the range was left out (its members cannot be split)."""
     total, partial = 0, False
     for band, count in members.items():
-        low_text, _dash, high_text = str(band).partition("-")
+        low_text, dash, high_text = str(band).partition("-")
+        if not (dash and low_text.isdigit() and (not high_text or high_text.isdigit())):
+            partial = partial or bool(count)  # a band Lika cannot read: left out, and said so
+            continue
         low, high = int(low_text), (int(high_text) if high_text else None)
         inside = low >= age_min and (age_max is None or (high is not None and high <= age_max))
         overlaps = (age_max is None or low <= age_max) and (high is None or high >= age_min)

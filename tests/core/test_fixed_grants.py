@@ -82,6 +82,8 @@ def test_versions_may_not_overlap_and_each_date_has_its_version():
     (MEMBERS, 26, None, (21, False)),
     ({"7-12": 0, "13-16": 5}, 7, 14, (0, True)),
     ({"0-6": 9}, 7, 20, (0, False)),
+    ({"vuxna": 3, "7-12": 4}, 7, 20, (4, True)),  # a band that cannot be read is left out, and said so
+    ({"vuxna": 0}, 7, 20, (0, False)),
 ])
 def test_members_are_counted_in_whole_bands(members, age_min, age_max, expected):
     assert members_in_range(members, age_min, age_max) == expected
