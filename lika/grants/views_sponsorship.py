@@ -70,7 +70,7 @@ def sponsorships(request):
         else:
             messages.success(request, _("Avtalet är upprättat som utkast. Gör jämställdhetsbedömningen innan det undertecknas."))
             return redirect("grants_sponsorship", agreement_id=agreement.pk)
-    agreements = sponsor.agreements_for(request.user).prefetch_related("reach")
+    agreements = sponsor.agreements_for(request.user)
     return render(request, "grants/sponsorships.html", {"form": form, "agreements": agreements})
 
 

@@ -97,3 +97,36 @@ def test_a_year_outside_the_register_is_404(client, admin_user):
     page = client.post(reverse("grants_registers", args=[user.association_id, 2026]),
                        {"action": "remove_member", "member": "x"})
     assert "redan borttagen" in page.content.decode()
+
+
+def test_the_list_pages_do_not_grow_queries_with_their_rows(client, admin_user, settings, tmp_path):
+    """The sponsorship register and the document list read their rows' relations in the
+    same query (no N+1): ten more rows cost no more queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.LIKA_PRIVATE_FILES = tmp_path
+    settings.LIKA_SESSION_REFRESH_SECONDS = 24 * 3600  # no session write in the middle of the count
+    agreement, user, _stranger = make_world(admin_user)
+    client.force_login(admin_user)
+    pages = (reverse("grants_sponsorships"), reverse("grants_documents", args=[user.association_id]))
+
+    def queries():
+        counts = []
+        for url in pages:
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200
+            counts.append(len(captured))
+        return counts
+
+    registers.document_upload(acting_user=user, association_id=user.association_id, kind="budget", year=2026,
+                              upload=pdf())
+    queries()  # the first request after login also refreshes the session
+    before = queries()
+    for n in range(10):
+        sponsor.agreement_create(acting_user=admin_user, giver=agreement.giver, association=agreement.association,
+                                 activity=f"Läger {n}", amount=100, counter_performance="-", target_group="-",
+                                 period_from=date(2026, 1, 1), period_to=date(2026, 2, 1))
+        registers.document_upload(acting_user=user, association_id=user.association_id, kind="budget", year=2026,
+                                  upload=pdf())
+    assert queries() == before
