@@ -290,6 +290,10 @@ LIKA_DEBTOR_BIC = env("LIKA_DEBTOR_BIC", "ESSESESS")
 LIKA_PAY_DAY = int(env("LIKA_PAY_DAY", "25"))
 # Where payment files are written.
 LIKA_PAYMENT_FILES = Path(env("LIKA_PAYMENT_FILES", str(BASE_DIR / "var" / "payments")))
+# Where associations' uploaded documents (statutes, annual reports; PDF) are kept: outside
+# the web root and STATIC_ROOT, served only through a view that checks who asks
+# (lika/grants/registers.py).
+LIKA_PRIVATE_FILES = Path(env("LIKA_PRIVATE_FILES", str(BASE_DIR / "var" / "private")))
 # Accounting: the municipality's codes for the accounting file (konto, ansvar, verksamhet).
 LIKA_ACCOUNTING_ACCOUNT = env("LIKA_ACCOUNTING_ACCOUNT", "4711")
 LIKA_ACCOUNTING_RESPONSIBILITY = env("LIKA_ACCOUNTING_RESPONSIBILITY", "5100")

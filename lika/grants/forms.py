@@ -1,12 +1,22 @@
 import json
+from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lika.cases.forms import KronorField
+from lika.core import sponsorship as reach_rules
 from lika.core.limits import MAX_JSON_INPUT
+from lika.core.money import MoneyError, amount_ore
 
-from .models import Association, GrantGiver, Programme
+from .models import (
+    Association,
+    AssociationDocument,
+    BoardMember,
+    GrantGiver,
+    Programme,
+    SponsorshipAgreement,
+)
 
 
 class AttendanceForm(forms.Form):
@@ -42,7 +52,7 @@ class AssociationForm(forms.ModelForm):
 class GrantGiverForm(forms.ModelForm):
     class Meta:
         model = GrantGiver
-        fields = ["name"]
+        fields = ["name", "kind"]
 
 
 class ProgrammeForm(forms.ModelForm):
@@ -160,3 +170,122 @@ class AccountConfirmForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["channel"].choices = [("", "—"), *AssociationAccountChange.Channel.choices]
+class KronorField(forms.CharField):
+    """An amount in kronor typed as text ("12 500" or "12500,50"), cleaned to öre."""
+
+    def __init__(self, *, minimum=0, **kwargs):
+        self.minimum = minimum
+        super().__init__(max_length=40, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in (None, ""):
+            return None
+        try:
+            return amount_ore(value, minimum=self.minimum)
+        except MoneyError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
+class SponsorshipForm(forms.ModelForm):
+    amount = KronorField(label=_("Belopp (kr)"), minimum=1)
+
+    class Meta:
+        model = SponsorshipAgreement
+        fields = ["giver", "association", "activity", "amount", "counter_performance", "target_group",
+                  "period_from", "period_to"]
+        widgets = {"period_from": forms.DateInput(attrs={"type": "date"}),
+                   "period_to": forms.DateInput(attrs={"type": "date"}),
+                   "counter_performance": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"counter_performance": _("Vad föreningen gör i gengäld, t.ex. exponering eller en aktivitet."),
+                      "target_group": _("Vilka den sponsrade verksamheten vänder sig till.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["association"].queryset = Association.objects.filter(active=True)
+
+
+GENDER_LABELS = {"F": _("Flickor/kvinnor"), "M": _("Pojkar/män"), "": _("Kön okänt")}
+
+
+class ReachForm(forms.Form):
+    """Participants per legal gender and age band (the register bands of
+    ``lika.core.sponsorship``), with a text: the assessment's or the report's."""
+
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, text_label, text_required=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if text_label is None:
+            del self.fields["text"]
+        else:
+            self.fields["text"].label = text_label
+            self.fields["text"].required = text_required
+        for band in reach_rules.REGISTER_BANDS:
+            for gender in reach_rules.GENDERS:
+                self.fields[self.key(gender, band)] = forms.IntegerField(
+                    label=f"{GENDER_LABELS[gender]}, {reach_rules.band_label(band)}", min_value=0,
+                    max_value=reach_rules.MAX_COUNT, required=False, initial=0)
+
+    @staticmethod
+    def key(gender, band):
+        return f"{gender or 'U'}_{band.replace('-', '_')}"
+
+    def grid(self):
+        """(band label, [bound field per gender]) for the table."""
+        return [(reach_rules.band_label(b), [self[self.key(g, b)] for g in reach_rules.GENDERS])
+                for b in reach_rules.REGISTER_BANDS]
+
+    def counts(self) -> dict:
+        return {(g, b): self.cleaned_data.get(self.key(g, b)) or 0
+                for b in reach_rules.REGISTER_BANDS for g in reach_rules.GENDERS}
+
+    @classmethod
+    def initial_from(cls, counts, text=""):
+        return {"text": text, **{cls.key(g, b): n for (g, b), n in counts.items()}}
+
+
+class FixedApplicationForm(forms.Form):
+    """An application for an operating, project or premises grant."""
+
+    programme = forms.ModelChoiceField(label=_("Bidragsprogram"), queryset=Programme.objects.none(), empty_label=None)
+    amount = KronorField(label=_("Belopp som söks (kr)"), minimum=1)
+    purpose = forms.CharField(label=_("Ändamål"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
+                              help_text=_("Vad bidraget ska användas till och vilka verksamheten når."))
+    period_from = forms.DateField(label=_("Perioden börjar"), widget=forms.DateInput(attrs={"type": "date"}))
+    period_to = forms.DateField(label=_("Perioden slutar"), widget=forms.DateInput(attrs={"type": "date"}))
+    premises_hours = forms.DecimalField(label=_("Lokaltimmar"), required=False, min_value=Decimal("0.01"),
+                                        max_digits=9, decimal_places=2, localize=True,
+                                        help_text=_("Bara för lokalbidrag."))
+    premises_cost = KronorField(label=_("Lokalkostnad för perioden (kr)"), required=False, minimum=1,
+                                help_text=_("Bara för lokalbidrag: hyra eller driftkostnad för perioden."))
+
+    def __init__(self, *args, programmes, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["programme"]
+        field.queryset = programmes
+        field.label_from_instance = lambda p: f"{p.get_kind_display()}: {p.name} ({p.giver})"
+
+    def clean(self):
+        data = super().clean()
+        programme = data.get("programme")
+        if programme is not None and programme.kind == Programme.Kind.PREMISES:
+            for name in ("premises_hours", "premises_cost"):
+                if data.get(name) is None and name not in self.errors:
+                    self.add_error(name, _("Ange för lokalbidrag."))
+        return data
+
+
+class BoardMemberForm(forms.ModelForm):
+    class Meta:
+        model = BoardMember
+        fields = ["name", "role", "gender", "birth_year"]
+        help_texts = {"role": _("T.ex. ordförande, kassör, ledamot, suppleant."),
+                      "gender": _("Juridiskt kön, för att redovisa styrelsens sammansättning.")}
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Dokument"), choices=AssociationDocument.Kind.choices)
+    year = forms.IntegerField(label=_("År"), min_value=1900, max_value=2100,
+                              help_text=_("Verksamhetsåret, eller året stadgarna antogs."))
+    file = forms.FileField(label=_("Fil (PDF)"), help_text=_("Bara PDF, högst 10 MB."))

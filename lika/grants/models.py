@@ -105,7 +105,12 @@ class MembershipCount(models.Model):
 class GrantGiver(models.Model):
     """A board that gives grants or sponsorship (e.g. Kultur- och fritidsnämnden)."""
 
+    class Kind(models.TextChoices):
+        BOARD = "board", _("Nämnd")
+        COMPANY = "company", _("Kommunalt bolag")
+
     name = models.CharField(_("namn"), max_length=200, unique=True)
+    kind = models.CharField(_("slag"), max_length=20, choices=Kind.choices, default=Kind.BOARD)
 
     class Meta:
         verbose_name = _("bidragsgivare")
@@ -203,6 +208,7 @@ class GrantApplication(models.Model):
     # operating, project and premises grants: what it is for, and for premises the hours
     purpose = models.TextField(_("ändamål"), blank=True)
     premises_hours = models.DecimalField(_("lokaltimmar"), max_digits=9, decimal_places=2, null=True, blank=True)
+    premises_cost = models.BigIntegerField(_("lokalkostnad (öre)"), null=True, blank=True)
     rule_versions = models.ManyToManyField(ProgrammeRuleVersion, related_name="+")
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField(_("inskickad"), auto_now_add=True)
@@ -210,7 +216,9 @@ class GrantApplication(models.Model):
     class Meta:
         verbose_name = _("bidragsansökan")
         verbose_name_plural = _("bidragsansökningar")
-        constraints = [models.CheckConstraint(condition=models.Q(total__gte=0), name="grant_total_non_negative")]
+        constraints = [models.CheckConstraint(condition=models.Q(total__gte=0), name="grant_total_non_negative"),
+                       models.CheckConstraint(condition=models.Q(premises_cost__gte=0) | models.Q(premises_cost=None),
+                                              name="grant_premises_cost_non_negative")]
 
     def __str__(self):
         return f"{self.association} {self.year} ({self.pk})"
@@ -291,3 +299,139 @@ class AssociationAccountChange(models.Model):
 
     def __str__(self):
         return f"{self.association} {self.new_bankgiro or self.new_plusgiro} ({self.status})"
+# ---------------------------------------------------------------- sponsorship (sponsring)
+
+
+class SponsorshipAgreement(models.Model):
+    """A sponsorship agreement between a grant giver (a board or a municipal company) and an
+    association.  It cannot be signed without a gender-equality assessment
+    (``SponsorshipAssessment`` with its expected reach): the service checks it, and a
+    trigger refuses it on both engines (migration ``grants/0005``)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Utkast")
+        SIGNED = "signed", _("Undertecknat")
+        ENDED = "ended", _("Avslutat")
+
+    giver = models.ForeignKey(GrantGiver, on_delete=models.PROTECT, related_name="sponsorships")
+    association = models.ForeignKey(Association, on_delete=models.PROTECT, related_name="sponsorships")
+    activity = models.CharField(_("sponsrad verksamhet"), max_length=200)
+    amount = models.BigIntegerField(_("belopp (öre)"))
+    counter_performance = models.TextField(_("motprestation"))
+    target_group = models.CharField(_("målgrupp"), max_length=200)
+    period_from = models.DateField(_("avtalet gäller från"))
+    period_to = models.DateField(_("avtalet gäller till"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("upprättat"), auto_now_add=True)
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                  null=True, blank=True)
+    signed_at = models.DateTimeField(_("undertecknat"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("avslutat"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sponsringsavtal")
+        verbose_name_plural = _("sponsringsavtal")
+        ordering = ["-period_from", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="sponsorship_amount_non_negative"),
+            models.CheckConstraint(condition=models.Q(period_from__lte=models.F("period_to")),
+                                   name="sponsorship_period_order"),
+            models.CheckConstraint(condition=models.Q(status="draft") | models.Q(signed_by__isnull=False,
+                                                                                 signed_at__isnull=False),
+                                   name="sponsorship_signed_by_whom"),
+            models.CheckConstraint(condition=~models.Q(status="ended") | models.Q(ended_at__isnull=False),
+                                   name="sponsorship_ended_when"),
+        ]
+
+    def __str__(self):
+        return f"{self.giver} – {self.association}: {self.activity}"
+
+
+class SponsorshipAssessment(models.Model):
+    """The gender-equality assessment (jämställdhetsbedömning) of an agreement: who the
+    sponsored activity is expected to reach (``SponsorshipReach`` rows, stage expected), the
+    assessor's text, who and when.  Fixed once the agreement is signed (trigger)."""
+
+    agreement = models.OneToOneField(SponsorshipAgreement, on_delete=models.PROTECT, related_name="assessment")
+    text = models.TextField(_("bedömning"))
+    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assessed_at = models.DateTimeField(_("bedömd"))
+
+    class Meta:
+        verbose_name = _("jämställdhetsbedömning")
+        verbose_name_plural = _("jämställdhetsbedömningar")
+        constraints = [models.CheckConstraint(condition=~models.Q(text=""), name="sponsorship_assessment_text")]
+
+    def __str__(self):
+        return f"{self.agreement_id}: {self.assessed_at:%Y-%m-%d}"
+
+
+class SponsorshipReport(models.Model):
+    """What the association reached (its ``SponsorshipReach`` rows, stage actual), reported
+    after the period by the association or the officer."""
+
+    agreement = models.OneToOneField(SponsorshipAgreement, on_delete=models.PROTECT, related_name="report")
+    text = models.TextField(_("kommentar"), blank=True)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reported_at = models.DateTimeField(_("rapporterad"))
+
+    def __str__(self):
+        return f"{self.agreement_id}: {self.reported_at:%Y-%m-%d}"
+
+
+class SponsorshipReach(models.Model):
+    """Participants per legal gender and age band: expected (the assessment) or actual (the
+    report)."""
+
+    class Stage(models.TextChoices):
+        EXPECTED = "expected", _("Förväntat")
+        ACTUAL = "actual", _("Utfall")
+
+    agreement = models.ForeignKey(SponsorshipAgreement, on_delete=models.PROTECT, related_name="reach")
+    stage = models.CharField(_("skede"), max_length=10, choices=Stage.choices)
+    gender = models.CharField(_("juridiskt kön"), max_length=1, choices=Gender.choices, blank=True)
+    age_band = models.CharField(_("åldersintervall"), max_length=20)
+    count = models.PositiveIntegerField(_("antal"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agreement", "stage", "gender", "age_band"],
+                                               name="sponsorship_reach_unique")]
+
+    def __str__(self):
+        return f"{self.stage} {self.gender or '-'} {self.age_band}: {self.count}"
+
+
+# ---------------------------------------------------------------- the association's documents
+
+
+class AssociationDocument(models.Model):
+    """A document the association uploads: statutes, annual report, annual accounts or
+    budget.  PDF only (checked by content); the file is kept under
+    ``settings.LIKA_PRIVATE_FILES`` (never under the web root) and served only to the
+    association's users and the administrator, with an access-log row.  A new upload of the
+    same kind and year is a new row; the earlier one is kept."""
+
+    class Kind(models.TextChoices):
+        STATUTES = "statutes", _("Stadgar")
+        ANNUAL_REPORT = "annual_report", _("Verksamhetsberättelse")
+        ANNUAL_ACCOUNTS = "annual_accounts", _("Årsbokslut eller årsredovisning")
+        BUDGET = "budget", _("Budget")
+
+    association = models.ForeignKey(Association, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(_("slag"), max_length=20, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField(_("år"))
+    file_name = models.CharField(_("filnamn"), max_length=200)
+    stored_name = models.CharField(max_length=64, unique=True)
+    size = models.PositiveIntegerField(_("storlek (byte)"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uppladdad"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("föreningsdokument")
+        verbose_name_plural = _("föreningsdokument")
+        ordering = ["-year", "kind", "-uploaded_at"]
+
+    def __str__(self):
+        return f"{self.association} {self.get_kind_display()} {self.year}"

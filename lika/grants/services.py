@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from lika.accounts.models import Role
 from lika.audit.services import access_log_write
+from lika.core import fixed_grants as fixed_rules
 from lika.core import grants as rules
 from lika.core.attendance import parse_attendance
 from lika.identity.bank import BankAccountError, parse_bankgiro, parse_plusgiro
@@ -66,9 +67,9 @@ def association_create(*, acting_user, **fields) -> Association:
     return association
 
 
-def grant_giver_create(*, acting_user, name) -> GrantGiver:
+def grant_giver_create(*, acting_user, name, kind=GrantGiver.Kind.BOARD) -> GrantGiver:
     _admin(acting_user)
-    giver = GrantGiver(name=name)
+    giver = GrantGiver(name=name, kind=kind)
     giver.full_clean()
     with transaction.atomic():
         giver.save()
@@ -89,31 +90,38 @@ def programme_create(*, acting_user, giver, kind, name) -> Programme:
 
 
 def rule_version_add(*, acting_user, programme, rules_dict) -> ProgrammeRuleVersion:
-    """Append a rule version, checked by ``lika.core.grants`` together with the versions
-    already there (no overlap). Versions are never changed: a change is a new version."""
+    """Append a rule version, checked together with the versions already there (no
+    overlap) by the core module of the programme's kind: ``lika.core.grants`` for an activity
+    grant, ``lika.core.fixed_grants`` for an operating, project or premises grant.  Versions
+    are never changed: a change is a new version."""
     _admin(acting_user)
     with transaction.atomic():
         programme = Programme.objects.select_for_update().get(pk=programme.pk)
         existing = [v.rules for v in programme.rule_versions.all()]
         try:
-            parsed = rules.parse_rule_version(rules_dict)
+            if programme.kind == Programme.Kind.ACTIVITY:
+                valid_from = rules.parse_rule_version(rules_dict).valid_from
+            elif programme.kind in fixed_rules.KINDS:
+                valid_from = fixed_rules.parse_fixed_rule_version(rules_dict, programme.kind).valid_from
+            else:
+                raise rules.GrantRuleError("sponsring har inga regelversioner: den avtalas per avtal under Sponsring")
             last = max((v.valid_from for v in programme.rule_versions.all()), default=None)
-            if last is not None and parsed.valid_from <= last:
+            if last is not None and valid_from <= last:
                 raise rules.GrantRuleError(f"en ny regelversion ska gälla från ett datum efter {last}")
-            _parse(programme.name, [*existing, rules_dict])
-        except rules.GrantRuleError as exc:
+            _parse_kind(programme, [*existing, rules_dict])
+        except (rules.GrantRuleError, fixed_rules.FixedGrantError) as exc:
             raise ValidationError(str(exc)) from None
         version = ProgrammeRuleVersion.objects.create(
-            programme=programme, valid_from=parsed.valid_from, rules=rules_dict, created_by=acting_user)
+            programme=programme, valid_from=valid_from, rules=rules_dict, created_by=acting_user)
         access_log_write(actor=acting_user, action="create", object_type="grants.programmeruleversion",
-                         object_id=version.pk, summary=f"Regelversion från {parsed.valid_from} för {programme.name}"[:300],
+                         object_id=version.pk, summary=f"Regelversion från {valid_from} för {programme.name}"[:300],
                          new=rules_dict)
     return version
 
 
-def _parse(name, versions) -> rules.Programme:
-    """The stored versions as ``lika.core.grants`` reads them: a version without
-    ``valid_to`` ends the day before the next version begins."""
+def _ended(versions) -> list:
+    """The stored versions in date order; one without ``valid_to`` ends the day before the
+    next version begins (the stored dicts are never touched)."""
     ordered = sorted(versions, key=lambda v: str(v["valid_from"]))
     ended = []
     for version, following in zip(ordered, [*ordered[1:], None], strict=True):
@@ -121,7 +129,24 @@ def _parse(name, versions) -> rules.Programme:
             end = date.fromisoformat(str(following["valid_from"])) - timedelta(days=1)
             version = {**version, "valid_to": end.isoformat()}
         ended.append(version)
-    return rules.parse_programme({"name": name, "versions": ended})
+    return ended
+
+
+def _parse(name, versions) -> rules.Programme:
+    """The stored versions as ``lika.core.grants`` reads them."""
+    return rules.parse_programme({"name": name, "versions": _ended(versions)})
+
+
+def _parse_kind(programme, versions):
+    if programme.kind == Programme.Kind.ACTIVITY:
+        return _parse(programme.name, versions)
+    return fixed_rules.parse_fixed_programme(programme.name, programme.kind, _ended(versions))
+
+
+def fixed_programme(programme) -> fixed_rules.FixedProgramme:
+    """An operating, project or premises programme's stored versions as
+    ``lika.core.fixed_grants`` reads them."""
+    return _parse_kind(programme, [v.rules for v in programme.rule_versions.all()])
 
 
 def core_programme(programme) -> rules.Programme:

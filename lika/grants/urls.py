@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_registers, views_sponsorship
 
 urlpatterns = [
     path("bidrag/", views.grants_home, name="grants_home"),
@@ -12,4 +12,28 @@ urlpatterns = [
     path("bidrag/bidragsgivare/", views.admin_givers, name="grants_givers"),
     path("bidrag/program/", views.admin_programmes, name="grants_programmes"),
     path("bidrag/program/<int:programme_id>/", views.admin_programme, name="grants_programme"),
+]
+
+# Sponsorship (sponsring): lika/grants/views_sponsorship.py
+urlpatterns += [
+    path("bidrag/sponsring/", views_sponsorship.sponsorships, name="grants_sponsorships"),
+    path("bidrag/sponsring/<int:agreement_id>/", views_sponsorship.sponsorship_detail, name="grants_sponsorship"),
+    path("bidrag/forening/<int:association_id>/sponsring/", views_sponsorship.association_sponsorships,
+         name="grants_association_sponsorships"),
+    path("bidrag/forening/<int:association_id>/sponsring/<int:agreement_id>/",
+         views_sponsorship.association_sponsorship, name="grants_association_sponsorship"),
+]
+
+# The association's other applications and registers: lika/grants/views_registers.py
+urlpatterns += [
+    path("bidrag/forening/<int:association_id>/ansok/bidrag/", views_registers.apply_fixed,
+         name="grants_apply_fixed"),
+]
+urlpatterns += [
+    path("bidrag/forening/<int:association_id>/register/<int:year>/", views_registers.association_registers,
+         name="grants_registers"),
+    path("bidrag/forening/<int:association_id>/dokument/", views_registers.association_documents,
+         name="grants_documents"),
+    path("bidrag/forening/<int:association_id>/dokument/<int:document_id>/", views_registers.association_document,
+         name="grants_document"),
 ]

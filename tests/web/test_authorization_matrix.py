@@ -72,6 +72,16 @@ POLICY = {
     "grants_givers": ({"admin"}, None),
     "grants_programmes": ({"admin"}, None),
     "grants_programme": ({"admin"}, None),
+    # Sponsorship: the administrator keeps the agreements; the association sees her own.
+    "grants_sponsorships": ({"admin"}, None),
+    "grants_sponsorship": ({"admin"}, None),
+    "grants_association_sponsorships": ({"association"}, None),
+    "grants_association_sponsorship": ({"association"}, None),
+    "grants_apply_fixed": ({"association"}, None),
+    # The association's registers and documents: her own, and the administrator's.
+    "grants_registers": ({"association", "admin"}, None),
+    "grants_documents": ({"association", "admin"}, None),
+    "grants_document": ({"association", "admin"}, None),
 }
 CASE_URLS = ("case_detail", "person_detail", "household_edit", "application_new", "application_detail",
              "decision_new", "decision_detail", "decision_letter", "decision_letter_page", "exception_new",
@@ -129,11 +139,25 @@ def world(municipality, unit_a, unit_b, alice, bob, charlie, stina, petra, admin
 
     club = Association.objects.create(orgnr="802400-0005", name="IK Exempel")
     forening = _user("forening", "association", None, "Fia", "Förening", association=club)
-    from lika.grants.models import GrantGiver, Programme
+    from lika.grants.models import GrantGiver, Programme, SponsorshipAgreement
 
     programme = Programme.objects.create(giver=GrantGiver.objects.create(name="Kultur- och fritidsnämnden"),
                                          kind="activity", name="Aktivitetsbidrag")
-    kwargs = {"association_id": club.pk, "programme_id": programme.pk, "case_id": case.pk, "person_id": woman.pk, "application_id": application.pk,
+
+    agreement = SponsorshipAgreement.objects.create(
+        giver=GrantGiver.objects.create(name="Exempelbostäder AB", kind="company"), association=club,
+        activity="Fotbollsskola", amount=100, counter_performance="-", target_group="-",
+        period_from=date(2026, 1, 1), period_to=date(2026, 6, 30), created_by=admin_user)
+    from lika.grants.models import AssociationDocument
+
+    settings.LIKA_PRIVATE_FILES = tmp_path / "private"
+    folder = tmp_path / "private" / "grants" / str(club.pk)
+    folder.mkdir(parents=True)
+    (folder / ("0" * 32)).write_bytes(b"%PDF-1.4\n%%EOF\n")
+    document = AssociationDocument.objects.create(association=club, kind="statutes", year=2024,
+                                                  file_name="stadgar.pdf", stored_name="0" * 32, size=15,
+                                                  sha256="0" * 64, uploaded_by=forening)
+    kwargs = {"association_id": club.pk, "programme_id": programme.pk, "agreement_id": agreement.pk, "document_id": document.pk, "case_id": case.pk, "person_id": woman.pk, "application_id": application.pk,
               "decision_id": decision.pk, "exception_id": exception.pk, "meeting_id": meeting.pk,
               "run_id": run.pk, "year": 2026, "fmt": "csv", "lang": "ar"}
     personas = {"anonymous": None, "case_worker_a": alice, "manager_a": bob, "case_worker_b": charlie,
