@@ -206,13 +206,16 @@ class GrantApplication(models.Model):
 
 
 class ApplicationCount(models.Model):
-    """Deltagartillfällen and amount per legal gender and age band (for 3R queries)."""
+    """Deltagartillfällen, amount and the distinct participants and leaders per legal gender
+    and age band (for 3R queries; ``lika.core.grant_people`` counts the people)."""
 
     application = models.ForeignKey(GrantApplication, on_delete=models.CASCADE, related_name="counts")
     gender = models.CharField(_("juridiskt kön"), max_length=1, choices=Gender.choices, blank=True)
     age_band = models.CharField(_("åldersintervall"), max_length=20)
     participations = models.PositiveIntegerField(_("deltagartillfällen"))
     amount = models.BigIntegerField(_("belopp (öre)"))
+    participants = models.PositiveIntegerField(_("deltagare"), default=0)
+    leaders = models.PositiveIntegerField(_("ledare"), default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["application", "gender", "age_band"],

@@ -1,0 +1,147 @@
+"""Selectors of the 3R analysis (docs/grants-analysis.md, "In Lika"): the stored counts of
+the applications turned into ``lika.core.three_r.Aggregate`` rows per programme and year of
+one grant giver.  Reads only; the pages are in ``views_analysis``.
+
+Each figure comes from one aggregated query (GROUP BY programme, year, gender, age band),
+never a Python loop over the counts:
+
+* participants, leaders, deltagartillfällen and money from ``ApplicationCount`` of the
+  applications that are not withdrawn (a participant in two associations, or in two
+  applications of one association, counts once per application: the clubs' participant ids
+  are their own, so no person can be followed across them);
+* board members from ``BoardMember`` of the associations that applied to the programme that
+  year, in the bands ``0-17`` and ``18+`` (age by birth year; unknown birth year counts as
+  ``18+``, an assumption: most boards are adults);
+* premises hours from ``GrantApplication.premises_hours`` (premises grants), split over the
+  association's members of that year by gender and age band (``MembershipCount``) as exact
+  fractions; an association without member counts puts its hours under unknown gender.
+"""
+
+from collections import defaultdict
+from fractions import Fraction
+
+from django.db.models import Case, Count, F, IntegerField, Sum, Value, When
+
+from lika.core import three_r
+
+from .models import ApplicationCount, BoardMember, GrantApplication, MembershipCount, Programme
+
+GENDER = {"F": three_r.WOMEN, "M": three_r.MEN, "": three_r.UNKNOWN}
+BOARD_CHILD, BOARD_ADULT = "0-17", "18+"
+UNKNOWN_BAND = "okänd ålder"
+
+
+def money_by_cell():
+    """The money attributed to one cell (programme, year, gender, age band), as an
+    aggregate over ``ApplicationCount`` rows.
+
+    Today it is ``ApplicationCount.amount``: what the rules engine computed for the cell's
+    deltagartillfällen when the application was submitted (after the cap; the rate per
+    sammankomst itself is not in any cell, so the cells add up to the application's total
+    minus that part).  When decisions exist this is to become the **granted** amount: the
+    decision's amount ÷ the applied total, attributed to the cells with
+    ``three_r.attribute`` (whole öre, largest remainder) — change it here only."""
+    return Sum("amount")
+
+
+def _low(band: str) -> int:
+    try:
+        return int(band.replace("–", "-").split("-")[0].rstrip("+").strip())
+    except ValueError:
+        return 10**6  # labels that are no age range go last
+
+
+def is_adult(band: str) -> bool:
+    """``three_r.band_is_adult``; a label that is no age range (free text in a member
+    count) counts as children, which only matters for rows that have participants."""
+    try:
+        return three_r.band_is_adult(band)
+    except three_r.ThreeRError:
+        return False
+
+
+def _live():
+    return GrantApplication.objects.exclude(status=GrantApplication.Status.WITHDRAWN)
+
+
+def activity_rows(giver, years) -> list[three_r.Aggregate]:
+    """Participants, leaders, deltagartillfällen and money per programme, year, gender and
+    age band: one query."""
+    cells = (ApplicationCount.objects
+             .filter(application__programme__giver=giver, application__year__in=list(years))
+             .exclude(application__status=GrantApplication.Status.WITHDRAWN)
+             .values("application__programme__name", "application__year", "gender", "age_band")
+             .annotate(n_participants=Sum("participants"), n_occasions=Sum("participations"),
+                       n_leaders=Sum("leaders"), money=money_by_cell())
+             .order_by())
+    return [three_r.Aggregate(c["application__programme__name"], c["application__year"], GENDER[c["gender"]],
+                              c["age_band"], participants=c["n_participants"], occasions=c["n_occasions"],
+                              leaders=c["n_leaders"], money_ore=c["money"]) for c in cells]
+
+
+def board_rows(giver, years) -> list[three_r.Aggregate]:
+    """Board members (of that year) of the associations that applied, by programme: one query."""
+    live = [s for s in GrantApplication.Status.values if s != GrantApplication.Status.WITHDRAWN]
+    members = (BoardMember.objects
+               .filter(association__applications__programme__giver=giver,
+                       association__applications__year__in=list(years),
+                       association__applications__year=F("year"),
+                       association__applications__status__in=live)
+               .annotate(band=Case(When(birth_year__isnull=False, year__lt=F("birth_year") + 18, then=Value(0)),
+                                   default=Value(1), output_field=IntegerField()))
+               .values("association__applications__programme__name", "year", "gender", "band")
+               .annotate(n=Count("id", distinct=True))
+               .order_by())
+    return [three_r.Aggregate(m["association__applications__programme__name"], m["year"], GENDER[m["gender"]],
+                              BOARD_ADULT if m["band"] else BOARD_CHILD, board_members=m["n"]) for m in members]
+
+
+def premises_rows(giver, years) -> list[three_r.Aggregate]:
+    """Premises hours by gender and age band: each application's hours split over the
+    association's members that year (exact fractions).  Two queries; the loop is over the
+    premises applications and their member counts, not over attendance."""
+    hours = (_live().filter(programme__giver=giver, programme__kind=Programme.Kind.PREMISES,
+                            year__in=list(years), premises_hours__isnull=False)
+             .values("programme__name", "year", "association_id")
+             .annotate(hours=Sum("premises_hours")).order_by())
+    hours = list(hours)
+    members = defaultdict(list)
+    for m in (MembershipCount.objects
+              .filter(association_id__in={h["association_id"] for h in hours}, year__in=list(years))
+              .values("association_id", "year", "gender", "age_band", "count")):
+        members[(m["association_id"], m["year"])].append(m)
+    cells = defaultdict(Fraction)
+    for h in hours:
+        total = Fraction(h["hours"])
+        counts = members.get((h["association_id"], h["year"]), [])
+        people = sum(m["count"] for m in counts)
+        if not people:
+            cells[(h["programme__name"], h["year"], three_r.UNKNOWN, UNKNOWN_BAND)] += total
+            continue
+        for m in counts:
+            cells[(h["programme__name"], h["year"], GENDER[m["gender"]], m["age_band"])] += \
+                total * m["count"] / people
+    return [three_r.Aggregate(p, y, g, b, premises_hours=v) for (p, y, g, b), v in cells.items()]
+
+
+def unattributed_money(giver, years) -> dict[tuple[str, int], int]:
+    """Öre applied for in applications without counts by gender (operating, project and
+    premises grants): in the programme's total but in no gender's money. One query."""
+    rows = (_live().filter(programme__giver=giver, year__in=list(years), counts__isnull=True)
+            .values("programme__name", "year").annotate(money=Sum("total")).order_by())
+    return {(r["programme__name"], r["year"]): r["money"] for r in rows}
+
+
+def aggregates(giver, years) -> list[three_r.Aggregate]:
+    """Every ``Aggregate`` of the giver's programmes in ``years`` (programme-level rows,
+    ``association=""``), bands ordered by their lowest age."""
+    rows = [*activity_rows(giver, years), *board_rows(giver, years), *premises_rows(giver, years)]
+    return sorted(rows, key=lambda r: (r.group, r.year, _low(r.age_band), r.age_band,
+                                       three_r.ALL_GENDERS.index(r.gender)))
+
+
+def reports(rows, threshold_points=three_r.DEFAULT_GAP_THRESHOLD) -> dict[tuple[str, int], three_r.ThreeR]:
+    """``three_r.analyse`` per (programme, year) of the rows."""
+    return {(group, year): three_r.analyse(rows, group=group, year=year, threshold_points=threshold_points,
+                                           is_adult=is_adult)
+            for group, year in dict.fromkeys((r.group, r.year) for r in rows)}
