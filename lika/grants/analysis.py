@@ -145,3 +145,92 @@ def reports(rows, threshold_points=three_r.DEFAULT_GAP_THRESHOLD) -> dict[tuple[
     return {(group, year): three_r.analyse(rows, group=group, year=year, threshold_points=threshold_points,
                                            is_adult=is_adult)
             for group, year in dict.fromkeys((r.group, r.year) for r in rows)}
+
+
+def band_ages(band: str) -> tuple[int, int | None] | None:
+    """``"7-12"`` → (7, 12), ``"26+"`` → (26, None); ``None`` for a label that is no ages."""
+    text = band.strip().replace("–", "-")
+    try:
+        if text.endswith("+"):
+            return int(text[:-1]), None
+        low, _, high = text.partition("-")
+        return int(low), int(high or low)
+    except ValueError:
+        return None
+
+
+def population_year(year) -> int | None:
+    """The population year used for a report year: the same year, else the latest before."""
+    from .analysis_models import PopulationCount
+
+    return (PopulationCount.objects.filter(year__lte=year).order_by("-year")
+            .values_list("year", flat=True).first())
+
+
+def population_by_band(year, bands) -> dict[tuple[str, str], int]:
+    """Inhabitants of ``year`` per (K/M, band): the stored rows that lie wholly within the
+    band are summed; a band that a stored row only partly covers gets no figure (it cannot
+    be told), nor does a band without rows.  One query."""
+    from .analysis_models import PopulationCount
+
+    stored = list(PopulationCount.objects.filter(year=year).values_list("gender", "age_low", "age_high", "count"))
+    out = {}
+    for band in bands:
+        ages = band_ages(band)
+        if ages is None:
+            continue
+        low, high = ages
+        for gender in ("F", "M"):
+            total, partial, found = 0, False, False
+            for g, a, b, n in stored:
+                if g != gender:
+                    continue
+                inside = a >= low and (high is None or (b is not None and b <= high))
+                touches = (b is None or b >= low) and (high is None or a <= high)
+                if inside:
+                    total, found = total + n, True
+                elif touches:
+                    partial = True
+            if found and not partial:
+                out[(GENDER[gender], band)] = total
+    return out
+
+
+def realia(programme, year):
+    """The latest Realia version of the programme and year, or ``None``."""
+    return programme.realia.filter(year=year).select_related("author").order_by("-version").first()
+
+
+def realia_versions(programme, year):
+    return list(programme.realia.filter(year=year).select_related("author").order_by("-version"))
+
+
+# --- what-if --------------------------------------------------------------------------------
+
+MEETING_BAND = "sammankomst"  # the Counted row that carries an association's sammankomster
+
+
+def counted_occasions(programme, year) -> list[three_r.Counted]:
+    """Last year's counted deltagartillfällen per association, gender and age band (one
+    query over the counts) and each association's counted sammankomster (read from the
+    applications' snapshots; sammankomster have no gender, so they are one row of unknown
+    gender in the band ``sammankomst``)."""
+    apps = _live().filter(programme=programme, year=year)
+    cells = (ApplicationCount.objects.filter(application__in=apps)
+             .values("application__association_id", "gender", "age_band")
+             .annotate(occasions=Sum("participations")).order_by())
+    out = [three_r.Counted(str(c["application__association_id"]), GENDER[c["gender"]], c["age_band"],
+                           c["occasions"]) for c in cells if c["occasions"]]
+    meetings = defaultdict(int)
+    for association, result in apps.values_list("association_id", "result"):
+        meetings[association] += sum(1 for o in (result or {}).get("occasions", []) if o.get("counted"))
+    out += [three_r.Counted(str(a), three_r.UNKNOWN, MEETING_BAND, 0, n) for a, n in meetings.items() if n]
+    return out
+
+
+def rules_of(version) -> three_r.Rules:
+    """A ``lika.core.grants.RuleVersion`` as the what-if's ``three_r.Rules``."""
+    return three_r.Rules(
+        per_occasion={(band, GENDER[g]): ore for (band, g), ore in version.participant_rates.items()},
+        per_meeting={(MEETING_BAND, three_r.UNKNOWN): version.occasion_rate},
+        cap_ore=version.cap_per_year)

@@ -223,3 +223,6 @@ class ApplicationCount(models.Model):
 
     def __str__(self):
         return f"{self.gender or '-'} {self.age_band}"
+
+
+from .analysis_models import PopulationCount, RealiaText  # noqa: E402, F401  (the 3R analysis' registers)

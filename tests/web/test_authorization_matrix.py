@@ -69,6 +69,12 @@ POLICY = {
     "grants_associations": ({"admin"}, None),
     "grants_givers": ({"admin"}, None),
     "grants_programmes": ({"admin"}, None),
+    # Issue 15: the 3R analysis (aggregates only) for the analyst and the administrator.
+    "three_r_home": ({"analyst", "admin"}, None),
+    "three_r_population": ({"analyst", "admin"}, None),
+    "three_r_giver": ({"analyst", "admin"}, None),
+    "three_r_programme": ({"analyst", "admin"}, None),
+    "three_r_what_if": ({"analyst", "admin"}, None),
 }
 CASE_URLS = ("case_detail", "person_detail", "household_edit", "application_new", "application_detail",
              "decision_new", "decision_detail", "decision_letter", "decision_letter_page", "exception_new",
@@ -128,7 +134,11 @@ def world(municipality, unit_a, unit_b, alice, bob, charlie, stina, petra, admin
     forening = _user("forening", "association", None, "Fia", "Förening")
     forening.association = club
     forening.save()
-    kwargs = {"association_id": club.pk, "case_id": case.pk, "person_id": woman.pk, "application_id": application.pk,
+    from lika.grants.models import GrantGiver, Programme
+
+    giver = GrantGiver.objects.create(name="Kultur- och fritidsnämnden")
+    programme = Programme.objects.create(giver=giver, kind=Programme.Kind.ACTIVITY, name="Aktivitetsbidrag")
+    kwargs = {"giver_id": giver.pk, "programme_id": programme.pk, "association_id": club.pk, "case_id": case.pk, "person_id": woman.pk, "application_id": application.pk,
               "decision_id": decision.pk, "exception_id": exception.pk, "meeting_id": meeting.pk,
               "run_id": run.pk, "year": 2026, "fmt": "csv", "lang": "ar"}
     personas = {"anonymous": None, "case_worker_a": alice, "manager_a": bob, "case_worker_b": charlie,
