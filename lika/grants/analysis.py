@@ -13,14 +13,16 @@ never a Python loop over the counts:
   year, in the bands ``0-17`` and ``18+`` (age by birth year; unknown birth year counts as
   ``18+``, an assumption: most boards are adults);
 * premises hours from ``GrantApplication.premises_hours`` (premises grants), split over the
-  association's members of that year by gender and age band (``MembershipCount``) as exact
-  fractions; an association without member counts puts its hours under unknown gender.
+  association's members of that year by gender and age band (``MembershipCount``) in whole
+  hundredths of an hour; an association without member counts puts its hours under unknown
+  gender.
 """
 
 from collections import defaultdict
 from fractions import Fraction
 
-from django.db.models import Case, Count, F, IntegerField, Sum, Value, When
+from django.db import connection
+from django.db.models import Sum
 
 from lika.core import three_r
 
@@ -64,13 +66,21 @@ def _live():
     return GrantApplication.objects.exclude(status=GrantApplication.Status.WITHDRAWN)
 
 
-def activity_rows(giver, years) -> list[three_r.Aggregate]:
+def _applications(giver, years, programme=None):
+    """The giver's applications in ``years`` that are not withdrawn (one programme or all)."""
+    apps = _live().filter(programme__giver=giver, year__in=list(years))
+    return apps if programme is None else apps.filter(programme=programme)
+
+
+def activity_rows(giver, years, programme=None) -> list[three_r.Aggregate]:
     """Participants, leaders, deltagartillfällen and money per programme, year, gender and
     age band: one query."""
     cells = (ApplicationCount.objects
              .filter(application__programme__giver=giver, application__year__in=list(years))
-             .exclude(application__status=GrantApplication.Status.WITHDRAWN)
-             .values("application__programme__name", "application__year", "gender", "age_band")
+             .exclude(application__status=GrantApplication.Status.WITHDRAWN))
+    if programme is not None:
+        cells = cells.filter(application__programme=programme)
+    cells = (cells.values("application__programme__name", "application__year", "gender", "age_band")
              .annotate(n_participants=Sum("participants"), n_occasions=Sum("participations"),
                        n_leaders=Sum("leaders"), money=money_by_cell())
              .order_by())
@@ -79,63 +89,69 @@ def activity_rows(giver, years) -> list[three_r.Aggregate]:
                               leaders=c["n_leaders"], money_ore=c["money"]) for c in cells]
 
 
-def board_rows(giver, years) -> list[three_r.Aggregate]:
-    """Board members (of that year) of the associations that applied, by programme: one query."""
-    live = [s for s in GrantApplication.Status.values if s != GrantApplication.Status.WITHDRAWN]
-    members = (BoardMember.objects
-               .filter(association__applications__programme__giver=giver,
-                       association__applications__year__in=list(years),
-                       association__applications__year=F("year"),
-                       association__applications__status__in=live)
-               .annotate(band=Case(When(birth_year__isnull=False, year__lt=F("birth_year") + 18, then=Value(0)),
-                                   default=Value(1), output_field=IntegerField()))
-               .values("association__applications__programme__name", "year", "gender", "band")
-               .annotate(n=Count("id", distinct=True))
-               .order_by())
-    return [three_r.Aggregate(m["association__applications__programme__name"], m["year"], GENDER[m["gender"]],
-                              BOARD_ADULT if m["band"] else BOARD_CHILD, board_members=m["n"]) for m in members]
+def board_rows(giver, years, programme=None) -> list[three_r.Aggregate]:
+    """Board members (of that year) of the associations that applied, by programme: one
+    query.  The applications are first reduced to distinct (association, year, programme),
+    so that two applications of one association (two half-years) count its board once
+    without a COUNT(DISTINCT) over the join; SQL by hand for that derived table."""
+    applied = (_applications(giver, years, programme)
+               .values("association_id", "year", "programme_id").distinct().order_by())
+    sub_sql, params = applied.query.sql_with_params()
+    board, programmes = BoardMember._meta.db_table, Programme._meta.db_table
+    sql = (f"SELECT p.name, b.year, b.gender, CASE WHEN b.birth_year IS NOT NULL AND b.year < b.birth_year + 18 "
+           f"THEN 0 ELSE 1 END AS band, COUNT(*) FROM {board} b "
+           f"JOIN ({sub_sql}) a ON a.association_id = b.association_id AND a.year = b.year "
+           f"JOIN {programmes} p ON p.id = a.programme_id GROUP BY p.name, b.year, b.gender, band")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    return [three_r.Aggregate(name, year, GENDER[gender], BOARD_ADULT if band else BOARD_CHILD, board_members=n)
+            for name, year, gender, band, n in found]
 
 
-def premises_rows(giver, years) -> list[three_r.Aggregate]:
-    """Premises hours by gender and age band: each application's hours split over the
-    association's members that year (exact fractions).  Two queries; the loop is over the
-    premises applications and their member counts, not over attendance."""
-    hours = (_live().filter(programme__giver=giver, programme__kind=Programme.Kind.PREMISES,
-                            year__in=list(years), premises_hours__isnull=False)
-             .values("programme__name", "year", "association_id")
-             .annotate(hours=Sum("premises_hours")).order_by())
-    hours = list(hours)
+def premises_rows(giver, years, programme=None) -> list[three_r.Aggregate]:
+    """Premises hours by gender and age band: each application's hours (two decimals) split
+    over the association's members that year with ``three_r.attribute`` in hundredths of an
+    hour (whole hundredths that add up to the application's hours; largest remainder).
+    Two queries; the loop is over the premises applications and their member counts, not
+    over attendance."""
+    hours = list(_applications(giver, years, programme)
+                 .filter(programme__kind=Programme.Kind.PREMISES, premises_hours__isnull=False)
+                 .values("programme__name", "year", "association_id")
+                 .annotate(hours=Sum("premises_hours")).order_by())
     members = defaultdict(list)
     for m in (MembershipCount.objects
               .filter(association_id__in={h["association_id"] for h in hours}, year__in=list(years))
-              .values("association_id", "year", "gender", "age_band", "count")):
-        members[(m["association_id"], m["year"])].append(m)
-    cells = defaultdict(Fraction)
+              .values_list("association_id", "year", "gender", "age_band", "count")):
+        members[(m[0], m[1])].append(m)
+    cells = defaultdict(int)  # hundredths of an hour
     for h in hours:
-        total = Fraction(h["hours"])
-        counts = members.get((h["association_id"], h["year"]), [])
-        people = sum(m["count"] for m in counts)
-        if not people:
-            cells[(h["programme__name"], h["year"], three_r.UNKNOWN, UNKNOWN_BAND)] += total
+        centi = int(h["hours"] * 100)
+        counts = {(GENDER[g], band): n for _a, _y, g, band, n in members.get((h["association_id"], h["year"]), [])}
+        if not any(counts.values()):
+            cells[(h["programme__name"], h["year"], three_r.UNKNOWN, UNKNOWN_BAND)] += centi
             continue
-        for m in counts:
-            cells[(h["programme__name"], h["year"], GENDER[m["gender"]], m["age_band"])] += \
-                total * m["count"] / people
-    return [three_r.Aggregate(p, y, g, b, premises_hours=v) for (p, y, g, b), v in cells.items()]
+        for (gender, band), share in three_r.attribute(centi, counts).items():
+            cells[(h["programme__name"], h["year"], gender, band)] += share
+    return [three_r.Aggregate(p, y, g, b, premises_hours=Fraction(v, 100)) for (p, y, g, b), v in cells.items()]
 
 
-def unattributed_money(giver, years) -> dict[tuple[str, int], int]:
-    """Öre applied for in applications without counts by gender (operating, project and
-    premises grants): in the programme's total but in no gender's money. One query."""
-    rows = (_live().filter(programme__giver=giver, year__in=list(years), counts__isnull=True)
+def unattributed_money(giver, years, programme=None) -> dict[tuple[str, int], int]:
+    """Öre applied for in operating, project and premises grants, which have no counts by
+    gender: in the programme's total but in no gender's money.  One query."""
+    rows = (_applications(giver, years, programme).exclude(programme__kind=Programme.Kind.ACTIVITY)
             .values("programme__name", "year").annotate(money=Sum("total")).order_by())
     return {(r["programme__name"], r["year"]): r["money"] for r in rows}
 
 
-def aggregates(giver, years) -> list[three_r.Aggregate]:
-    """Every ``Aggregate`` of the giver's programmes in ``years`` (programme-level rows,
-    ``association=""``), bands ordered by their lowest age."""
-    rows = [*activity_rows(giver, years), *board_rows(giver, years), *premises_rows(giver, years)]
+def aggregates(giver, years, programme=None, *, detail_years=None) -> list[three_r.Aggregate]:
+    """Every ``Aggregate`` of the giver's programmes (or one) in ``years`` (programme-level
+    rows, ``association=""``), bands ordered by their lowest age.  Board members and
+    premises hours only for ``detail_years`` (default: all): the comparison with earlier
+    years uses participants and money only."""
+    detail_years = list(years) if detail_years is None else list(detail_years)
+    rows = [*activity_rows(giver, years, programme), *board_rows(giver, detail_years, programme),
+            *premises_rows(giver, detail_years, programme)]
     return sorted(rows, key=lambda r: (r.group, r.year, _low(r.age_band), r.age_band,
                                        three_r.ALL_GENDERS.index(r.gender)))
 

@@ -98,13 +98,13 @@ def figures_for(rows, reports, programme, year, unattributed) -> ProgrammeFigure
                             unattributed.get((programme.name, year), 0), _names(report))
 
 
-def giver_figures(giver, year):
-    """Every programme of the giver in ``year`` and the years before (for the comparison),
-    from one run of the selectors."""
+def giver_figures(giver, year, programme=None):
+    """Every programme of the giver (or one) in ``year`` and the years before (for the
+    comparison), from one run of the selectors."""
     years = range(year - YEARS_BACK, year + 1)
-    rows = analysis.aggregates(giver, years)
+    rows = analysis.aggregates(giver, years, programme, detail_years=[year])
     reports = analysis.reports(rows)
-    unattributed = analysis.unattributed_money(giver, years)
+    unattributed = analysis.unattributed_money(giver, years, programme)
     return rows, reports, unattributed
 
 
@@ -127,7 +127,7 @@ def overview(giver, year):
 
 
 def programme_page(giver, programme, year):
-    rows, reports, unattributed = giver_figures(giver, year)
+    rows, reports, unattributed = giver_figures(giver, year, programme)
     item = figures_for(rows, reports, programme, year, unattributed)
     if item is None:
         return {"item": None}

@@ -72,6 +72,10 @@ class BoardMember(models.Model):
     gender = models.CharField(_("juridiskt kön"), max_length=1, choices=Gender.choices, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("födelseår"), null=True, blank=True)
 
+    class Meta:
+        # the 3R report finds the board of an association that applied in a year
+        indexes = [models.Index(fields=["association", "year"], name="board_member_association_year")]
+
     def __str__(self):
         return f"{self.name} ({self.role}, {self.year})"
 
