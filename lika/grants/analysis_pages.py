@@ -114,15 +114,16 @@ def overview(giver, year):
     items = [f for f in (figures_for(rows, reports, p, year, unattributed)
                          for p in giver.programmes.order_by("name")) if f is not None]
     series = []
+    charted = [i for i in items if i.participant_share["K"] is not None or i.money_share["K"] is not None]
     for gender, name in (("K", _("Kvinnor")), ("M", _("Män"))):
         pts = []
-        for item in items:
+        for item in charted:
             pts.append((f"{item.programme.name}: {_('deltagare')}", item.participant_share[gender]))
             pts.append((f"{item.programme.name}: {_('pengar')}", item.money_share[gender]))
         series.append(ChartSeries(name, gender, tuple(pts)))
     chart = Chart("bars", _("Andel av deltagarna och andel av pengarna per program (kvinnor inklusive flickor, "
                             "män inklusive pojkar)"), "percent", tuple(series))
-    svg = chart_svg(chart, "overview") if items else ""
+    svg = chart_svg(chart, "overview") if charted else ""
     return {"items": items, "chart": chart, "svg": svg}
 
 

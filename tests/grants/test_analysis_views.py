@@ -5,7 +5,7 @@ import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction  # noqa: F401 - connection: in a skipif
 from django.urls import reverse
 
 from lika.audit.models import AccessLogEntry
@@ -169,3 +169,26 @@ def test_what_if_a_higher_rate_for_girls(client, stina, data):
     assert "46,7 %" in page
     bad = _text(client.get(url, {**params, "rate_7-12_K": "tio", "cap": "-5"}))
     assert "ange ett belopp i kronor" in bad and "får inte vara negativt" in bad
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="row locks: PostgreSQL")
+def test_two_analysts_saving_realia_at_once_never_overwrite_each_other(admin_user, stina):
+    """Both start from version 0 and press save together: the programme's row lock makes
+    the second see the first's version 1, so it is refused with the Swedish message and
+    exactly one version exists (without the lock both would compute version 1 and one
+    would fail on the unique constraint instead of a message)."""
+    from tests.threads import race
+
+    _giver, activity, _premises = analysis_data.build(admin_user)
+
+    def save(text):
+        return lambda: analysis_services.realia_save(acting_user=stina, programme=activity, year=2026, why=text,
+                                                     measures="", based_on=0)
+
+    results = race(save("Först"), save("Samtidigt"), expected=(ValidationError,))
+    saved = [r for r in results if isinstance(r, RealiaText)]
+    refused = [r for r in results if isinstance(r, ValidationError)]
+    assert len(saved) == 1 and len(refused) == 1
+    assert "Någon har sparat en nyare version" in refused[0].messages[0]
+    assert RealiaText.objects.count() == 1
