@@ -213,17 +213,26 @@ def _per_head_table(item) -> Table:
 
 
 def _history(rows, reports, programme, year, unattributed):
-    """Earlier years (protected like the report year) and the changes between them."""
+    """Earlier years (protected like the report year) and the changes between them
+    (``three_r.year_over_year``).  A change is shown only when both years' figures behind
+    it are shown: the gap's change from the two protected gaps, the participants' change
+    from the two protected totals."""
     years = sorted(y for (name, y) in reports if name == programme.name and y <= year)
     items = [figures_for(rows, reports, programme, y, unattributed) for y in years]
-    changes = three_r.year_over_year([reports[(programme.name, y)] for y in years])
-    by_later = {c.later: c for c in changes}
+    changes = {c.later: c for c in three_r.year_over_year([reports[(programme.name, y)] for y in years])}
     lines = []
-    for item in items:
-        change = by_later.get(item.year)
-        lines.append({"item": item, "change": change,
-                      "gap_change": None if change is None or any(
-                          v in (None, SUPPRESSED) for v in (item.gap["K"],)) else change.gap_points["K"]})
+    for before, item in zip([None, *items], items, strict=False):
+        change = changes.get(item.year) if before is not None and before.year in years else None
+        gap_change = people_change = None
+        if change is not None:
+            gaps = (before.gap["K"], item.gap["K"])
+            if SUPPRESSED in gaps:
+                gap_change = SUPPRESSED
+            elif None not in gaps:
+                gap_change = gaps[1] - gaps[0]
+            totals = (before.protected.participants.total.total, item.protected.participants.total.total)
+            people_change = SUPPRESSED if SUPPRESSED in totals else change.participants.known
+        lines.append({"item": item, "change": change, "gap_change": gap_change, "people_change": people_change})
     chart = None
     if len(items) > 1:
         chart = Chart("line", _("Kvinnors och flickors andel av deltagarna och av pengarna per år"), "percent", (

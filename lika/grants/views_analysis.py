@@ -8,6 +8,7 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from lika.audit.services import READ, access_log_write
 from lika.web.permissions import role_required
 
 from . import analysis, analysis_pages, analysis_services
@@ -54,6 +55,8 @@ def programme(request, giver_id, year, programme_id):
             else:
                 messages.success(request, _("Realia är sparad som en ny version."))
                 return redirect(request.path + "#realia")
+    access_log_write(actor=request.user, action=READ, object_type="grants.three_r_report",
+                     object_id=the_programme.pk, summary=f"3R-rapport {the_programme.name} {year}"[:300])
     return render(request, "grants/analysis/programme.html", {
         "giver": the_programme.giver, "programme": the_programme, "year": year, "form": form,
         "realia": latest, "versions": analysis.realia_versions(the_programme, year),

@@ -64,6 +64,12 @@ def test_the_programme_page_worked_out_by_hand(client, stina, data):
     assert "10 kr" in page and "8 kr" in page  # per deltagartillfälle
     assert "2 000 kr" in page and "3 200 kr" in page
     assert "Ingen folkmängd är inlagd" in page
+    # earlier years: 2025 girls 25 % of people and money (gap ±0), 2026 gap +5.1; 20 -> 30 people
+    history = page[page.index("Kvinnor och flickor per år"):]
+    assert re.search(r"2025</th><td class=\"num\">25,0 %</td><td class=\"num\">25,0 %</td><td class=\"num\">±0,0", history)
+    assert re.search(r"2026</th>.*?\+5,1</td><td class=\"num\">\+5,1</td><td class=\"num\">30</td>"
+                     r"<td class=\"num\">\+10</td>", history)
+    assert AccessLogEntry.objects.filter(object_type="grants.three_r_report", action="read").count() == 1
 
 
 def test_small_counts_are_hidden(client, stina, admin_user, data):

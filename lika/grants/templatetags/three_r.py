@@ -1,5 +1,6 @@
 from django import template
 
+from lika.core.disclosure import SUPPRESSED
 from lika.grants.analysis_pages import points as points_text
 from lika.statistics.report import format_value
 
@@ -27,3 +28,11 @@ def count(value):
 def ore(value):
     """Öre as whole kronor (statistics style): ``1 234 kr``."""
     return format_value(value, "kronor")
+
+
+@register.filter
+def signed(value):
+    """A change in a count: ``+5``, ``−3``, ``±0``, ``..``, ``–``."""
+    if value is None or value is SUPPRESSED:
+        return format_value(value, "count")
+    return ("+" if value > 0 else "±" if value == 0 else "−") + format_value(abs(value), "count")
