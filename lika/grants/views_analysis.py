@@ -5,6 +5,7 @@ thin views over ``analysis`` (reads), ``analysis_pages`` (tables and charts) and
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -17,6 +18,13 @@ from .analysis_models import PopulationCount
 from .models import GrantApplication, GrantGiver, Programme
 
 ROLES = analysis_services.ANALYSIS_ROLES
+YEARS = range(1900, 2201)  # a year outside is no report (404), never a query error
+
+
+def _year(year):
+    if year not in YEARS:
+        raise Http404
+    return year
 
 
 @role_required(*ROLES)
@@ -32,6 +40,7 @@ def home(request):
 
 @role_required(*ROLES)
 def giver(request, giver_id, year):
+    _year(year)
     the_giver = get_object_or_404(GrantGiver, pk=giver_id)
     return render(request, "grants/analysis/giver.html",
                   {"giver": the_giver, "year": year, **analysis_pages.overview(the_giver, year)})
@@ -39,6 +48,7 @@ def giver(request, giver_id, year):
 
 @role_required(*ROLES)
 def programme(request, giver_id, year, programme_id):
+    _year(year)
     the_programme = get_object_or_404(Programme.objects.select_related("giver"), pk=programme_id, giver_id=giver_id)
     latest = analysis.realia(the_programme, year)
     form = RealiaForm(initial={"based_on": latest.version if latest else 0,
@@ -108,6 +118,7 @@ def what_if(request, giver_id, year, programme_id):
     from . import services
     from .analysis_forms import WhatIfForm
 
+    _year(year)
     the_programme = get_object_or_404(Programme.objects.select_related("giver"), pk=programme_id, giver_id=giver_id,
                                       kind=Programme.Kind.ACTIVITY)
     core = services.core_programme(the_programme) if the_programme.rule_versions.exists() else None

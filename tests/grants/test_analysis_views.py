@@ -198,3 +198,11 @@ def test_two_analysts_saving_realia_at_once_never_overwrite_each_other(admin_use
     assert len(saved) == 1 and len(refused) == 1
     assert "Någon har sparat en nyare version" in refused[0].messages[0]
     assert RealiaText.objects.count() == 1
+
+
+def test_a_year_out_of_range_is_not_found(client, stina, data):
+    giver, activity, _premises = data
+    client.force_login(stina)
+    assert client.get(reverse("three_r_giver", kwargs={"giver_id": giver.pk, "year": 99999})).status_code == 404
+    assert client.get(reverse("three_r_what_if", kwargs={"giver_id": giver.pk, "year": 0,
+                                                         "programme_id": activity.pk})).status_code == 404
