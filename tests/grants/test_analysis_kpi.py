@@ -61,3 +61,13 @@ def test_the_comparison_page_shows_them_beside_a_peer(data):
     seed_peers(seed=1, years=[2026], own={2026: records_from_report(report)})
     kpis = {k.kpi for k in comparison_for_year(2026).kpis}
     assert "LIKA_GRANTS_MONEY_SHARE_CHILDREN" in kpis
+
+
+def test_the_statistics_exports_carry_the_grants_figure(data):
+    from lika.statistics.exports import report_csv, report_pdf_html, report_xlsx
+
+    report = figures.build_report(period=Period.of_year(2026), unit=None)
+    csv_text = report_csv(report).decode("utf-8-sig")
+    assert "Alla bidragsgivare: under 18 år" in csv_text and ";grants;" in csv_text
+    assert report_xlsx(report)[:2] == b"PK"
+    assert "Föreningsbidrag: deltagare och pengar efter kön" in report_pdf_html(report)
