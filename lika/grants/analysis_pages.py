@@ -138,8 +138,9 @@ def programme_page(giver, programme, year):
         ("representation", Table(_("Deltagare per åldersintervall"), _rows(p.participants, "count", skip_empty=True),
                                  _("Olika personer per ansökan; en person i två föreningar räknas två gånger."))),
         ("representation", Table(_("Ledare per åldersintervall"), _rows(p.leaders, "count", skip_empty=True))),
-        ("representation", Table(_("Styrelseledamöter i de föreningar som sökt"),
-                                 _rows(p.board_members, "count", skip_empty=False))),
+        ("representation", Table(_("Styrelseledamöter i de föreningar som sökt, per åldersintervall"),
+                                 _rows(_board_by_band(rows, programme, year), "count", skip_empty=True),
+                                 _("Styrelsen samma år; ålder efter födelseår (okänt födelseår räknas som 18+)."))),
         ("resources", Table(_("Pengar per åldersintervall"), _rows(p.money_ore, "kronor", skip_empty=True),
                             _("Beräknat belopp per deltagartillfälle vid ansökan (inte beviljat belopp)."))),
         ("resources", Table(_("Deltagartillfällen per åldersintervall"),
@@ -179,6 +180,19 @@ def programme_page(giver, programme, year):
         "history": history,
         "coverage": _coverage(item, year),
     }
+
+
+def _board_by_band(rows, programme, year):
+    """Board members by age band (0-17, 18+) and gender, protected on their own."""
+    from lika.core import disclosure
+
+    bands = {}
+    for r in rows:
+        if r.group == programme.name and r.year == year and r.board_members and r.gender in ("K", "M"):
+            women, men = bands.get(r.age_band, (0, 0))
+            bands[r.age_band] = (women + r.board_members, men) if r.gender == "K" else (women, men + r.board_members)
+    ordered = [b for b in (analysis.BOARD_CHILD, analysis.BOARD_ADULT) if b in bands]
+    return disclosure.protect([(b, *bands[b]) for b in ordered])
 
 
 def _occasion_share(p, gender):

@@ -96,3 +96,21 @@ def test_people_by_cell_counts_distinct_people_of_counted_occasions():
 @pytest.mark.skipif("connection.vendor != 'postgresql'")
 def test_runs_on_postgresql(data):
     assert connection.vendor == "postgresql"
+
+
+def test_board_members_by_band_are_protected_on_their_own():
+    from lika.core.disclosure import SUPPRESSED
+    from lika.grants.analysis_pages import _board_by_band
+
+    class P:
+        name = "P"
+
+    rows = [three_r.Aggregate("P", 2026, "K", "18+", board_members=6), three_r.Aggregate("P", 2026, "M", "18+",
+                                                                                        board_members=7),
+            three_r.Aggregate("P", 2026, "K", "0-17", board_members=2), three_r.Aggregate("Q", 2026, "M", "18+",
+                                                                                        board_members=9)]
+    table = _board_by_band(rows, P, 2026)
+    assert [r.label for r in table.rows] == ["0-17", "18+"]
+    assert table.cell("0-17", "K") is SUPPRESSED  # 2 girls on the board: hidden
+    assert table.cell("18+", "M") == 7
+    assert table.cell("18+", "K") is SUPPRESSED  # else the women's total 8 would give the 2 away
