@@ -7,6 +7,7 @@ accessible SVG with the same numbers in tables).  No queries of its own except t
 from dataclasses import dataclass
 from fractions import Fraction
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from lika.core import three_r
@@ -17,6 +18,11 @@ from lika.statistics.report import Chart, ChartSeries, Row, Table, format_value
 from . import analysis
 
 YEARS_BACK = 5  # earlier years shown beside the report year
+
+
+def threshold() -> int:
+    """The small-count threshold of the income-support statistics (LIKA_STATISTICS_THRESHOLD)."""
+    return settings.LIKA_STATISTICS_THRESHOLD
 
 
 def _sum(cells):
@@ -88,12 +94,12 @@ def figures_for(rows, reports, programme, year, unattributed) -> ProgrammeFigure
     report = reports.get((programme.name, year))
     if report is None:
         return None
-    protected = three_r.protect_report(rows, report)
+    protected = three_r.protect_report(rows, report, threshold=threshold())
     people = {g: protected.participant_share(g) for g in ("K", "M")}
     money = {g: protected.money_share(g) for g in ("K", "M")}
     gap = {g: _gap(money[g], people[g]) for g in ("K", "M")}
-    threshold = report.resources.threshold_points
-    flagged = any(v not in (None, SUPPRESSED) and abs(v) > threshold for v in gap.values())
+    limit = report.resources.threshold_points
+    flagged = any(v not in (None, SUPPRESSED) and abs(v) > limit for v in gap.values())
     return ProgrammeFigures(programme, year, report, protected, people, money, gap, flagged,
                             unattributed.get((programme.name, year), 0), _names(report))
 
@@ -192,7 +198,7 @@ def _board_by_band(rows, programme, year):
             women, men = bands.get(r.age_band, (0, 0))
             bands[r.age_band] = (women + r.board_members, men) if r.gender == "K" else (women, men + r.board_members)
     ordered = [b for b in (analysis.BOARD_CHILD, analysis.BOARD_ADULT) if b in bands]
-    return disclosure.protect([(b, *bands[b]) for b in ordered])
+    return disclosure.protect([(b, *bands[b]) for b in ordered], threshold=threshold())
 
 
 def _occasion_share(p, gender):
@@ -341,7 +347,7 @@ def few_participants(giver, programme, year) -> dict:
     if not rows:
         return {}
     report = three_r.analyse(rows, group=programme.name, year=year, is_adult=analysis.is_adult)
-    total = three_r.protect_report(rows, report).participants.total
+    total = three_r.protect_report(rows, report, threshold=threshold()).participants.total
     return {"K": total.women is SUPPRESSED, "M": total.men is SUPPRESSED}
 
 

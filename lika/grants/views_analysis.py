@@ -43,7 +43,8 @@ def giver(request, giver_id, year):
     _year(year)
     the_giver = get_object_or_404(GrantGiver, pk=giver_id)
     return render(request, "grants/analysis/giver.html",
-                  {"giver": the_giver, "year": year, **analysis_pages.overview(the_giver, year)})
+                  {"giver": the_giver, "year": year, "threshold": analysis_pages.threshold(),
+                   **analysis_pages.overview(the_giver, year)})
 
 
 @role_required(*ROLES)
@@ -69,6 +70,7 @@ def programme(request, giver_id, year, programme_id):
                      object_id=the_programme.pk, summary=f"3R-rapport {the_programme.name} {year}"[:300])
     return render(request, "grants/analysis/programme.html", {
         "giver": the_programme.giver, "programme": the_programme, "year": year, "form": form,
+        "threshold": analysis_pages.threshold(),
         "realia": latest, "versions": analysis.realia_versions(the_programme, year),
         "last_year": analysis.realia(the_programme, year - 1),
         **analysis_pages.programme_page(the_programme.giver, the_programme, year)})
