@@ -9,7 +9,7 @@ HOUSEHOLDS ?= 200
 # PostgreSQL for the second run of the suite; .ci/run sets LIKA_REQUIRE_POSTGRES=1.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: demo test lint unit test-sqlite test-postgres bench bench-payments bench-statistics serve clean
+.PHONY: demo test lint unit test-sqlite test-postgres bench bench-payments bench-statistics bench-grants serve clean
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,15 @@ bench-statistics: $(STAMP)
 	mkdir -p var
 	$(BIN)/python -m bench.bench_statistics --households 100000 --years 10 --reuse \
 		--database-url "$(STATS_BENCH_DATABASE_URL)" --json var/bench-statistics.json
+
+# The 3R report pages over 5 000 associations × 10 years of attendance counts (about 50
+# million deltagartillfällen) on PostgreSQL (docs/benchmarks.md).  The database's name must
+# contain "bench": its grants tables are emptied.  --reuse keeps data already loaded.
+GRANTS_BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/lika_grants_bench
+bench-grants: $(STAMP)
+	mkdir -p var
+	$(BIN)/python -m bench.bench_three_r --associations 5000 --years 10 --reuse \
+		--database-url "$(GRANTS_BENCH_DATABASE_URL)" --json var/bench-grants.json
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* var/static

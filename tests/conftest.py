@@ -36,9 +36,11 @@ def records_open_for_flush(connection):
         names += grants.SQLITE_NAMES
         sponsorship = importlib.import_module("lika.grants.migrations.0005_sponsor_agreements")
         names += sponsorship.SQLITE_NAMES
+        realia = importlib.import_module("lika.grants.migrations.0009_report_analysis")
+        names += realia.SQLITE_NAMES
         drop, create = [f"DROP TRIGGER {name};" for name in names], [
             *access_log.SQLITE, *(sql for _name, sql in records.sqlite_triggers(records._sqlite_columns(apps))),
-            *housing.SQLITE, *grants.SQLITE, *sponsorship.SQLITE]
+            *housing.SQLITE, *grants.SQLITE, *sponsorship.SQLITE, *realia.SQLITE]
     elif connection.vendor == "postgresql":
         pairs = records.postgres_triggers("STATEMENT")
         drop, create = [d for d, _c in pairs], [c for _d, c in pairs]

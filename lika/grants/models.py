@@ -83,6 +83,10 @@ class BoardMember(models.Model):
     gender = models.CharField(_("juridiskt kön"), max_length=1, choices=Gender.choices, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("födelseår"), null=True, blank=True)
 
+    class Meta:
+        # the 3R report finds the board of an association that applied in a year
+        indexes = [models.Index(fields=["association", "year"], name="board_member_association_year")]
+
     def __str__(self):
         return f"{self.name} ({self.role}, {self.year})"
 
@@ -225,13 +229,16 @@ class GrantApplication(models.Model):
 
 
 class ApplicationCount(models.Model):
-    """Deltagartillfällen and amount per legal gender and age band (for 3R queries)."""
+    """Deltagartillfällen, amount and the distinct participants and leaders per legal gender
+    and age band (for 3R queries; ``lika.core.grant_people`` counts the people)."""
 
     application = models.ForeignKey(GrantApplication, on_delete=models.CASCADE, related_name="counts")
     gender = models.CharField(_("juridiskt kön"), max_length=1, choices=Gender.choices, blank=True)
     age_band = models.CharField(_("åldersintervall"), max_length=20)
     participations = models.PositiveIntegerField(_("deltagartillfällen"))
     amount = models.BigIntegerField(_("belopp (öre)"))
+    participants = models.PositiveIntegerField(_("deltagare"), default=0)
+    leaders = models.PositiveIntegerField(_("ledare"), default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["application", "gender", "age_band"],
@@ -435,3 +442,4 @@ class AssociationDocument(models.Model):
 
     def __str__(self):
         return f"{self.association} {self.get_kind_display()} {self.year}"
+from .analysis_models import PopulationCount, RealiaText  # noqa: E402, F401  (the 3R analysis' registers)

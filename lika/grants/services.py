@@ -19,6 +19,7 @@ from lika.audit.services import access_log_write
 from lika.core import fixed_grants as fixed_rules
 from lika.core import grants as rules
 from lika.core.attendance import parse_attendance
+from lika.core.grant_people import people_by_cell
 from lika.identity.bank import BankAccountError, parse_bankgiro, parse_plusgiro
 
 from .models import (
@@ -248,10 +249,15 @@ def application_submit(*, acting_user, association_id, programme, occasions) -> 
             association=association, programme=programme, year=checked.year, period_from=min(dates),
             period_to=max(dates), total=result.total, result=snapshot(result, versions), submitted_by=acting_user)
         application.rule_versions.set(versions)
+        people = people_by_cell(core, checked.occasions)
+        cells = [*result.participations, *(key for key in people if key not in result.participations)]
         ApplicationCount.objects.bulk_create(
             ApplicationCount(application=application, gender=g, age_band=b,
-                             participations=result.participations[(g, b)], amount=result.amounts[(g, b)])
-            for (g, b) in result.participations if result.participations[(g, b)] or result.amounts[(g, b)])
+                             participations=result.participations.get((g, b), 0),
+                             amount=result.amounts.get((g, b), 0),
+                             participants=people.get((g, b), (0, 0))[0], leaders=people.get((g, b), (0, 0))[1])
+            for (g, b) in cells
+            if result.participations.get((g, b)) or result.amounts.get((g, b)) or any(people.get((g, b), ())))
         access_log_write(actor=acting_user, action="create", object_type="grants.grantapplication",
                          object_id=application.pk,
                          summary=f"Aktivitetsbidrag {checked.year} för {association.orgnr}: {result.total} öre",

@@ -37,3 +37,18 @@ urlpatterns += [
     path("bidrag/forening/<int:association_id>/dokument/<int:document_id>/", views_registers.association_document,
          name="grants_document"),
 ]
+
+# The 3R analysis (docs/grants-analysis.md, "In Lika")
+from . import views_analysis  # noqa: E402
+
+urlpatterns += [
+    path("bidrag/analys/", views_analysis.home, name="three_r_home"),
+    path("bidrag/analys/folkmangd/", views_analysis.population, name="three_r_population"),
+    path("bidrag/analys/<int:giver_id>/<int:year>/", views_analysis.giver, name="three_r_giver"),
+    path("bidrag/analys/<int:giver_id>/<int:year>/program/<int:programme_id>/", views_analysis.programme,
+         name="three_r_programme"),
+]
+urlpatterns += [
+    path("bidrag/analys/<int:giver_id>/<int:year>/program/<int:programme_id>/vad-om/", views_analysis.what_if,
+         name="three_r_what_if"),
+]

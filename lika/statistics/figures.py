@@ -36,7 +36,7 @@ from lika.core.disclosure import (
     link_sum,
     share,
 )
-from lika.core.periods import CUSTOM, Period, PeriodError
+from lika.core.periods import CUSTOM, YEAR, Period, PeriodError
 from lika.payments.models import PaymentHold
 from lika.plans.models import PlanActivity
 
@@ -71,6 +71,17 @@ KPI_CATALOGUE = {
     "LIKA_MEETINGS_JOINT": (gettext_lazy("Deltagare i gemensamma möten"), "count"),
     "LIKA_LONG_TERM": (gettext_lazy("Personer med långvarigt bistånd (10–12 av 12 månader)"), "count"),
     "LIKA_EXITS_SELF_SUFFICIENCY": (gettext_lazy("Vuxna som lämnat biståndet för egen försörjning"), "count"),
+    # Issue 15: grants to associations, all grant givers together (lika.grants.analysis_kpi)
+    "LIKA_GRANTS_PARTICIPANTS_CHILDREN": (gettext_lazy("Deltagare under 18 år i föreningar med bidrag"), "count"),
+    "LIKA_GRANTS_PARTICIPANT_SHARE_CHILDREN": (gettext_lazy("Flickors och pojkars andel av deltagarna under 18 år"),
+                                               "percent"),
+    "LIKA_GRANTS_MONEY_SHARE_CHILDREN": (
+        gettext_lazy("Flickors och pojkars andel av bidraget till deltagare under 18 år"), "percent"),
+    "LIKA_GRANTS_PARTICIPANTS_ADULTS": (gettext_lazy("Deltagare 18 år och äldre i föreningar med bidrag"), "count"),
+    "LIKA_GRANTS_PARTICIPANT_SHARE_ADULTS": (gettext_lazy("Kvinnors och mäns andel av deltagarna 18 år och äldre"),
+                                             "percent"),
+    "LIKA_GRANTS_MONEY_SHARE_ADULTS": (
+        gettext_lazy("Kvinnors och mäns andel av bidraget till deltagare 18 år och äldre"), "percent"),
 }
 
 
@@ -617,6 +628,12 @@ def build_report(*, period: Period, unit=None, threshold: int | None = None) -> 
         figures.append(figure_shared_accounts(scope))
         figures += [figure_plans(scope), figure_meetings(scope), figure_obstacles(scope),
                     figure_long_term(scope), figure_exits(scope)]
+        if unit is None and period.kind == YEAR:  # issue 15: grants, whole municipality, a year
+            from lika.grants.analysis_kpi import grants_figure
+
+            grants = grants_figure(period.start.year, threshold=threshold)
+            if grants is not None:
+                figures.append(grants)
     data_as_of = min((refreshed[year] for year in {m.year for m in scope.months} if year in refreshed),
                      default=None)
     return Report(

@@ -107,8 +107,10 @@ def test_submit_keeps_the_snapshot_and_counts(setup):
     assert application.result["rule_versions"] == [{"id": version.pk, "valid_from": "2026-01-01"}]
     assert application.result["occasions"][1]["reasons"] == ["45 minuter, minst 60 krävs"]
     assert list(application.rule_versions.all()) == [version]
-    counts = {(c.gender, c.age_band): (c.participations, c.amount) for c in application.counts.all()}
-    assert counts == {("F", "7-12"): (2, 2000), ("M", "7-12"): (1, 800)}
+    counts = {(c.gender, c.age_band): (c.participations, c.amount, c.participants, c.leaders)
+              for c in application.counts.all()}
+    # the leader (born 1990, 36 years) is counted in the band over the programme's ages
+    assert counts == {("F", "7-12"): (2, 2000, 2, 0), ("M", "7-12"): (1, 800, 1, 0), ("F", "26+"): (0, 0, 0, 1)}
     assert AccessLogEntry.objects.filter(object_type="grants.grantapplication",
                                          object_id=str(application.pk)).count() == 1
 

@@ -56,7 +56,7 @@ def test_preview_then_submit_stores_what_a_file_would(client, setup):  # noqa: F
     client.post(reverse("grants_apply", kwargs={"association_id": club.pk}),
                 {"action": "submit", "submit-programme": programme.pk, "submit-token": token})
     application = GrantApplication.objects.get()
-    assert application.total == 5800 and application.counts.get(gender="F").participations == 2
+    assert application.total == 5800 and application.counts.get(gender="F", age_band="7-12").participations == 2
 
 
 def test_errors_name_the_sammankomst_and_nothing_is_stored(client, setup):  # noqa: F811

@@ -113,6 +113,8 @@ class Model:
         key = figure.key
         if row.kind == "percent":
             return None
+        if key == "grants":  # associations' participants, not the case register's people (docs/kpi.md)
+            return None
         if key == "paid":
             if t == 0 and r == 0:
                 return self._distinct("people", scope, period.code, ["x"], genders)

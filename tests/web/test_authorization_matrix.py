@@ -82,6 +82,12 @@ POLICY = {
     "grants_registers": ({"association", "admin"}, None),
     "grants_documents": ({"association", "admin"}, None),
     "grants_document": ({"association", "admin"}, None),
+    # Issue 15: the 3R analysis (aggregates only) for the analyst and the administrator.
+    "three_r_home": ({"analyst", "admin"}, None),
+    "three_r_population": ({"analyst", "admin"}, None),
+    "three_r_giver": ({"analyst", "admin"}, None),
+    "three_r_programme": ({"analyst", "admin"}, None),
+    "three_r_what_if": ({"analyst", "admin"}, None),
 }
 CASE_URLS = ("case_detail", "person_detail", "household_edit", "application_new", "application_detail",
              "decision_new", "decision_detail", "decision_letter", "decision_letter_page", "exception_new",
@@ -141,8 +147,8 @@ def world(municipality, unit_a, unit_b, alice, bob, charlie, stina, petra, admin
     forening = _user("forening", "association", None, "Fia", "Förening", association=club)
     from lika.grants.models import GrantGiver, Programme, SponsorshipAgreement
 
-    programme = Programme.objects.create(giver=GrantGiver.objects.create(name="Kultur- och fritidsnämnden"),
-                                         kind="activity", name="Aktivitetsbidrag")
+    giver = GrantGiver.objects.create(name="Kultur- och fritidsnämnden")
+    programme = Programme.objects.create(giver=giver, kind=Programme.Kind.ACTIVITY, name="Aktivitetsbidrag")
 
     agreement = SponsorshipAgreement.objects.create(
         giver=GrantGiver.objects.create(name="Exempelbostäder AB", kind="company"), association=club,
@@ -157,7 +163,7 @@ def world(municipality, unit_a, unit_b, alice, bob, charlie, stina, petra, admin
     document = AssociationDocument.objects.create(association=club, kind="statutes", year=2024,
                                                   file_name="stadgar.pdf", stored_name="0" * 32, size=15,
                                                   sha256="0" * 64, uploaded_by=forening)
-    kwargs = {"association_id": club.pk, "programme_id": programme.pk, "agreement_id": agreement.pk, "document_id": document.pk, "case_id": case.pk, "person_id": woman.pk, "application_id": application.pk,
+    kwargs = {"giver_id": giver.pk, "association_id": club.pk, "programme_id": programme.pk, "agreement_id": agreement.pk, "document_id": document.pk, "case_id": case.pk, "person_id": woman.pk, "application_id": application.pk,
               "decision_id": decision.pk, "exception_id": exception.pk, "meeting_id": meeting.pk,
               "run_id": run.pk, "year": 2026, "fmt": "csv", "lang": "ar"}
     personas = {"anonymous": None, "case_worker_a": alice, "manager_a": bob, "case_worker_b": charlie,
