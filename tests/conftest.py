@@ -34,9 +34,11 @@ def records_open_for_flush(connection):
         names += housing.SQLITE_NAMES
         grants = importlib.import_module("lika.grants.migrations.0002_grantsapp_rule_version_append_only")
         names += grants.SQLITE_NAMES
+        handling = importlib.import_module("lika.grants.migrations.0004_handling_decisions")
+        names += handling.SQLITE_NAMES
         drop, create = [f"DROP TRIGGER {name};" for name in names], [
             *access_log.SQLITE, *(sql for _name, sql in records.sqlite_triggers(records._sqlite_columns(apps))),
-            *housing.SQLITE, *grants.SQLITE]
+            *housing.SQLITE, *grants.SQLITE, *handling.SQLITE]
     elif connection.vendor == "postgresql":
         pairs = records.postgres_triggers("STATEMENT")
         drop, create = [d for d, _c in pairs], [c for _d, c in pairs]

@@ -63,3 +63,54 @@ class ProgrammeForm(forms.ModelForm):
         if not isinstance(data, dict):
             raise forms.ValidationError(_("Reglerna ska vara ett JSON-objekt."))
         return data
+
+
+# --- handling (issue 15: assessment, decision, withdrawal) ----------------------------
+
+class WorklistFilterForm(forms.Form):
+    giver = forms.ModelChoiceField(label=_("Bidragsgivare"), queryset=GrantGiver.objects.all(), required=False,
+                                   empty_label=_("Alla"))
+    programme = forms.ModelChoiceField(label=_("Bidragsprogram"), queryset=Programme.objects.all(), required=False,
+                                       empty_label=_("Alla"))
+    year = forms.IntegerField(label=_("År"), required=False, min_value=2000, max_value=2100)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from .models import GrantApplication
+
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("Alla")), *GrantApplication.Status.choices]
+
+
+class AssessmentForm(forms.Form):
+    text = forms.CharField(label=_("Bedömning"), widget=forms.Textarea(attrs={"rows": 5}), max_length=10000)
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Beslut"), widget=forms.RadioSelect)
+    amount = forms.CharField(label=_("Beviljat belopp vid delvis beviljande (kr)"), required=False, max_length=20,
+                             help_text=_("Bara när ansökan beviljas delvis: mindre än det sökta beloppet."))
+    reasons = forms.CharField(label=_("Skäl"), widget=forms.Textarea(attrs={"rows": 4}), required=False,
+                              max_length=10000,
+                              help_text=_("Krävs när ansökan beviljas delvis eller avslås."))
+
+    def __init__(self, *args, **kwargs):
+        from .models import GrantDecision
+
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = GrantDecision.Outcome.choices
+
+    def clean_amount(self):
+        from lika.core.money import MoneyError, amount_ore
+
+        text = self.cleaned_data["amount"].strip().removesuffix("kr").strip()
+        if not text:
+            return None
+        try:
+            return amount_ore(text.replace("\u00a0", " "))
+        except MoneyError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
+class WithdrawForm(forms.Form):
+    confirm = forms.BooleanField(label=_("Ja, vi återtar ansökan. Den kan inte beslutas efter det."))

@@ -7,11 +7,13 @@ result snapshot names the version it was computed with."""
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from stdnum import luhn
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.se import orgnr
 
-from lika.identity.bank import BankAccountError, parse_bankgiro
+from lika.identity.bank import BankAccountError, parse_bank_account, parse_bankgiro
 
 
 def validate_orgnr(value):
@@ -32,6 +34,21 @@ def validate_bankgiro(value):
         raise ValidationError(_("Bankgironumret är inte giltigt.")) from None
 
 
+def validate_plusgiro(value):
+    """PlusGirot: 2–8 digits, the last a modulus 10 (Luhn) check digit (Nordea, "PlusGirot
+    – kontonummer"; an issue 15 handling rule)."""
+    if not value:
+        return
+    digits = value.replace("-", "").replace(" ", "")
+    if not (digits.isascii() and digits.isdigit() and 2 <= len(digits) <= 8 and luhn.is_valid(digits)):
+        raise ValidationError(_("Plusgironumret är inte giltigt."))
+
+
+def format_plusgiro(value: str) -> str:
+    digits = value.replace("-", "").replace(" ", "")
+    return f"{digits[:-1]}-{digits[-1]}" if digits else ""
+
+
 class Gender(models.TextChoices):
     FEMALE = "F", _("Kvinna")
     MALE = "M", _("Man")
@@ -46,7 +63,10 @@ class Association(models.Model):
     contact_email = models.EmailField(_("e-post"), blank=True)
     contact_phone = models.CharField(_("telefon"), max_length=30, blank=True)
     bankgiro = models.CharField(_("bankgiro"), max_length=9, blank=True, validators=[validate_bankgiro])
-    plusgiro = models.CharField(_("plusgiro"), max_length=11, blank=True)
+    plusgiro = models.CharField(_("plusgiro"), max_length=11, blank=True, validators=[validate_plusgiro])
+    # issue 15 (handling): a bank account instead of a giro number, checked with bankkonto
+    bank_clearing = models.CharField(_("clearingnummer"), max_length=6, blank=True)
+    bank_account = models.CharField(_("kontonummer"), max_length=20, blank=True)
     active = models.BooleanField(_("aktiv"), default=True)
 
     class Meta:
@@ -61,7 +81,18 @@ class Association(models.Model):
         self.orgnr = orgnr.format(orgnr.compact(self.orgnr))
         if self.bankgiro:
             self.bankgiro = parse_bankgiro(self.bankgiro)
+        if self.plusgiro:
+            self.plusgiro = format_plusgiro(self.plusgiro)
         super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self.bank_clearing or self.bank_account:
+            try:
+                parse_bank_account(self.bank_clearing, self.bank_account)
+            except BankAccountError as exc:
+                raise ValidationError({"bank_account": _("Bankkontot är inte giltigt: %(reason)s.") % {
+                    "reason": exc}}) from None
 
 
 class BoardMember(models.Model):
@@ -220,3 +251,62 @@ class ApplicationCount(models.Model):
 
     def __str__(self):
         return f"{self.gender or '-'} {self.age_band}"
+
+
+# --- handling: assessment and decision (issue 15, docs/grants.md "Handling") -----------
+
+class GrantAssessment(models.Model):
+    """The officer's bedömning of an application. Append-only (a trigger on both
+    engines, grants migration 0005): a new assessment is a new row; the latest is shown
+    and copied into the decision."""
+
+    application = models.ForeignKey(GrantApplication, on_delete=models.PROTECT, related_name="assessments")
+    text = models.TextField(_("bedömning"))
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    written_at = models.DateTimeField(_("skriven"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("bedömning")
+        verbose_name_plural = _("bedömningar")
+        ordering = ["written_at", "id"]
+        constraints = [models.CheckConstraint(condition=~models.Q(text=""), name="grant_assessment_has_text")]
+
+    def __str__(self):
+        return f"bedömning {self.application_id} ({self.written_at:%Y-%m-%d})"
+
+
+class GrantDecision(models.Model):
+    """The one decision on an application: granted (what was applied for or computed),
+    partly granted (less, with reasons) or refused (with reasons). Never changed or
+    deleted (a trigger on both engines); the letter's HTML is fixed when it is made."""
+
+    class Outcome(models.TextChoices):
+        GRANTED = "granted", _("Beviljas")
+        PARTLY = "partly", _("Beviljas delvis")
+        REFUSED = "refused", _("Avslås")
+
+    application = models.OneToOneField(GrantApplication, on_delete=models.PROTECT, related_name="decision")
+    outcome = models.CharField(_("beslut"), max_length=10, choices=Outcome.choices)
+    amount = models.BigIntegerField(_("beviljat (öre)"))
+    applied_amount = models.BigIntegerField(_("sökt (öre)"))
+    reasons = models.TextField(_("skäl"), blank=True)
+    assessment = models.TextField(_("bedömning"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("beslutat"), default=timezone.now)
+    letter_html = models.TextField(_("beslutsbrev"), blank=True)
+
+    class Meta:
+        verbose_name = _("bidragsbeslut")
+        verbose_name_plural = _("bidragsbeslut")
+        ordering = ["-decided_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(outcome="granted", amount__gt=0, amount=models.F("applied_amount"))
+                           | models.Q(outcome="partly", amount__gt=0, amount__lt=models.F("applied_amount"))
+                           & ~models.Q(reasons="")
+                           | models.Q(outcome="refused", amount=0) & ~models.Q(reasons="")),
+                name="grant_decision_outcome_amount_reasons"),
+        ]
+
+    def __str__(self):
+        return f"beslut {self.application_id}: {self.outcome} {self.amount}"

@@ -10,6 +10,8 @@ from datetime import date, timedelta
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from lika.accounts.models import Role
@@ -157,10 +159,12 @@ def preview(*, association, programme, upload) -> Preview:
 
 
 def _already_granted(association, programme, year) -> int:
-    # Submitted, not yet decided: counted against the cap so two half-years never exceed it.
-    return sum(GrantApplication.objects.filter(association=association, programme=programme, year=year)
-               .exclude(status=GrantApplication.Status.WITHDRAWN)
-               .values_list("total", flat=True))
+    """What counts against the association's cap for the year: a decided application its
+    decided amount, an undecided one what it applied for (so two half-years never exceed
+    the cap), a withdrawn one nothing (docs/grants.md, "Handling")."""
+    return (GrantApplication.objects.filter(association=association, programme=programme, year=year)
+            .exclude(status=GrantApplication.Status.WITHDRAWN)
+            .aggregate(total=Sum(Coalesce("decision__amount", "total")))["total"] or 0)
 
 
 def snapshot(result: rules.GrantResult, versions) -> dict:

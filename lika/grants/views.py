@@ -26,7 +26,7 @@ def grants_home(request):
 @role_required(Role.ASSOCIATION)
 def association_detail(request, association_id):
     association = services.own_association(request.user, association_id)
-    applications = association.applications.select_related("programme").order_by("-submitted_at")
+    applications = association.applications.select_related("programme", "decision").order_by("-submitted_at")
     return render(request, "grants/association.html", {"association": association, "applications": applications})
 
 

@@ -39,7 +39,7 @@ POLICY = {
     "logout": ("public", None),
     "health": ("public", None),
     "violence_support": ("public", None),
-    "home": (EVERYONE, None),
+    "home": (EVERYONE | {"grants_officer"}, None),
     "worklist": ({"case_worker_a", "manager_a", "case_worker_b", "manager_b"}, None),
     "case_list": ({"case_worker_a", "manager_a", "case_worker_b", "manager_b"}, None),
     "case_register": ({"case_worker_a", "manager_a", "case_worker_b", "manager_b"}, None),
@@ -69,6 +69,12 @@ POLICY = {
     "grants_associations": ({"admin"}, None),
     "grants_givers": ({"admin"}, None),
     "grants_programmes": ({"admin"}, None),
+    # Issue 15, handling: the grants officer (and the administrator) handle applications; the
+    # association user sees her own application and both download its decision letter.
+    "grants_worklist": ({"grants_officer", "admin"}, None),
+    "grants_handle": ({"grants_officer", "admin"}, None),
+    "grants_own_application": ({"association"}, None),
+    "grants_decision_letter": ({"grants_officer", "admin", "association"}, None),
 }
 CASE_URLS = ("case_detail", "person_detail", "household_edit", "application_new", "application_detail",
              "decision_new", "decision_detail", "decision_letter", "decision_letter_page", "exception_new",
@@ -128,12 +134,23 @@ def world(municipality, unit_a, unit_b, alice, bob, charlie, stina, petra, admin
     forening = _user("forening", "association", None, "Fia", "Förening")
     forening.association = club
     forening.save()
-    kwargs = {"association_id": club.pk, "case_id": case.pk, "person_id": woman.pk, "application_id": application.pk,
+    from lika.grants import handling
+    from lika.grants.models import GrantApplication, GrantGiver, Programme, ProgrammeBudget
+
+    officer = _user("bidrag", "grants_officer", None, "Greta", "Handläggare")
+    giver = GrantGiver.objects.create(name="Kultur- och fritidsnämnden")
+    programme = Programme.objects.create(giver=giver, kind=Programme.Kind.PROJECT, name="Projektbidrag")
+    ProgrammeBudget.objects.create(programme=programme, year=2026, amount=10_000_000)
+    grant = GrantApplication.objects.create(
+        association=club, programme=programme, year=2026, period_from=date(2026, 3, 1), period_to=date(2026, 6, 30),
+        total=500_000, purpose="Tjejläger", submitted_by=forening)
+    handling.decision_make(acting_user=officer, application_id=grant.pk, outcome="granted")
+    kwargs = {"association_id": club.pk, "grant_application_id": grant.pk, "case_id": case.pk, "person_id": woman.pk, "application_id": application.pk,
               "decision_id": decision.pk, "exception_id": exception.pk, "meeting_id": meeting.pk,
               "run_id": run.pk, "year": 2026, "fmt": "csv", "lang": "ar"}
     personas = {"anonymous": None, "case_worker_a": alice, "manager_a": bob, "case_worker_b": charlie,
                 "manager_b": dora, "analyst": stina, "payment_officer": petra, "admin": admin_user,
-                "association": forening}
+                "association": forening, "grants_officer": officer}
     return kwargs, personas
 
 
