@@ -11,9 +11,12 @@ from lika.identity.bank import BankAccountError, parse_bank_account, parse_bankg
 PLUSGIRO_CLEARING = "9960"
 
 
-def association_payee(association) -> tuple[dict, str | None]:
-    """``({"bankgiro": ...} | {"clearing": ..., "account": ...}, None)``, or ``({}, reason)``
-    in Swedish when the association has no account that can be paid to."""
+NO_ACCOUNT, INVALID_ACCOUNT = "no_account", "invalid_account"  # the reasons of payments.PaymentHold
+
+
+def association_payee(association) -> tuple[dict, tuple[str, str] | None]:
+    """``({"bankgiro": ...} | {"clearing": ..., "account": ...}, None)``, or ``({}, (reason,
+    text))`` (the text in Swedish) when the association has no account that can be paid to."""
     try:
         if association.bankgiro:
             return {"bankgiro": parse_bankgiro(association.bankgiro).replace("-", ""), "kind": "bankgiro"}, None
@@ -25,8 +28,8 @@ def association_payee(association) -> tuple[dict, str | None]:
             parsed = parse_bank_account(association.bank_clearing, association.bank_account)
             return {"clearing": parsed.clearing, "account": parsed.number, "kind": "bank"}, None
     except (BankAccountError, ValueError) as exc:
-        return {}, f"{association.name}: kontouppgiften är ogiltig ({exc})"
-    return {}, f"{association.name} har inget bankgiro, plusgiro eller bankkonto registrerat"
+        return {}, (INVALID_ACCOUNT, f"{association.name}: kontouppgiften är ogiltig ({exc})")
+    return {}, (NO_ACCOUNT, f"{association.name} har inget bankgiro, plusgiro eller bankkonto registrerat")
 
 
 KIND_LABELS = {"bankgiro": "bankgiro", "plusgiro": "plusgiro", "bank": "bankkonto"}
