@@ -35,7 +35,7 @@ class AssociationForm(forms.ModelForm):
     class Meta:
         model = Association
         fields = ["orgnr", "name", "address", "contact_name", "contact_email", "contact_phone", "bankgiro",
-                  "plusgiro"]
+                  "plusgiro", "bank_clearing", "bank_account"]
 
 
 class GrantGiverForm(forms.ModelForm):
