@@ -7,7 +7,13 @@ from django.urls import reverse
 
 from lika.audit.models import AccessLogEntry
 from lika.grants import handling
-from lika.grants.models import GrantApplication, GrantDecision, GrantGiver, Programme, ProgrammeBudget
+from lika.grants.models import (
+    GrantApplication,
+    GrantDecision,
+    GrantGiver,
+    Programme,
+    ProgrammeBudget,
+)
 from tests.conftest import _user
 from tests.grants.test_handling import apply, world  # noqa: F401  (fixture)
 
