@@ -13,6 +13,7 @@ court only tries legality and can only set the decision aside (8 §). Source: SF
 2017:725 13 kap. 1, 4, 5, 8 §§ (quoted on e.g. Kalix kommun's anslagstavla page)."""
 
 import hashlib
+from datetime import timedelta
 
 import weasyprint
 from django.conf import settings
@@ -43,7 +44,7 @@ def payday_for(day) -> str:
            .order_by("payday").values_list("payday", flat=True).first())
     if run is not None:
         return run.isoformat()
-    following = (day.replace(day=1) + timezone.timedelta(days=32)).replace(day=1)
+    following = (day.replace(day=1) + timedelta(days=32)).replace(day=1)
     return default_payday(following, pay_day=settings.LIKA_PAY_DAY, today=day).isoformat()
 
 

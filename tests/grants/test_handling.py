@@ -5,6 +5,8 @@ On SQLite and PostgreSQL; the races on PostgreSQL."""
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction  # noqa: F401 - connection: in a skipif
 from django.http import Http404
@@ -265,3 +267,24 @@ def test_deciding_and_withdrawing_at_once_give_one_outcome(admin_user):
     assert sum(isinstance(r, ValidationError) for r in results) == 1
     application.refresh_from_db()
     assert (application.status == GrantApplication.Status.DECIDED) == GrantDecision.objects.exists()
+
+
+class _Applied:
+    def __init__(self, total):
+        self.total = total
+
+
+@given(applied=st.integers(min_value=0, max_value=10**12), asked=st.one_of(st.none(), st.integers(-10**6, 10**13)),
+       outcome=st.sampled_from(["granted", "partly", "refused"]), reasons=st.sampled_from(["", "Skäl"]))
+def test_a_decided_amount_is_within_what_was_applied_for(applied, asked, outcome, reasons):
+    """Whatever is typed: a decision grants 0 to the applied amount, integer öre, exactly the
+    applied amount when granted, nothing when refused, and less than applied when partly."""
+    try:
+        amount = handling.decided_amount(_Applied(applied), outcome, asked, reasons)
+    except ValidationError:
+        assert (outcome == "granted" and applied == 0) or (outcome != "granted" and not reasons) or (
+            outcome == "partly" and (asked is None or not 0 < asked < applied))
+        return
+    assert isinstance(amount, int) and 0 <= amount <= applied
+    assert amount == {"granted": applied, "refused": 0, "partly": asked}[outcome]
+    assert outcome != "partly" or amount < applied
