@@ -5,11 +5,11 @@ On SQLite and PostgreSQL; the races on PostgreSQL."""
 from datetime import date
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction  # noqa: F401 - connection: in a skipif
 from django.http import Http404
+from hypothesis import given
+from hypothesis import strategies as st
 
 from lika.audit.models import AccessLogEntry
 from lika.grants import handling, services
