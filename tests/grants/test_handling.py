@@ -222,7 +222,7 @@ def test_a_refusal_letter_says_nothing_of_payment(world):
     application = apply(club, programme, user, 400_000)
     decision = handling.decision_make(acting_user=officer, application_id=application.pk, outcome="refused",
                                       reasons="Utanför programmets syfte.")
-    assert "avslår IK Exempels ansökan" in decision.letter_html
+    assert "avslår ansökan från IK Exempel" in decision.letter_html
     assert "Utbetalning" not in decision.letter_html
 
 
