@@ -7,7 +7,7 @@ applies it and the documentation shows it."""
 import re
 
 # Tables the runtime role may only read and add to: no UPDATE, DELETE or TRUNCATE.
-APPEND_ONLY = ("audit_accesslogentry", "cases_journalnote")
+APPEND_ONLY = ("audit_accesslogentry", "cases_journalnote", "grants_grantdecision", "grants_grantassessment")
 # Tables where it may update only the listed columns (a calculation gets superseded_at;
 # a recipient row gets its letter once and the delivery fields), never delete.
 UPDATE_ONLY = {
