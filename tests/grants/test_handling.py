@@ -288,3 +288,26 @@ def test_a_decided_amount_is_within_what_was_applied_for(applied, asked, outcome
     assert isinstance(amount, int) and 0 <= amount <= applied
     assert amount == {"granted": applied, "refused": 0, "partly": asked}[outcome]
     assert outcome != "partly" or amount < applied
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="row locks: PostgreSQL")
+def test_two_officers_deciding_one_application_at_once_make_one_decision(admin_user):
+    """The application's row lock and the status read again inside the transaction: the
+    second officer is told it is already decided (the unique constraint stands behind it)."""
+    club = services.association_create(acting_user=admin_user, orgnr="8024000005", name="IK Exempel")
+    giver = services.grant_giver_create(acting_user=admin_user, name="Kultur- och fritidsnämnden")
+    programme = services.programme_create(acting_user=admin_user, giver=giver, kind=Programme.Kind.PROJECT,
+                                          name="Projektbidrag")
+    ProgrammeBudget.objects.create(programme=programme, year=2026, amount=BUDGET)
+    officer = _user("bidrag1", "grants_officer", None, "Greta", "Handläggare")
+    second = _user("bidrag2", "grants_officer", None, "Gun", "Handläggare")
+    application = apply(club, programme, admin_user, 100_000)
+    results = race(lambda: handling.decision_make(acting_user=officer, application_id=application.pk,
+                                                  outcome="granted"),
+                   lambda: handling.decision_make(acting_user=second, application_id=application.pk,
+                                                  outcome="refused", reasons="Nej"),
+                   expected=(ValidationError,))
+    refused = [r for r in results if isinstance(r, ValidationError)]
+    assert len(refused) == 1 and "redan beslutad" in refused[0].messages[0]
+    assert GrantDecision.objects.count() == 1
