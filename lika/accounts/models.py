@@ -44,6 +44,7 @@ class Role(models.TextChoices):
     ANALYST = "analyst", _("Analytiker")
     ADMINISTRATOR = "administrator", _("Systemadministratör")
     ASSOCIATION = "association", _("Förening")
+    GRANTS_OFFICER = "grants_officer", _("Bidragshandläggare")
 
 
 class User(AbstractUser):

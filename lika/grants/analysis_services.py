@@ -16,7 +16,7 @@ from .analysis_models import PopulationCount, RealiaText
 from .models import Programme
 
 # Who may open the analysis pages and write Realia (the grants officer joins when that role exists).
-ANALYSIS_ROLES = (Role.ANALYST, Role.ADMINISTRATOR)
+ANALYSIS_ROLES = (Role.ANALYST, Role.ADMINISTRATOR, Role.GRANTS_OFFICER)
 MAX_POPULATION_FILE = 5_000_000  # SCB's BE0101N1 for one municipality, 101 ages × 2 × 50 years: ~0.5 MB
 MAX_REALIA = 20_000  # characters per field
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lika.cases.forms import KronorField
+from lika.cases.forms import KronorField as DecimalKronorField
 from lika.core import sponsorship as reach_rules
 from lika.core.limits import MAX_JSON_INPUT
 from lika.core.money import MoneyError, amount_ore
@@ -46,7 +46,7 @@ class AssociationForm(forms.ModelForm):
     class Meta:
         model = Association
         fields = ["orgnr", "name", "address", "contact_name", "contact_email", "contact_phone", "bankgiro",
-                  "plusgiro"]
+                  "plusgiro", "bank_clearing", "bank_account"]
 
 
 class GrantGiverForm(forms.ModelForm):
@@ -87,7 +87,7 @@ class RuleVersionForm(forms.Form):
 
 class BudgetForm(forms.Form):
     year = forms.IntegerField(label=_("År"), min_value=2000, max_value=2100)
-    amount = KronorField(label=_("Budget (kr)"), min_value=0, max_digits=12, decimal_places=2, localize=True)
+    amount = DecimalKronorField(label=_("Budget (kr)"), min_value=0, max_digits=12, decimal_places=2, localize=True)
 
 
 TYPED_GENDERS = (("F", _("flickor/kvinnor")), ("M", _("pojkar/män")), ("", _("okänt kön")))
@@ -159,6 +159,8 @@ class AssociationEditForm(forms.ModelForm):
 class AccountChangeForm(forms.Form):
     bankgiro = forms.CharField(label=_("Nytt bankgironummer"), max_length=12, required=False)
     plusgiro = forms.CharField(label=_("eller nytt plusgironummer"), max_length=12, required=False)
+    clearing = forms.CharField(label=_("eller clearingnummer"), max_length=8, required=False)
+    account = forms.CharField(label=_("och kontonummer"), max_length=20, required=False)
     reason = forms.CharField(label=_("Varför byts kontot?"), max_length=300, required=False)
 
 
@@ -170,6 +172,8 @@ class AccountConfirmForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["channel"].choices = [("", "—"), *AssociationAccountChange.Channel.choices]
+
+
 class KronorField(forms.CharField):
     """An amount in kronor typed as text ("12 500" or "12500,50"), cleaned to öre."""
 
@@ -183,6 +187,53 @@ class KronorField(forms.CharField):
             return None
         try:
             return amount_ore(value, minimum=self.minimum)
+        except MoneyError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+
+# --- handling (issue 15: assessment, decision, withdrawal) ----------------------------
+
+class WorklistFilterForm(forms.Form):
+    giver = forms.ModelChoiceField(label=_("Bidragsgivare"), queryset=GrantGiver.objects.all(), required=False,
+                                   empty_label=_("Alla"))
+    programme = forms.ModelChoiceField(label=_("Bidragsprogram"), queryset=Programme.objects.all(), required=False,
+                                       empty_label=_("Alla"))
+    year = forms.IntegerField(label=_("År"), required=False, min_value=2000, max_value=2100)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from .models import GrantApplication
+
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("Alla")), *GrantApplication.Status.choices]
+
+
+class AssessmentForm(forms.Form):
+    text = forms.CharField(label=_("Bedömning"), widget=forms.Textarea(attrs={"rows": 5}), max_length=10000)
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Beslut"), widget=forms.RadioSelect)
+    amount = forms.CharField(label=_("Beviljat belopp vid delvis beviljande (kr)"), required=False, max_length=20,
+                             help_text=_("Bara när ansökan beviljas delvis: mindre än det sökta beloppet."))
+    reasons = forms.CharField(label=_("Skäl"), widget=forms.Textarea(attrs={"rows": 4}), required=False,
+                              max_length=10000,
+                              help_text=_("Krävs när ansökan beviljas delvis eller avslås."))
+
+    def __init__(self, *args, **kwargs):
+        from .models import GrantDecision
+
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = GrantDecision.Outcome.choices
+
+    def clean_amount(self):
+        from lika.core.money import MoneyError, amount_ore
+
+        text = self.cleaned_data["amount"].strip().removesuffix("kr").strip()
+        if not text:
+            return None
+        try:
+            return amount_ore(text.replace("\u00a0", " "))
         except MoneyError as exc:
             raise forms.ValidationError(str(exc)) from None
 
@@ -289,3 +340,5 @@ class DocumentForm(forms.Form):
     year = forms.IntegerField(label=_("År"), min_value=1900, max_value=2100,
                               help_text=_("Verksamhetsåret, eller året stadgarna antogs."))
     file = forms.FileField(label=_("Fil (PDF)"), help_text=_("Bara PDF, högst 10 MB."))
+class WithdrawForm(forms.Form):
+    confirm = forms.BooleanField(label=_("Ja, vi återtar ansökan. Den kan inte beslutas efter det."))

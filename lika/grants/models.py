@@ -7,11 +7,12 @@ result snapshot names the version it was computed with."""
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.se import orgnr
 
-from lika.identity.bank import BankAccountError, parse_bankgiro, parse_plusgiro
+from lika.identity.bank import BankAccountError, parse_bank_account, parse_bankgiro, parse_plusgiro
 
 
 def validate_orgnr(value):
@@ -56,6 +57,9 @@ class Association(models.Model):
     contact_phone = models.CharField(_("telefon"), max_length=30, blank=True)
     bankgiro = models.CharField(_("bankgiro"), max_length=9, blank=True, validators=[validate_bankgiro])
     plusgiro = models.CharField(_("plusgiro"), max_length=11, blank=True, validators=[validate_plusgiro])
+    # issue 15 (handling): a bank account instead of a giro number, checked with bankkonto
+    bank_clearing = models.CharField(_("clearingnummer"), max_length=6, blank=True)
+    bank_account = models.CharField(_("kontonummer"), max_length=20, blank=True)
     active = models.BooleanField(_("aktiv"), default=True)
 
     class Meta:
@@ -73,6 +77,15 @@ class Association(models.Model):
         if self.plusgiro:
             self.plusgiro = parse_plusgiro(self.plusgiro)
         super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self.bank_clearing or self.bank_account:
+            try:
+                parse_bank_account(self.bank_clearing, self.bank_account)
+            except BankAccountError as exc:
+                raise ValidationError({"bank_account": _("Bankkontot är inte giltigt: %(reason)s.") % {
+                    "reason": exc}}) from None
 
 
 class BoardMember(models.Model):
@@ -249,7 +262,8 @@ class ApplicationCount(models.Model):
 
 
 class AssociationAccountChange(models.Model):
-    """A change of the account an association's grants are paid to (bankgiro or plusgiro),
+    """A change of the account an association's grants are paid to (bankgiro, plusgiro or a
+    bank account),
     requested by one user and confirmed by another (four eyes, a check constraint) after the
     association's signatory confirmed it through a channel the municipality chose — the
     classic fraud against grant-givers is a forged letter asking to pay a new account.
@@ -272,6 +286,10 @@ class AssociationAccountChange(models.Model):
     old_plusgiro = models.CharField(_("tidigare plusgiro"), max_length=11, blank=True)
     new_bankgiro = models.CharField(_("nytt bankgiro"), max_length=9, blank=True)
     new_plusgiro = models.CharField(_("nytt plusgiro"), max_length=11, blank=True)
+    old_clearing = models.CharField(_("tidigare clearingnummer"), max_length=6, blank=True)
+    old_account = models.CharField(_("tidigare kontonummer"), max_length=20, blank=True)
+    new_clearing = models.CharField(_("nytt clearingnummer"), max_length=6, blank=True)
+    new_account = models.CharField(_("nytt kontonummer"), max_length=20, blank=True)
     reason = models.CharField(_("anledning"), max_length=300, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -292,7 +310,8 @@ class AssociationAccountChange(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["association"], condition=models.Q(status="pending"),
                                     name="one_pending_account_change_per_association"),
-            models.CheckConstraint(condition=~models.Q(new_bankgiro="") | ~models.Q(new_plusgiro=""),
+            models.CheckConstraint(condition=~models.Q(new_bankgiro="") | ~models.Q(new_plusgiro="")
+                                   | (~models.Q(new_clearing="") & ~models.Q(new_account="")),
                                    name="association_account_change_has_new_account"),
             models.CheckConstraint(
                 condition=~models.Q(status="confirmed")
@@ -305,7 +324,15 @@ class AssociationAccountChange(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.association} {self.new_bankgiro or self.new_plusgiro} ({self.status})"
+        return f"{self.association} {self.new_payee} ({self.status})"
+
+    @property
+    def new_payee(self) -> str:
+        if self.new_bankgiro:
+            return f"bankgiro {self.new_bankgiro}"
+        if self.new_plusgiro:
+            return f"plusgiro {self.new_plusgiro}"
+        return f"bankkonto {self.new_clearing}-{self.new_account}"
 # ---------------------------------------------------------------- sponsorship (sponsring)
 
 
@@ -443,3 +470,61 @@ class AssociationDocument(models.Model):
     def __str__(self):
         return f"{self.association} {self.get_kind_display()} {self.year}"
 from .analysis_models import PopulationCount, RealiaText  # noqa: E402, F401  (the 3R analysis' registers)
+
+# --- handling: assessment and decision (issue 15, docs/grants.md "Handling") -----------
+
+class GrantAssessment(models.Model):
+    """The officer's bedömning of an application. Append-only (a trigger on both
+    engines, grants migration 0005): a new assessment is a new row; the latest is shown
+    and copied into the decision."""
+
+    application = models.ForeignKey(GrantApplication, on_delete=models.PROTECT, related_name="assessments")
+    text = models.TextField(_("bedömning"))
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    written_at = models.DateTimeField(_("skriven"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("bedömning")
+        verbose_name_plural = _("bedömningar")
+        ordering = ["written_at", "id"]
+        constraints = [models.CheckConstraint(condition=~models.Q(text=""), name="grant_assessment_has_text")]
+
+    def __str__(self):
+        return f"bedömning {self.application_id} ({self.written_at:%Y-%m-%d})"
+
+
+class GrantDecision(models.Model):
+    """The one decision on an application: granted (what was applied for or computed),
+    partly granted (less, with reasons) or refused (with reasons). Never changed or
+    deleted (a trigger on both engines); the letter's HTML is fixed when it is made."""
+
+    class Outcome(models.TextChoices):
+        GRANTED = "granted", _("Beviljas")
+        PARTLY = "partly", _("Beviljas delvis")
+        REFUSED = "refused", _("Avslås")
+
+    application = models.OneToOneField(GrantApplication, on_delete=models.PROTECT, related_name="decision")
+    outcome = models.CharField(_("beslut"), max_length=10, choices=Outcome.choices)
+    amount = models.BigIntegerField(_("beviljat (öre)"))
+    applied_amount = models.BigIntegerField(_("sökt (öre)"))
+    reasons = models.TextField(_("skäl"), blank=True)
+    assessment = models.TextField(_("bedömning"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("beslutat"), default=timezone.now)
+    letter_html = models.TextField(_("beslutsbrev"), blank=True)
+
+    class Meta:
+        verbose_name = _("bidragsbeslut")
+        verbose_name_plural = _("bidragsbeslut")
+        ordering = ["-decided_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(outcome="granted", amount__gt=0, amount=models.F("applied_amount"))
+                           | models.Q(outcome="partly", amount__gt=0, amount__lt=models.F("applied_amount"))
+                           & ~models.Q(reasons="")
+                           | models.Q(outcome="refused", amount=0) & ~models.Q(reasons="")),
+                name="grant_decision_outcome_amount_reasons"),
+        ]
+
+    def __str__(self):
+        return f"beslut {self.application_id}: {self.outcome} {self.amount}"

@@ -11,6 +11,8 @@ from datetime import date, timedelta
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -20,7 +22,7 @@ from lika.core import fixed_grants as fixed_rules
 from lika.core import grants as rules
 from lika.core.attendance import parse_attendance
 from lika.core.grant_people import people_by_cell
-from lika.identity.bank import BankAccountError, parse_bankgiro, parse_plusgiro
+from lika.identity.bank import BankAccountError, parse_bank_account, parse_bankgiro, parse_plusgiro
 
 from .models import (
     ApplicationCount,
@@ -36,7 +38,8 @@ from .models import (
 # The largest attendance file taken from the web: 5 MB is about 100 000 rows of ~50 bytes,
 # far more than one association's year (an estimate, not a rule).
 MAX_ATTENDANCE_FILE = 5_000_000
-ADMIN_ROLES = (Role.ADMINISTRATOR,)
+# The municipality side of the grants: the administrator and the grants officer (bidragshandläggare).
+ADMIN_ROLES = (Role.ADMINISTRATOR, Role.GRANTS_OFFICER)
 
 
 def own_association(user, association_id=None) -> Association:
@@ -188,10 +191,12 @@ def preview(*, association, programme, upload) -> Preview:
 
 
 def _already_granted(association, programme, year) -> int:
-    # Submitted, not yet decided: counted against the cap so two half-years never exceed it.
-    return sum(GrantApplication.objects.filter(association=association, programme=programme, year=year)
-               .exclude(status=GrantApplication.Status.WITHDRAWN)
-               .values_list("total", flat=True))
+    """What counts against the association's cap for the year: a decided application its
+    decided amount, an undecided one what it applied for (so two half-years never exceed
+    the cap), a withdrawn one nothing (docs/grants.md, "Handling")."""
+    return (GrantApplication.objects.filter(association=association, programme=programme, year=year)
+            .exclude(status=GrantApplication.Status.WITHDRAWN)
+            .aggregate(total=Sum(Coalesce("decision__amount", "total")))["total"] or 0)
 
 
 def snapshot(result: rules.GrantResult, versions) -> dict:
@@ -359,32 +364,42 @@ def association_update(*, acting_user, association, **fields) -> Association:
     return association
 
 
-def account_change_request(*, acting_user, association, bankgiro="", plusgiro="", reason=""):
-    """Ask to pay the association's grants to a new bankgiro or plusgiro. Nothing changes
-    until another person confirms (``account_change_confirm``)."""
+def account_change_request(*, acting_user, association, bankgiro="", plusgiro="", clearing="", account="",
+                           reason=""):
+    """Ask to pay the association's grants to a new bankgiro, plusgiro or bank account
+    (clearing + account number). Nothing changes until another person confirms
+    (``account_change_confirm``)."""
     if not _may_handle_association(acting_user, association):
         raise PermissionDenied
     try:
         bankgiro = parse_bankgiro(bankgiro) if bankgiro.strip() else ""
         plusgiro = parse_plusgiro(plusgiro) if plusgiro.strip() else ""
+        if clearing.strip() or account.strip():
+            bank = parse_bank_account(clearing, account)
+            clearing, account = bank.clearing, bank.number
+        else:
+            clearing = account = ""
     except BankAccountError as exc:
         raise ValidationError(str(exc)) from None
-    if not bankgiro and not plusgiro:
-        raise ValidationError("ange ett nytt bankgiro- eller plusgironummer")
-    if bankgiro and plusgiro:
-        raise ValidationError("ange ett konto: bankgiro eller plusgiro, inte båda")
+    given = [bool(bankgiro), bool(plusgiro), bool(account)]
+    if not any(given):
+        raise ValidationError("ange ett nytt bankgiro-, plusgiro- eller bankkontonummer")
+    if sum(given) > 1:
+        raise ValidationError("ange ett konto: bankgiro, plusgiro eller bankkonto, inte flera")
+    new = {"new_bankgiro": bankgiro, "new_plusgiro": plusgiro, "new_clearing": clearing, "new_account": account}
     with transaction.atomic():
         association = Association.objects.select_for_update().get(pk=association.pk)
-        if (association.bankgiro, association.plusgiro) == (bankgiro, plusgiro):
+        old = {"old_bankgiro": association.bankgiro, "old_plusgiro": association.plusgiro,
+               "old_clearing": association.bank_clearing, "old_account": association.bank_account}
+        if tuple(old.values()) == tuple(new.values()):
             raise ValidationError("det är redan föreningens konto")
         if association.account_changes.filter(status=AssociationAccountChange.Status.PENDING).exists():
             raise ValidationError("en kontoändring väntar redan på bekräftelse; återkalla den först")
-        change = AssociationAccountChange.objects.create(
-            association=association, old_bankgiro=association.bankgiro, old_plusgiro=association.plusgiro,
-            new_bankgiro=bankgiro, new_plusgiro=plusgiro, reason=reason.strip()[:300], requested_by=acting_user)
+        change = AssociationAccountChange.objects.create(association=association, **old, **new,
+                                                         reason=reason.strip()[:300], requested_by=acting_user)
         access_log_write(actor=acting_user, action="create", object_type="grants.associationaccountchange",
                          object_id=change.pk, summary=f"Kontoändring begärd för {association.orgnr}",
-                         new={"bankgiro": bankgiro, "plusgiro": plusgiro})
+                         new={k.removeprefix("new_"): v for k, v in new.items()})
     return change
 
 
@@ -409,13 +424,14 @@ def account_change_confirm(*, acting_user, change, channel):
         change.status = AssociationAccountChange.Status.CONFIRMED
         change.confirmed_by, change.confirmed_channel, change.confirmed_at = acting_user, channel, timezone.now()
         change.save(update_fields=["status", "confirmed_by", "confirmed_channel", "confirmed_at"])
-        old = {"bankgiro": association.bankgiro, "plusgiro": association.plusgiro}
+        fields = ("bankgiro", "plusgiro", "bank_clearing", "bank_account")
+        old = {f: getattr(association, f) for f in fields}
         association.bankgiro, association.plusgiro = change.new_bankgiro, change.new_plusgiro
-        association.save(update_fields=["bankgiro", "plusgiro"])
+        association.bank_clearing, association.bank_account = change.new_clearing, change.new_account
+        association.save(update_fields=list(fields))
         access_log_write(actor=acting_user, action="update", object_type="grants.association",
                          object_id=association.pk, summary=f"Kontoändring bekräftad för {association.orgnr}",
-                         old=old, new={"bankgiro": association.bankgiro, "plusgiro": association.plusgiro,
-                                       "channel": channel})
+                         old=old, new={**{f: getattr(association, f) for f in fields}, "channel": channel})
     return change
 
 

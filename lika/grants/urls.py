@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_registers, views_sponsorship
+from . import handling_views, views, views_registers, views_sponsorship
 
 urlpatterns = [
     path("bidrag/", views.grants_home, name="grants_home"),
@@ -51,4 +51,13 @@ urlpatterns += [
 urlpatterns += [
     path("bidrag/analys/<int:giver_id>/<int:year>/program/<int:programme_id>/vad-om/", views_analysis.what_if,
          name="three_r_what_if"),
+    # issue 15, handling: the officer's work list and application page, the association's own
+    # application page (status, decision, withdrawal), the decision letter
+    path("bidrag/handlaggning/", handling_views.worklist, name="grants_worklist"),
+    path("bidrag/handlaggning/<int:grant_application_id>/", handling_views.application_handle,
+         name="grants_handle"),
+    path("bidrag/forening/<int:association_id>/ansokan/<int:grant_application_id>/",
+         handling_views.own_application, name="grants_own_application"),
+    path("bidrag/ansokan/<int:grant_application_id>/beslutsbrev.pdf", handling_views.decision_letter,
+         name="grants_decision_letter"),
 ]

@@ -33,6 +33,8 @@ def grants_home(request):
     """The association's own page, or the administrator's register of associations."""
     if request.user.has_role(Role.ASSOCIATION) and request.user.association_id:
         return association_detail(request, request.user.association_id)
+    if request.user.has_role(Role.GRANTS_OFFICER):
+        return redirect("grants_worklist")
     if request.user.has_role(Role.ADMINISTRATOR):
         return admin_associations(request)
     raise PermissionDenied
@@ -44,7 +46,7 @@ def association_detail(request, association_id):
     response, account = _account_actions(request, association)
     if response is not None:
         return response
-    applications = association.applications.select_related("programme").order_by("-submitted_at")
+    applications = association.applications.select_related("programme", "decision").order_by("-submitted_at")
     return render(request, "grants/association.html", {"association": association, "applications": applications,
                                                        **account})
 
@@ -101,21 +103,21 @@ def _admin_page(request, form_class, create, template, items):
     return render(request, template, {"form": form, "items": items})
 
 
-@role_required(Role.ADMINISTRATOR)
+@role_required(Role.ADMINISTRATOR, Role.GRANTS_OFFICER)
 def admin_associations(request):
     return _admin_page(request, AssociationForm,
                        lambda data: services.association_create(acting_user=request.user, **data),
                        "grants/associations.html", Association.objects.all())
 
 
-@role_required(Role.ADMINISTRATOR)
+@role_required(Role.ADMINISTRATOR, Role.GRANTS_OFFICER)
 def admin_givers(request):
     return _admin_page(request, GrantGiverForm,
                        lambda data: services.grant_giver_create(acting_user=request.user, **data),
                        "grants/givers.html", GrantGiver.objects.all())
 
 
-@role_required(Role.ADMINISTRATOR)
+@role_required(Role.ADMINISTRATOR, Role.GRANTS_OFFICER)
 def admin_programmes(request):
     def create(data):
         with transaction.atomic():
@@ -127,7 +129,7 @@ def admin_programmes(request):
                        Programme.objects.select_related("giver").prefetch_related("rule_versions"))
 
 
-@role_required(Role.ADMINISTRATOR)
+@role_required(Role.ADMINISTRATOR, Role.GRANTS_OFFICER)
 def admin_programme(request, programme_id):
     """One programme: its rule versions (never changed; a change is a new version from a
     date) and its budget per year."""
@@ -245,7 +247,7 @@ def _account_actions(request, association):
                   "account_history": association.account_changes.select_related("requested_by", "confirmed_by")[:10]}
 
 
-@role_required(Role.ADMINISTRATOR)
+@role_required(Role.ADMINISTRATOR, Role.GRANTS_OFFICER)
 def admin_association(request, association_id):
     """One association for the administrator: its details (never its account directly)
     and the account change with four eyes."""

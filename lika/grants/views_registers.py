@@ -55,7 +55,7 @@ def _registers_page(request, association, year, board_form=None, members_form=No
     })
 
 
-@role_required(Role.ASSOCIATION, Role.ADMINISTRATOR)
+@role_required(Role.ASSOCIATION, Role.ADMINISTRATOR, Role.GRANTS_OFFICER)
 def association_registers(request, association_id, year):
     """Board members and membership counts of one year."""
     association = registers.association_for(request.user, association_id)
@@ -96,7 +96,7 @@ def association_registers(request, association_id, year):
     return redirect(request.path)
 
 
-@role_required(Role.ASSOCIATION, Role.ADMINISTRATOR)
+@role_required(Role.ASSOCIATION, Role.ADMINISTRATOR, Role.GRANTS_OFFICER)
 def association_documents(request, association_id):
     association = registers.association_for(request.user, association_id)
     form = DocumentForm(request.POST or None, request.FILES or None,
@@ -116,7 +116,7 @@ def association_documents(request, association_id):
                                                      "documents": documents})
 
 
-@role_required(Role.ASSOCIATION, Role.ADMINISTRATOR)
+@role_required(Role.ASSOCIATION, Role.ADMINISTRATOR, Role.GRANTS_OFFICER)
 def association_document(request, association_id, document_id):
     document, handle = registers.document_open(acting_user=request.user, association_id=association_id,
                                                document_id=document_id)

@@ -59,7 +59,7 @@ def _assessment_form(agreement, data=None):
     return ReachForm(data, prefix="expected", initial=initial, text_label=_("Bedömning"))
 
 
-@role_required(Role.ADMINISTRATOR)
+@role_required(Role.ADMINISTRATOR, Role.GRANTS_OFFICER)
 def sponsorships(request):
     form = SponsorshipForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -126,7 +126,7 @@ def _detail(request, agreement, template, back):
     })
 
 
-@role_required(Role.ADMINISTRATOR)
+@role_required(Role.ADMINISTRATOR, Role.GRANTS_OFFICER)
 def sponsorship_detail(request, agreement_id):
     agreement = sponsor.access_agreement(request.user, agreement_id)
     return _detail(request, agreement, "grants/sponsorship.html", "grants_sponsorships")

@@ -195,3 +195,66 @@ class PaymentOffset(models.Model):
 
     def __str__(self):
         return f"avräkning {self.decision_id}/{self.person_id or self.direct_payee}: {self.to_pay} / {self.overpaid}"
+
+
+# --- grants to associations (issue 15, docs/payments.md "Grant orders") ----------------
+
+class GrantPaymentOrder(models.Model):
+    """One credit transfer of a grant decision to the association's bankgiro, plusgiro or
+    bank account, in the same monthly run and file as the income-support orders.
+
+    Exactly once is the database's job: one live order per grant decision (a partial
+    unique constraint; a rejected or returned order lets a new one exist), the amount
+    above zero and equal to the decision's, and the payee, account and amount never
+    changed afterwards (triggers on both engines, payments migration 0007)."""
+
+    run = models.ForeignKey(PaymentRun, on_delete=models.PROTECT, related_name="grant_orders")
+    decision = models.ForeignKey("grants.GrantDecision", on_delete=models.PROTECT, related_name="payment_orders")
+    association = models.ForeignKey("grants.Association", on_delete=models.PROTECT, related_name="payment_orders")
+    payee_name = models.CharField(_("mottagare"), max_length=200)
+    clearing = models.CharField(max_length=5, blank=True)
+    account = models.CharField(max_length=20, blank=True)
+    bankgiro = models.CharField(max_length=10, blank=True)
+    amount = models.BigIntegerField(_("belopp (öre)"))
+    remittance = models.CharField(_("meddelande"), max_length=140)
+    end_to_end_id = models.CharField(max_length=35, unique=True)
+    status = models.CharField(_("status"), max_length=10, choices=PaymentOrder.Status.choices,
+                              default=PaymentOrder.Status.CREATED)
+    status_reason = models.CharField(_("orsak"), max_length=200, blank=True)
+    status_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("betalningsorder för bidrag")
+        verbose_name_plural = _("betalningsordrar för bidrag")
+        ordering = ["run", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["decision"], condition=~Q(status__in=FAILED),
+                                    name="one_live_order_per_grant_decision"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="grant_order_amount_positive"),
+            models.CheckConstraint(condition=(~Q(clearing="") & ~Q(account="") & Q(bankgiro=""))
+                                   | (Q(clearing="", account="") & ~Q(bankgiro="")),
+                                   name="grant_order_one_account"),
+        ]
+
+    def __str__(self):
+        return f"{self.end_to_end_id} {self.amount}"
+
+
+class GrantPaymentHold(models.Model):
+    """A grant decision held back from a run (no valid payee account), with the reason."""
+
+    run = models.ForeignKey(PaymentRun, on_delete=models.PROTECT, related_name="grant_holds")
+    decision = models.ForeignKey("grants.GrantDecision", on_delete=models.PROTECT, related_name="payment_holds")
+    reason = models.CharField(_("orsak"), max_length=24, choices=PaymentHold.Reason.choices)
+    detail = models.CharField(_("detaljer"), max_length=200, blank=True)
+    amount = models.BigIntegerField(_("belopp (öre)"))
+
+    class Meta:
+        verbose_name = _("stoppad utbetalning av bidrag")
+        verbose_name_plural = _("stoppade utbetalningar av bidrag")
+        ordering = ["run", "id"]
+        constraints = [models.UniqueConstraint(fields=["run", "decision"], name="one_grant_hold_per_run")]
+
+    def __str__(self):
+        return f"{self.reason} ({self.decision_id})"

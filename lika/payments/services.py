@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable
 from contextlib import suppress
 from datetime import date, timedelta
+from itertools import chain
 from typing import NamedTuple
 
 from django.conf import settings
@@ -42,7 +43,7 @@ from lika.identity.bank import (
 )
 
 from .bankdays import default_payday, payday_problem
-from .models import FAILED, PaymentHold, PaymentOffset, PaymentOrder, PaymentRun
+from .models import FAILED, GrantPaymentOrder, PaymentHold, PaymentOffset, PaymentOrder, PaymentRun
 
 BATCH = 5000
 PREPARE_ROLES = (Role.PAYMENT_OFFICER,)
@@ -121,6 +122,7 @@ def payment_run_prepare(*, acting_user, run: PaymentRun, progress: Callable[[int
         if can_prepare_in_processes():
             prepare_in_processes(run, left["first"], left["last"], workers=workers, batch=batch, progress=progress)
             settle_changed_decisions(run, acting_user)
+            _prepare_grants(run, acting_user)
             return _finish(acting_user, run)
     total = done + left["count"]
     batches = 0
@@ -135,7 +137,27 @@ def payment_run_prepare(*, acting_user, run: PaymentRun, progress: Callable[[int
             run.refresh_from_db()
             return run
     settle_changed_decisions(run, acting_user)
+    _prepare_grants(run, acting_user)
     return _finish(acting_user, run)
+
+
+def _prepare_grants(run, acting_user) -> int:
+    """Issue 15: the grant decisions still to pay, in the same run (grant_orders)."""
+    from .grant_orders import prepare_grant_orders
+
+    made = prepare_grant_orders(run, acting_user)
+    if made:
+        PaymentRun.objects.filter(pk=run.pk).update(progress_done=F("progress_done") + made,
+                                                    progress_total=F("progress_total") + made)
+    return made
+
+
+def run_totals(run) -> tuple[int, int]:
+    """(count, total öre) of the run's orders: income support and grants (issue 15)."""
+    from .grant_orders import grant_totals
+
+    grants, grant_total = grant_totals(run)
+    return run.orders.count() + grants, (run.orders.aggregate(total=Sum("amount"))["total"] or 0) + grant_total
 
 
 def prepare_range(run: PaymentRun, after: int, last: int | None, *, batch: int = BATCH):
@@ -560,10 +582,8 @@ def _finish(acting_user, run) -> PaymentRun:
             cursor.execute("SELECT lika_analyze_payment_tables()")
     with transaction.atomic():
         run = PaymentRun.objects.select_for_update().get(pk=run.pk)
-        totals = run.orders.aggregate(total=Sum("amount"))
-        run.order_count = run.orders.count()
-        run.total = totals["total"] or 0
-        run.hold_count = run.holds.count()
+        run.order_count, run.total = run_totals(run)
+        run.hold_count = run.holds.count() + run.grant_holds.count()
         run.status = PaymentRun.Status.PREPARED
         run.progress_done = run.progress_total = run.order_count + run.hold_count
         run.save(update_fields=["order_count", "total", "hold_count", "status", "progress_done", "progress_total"])
@@ -610,7 +630,10 @@ def reconciliation(run: PaymentRun) -> list[dict]:
         out = [{"pk": pk, "granted_amount": int(granted), "paid": int(paid), "held": int(held),
                 "settled": int(settled)}
                for pk, granted, paid, held, settled in sorted(cursor.fetchall())]
-    live = run.orders.exclude(status__in=FAILED).aggregate(total=Sum("amount"))["total"] or 0
+    from .grant_orders import grant_reconciliation, grant_totals
+
+    out += grant_reconciliation(run)
+    live = (run.orders.exclude(status__in=FAILED).aggregate(total=Sum("amount"))["total"] or 0) + grant_totals(run)[1]
     if live != run.total and run.status != PaymentRun.Status.EXPORTED:
         out.append({"pk": None, "granted_amount": run.total, "paid": live, "held": 0, "settled": 0})
     return out
@@ -661,7 +684,9 @@ def payment_run_export(*, acting_user, run: PaymentRun, version: str = "09") -> 
                             account=iso20022.Account(iban=settings.LIKA_DEBTOR_IBAN, bic=settings.LIKA_DEBTOR_BIC))
     live = run.orders.exclude(status__in=FAILED).order_by("id")
     orders, avis = live.exclude(method=Person.PaymentMethod.AVI), live.filter(method=Person.PaymentMethod.AVI)
-    count, total = orders.count(), orders.aggregate(s=Sum("amount"))["s"] or 0
+    grants = run.grant_orders.exclude(status__in=FAILED).order_by("id")  # issue 15: the same block
+    count = orders.count() + grants.count()
+    total = (orders.aggregate(s=Sum("amount"))["s"] or 0) + (grants.aggregate(s=Sum("amount"))["s"] or 0)
     avi_count, avi_total = avis.count(), avis.aggregate(s=Sum("amount"))["s"] or 0
     if count + avi_count == 0:
         raise ValidationError("Körningen har inga betalningsordrar: ingen fil skapas.")
@@ -672,6 +697,13 @@ def payment_run_export(*, acting_user, run: PaymentRun, version: str = "09") -> 
         for e2e, amount, remittance, name, iban, clearing, number, bankgiro in orders.values_list(
             "end_to_end_id", "amount", "remittance", "payee_name", "iban", "clearing", "account", "bankgiro",
         ).iterator(chunk_size=BATCH * 5))
+    grant_transfers = (iso20022.Transfer(
+        end_to_end_id=e2e, amount=amount, remittance=remittance,
+        creditor=iso20022.Party(name=name, account=iso20022.Account(clearing=clearing, number=number,
+                                                                    bankgiro=bankgiro)))
+        for e2e, amount, remittance, name, clearing, number, bankgiro in grants.values_list(
+            "end_to_end_id", "amount", "remittance", "payee_name", "clearing", "account", "bankgiro").iterator())
+    transfers = chain(transfers, grant_transfers)
     # utbetalningsavier: a second block (PmtMtd CHK) with the payee's postal address
     avi_transfers = (iso20022.Transfer(
         end_to_end_id=e2e, amount=amount, remittance=remittance,
@@ -739,7 +771,8 @@ def accounting_rows(run: PaymentRun) -> list[list[str]]:
     """The accounting file: the municipality's codes and totals per kind of payment."""
     rows = [["konto", "ansvar", "verksamhet", "slag", "antal", "belopp"]]
     kinds = {"person": ("Till enskild", run.orders.filter(person__isnull=False)),
-             "direct": ("Direktbetalning", run.orders.filter(person__isnull=True))}
+             "direct": ("Direktbetalning", run.orders.filter(person__isnull=True)),
+             "grant": ("Föreningsbidrag", run.grant_orders.all())}
     for label, orders in kinds.values():
         agg = orders.aggregate(total=Sum("amount"))
         rows.append([settings.LIKA_ACCOUNTING_ACCOUNT, settings.LIKA_ACCOUNTING_RESPONSIBILITY,
@@ -809,6 +842,10 @@ def payment_statuses_apply(*, acting_user, updates) -> dict:
     for start in range(0, len(references), BATCH):  # in slices: SQLite limits a query's parameters
         orders.update((o.end_to_end_id, o) for o in PaymentOrder.objects.filter(
             end_to_end_id__in=references[start:start + BATCH]).select_related("decision__application__case", "run"))
+    grant_references = [r for r in references if r.startswith("LIKA-G") and r not in orders]
+    for start in range(0, len(grant_references), BATCH):  # issue 15: grant orders share the file
+        orders.update((o.end_to_end_id, o) for o in GrantPaymentOrder.objects.filter(
+            end_to_end_id__in=grant_references[start:start + BATCH]).select_related("run"))
     for answer in answers:  # the whole file is checked before anything is written
         order = orders.get(answer.end_to_end_id)
         problem = _mismatch(answer, order) if order is not None else None
@@ -827,6 +864,13 @@ def payment_statuses_apply(*, acting_user, updates) -> dict:
         old = order.status
         order.status, order.status_reason, order.status_at = status, (reason or "")[:200], timezone.now()
         order.save(update_fields=["status", "status_reason", "status_at"])
+        if isinstance(order, GrantPaymentOrder):
+            # a failed grant payment is paid again by the next run (no live order is left)
+            access_log_write(actor=acting_user, action=UPDATE, object_type="grant_payment_order", object_id=order.pk,
+                             summary=f"Bidragsbetalning {order.end_to_end_id}: {order.get_status_display().lower()}",
+                             old={"status": old}, new={"status": status, "reason": order.status_reason})
+            counts["updated"] += 1
+            continue
         case = order.decision.application.case
         access_log_write(actor=acting_user, action=UPDATE, object_type="payment_order", object_id=order.pk,
                          person_id=order.person_id, household_id=case.household_id,
@@ -860,7 +904,8 @@ def payment_file_import(*, acting_user, text: str) -> dict:
                                           "men ingen körning har det meddelande-id:t.") from None
                 reason = " ".join(filter(None, [rejected.reason_code, rejected.reason_text])) or "Filen avvisad"
                 updates = [(e2e, PaymentOrder.Status.REJECTED, reason)
-                           for e2e in run.orders.values_list("end_to_end_id", flat=True)]
+                           for e2e in chain(run.orders.values_list("end_to_end_id", flat=True),
+                                            run.grant_orders.values_list("end_to_end_id", flat=True))]
                 return payment_statuses_apply(acting_user=acting_user, updates=updates)
             updates = [BankAnswer(s.end_to_end_id, STATUS_MAP.get(s.status),
                                   " ".join(filter(None, [s.reason_code, s.reason_text])), s.amount,
@@ -922,8 +967,8 @@ def payment_order_reissue(*, acting_user, order: PaymentOrder, run: PaymentRun) 
         amount=order.amount, remittance=order.remittance, end_to_end_id=f"LIKA-{order.share_id}-{attempt}",
         reissue_of=order, **account)
     if run.status == PaymentRun.Status.PREPARED:
-        totals = run.orders.aggregate(total=Sum("amount"))
-        PaymentRun.objects.filter(pk=run.pk).update(order_count=run.orders.count(), total=totals["total"] or 0)
+        count, total = run_totals(run)
+        PaymentRun.objects.filter(pk=run.pk).update(order_count=count, total=total)
     access_log_write(actor=acting_user, action=CREATE, object_type="payment_order", object_id=new.pk,
                      person_id=new.person_id, household_id=order.decision.application.case.household_id,
                      summary=f"Betalningen {order.end_to_end_id} skickas igen som {new.end_to_end_id}",

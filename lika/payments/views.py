@@ -123,6 +123,9 @@ def _act(request, user, run, action):
     return redirect("payment_run_detail", run_id=run.pk)
 
 
+GRANT_ROWS = 500  # grant orders shown on the run's page (a municipality has a few hundred a year)
+
+
 @login_required
 def payment_run_detail(request, run_id):
     user = _payment_user(request)
@@ -150,6 +153,8 @@ def payment_run_detail(request, run_id):
         context.update({
             "differences": differences, "summary": summary, "holds": holds, "page": page,
             "shared": shared_account_households(run),
+            "grant_orders": run.grant_orders.order_by("id")[:GRANT_ROWS],
+            "grant_holds": run.grant_holds.select_related("decision__application__association").order_by("id"),
             "orders": [(order, *_mask(order)) for order in page.object_list],
             "can_attest": (run.status == PaymentRun.Status.PREPARED and user.can_attest_payments
                            and user.pk != run.prepared_by_id and not differences),

@@ -73,7 +73,10 @@ def test_an_association_user_cannot_confirm_or_ask_for_another(setup, admin_user
     ({}, "ange ett nytt"),
     ({"bankgiro": "5050-1055"}, "redan föreningens konto"),
     ({"bankgiro": "5050-1056"}, "kontrollsiffran"),
-    ({"bankgiro": NEW_BG, "plusgiro": "1-8"}, "inte båda"),
+    ({"bankgiro": NEW_BG, "plusgiro": "1-8"}, "inte flera"),
+    ({"plusgiro": "1-8", "clearing": "5000", "account": "1234560"}, "inte flera"),
+    ({"clearing": "5000", "account": "12"}, "ska ha 7 siffror"),
+    ({"clearing": "5000", "account": "1234567"}, "kontrollsiffran i kontonumret"),
 ])
 def test_bad_requests_are_refused(setup, fields, error):  # noqa: F811
     club, _other, _programme, user = setup
@@ -99,6 +102,8 @@ def test_the_database_refuses_a_direct_change_of_the_account(setup):  # noqa: F8
         Association.objects.filter(pk=club.pk).update(bankgiro=NEW_BG)
     with pytest.raises(IntegrityError), transaction.atomic():
         Association.objects.filter(pk=club.pk).update(bankgiro="", plusgiro="1-8")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Association.objects.filter(pk=club.pk).update(bank_clearing="5000", bank_account="1234567")
     Association.objects.filter(pk=club.pk).update(name="Nytt namn")  # other columns change freely
     club.refresh_from_db()
     assert club.bankgiro == "5050-1055" and club.name == "Nytt namn"
@@ -161,3 +166,13 @@ def test_two_requests_and_two_confirmations_at_once(admin_user, second_admin):
     assert sum(isinstance(r, ValidationError) for r in results) == 1
     assert AssociationAccountChange.objects.filter(status="confirmed").count() == 1
     assert AccessLogEntry.objects.filter(object_type="grants.association", action="update").count() == 1
+
+
+def test_a_bank_account_instead_of_a_giro_number(setup, admin_user):  # noqa: F811
+    club, _other, _programme, user = setup
+    change = services.account_change_request(acting_user=user, association=club, clearing="5000",
+                                             account="1234560")  # SEB, check digit valid (bankkonto)
+    services.account_change_confirm(acting_user=admin_user, change=change, channel="bank_certificate")
+    club.refresh_from_db()
+    assert (club.bankgiro, club.plusgiro, club.bank_clearing, club.bank_account) == ("", "", "5000", "1234560")
+    assert change.new_payee == "bankkonto 5000-1234560"

@@ -39,7 +39,7 @@ POLICY = {
     "logout": ("public", None),
     "health": ("public", None),
     "violence_support": ("public", None),
-    "home": (EVERYONE, None),
+    "home": (EVERYONE | {"grants_officer"}, None),
     "worklist": ({"case_worker_a", "manager_a", "case_worker_b", "manager_b"}, None),
     "case_list": ({"case_worker_a", "manager_a", "case_worker_b", "manager_b"}, None),
     "case_register": ({"case_worker_a", "manager_a", "case_worker_b", "manager_b"}, None),
@@ -63,31 +63,37 @@ POLICY = {
     "payment_run_file": (PAYMENT_VIEW, None),
     "payment_run_accounting": (PAYMENT_VIEW, None),
     # Issue 15: the association user sees only her association's grant pages.
-    "grants_home": ({"association", "admin"}, None),
+    "grants_home": ({"association", "admin", "grants_officer"}, None),
     "grants_association": ({"association"}, None),
     "grants_apply": ({"association"}, None),
     "grants_apply_typed": ({"association"}, None),
-    "grants_associations": ({"admin"}, None),
-    "grants_association_admin": ({"admin"}, None),
-    "grants_givers": ({"admin"}, None),
-    "grants_programmes": ({"admin"}, None),
-    "grants_programme": ({"admin"}, None),
+    "grants_associations": ({"admin", "grants_officer"}, None),
+    "grants_association_admin": ({"admin", "grants_officer"}, None),
+    "grants_givers": ({"admin", "grants_officer"}, None),
+    "grants_programmes": ({"admin", "grants_officer"}, None),
+    "grants_programme": ({"admin", "grants_officer"}, None),
     # Sponsorship: the administrator keeps the agreements; the association sees her own.
-    "grants_sponsorships": ({"admin"}, None),
-    "grants_sponsorship": ({"admin"}, None),
+    "grants_sponsorships": ({"admin", "grants_officer"}, None),
+    "grants_sponsorship": ({"admin", "grants_officer"}, None),
     "grants_association_sponsorships": ({"association"}, None),
     "grants_association_sponsorship": ({"association"}, None),
     "grants_apply_fixed": ({"association"}, None),
     # The association's registers and documents: her own, and the administrator's.
-    "grants_registers": ({"association", "admin"}, None),
-    "grants_documents": ({"association", "admin"}, None),
-    "grants_document": ({"association", "admin"}, None),
+    "grants_registers": ({"association", "admin", "grants_officer"}, None),
+    "grants_documents": ({"association", "admin", "grants_officer"}, None),
+    "grants_document": ({"association", "admin", "grants_officer"}, None),
     # Issue 15: the 3R analysis (aggregates only) for the analyst and the administrator.
-    "three_r_home": ({"analyst", "admin"}, None),
-    "three_r_population": ({"analyst", "admin"}, None),
-    "three_r_giver": ({"analyst", "admin"}, None),
-    "three_r_programme": ({"analyst", "admin"}, None),
-    "three_r_what_if": ({"analyst", "admin"}, None),
+    "three_r_home": ({"analyst", "admin", "grants_officer"}, None),
+    "three_r_population": ({"analyst", "admin", "grants_officer"}, None),
+    "three_r_giver": ({"analyst", "admin", "grants_officer"}, None),
+    "three_r_programme": ({"analyst", "admin", "grants_officer"}, None),
+    "three_r_what_if": ({"analyst", "admin", "grants_officer"}, None),
+    # Issue 15, handling: the grants officer (and the administrator) handle applications; the
+    # association user sees her own application and both download its decision letter.
+    "grants_worklist": ({"grants_officer", "admin"}, None),
+    "grants_handle": ({"grants_officer", "admin"}, None),
+    "grants_own_application": ({"association"}, None),
+    "grants_decision_letter": ({"grants_officer", "admin", "association"}, None),
 }
 CASE_URLS = ("case_detail", "person_detail", "household_edit", "application_new", "application_detail",
              "decision_new", "decision_detail", "decision_letter", "decision_letter_page", "exception_new",
@@ -145,10 +151,24 @@ def world(municipality, unit_a, unit_b, alice, bob, charlie, stina, petra, admin
 
     club = Association.objects.create(orgnr="802400-0005", name="IK Exempel")
     forening = _user("forening", "association", None, "Fia", "Förening", association=club)
-    from lika.grants.models import GrantGiver, Programme, SponsorshipAgreement
+    from lika.grants import handling
+    from lika.grants.models import (
+        GrantApplication,
+        GrantGiver,
+        Programme,
+        ProgrammeBudget,
+        SponsorshipAgreement,
+    )
 
     giver = GrantGiver.objects.create(name="Kultur- och fritidsnämnden")
     programme = Programme.objects.create(giver=giver, kind=Programme.Kind.ACTIVITY, name="Aktivitetsbidrag")
+    officer = _user("bidrag", "grants_officer", None, "Greta", "Handläggare")
+    project = Programme.objects.create(giver=giver, kind=Programme.Kind.PROJECT, name="Projektbidrag")
+    ProgrammeBudget.objects.create(programme=project, year=2026, amount=10_000_000)
+    grant = GrantApplication.objects.create(
+        association=club, programme=project, year=2026, period_from=date(2026, 3, 1), period_to=date(2026, 6, 30),
+        total=500_000, purpose="Tjejläger", submitted_by=forening)
+    handling.decision_make(acting_user=officer, application_id=grant.pk, outcome="granted")
 
     agreement = SponsorshipAgreement.objects.create(
         giver=GrantGiver.objects.create(name="Exempelbostäder AB", kind="company"), association=club,
@@ -163,12 +183,12 @@ def world(municipality, unit_a, unit_b, alice, bob, charlie, stina, petra, admin
     document = AssociationDocument.objects.create(association=club, kind="statutes", year=2024,
                                                   file_name="stadgar.pdf", stored_name="0" * 32, size=15,
                                                   sha256="0" * 64, uploaded_by=forening)
-    kwargs = {"giver_id": giver.pk, "association_id": club.pk, "programme_id": programme.pk, "agreement_id": agreement.pk, "document_id": document.pk, "case_id": case.pk, "person_id": woman.pk, "application_id": application.pk,
+    kwargs = {"giver_id": giver.pk, "association_id": club.pk, "grant_application_id": grant.pk, "programme_id": programme.pk, "agreement_id": agreement.pk, "document_id": document.pk, "case_id": case.pk, "person_id": woman.pk, "application_id": application.pk,
               "decision_id": decision.pk, "exception_id": exception.pk, "meeting_id": meeting.pk,
               "run_id": run.pk, "year": 2026, "fmt": "csv", "lang": "ar"}
     personas = {"anonymous": None, "case_worker_a": alice, "manager_a": bob, "case_worker_b": charlie,
                 "manager_b": dora, "analyst": stina, "payment_officer": petra, "admin": admin_user,
-                "association": forening}
+                "association": forening, "grants_officer": officer}
     return kwargs, personas
 
 
