@@ -22,7 +22,7 @@ from collections import defaultdict
 from fractions import Fraction
 
 from django.db import connection
-from django.db.models import Sum
+from django.db.models import BigIntegerField, Case, F, Sum, Value, When
 
 from lika.core import three_r
 
@@ -35,15 +35,22 @@ UNKNOWN_BAND = "okänd ålder"
 
 def money_by_cell():
     """The money attributed to one cell (programme, year, gender, age band), as an
-    aggregate over ``ApplicationCount`` rows.
+    aggregate over ``ApplicationCount`` rows: what reaches the cell's people.
 
-    Today it is ``ApplicationCount.amount``: what the rules engine computed for the cell's
-    deltagartillfällen when the application was submitted (after the cap; the rate per
-    sammankomst itself is not in any cell, so the cells add up to the application's total
-    minus that part).  When decisions exist this is to become the **granted** amount: the
-    decision's amount ÷ the applied total, attributed to the cells with
-    ``three_r.attribute`` (whole öre, largest remainder) — change it here only."""
-    return Sum("amount")
+    * **Decided** applications: the **granted** amount, attributed to the cells in
+      proportion to what each cell earned — ``cell amount × granted ÷ applied``, rounded
+      down to whole öre per cell (so a cell gets at most one öre less than its exact share;
+      a refused application gives 0).
+    * **Not yet decided**: ``ApplicationCount.amount``, what the rules engine computed for
+      the cell's deltagartillfällen at submission (after the cap).
+
+    The rate per sammankomst itself is in no cell, so the cells add up to the money for the
+    participants, not the application's whole total.  Change the attribution here only."""
+    decided = F("amount") * F("application__decision__amount") / F("application__decision__applied_amount")
+    return Sum(Case(
+        When(application__decision__isnull=True, then=F("amount")),
+        When(application__decision__applied_amount=0, then=Value(0)),
+        default=decided, output_field=BigIntegerField()))
 
 
 def _low(band: str) -> int:

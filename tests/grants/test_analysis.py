@@ -114,3 +114,28 @@ def test_board_members_by_band_are_protected_on_their_own():
     assert table.cell("0-17", "K") is SUPPRESSED  # 2 girls on the board: hidden
     assert table.cell("18+", "M") == 7
     assert table.cell("18+", "K") is SUPPRESSED  # else the women's total 8 would give the 2 away
+
+
+def test_a_decided_application_counts_the_granted_money_in_proportion(data):
+    """IK Exempel's 2026 application: 1 200 + 1 440 kr in its cells, 2 640 kr applied;
+    partly granted 1 320 kr (half): its cells get 600 and 720 kr. FK Annan is undecided and
+    keeps its computed 800 + 1 760 kr; once refused, it gives 0."""
+    from lika.grants import handling
+    from lika.grants.models import GrantApplication, ProgrammeBudget
+    from tests.conftest import _user
+
+    giver, activity, _premises = data
+    officer = _user("bidrag1", "grants_officer", None, "Greta", "Handläggare")
+    ProgrammeBudget.objects.create(programme=activity, year=2026, amount=10**9)
+    ik = GrantApplication.objects.get(association__name="IK Exempel", programme=activity, year=2026)
+    assert ik.total == 264000
+    handling.decision_make(acting_user=officer, application_id=ik.pk, outcome="partly", amount=132000,
+                           reasons="Budgeten räcker till hälften.")
+    rows = analysis.activity_rows(giver, [2026])
+    assert _cells(rows, "Aktivitetsbidrag", 2026, "money_ore") == {("K", "7-12"): 60000 + 80000,
+                                                                   ("M", "7-12"): 72000 + 176000}
+    fk = GrantApplication.objects.get(association__name="FK Annan", programme=activity, year=2026,
+                                      status="submitted")
+    handling.decision_make(acting_user=officer, application_id=fk.pk, outcome="refused", reasons="Fel program.")
+    rows = analysis.activity_rows(giver, [2026])
+    assert _cells(rows, "Aktivitetsbidrag", 2026, "money_ore") == {("K", "7-12"): 60000, ("M", "7-12"): 72000}
