@@ -60,8 +60,11 @@ WITH apps AS (
     WHERE p.giver_id = %(giver)s AND a.year BETWEEN %(first)s AND %(last)s AND a.status <> 'withdrawn'
 )
 SELECT 'activity' AS part, apps.programme, apps.year, c.gender, c.age_band,
-       SUM(c.participants), SUM(c.participations), SUM(c.leaders), SUM(c.amount), NULL::numeric, NULL::bigint
+       SUM(c.participants), SUM(c.participations), SUM(c.leaders),
+       SUM(CASE WHEN d.id IS NULL THEN c.amount WHEN d.applied_amount = 0 THEN 0
+                ELSE c.amount * d.amount / d.applied_amount END), NULL::numeric, NULL::bigint
 FROM grants_applicationcount c JOIN apps ON apps.id = c.application_id
+LEFT JOIN grants_grantdecision d ON d.application_id = c.application_id
 GROUP BY apps.programme, apps.year, c.gender, c.age_band
 UNION ALL
 SELECT 'board', p.name, b.year, b.gender,
