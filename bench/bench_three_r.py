@@ -122,7 +122,7 @@ def populate(associations: int, years: int, seed: int) -> dict:
     tables = [ApplicationCount, BoardMember, MembershipCount, GrantApplication, RealiaText]
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE grants_grantapplication_rule_versions, "
-                       + ", ".join(m._meta.db_table for m in tables) + " RESTART IDENTITY")
+                       + ", ".join(m._meta.db_table for m in tables) + " RESTART IDENTITY CASCADE")
         cursor.execute("DELETE FROM grants_association")  # users may point at one: no TRUNCATE
     tables.append(Association)
     Programme.objects.all().delete()
