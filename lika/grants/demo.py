@@ -7,19 +7,24 @@ Everything is written through the grants services (``grant_giver_create``,
 ``programme_create``, ``rule_version_add``, ``association_create``,
 ``application_submit``), so every stored row is what the service stores, with its
 access-log row.  ``seed_grants`` calls ``seed_registers``, ``seed_associations``,
-``seed_applications`` (2024–2025), ``seed_rule_change`` and ``seed_applications`` (2026);
-decisions, payments and sponsorship are to be added after them (docs/grants.md, "The demo").
+``seed_applications`` (2024–2025), ``seed_rule_change``, ``seed_applications`` (2026), ``seed_officer`` (the grants officer
+``bidrag1``), ``seed_decisions`` (2024–2025 decided, 2026 waiting) and ``seed_sponsorship``
+(a municipal company's signed agreement with its reach, and a draft); payments are to be
+added after them (docs/grants.md, "The demo").
 """
 
+import random
 from dataclasses import dataclass
+from datetime import date
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from lika.accounts.models import Role, User
 from lika.audit.services import access_log_write
 
-from . import services
+from . import handling, services, sponsorship
 from .demo_data import (
     ASSOCIATIONS,
     AUTUMN,
@@ -36,6 +41,7 @@ from .models import (
     Association,
     BoardMember,
     GrantApplication,
+    GrantGiver,
     MembershipCount,
     Programme,
     ProgrammeBudget,
@@ -76,7 +82,53 @@ RULES_2026 = {
 }
 DEMO_RULES = RULES_2026  # the version in force today (tests use it)
 
-
+OFFICER = "bidrag1"  # the grants officer's login (demo password), a fictional person
+OFFICER_NAME = ("Greta", "Lindkvist")
+# Decisions on 2024–2025 (the demo's own, fictional): per year this many refused and partly
+# granted, chosen by the seed; the rest granted in full while the year's budget lasts, then
+# partly (what is left) with the budget as the reason.  2026 waits for the officer.
+REFUSED_PER_YEAR = 1
+PARTLY_PER_YEAR = 3
+REFUSAL_REASONS = (
+    "Föreningen har inte lämnat in verksamhetsberättelse och ekonomisk redovisning för föregående år "
+    "trots påminnelse; det är ett villkor för bidrag enligt nämndens bidragsregler.",
+    "Föreningen har inte haft sitt årsmöte och saknar därför en vald styrelse för året; bidrag lämnas "
+    "bara till förening med vald styrelse enligt nämndens bidragsregler.",
+)
+PARTLY_REASONS = (
+    ("Sammankomster som redovisats både i denna ansökan och i en annan förenings ansökan har räknats bort "
+     "(samma deltagare, samma tid).", 80),
+    ("Deltagare som inte är medlemmar i föreningen har räknats bort enligt nämndens bidragsregler.", 85),
+    ("Närvarolistorna för några sammankomster saknar ledarens underskrift; de har räknats bort.", 90),
+)
+BUDGET_REASON = ("Årets budget för {programme} räcker inte till hela det sökta beloppet; föreningen får det "
+                 "som återstår av budgeten.")
+# The sponsorship demo: a municipal company sponsors an association (fictional).
+COMPANY = "Exempelbostäder AB"
+SPONSORED = {
+    "activity": "Prova-på-träning för unga i Exempelbostäders bostadsområden",
+    "amount": 60_000 * 100,
+    "counter_performance": ("Exempelbostäders logotyp på föreningens matchtröjor och webbplats; föreningen håller "
+                            "två öppna aktivitetsdagar för de boende."),
+    "target_group": "Flickor och pojkar 7–16 år i Exempelbostäders bostadsområden",
+    "period_from": date(2025, 1, 1),
+    "period_to": date(2025, 12, 31),
+}
+EXPECTED = {("F", "7-12"): 20, ("M", "7-12"): 20, ("F", "13-16"): 15, ("M", "13-16"): 15}
+ACTUAL = {("F", "7-12"): 14, ("M", "7-12"): 27, ("F", "13-16"): 6, ("M", "13-16"): 19}
+SPONSORSHIP_ASSESSMENT = (
+    "Verksamheten vänder sig lika till flickor och pojkar; föreningen väntar sig lika många av varje kön. "
+    "Risk: flickor 13–16 år lämnar ofta föreningslivet först, därför egna grupper och kvinnliga ledare.")
+REACH_TEXT = ("Fler pojkar än väntat kom, särskilt 7–12 år; flickorna 13–16 år slutade efter sommaren när "
+              "den kvinnliga ledaren flyttade.")
+DRAFT = {
+    "activity": "Sommarlovsaktiviteter för unga 2026",
+    "amount": 40_000 * 100,
+    "counter_performance": "Exempelbostäders namn på affischer och i föreningens utskick.",
+    "target_group": "Unga 10–16 år under sommarlovet",
+    "period_from": date(2026, 6, 15),
+    "period_to": date(2026, 8, 15),
+}
 
 
 @dataclass(frozen=True)
@@ -86,6 +138,9 @@ class DemoGrantsResult:
     rule_change: bool
     login_created: bool
     skipped: bool = False
+    decisions: int = 0
+    sponsorships: int = 0
+    officer_created: bool = False
 
 
 def _admin():
@@ -109,12 +164,12 @@ def seed_registers(*, admin) -> dict:
     return programmes
 
 
-def seed_associations(*, admin, clubs, password) -> bool:
+def seed_associations(*, admin, clubs, hashed) -> bool:
     """The associations (through ``association_create``: numbers checked), their boards,
     membership counts and one login each — the contact person — as the applications'
-    submitter; only ``forening1``..``forening3`` get the demo password.  Returns whether
-    ``forening1`` was created."""
-    usable = make_password(password)
+    submitter; only ``forening1``..``forening3`` get the demo password (``hashed``, made
+    once).  Returns whether ``forening1`` was created."""
+    usable = hashed
     created = False
     for club in clubs:
         association = services.association_create(
@@ -161,6 +216,89 @@ def seed_rule_change(*, admin, programme):
     return services.rule_version_add(acting_user=admin, programme=programme, rules_dict=RULES_2026)
 
 
+def seed_officer(*, hashed):
+    """The grants officer ``bidrag1`` with the demo password; returns (user, created)."""
+    first, last = OFFICER_NAME
+    return User.objects.get_or_create(username=OFFICER, defaults={
+        "role": Role.GRANTS_OFFICER, "first_name": first, "last_name": last, "password": hashed})
+
+
+def _decide(officer, application, outcome, *, amount=None, reasons=""):
+    if reasons:  # the bedömning behind a refusal or a partial grant (full grants: none, to keep the seed quick)
+        handling.assessment_record(acting_user=officer, application_id=application.pk, text=reasons)
+    return handling.decision_make(acting_user=officer, application_id=application.pk, outcome=outcome,
+                                  amount=amount, reasons=reasons)
+
+
+def seed_decisions(*, officer, programme, years, seed) -> int:
+    """The officer's decision on every application of ``years`` through
+    ``handling.decision_make`` (and ``handling.assessment_record`` before a refusal or a
+    partial grant) (the budget row locked and
+    checked, the letter made): ``REFUSED_PER_YEAR`` refused and ``PARTLY_PER_YEAR`` partly
+    granted with reasons, chosen by the seed; the others granted in full while the year's
+    budget lasts, then partly (what is left) or refused, with the budget as the reason."""
+    rng = random.Random(f"lika-demo-grant-decisions-{seed}")
+    Outcome = handling.Outcome
+    made = 0
+    for year in years:
+        applications = list(GrantApplication.objects.filter(programme=programme, year=year).order_by("pk"))
+        picked = rng.sample([a.pk for a in applications if a.total > 0],
+                            min(len(applications), REFUSED_PER_YEAR + PARTLY_PER_YEAR))
+        refused, partly = set(picked[:REFUSED_PER_YEAR]), picked[REFUSED_PER_YEAR:]
+        left = handling.budget_position(programme, year).left or 0
+        for application in applications:
+            if application.pk in refused or application.total <= 0:
+                reasons = (REFUSAL_REASONS[made % len(REFUSAL_REASONS)] if application.total > 0 else
+                           "Ingen sammankomst uppfyller villkoren för aktivitetsbidrag.")
+                _decide(officer, application, Outcome.REFUSED, reasons=reasons)
+                made += 1
+                continue
+            outcome, amount, reasons = Outcome.GRANTED, application.total, ""
+            if application.pk in partly:
+                reasons, percent = PARTLY_REASONS[partly.index(application.pk) % len(PARTLY_REASONS)]
+                outcome, amount = Outcome.PARTLY, application.total * percent // 100 // 100 * 100
+            if amount > left:  # the budget is spent: what is left, or nothing
+                reasons = BUDGET_REASON.format(programme=programme.name.lower())
+                outcome, amount = (Outcome.PARTLY, left) if left > 0 else (Outcome.REFUSED, None)
+            _decide(officer, application, outcome, amount=amount if outcome == Outcome.PARTLY else None,
+                    reasons=reasons)
+            left -= amount or 0
+            made += 1
+    return made
+
+
+def seed_assessments(*, officer, programme, year, seed, count=3) -> int:
+    """A few of ``year``'s applications under assessment (a bedömning, no decision yet)."""
+    rng = random.Random(f"lika-demo-grant-assessments-{seed}")
+    pks = list(GrantApplication.objects.filter(programme=programme, year=year).order_by("pk")
+               .values_list("pk", flat=True))
+    for pk in sorted(rng.sample(pks, min(count, len(pks)))):
+        handling.assessment_record(acting_user=officer, application_id=pk,
+                                   text="Närvaron kontrolleras mot föreningens medlemsförteckning.")
+    return min(count, len(pks))
+
+
+def seed_sponsorship(*, admin, officer, clubs) -> int:
+    """A municipal company (``COMPANY``) sponsors the first association in 2025: the
+    agreement, its gender-equality assessment with the expected participants, the signature
+    and — after the period — the association's report of whom it reached (more boys than
+    expected); and a draft for 2026 with the second association, without assessment (it
+    cannot be signed).  Through ``lika.grants.sponsorship``.  Returns the agreements made."""
+    company = services.grant_giver_create(acting_user=admin, name=COMPANY, kind=GrantGiver.Kind.COMPANY)
+    first = clubs[0]
+    agreement = sponsorship.agreement_create(acting_user=officer, giver=company,
+                                             association=Association.objects.get(pk=first.pk), **SPONSORED)
+    sponsorship.assessment_record(acting_user=officer, agreement_id=agreement.pk, text=SPONSORSHIP_ASSESSMENT,
+                                  expected=EXPECTED)
+    sponsorship.agreement_sign(acting_user=officer, agreement_id=agreement.pk)
+    if timezone.localdate() > SPONSORED["period_to"]:
+        sponsorship.reach_report(acting_user=first.user, agreement_id=agreement.pk, actual=ACTUAL, text=REACH_TEXT)
+    second = clubs[1 % len(clubs)]
+    sponsorship.agreement_create(acting_user=officer, giver=company,
+                                 association=Association.objects.get(pk=second.pk), **DRAFT)
+    return 2
+
+
 def seed_grants(*, seed: int, password: str, associations: int = ASSOCIATIONS) -> DemoGrantsResult:
     """Everything above in one transaction, with one access-log row, for the first
     ``associations`` of the 60 (0: no grants demo at all); does nothing when the demo's
@@ -173,15 +311,23 @@ def seed_grants(*, seed: int, password: str, associations: int = ASSOCIATIONS) -
     clubs = demo_associations(seed)[:associations]
     with transaction.atomic():
         admin = _admin()
+        hashed = make_password(password)  # one hash: the demo password is shared and public anyway
         programmes = seed_registers(admin=admin)
-        login_created = seed_associations(admin=admin, clubs=clubs, password=password)
+        login_created = seed_associations(admin=admin, clubs=clubs, hashed=hashed)
         activity = programmes[ACTIVITY]
         applications = seed_applications(clubs=clubs, programme=activity, years=YEARS[:-1], seed=seed)
         seed_rule_change(admin=admin, programme=activity)
         applications += seed_applications(clubs=clubs, programme=activity, years=YEARS[-1:], seed=seed)
+        officer, officer_created = seed_officer(hashed=hashed)
+        handler = officer if handling.can_handle(officer) else admin  # an older "bidrag1" with another role
+        decisions = seed_decisions(officer=handler, programme=activity, years=YEARS[:-1], seed=seed)
+        seed_assessments(officer=handler, programme=activity, year=YEARS[-1], seed=seed)
+        agreements = seed_sponsorship(admin=admin, officer=handler, clubs=clubs)
         access_log_write(actor=None, action="create", object_type="grants.demo",
-                         summary=f"Demoföreningar: {len(clubs)}, {applications} ansökningar, seed {seed}")
-    return DemoGrantsResult(len(clubs), applications, True, login_created)
+                         summary=f"Demoföreningar: {len(clubs)}, {applications} ansökningar, {decisions} beslut, "
+                                 f"{agreements} sponsringsavtal, seed {seed}")
+    return DemoGrantsResult(len(clubs), applications, True, login_created, decisions=decisions,
+                            sponsorships=agreements, officer_created=officer_created)
 
 
 demo_grants_seed = seed_grants  # the name seed-demo has used

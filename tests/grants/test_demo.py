@@ -4,24 +4,30 @@ application equal to what the core engine computes from the seed's attendance.""
 
 from collections import Counter, defaultdict
 from fractions import Fraction
+from io import StringIO
 
 import pytest
 from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from stdnum.se import orgnr
 
+from lika.accounts.models import Role
 from lika.core import grants as engine
 from lika.core.three_r import Counted, Rules, same_for_all, what_if
-from lika.grants import demo, demo_data, services
+from lika.grants import demo, demo_data, handling, services, sponsorship
 from lika.grants.models import (
     ApplicationCount,
     Association,
     BoardMember,
     GrantApplication,
+    GrantDecision,
     GrantGiver,
     MembershipCount,
     Programme,
     ProgrammeBudget,
+    SponsorshipAgreement,
+    SponsorshipAssessment,
 )
 from lika.households.demo import DEMO_PASSWORD
 from lika.identity.bank import parse_bankgiro
@@ -65,11 +71,15 @@ def _boys(counter):
 
 @pytest.mark.django_db(transaction=False)
 def test_seed_demo_adds_the_associations_three_years_a_skew_and_a_rule_change():
-    call_command("seed_demo", "--households", "2", "--cases", "0", "--seed", str(SEED), stdout=open("/dev/null", "w"))
+    out = StringIO()
+    call_command("seed_demo", "--households", "2", "--cases", "0", "--seed", str(SEED), stdout=out)
+    assert f"bidragshandläggare {demo.OFFICER} ({DEMO_PASSWORD})" in out.getvalue()
+    assert f"{demo.OFFICER}  " in out.getvalue()  # in the table of demo logins too
 
     # registers
     assert Association.objects.count() == 60
-    assert set(GrantGiver.objects.values_list("name", flat=True)) == {"Kommunstyrelsen", "Kultur- och fritidsnämnden"}
+    assert dict(GrantGiver.objects.values_list("name", "kind")) == {
+        "Kommunstyrelsen": "board", "Kultur- och fritidsnämnden": "board", demo.COMPANY: "company"}
     assert set(Programme.objects.values_list("kind", flat=True)) == {"activity", "operating", "premises", "project"}
     assert ProgrammeBudget.objects.filter(year__in=demo_data.YEARS).count() == 4 * 3
     assert set(BoardMember.objects.values_list("year", flat=True)) == set(demo_data.YEARS)
@@ -138,10 +148,45 @@ def test_seed_demo_adds_the_associations_three_years_a_skew_and_a_rule_change():
     preview = services.preview(association=user.association, programme=activity, upload=upload(GOOD))
     assert preview.errors == () and preview.result.counted_occasions == 1
 
+    # the grants officer, and her decisions: 2024–2025 decided, 2026 waiting for her
+    officer = authenticate(username=demo.OFFICER, password=DEMO_PASSWORD)
+    assert officer is not None and officer.role == Role.GRANTS_OFFICER
+    decisions = GrantDecision.objects.filter(application__programme=activity)
+    assert decisions.count() == applications.filter(year__in=(2024, 2025)).count()
+    assert set(decisions.values_list("decided_by", flat=True)) == {officer.pk}
+    assert not applications.filter(year=2026, status=GrantApplication.Status.DECIDED).exists()
+    assert applications.filter(year=2026, status=GrantApplication.Status.SUBMITTED).count() > 100
+    assert applications.filter(year=2026, status=GrantApplication.Status.UNDER_ASSESSMENT).exists()
+    for year in (2024, 2025):
+        this_year = decisions.filter(application__year=year)
+        outcomes = Counter(this_year.values_list("outcome", flat=True))
+        assert outcomes["refused"] >= 1 and outcomes["partly"] >= demo.PARTLY_PER_YEAR and \
+            outcomes["granted"] > 100, outcomes
+        for decision in this_year.exclude(outcome="granted"):
+            assert decision.reasons and decision.assessment == decision.reasons  # the bedömning behind it
+            assert decision.amount < decision.applied_amount
+        assert handling.budget_position(activity, year).left >= 0  # within the budget
+        assert all(d.letter_html for d in this_year.only("letter_html"))
+
+    # the sponsorship: a municipal company's signed agreement of 2025 with its assessment and
+    # the association's reach (more boys than expected); a draft of 2026 without assessment
+    signed = SponsorshipAgreement.objects.get(status=SponsorshipAgreement.Status.SIGNED)
+    assert signed.giver.kind == GrantGiver.Kind.COMPANY and signed.period_to.year == 2025
+    assert signed.assessment.text and signed.report.reported_by == user  # forening1 reported it
+    comparison = sponsorship.reach_comparison(signed)
+    assert comparison.reported and comparison.actual_total[1] > comparison.expected_total[1]  # boys
+    assert comparison.actual_share[1] > comparison.expected_share[1]
+    draft = SponsorshipAgreement.objects.get(status=SponsorshipAgreement.Status.DRAFT)
+    assert draft.period_from.year == 2026 and not draft.reach.exists()
+    assert not SponsorshipAssessment.objects.filter(agreement=draft).exists()
+    with pytest.raises(ValidationError, match="jämställdhetsbedömning"):
+        sponsorship.agreement_sign(acting_user=officer, agreement_id=draft.pk)
+
     # run again: nothing added
-    before = GrantApplication.objects.count()
+    before = (GrantApplication.objects.count(), GrantDecision.objects.count(), SponsorshipAgreement.objects.count())
     again = demo.seed_grants(seed=SEED, password=DEMO_PASSWORD)
-    assert again.skipped and GrantApplication.objects.count() == before
+    assert again.skipped and before == (GrantApplication.objects.count(), GrantDecision.objects.count(),
+                                        SponsorshipAgreement.objects.count())
 
 
 @pytest.mark.parametrize("value", ["61", "-1", "x"])

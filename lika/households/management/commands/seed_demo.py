@@ -4,7 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 from django.utils import timezone
 
-from lika.households.demo import DEMO_PASSWORD, KIND_LABELS, demo_is_loaded, demo_seed
+from lika.accounts.models import Role
+from lika.households.demo import DEMO_PASSWORD, KIND_LABELS, DemoLogin, demo_is_loaded, demo_seed
 
 MAX_HOUSEHOLDS = 1_000_000
 DEFAULT_CASES = 500
@@ -55,7 +56,7 @@ class Command(BaseCommand):
             from lika.statistics.demo import demo_statistics_seed
 
             statistics = demo_statistics_seed(seed=seed, today=today)
-            from lika.grants.demo import LOGINS, seed_grants
+            from lika.grants.demo import LOGINS, OFFICER, seed_grants
 
             grants = seed_grants(seed=seed, password=password, associations=associations)
         except DatabaseError:
@@ -78,8 +79,15 @@ class Command(BaseCommand):
             self.stdout.write(f"Föreningsbidrag: {grants.associations} föreningar, {grants.applications} ansökningar "
                               f"om aktivitetsbidrag 2024–2026 och en regeländring 2026; föreningsinloggningar "
                               f"forening1–forening{min(LOGINS, grants.associations)} "
-                              f"({password if grants.login_created else 'lösenordet oförändrat'}).")
-        self.stdout.write(_login_table(result.logins))
+                              f"({password if grants.login_created else 'lösenordet oförändrat'}); "
+                              f"{grants.decisions} beslut om 2024–2025 års ansökningar (2026 väntar på "
+                              f"handläggning), {grants.sponsorships} sponsringsavtal; bidragshandläggare "
+                              f"{OFFICER} ({password if grants.officer_created else 'lösenordet oförändrat'}).")
+        logins = result.logins
+        if grants.associations and not grants.skipped:
+            logins += (DemoLogin(OFFICER, str(Role.GRANTS_OFFICER.label), "",
+                                 password if grants.officer_created else None, grants.officer_created),)
+        self.stdout.write(_login_table(logins))
 
 
 def _integer(value, what, low=None, high=None):
