@@ -14,6 +14,13 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 PASSWORD = "korrekt-häst-batteri-42"
 
+# Property tests judge results, not speed: on a shared 2-core machine a pure example can take
+# more than hypothesis' default 200 ms deadline, which made a test fail once and pass again.
+from hypothesis import settings as _hypothesis  # noqa: E402
+
+_hypothesis.register_profile("lika", deadline=None)
+_hypothesis.load_profile("lika")
+
 
 @contextmanager
 def records_open_for_flush(connection):
