@@ -21,7 +21,7 @@ def demo(request, db, monkeypatch):
     if request.param is not None:
         monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: request.param)
     out = StringIO()
-    call_command("seed_demo", "--households", "24", "--seed", "7", "--cases", "24", stdout=out)
+    call_command("seed_demo", "--households", "24", "--seed", "7", "--cases", "24", "--associations", "0", stdout=out)
     return out.getvalue()
 
 

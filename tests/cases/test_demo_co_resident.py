@@ -13,7 +13,7 @@ from lika.households.models import HouseholdMembership
 
 @pytest.mark.django_db
 def test_the_demo_household_with_a_co_resident_adult_child():
-    call_command("seed_demo", "--households", "24", "--seed", "7", "--cases", "24", stdout=StringIO())
+    call_command("seed_demo", "--households", "24", "--seed", "7", "--cases", "24", "--associations", "0", stdout=StringIO())
     [co_resident] = HouseholdMembership.objects.filter(role="co_resident").select_related("household")
     household = co_resident.household
     parents = set(household.memberships.filter(role="adult", cohabiting=True).values_list("person_id", flat=True))

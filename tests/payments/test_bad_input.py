@@ -404,7 +404,7 @@ def test_two_real_preparers_at_once_on_sqlite_end_without_a_traceback_and_pay_on
 
     env = _Db(tmp_path).env
     subprocess.run([*LIKA, "migrate", "-v0"], env=env, check=True)
-    subprocess.run([*LIKA, "seed-demo", "--households", "150", "--seed", "12", "--cases", "150"], env=env,
+    subprocess.run([*LIKA, "seed-demo", "--households", "150", "--seed", "12", "--cases", "150", "--associations", "0"], env=env,
                    check=True, capture_output=True)
     db = sqlite3.connect(env["LIKA_SQLITE_PATH"])
     month = _waiting_month(db)

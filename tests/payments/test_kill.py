@@ -75,7 +75,7 @@ def db(tmp_path):
 def test_killed_and_restarted_run_pays_nobody_twice(db):
     env = db.env
     subprocess.run([*LIKA, "migrate", "-v0"], env=env, check=True)
-    subprocess.run([*LIKA, "seed-demo", "--households", "60", "--seed", "11", "--cases", "60"], env=env,
+    subprocess.run([*LIKA, "seed-demo", "--households", "60", "--seed", "11", "--cases", "60", "--associations", "0"], env=env,
                    check=True, capture_output=True)
     db.open()
     month = _waiting_month(db)

@@ -195,7 +195,7 @@ def _cells(report, model, scope, period):
 @pytest.fixture
 def demo(db, monkeypatch):
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: TODAY)
-    call_command("seed_demo", "--households", "40", "--seed", "7", "--cases", "40", stdout=StringIO())
+    call_command("seed_demo", "--households", "40", "--seed", "7", "--cases", "40", "--associations", "0", stdout=StringIO())
     refresh.refresh_years([YEAR - 1, YEAR])
 
 

@@ -720,7 +720,7 @@ def test_the_demo_writes_valid_files_with_measures_unemployment_kinds_and_exits(
     avslutsfil with the new reasons — both read back valid."""
     from django.utils import timezone
 
-    call_command("seed_demo", "--households", "40", "--seed", "3", "--cases", "40", stdout=StringIO())
+    call_command("seed_demo", "--households", "40", "--seed", "3", "--cases", "40", "--associations", "0", stdout=StringIO())
     today = timezone.localdate()
     last_month = (today.replace(day=1) - date.resolution).replace(day=1)
     rows = {}

@@ -146,7 +146,7 @@ def crawl(client, start="/", limit=120):
 
 @pytest.fixture
 def demo(db):
-    call_command("seed_demo", "--households", "8", "--seed", "3", "--cases", "8", stdout=StringIO())
+    call_command("seed_demo", "--households", "8", "--seed", "3", "--cases", "8", "--associations", "0", stdout=StringIO())
 
 
 def test_every_page_and_download_of_every_role_has_the_policy_and_no_store(client, demo):
