@@ -34,11 +34,11 @@ lint: $(STAMP)
 	$(BIN)/lika makemigrations --check --dry-run
 
 test-sqlite: $(STAMP)
-	$(BIN)/pytest -q -p no:cacheprovider
+	$(BIN)/pytest -q -p no:cacheprovider --durations=25
 
 test-postgres: $(STAMP)
 	@if $(BIN)/python -m tests.pg_available "$(TEST_DATABASE_URL)"; then \
-		DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/pytest -q -p no:cacheprovider -m "not browser"; \
+		DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/pytest -q -p no:cacheprovider --durations=25 -m "not browser"; \
 	elif [ "$$LIKA_REQUIRE_POSTGRES" = "1" ]; then \
 		echo "PostgreSQL krävs (LIKA_REQUIRE_POSTGRES=1) men nås inte på $(TEST_DATABASE_URL)"; exit 1; \
 	else \

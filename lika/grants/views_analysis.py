@@ -110,8 +110,8 @@ def population(request):
 
 @role_required(*ROLES)
 def what_if(request, giver_id, year, programme_id):
-    """Apply proposed activity-grant rules to the year's counted occasions (GET: the form
-    is in the address, nothing is stored)."""
+    """Apply proposed activity-grant rules to the year's counted occasions (POSTed: no
+    typed value goes into an address; nothing is stored)."""
     from datetime import date
     from fractions import Fraction
 
@@ -137,7 +137,7 @@ def what_if(request, giver_id, year, programme_id):
                "cap": "" if version.cap_per_year is None else _kr_input(version.cap_per_year)}
     for (band, gender), ore in today.per_occasion.items():
         initial[f"rate_{band}_{gender}"] = _kr_input(ore)
-    form = WhatIfForm(request.GET if "band_low" in request.GET else None, bands=bands, initial=initial)
+    form = WhatIfForm(request.POST if request.method == "POST" else None, bands=bands, initial=initial)
     context["form"] = form
     if form.is_bound and form.is_valid():
         data = form.cleaned_data

@@ -169,11 +169,11 @@ def test_what_if_a_higher_rate_for_girls(client, stina, data):
     assert 'name="rate_7-12_K" value="10"' in form and 'name="rate_7-12_M" value="8"' in form
     params = {"meeting_rate": "30", "cap": "", "band_low": "40", "rate_7-12_K": "14", "rate_7-12_M": "8",
               "rate_7-12_U": "8", "rate_13-25_K": "6", "rate_13-25_M": "6", "rate_13-25_U": "6"}
-    page = _text(client.get(url, params))
+    page = _text(client.post(url, params))
     assert "2 000,00 kr" in page and "2 800,00 kr" in page and "3 200,00 kr" in page
     assert "Förändring av kostnaden: 800,00 kr" in page
     assert "46,7 %" in page
-    bad = _text(client.get(url, {**params, "rate_7-12_K": "tio", "cap": "-5"}))
+    bad = _text(client.post(url, {**params, "rate_7-12_K": "tio", "cap": "-5"}))
     assert "ange ett belopp i kronor" in bad and "får inte vara negativt" in bad
 
 

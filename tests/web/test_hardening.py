@@ -29,9 +29,11 @@ LIKA_DIR = Path(lika.__file__).resolve().parent
 REQUIRED_CSP = ["default-src 'self'", "script-src 'self'", "style-src 'self'", "object-src 'none'",
                 "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'"]
 # Rendered only into PDFs by WeasyPrint, never sent to a browser (their <style> is the PDF's).
-PDF_TEMPLATES = {"cases/letter.html", "cases/letter_translation.html", "statistics/report_pdf.html"}
+PDF_TEMPLATES = {"cases/letter.html", "cases/letter_translation.html", "statistics/report_pdf.html", "grants/letter.html"}
 # The only fields a GET form may have: the statistics' period and unit (no person in them).
-GET_FORM_FIELDS = {"typ", "ar", "manad", "tertial", "kvartal", "fran", "till", "enhet", "year"}
+# the grants filters are choices of a register's row (a giver, a programme) or a status code
+GET_FORM_FIELDS = {"typ", "ar", "manad", "tertial", "kvartal", "fran", "till", "enhet", "year", "giver", "programme",
+                   "status"}
 
 
 class PageProblems(HTMLParser):
