@@ -45,7 +45,10 @@ test-postgres: $(STAMP)
 		echo "PostgreSQL nås inte på $(TEST_DATABASE_URL): PostgreSQL-körningen hoppas över"; \
 	fi
 
-test: lint test-sqlite test-postgres
+# The SQLite pass (with the browser tests) and the PostgreSQL pass use separate databases and
+# run side by side, one per core; each pass's output is printed whole when it ends.
+test: lint
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.bench_core --processes 2 --json var/bench-core.json
