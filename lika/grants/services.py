@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -279,7 +279,12 @@ def budget_set(*, acting_user, programme, year: int, amount: int) -> ProgrammeBu
         budget = ProgrammeBudget.objects.select_for_update().filter(programme=programme, year=year).first()
         old = None if budget is None else budget.amount
         if budget is None:
-            budget = ProgrammeBudget.objects.create(programme=programme, year=year, amount=amount)
+            try:
+                with transaction.atomic():  # another administrator may set the same year at once
+                    budget = ProgrammeBudget.objects.create(programme=programme, year=year, amount=amount)
+            except IntegrityError:
+                raise ValidationError("budgeten för året sattes nyss av någon annan; läs in sidan och försök igen") \
+                    from None
         else:
             budget.amount = amount
             budget.save(update_fields=["amount"])

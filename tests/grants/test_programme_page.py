@@ -4,6 +4,7 @@ date (never an edit), and the budget per year with its old figure in the access 
 import json
 
 import pytest
+from django.db import connection  # noqa: F401 - connection: in a skipif
 from django.urls import reverse
 
 from lika.audit.models import AccessLogEntry
@@ -119,3 +120,26 @@ def test_the_database_refuses_an_association_user_without_association(setup):  #
     user.association = None
     with pytest.raises(IntegrityError), transaction.atomic():
         user.save()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="a race: PostgreSQL")
+def test_two_administrators_setting_a_new_years_budget_at_once(admin_user):
+    """One budget row; the other administrator gets a Swedish refusal, not a server error."""
+    from django.core.exceptions import ValidationError
+
+    from lika.grants.models import GrantGiver, Programme
+    from tests.conftest import _user
+    from tests.threads import race
+
+    second = _user("bertil", "administrator", None, "Bertil", "Berg")
+    programme = Programme.objects.create(giver=GrantGiver.objects.create(name="Kultur- och fritidsnämnden"),
+                                         kind="activity", name="Aktivitetsbidrag")
+
+    def set_budget(user, amount):
+        return lambda: services.budget_set(acting_user=user, programme=programme, year=2027, amount=amount)
+
+    results = race(set_budget(admin_user, 100), set_budget(second, 200), expected=(ValidationError,))
+    assert ProgrammeBudget.objects.filter(programme=programme, year=2027).count() == 1
+    refused = [r for r in results if isinstance(r, ValidationError)]
+    assert len(refused) <= 1 and all("någon annan" in str(r) for r in refused)
