@@ -45,6 +45,9 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Systemadministratör")
     ASSOCIATION = "association", _("Förening")
     GRANTS_OFFICER = "grants_officer", _("Bidragshandläggare")
+    # The residents' e-service as the acting user of what residents do (never logs in):
+    # the resident herself is named in the row and in the access log.
+    ESERVICE = "eservice", _("E-tjänsten (system)")
 
 
 class User(AbstractUser):

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "lika.payments",
     "lika.statistics",
     "lika.grants",
+    "lika.eservice",
     "lika.web",
 ]
 
@@ -110,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "lika.web.context_processors.municipality",
                 "lika.web.context_processors.navigation",
+                "lika.eservice.context.eservice",
             ],
         },
     },
@@ -220,7 +222,12 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Language and time ------------------------------------------------------
 LANGUAGE_CODE = "sv"
-LANGUAGES = [("sv", "Svenska"), ("en", "English")]
+LANGUAGES = [("sv", "Svenska"), ("en", "English"), ("ar", "العربية")]
+# The staff pages are in Swedish and English; the residents' e-service also in Arabic
+# (right to left).  Adding a language to the e-service (Somali, Tigrinya, Dari…): add it to
+# LANGUAGES and LIKA_ESERVICE_LANGUAGES and translate lika/eservice/locale/<code>/ (docs/eservice.md).
+LIKA_STAFF_LANGUAGES = ("sv", "en")
+LIKA_ESERVICE_LANGUAGES = ("sv", "en", "ar")
 LOCALE_PATHS = [BASE_DIR / "lika" / "locale"]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
@@ -276,6 +283,27 @@ LIKA_VIOLENCE_SUPPORT = [
     ("Socialtjänstens mottagning för våld i nära relationer",
      env("LIKA_VIOLENCE_CONTACT", "ring kommunens växel och fråga efter socialtjänsten")),
 ]
+# --- The residents' e-service (docs/eservice.md) ----------------------------------
+# Login: OpenID Connect toward the municipality's e-legitimation broker (BankID, Freja),
+# through Authlib, which checks the ID token's signature, issuer, audience, expiry and nonce.
+LIKA_ESERVICE_OIDC_DISCOVERY_URL = env("LIKA_ESERVICE_OIDC_DISCOVERY_URL", "")
+LIKA_ESERVICE_OIDC_CLIENT_ID = env("LIKA_ESERVICE_OIDC_CLIENT_ID", "")
+LIKA_ESERVICE_OIDC_CLIENT_SECRET = env("LIKA_ESERVICE_OIDC_CLIENT_SECRET", "")
+# The claim holding the personnummer: the Swedish OIDC profile's (oidc.se) by default.
+LIKA_ESERVICE_OIDC_PERSONNUMMER_CLAIM = env("LIKA_ESERVICE_OIDC_PERSONNUMMER_CLAIM",
+                                            "https://id.oidc.se/claim/personalIdentityNumber")
+LIKA_ESERVICE_OIDC_SCOPE = env("LIKA_ESERVICE_OIDC_SCOPE", "openid https://id.oidc.se/scope/naturalPersonNumber")
+# The demo's test login (pick a fictional person): never on in production.
+LIKA_ESERVICE_DEMO_LOGIN = env_bool("LIKA_ESERVICE_DEMO_LOGIN", False)
+# The unit (its code) that receives first applications from residents without a case;
+# empty: the municipality's first unit.
+LIKA_ESERVICE_INTAKE_UNIT = env("LIKA_ESERVICE_INTAKE_UNIT", "")
+# Where "Lämna sidan snabbt" goes: a neutral page.
+LIKA_QUICK_EXIT_URL = env("LIKA_QUICK_EXIT_URL", "https://www.google.se/")
+# Notifications by e-mail and SMS: a pluggable sender (a class path); never sensitive content.
+LIKA_NOTIFICATION_SENDER = env("LIKA_NOTIFICATION_SENDER", "lika.eservice.notify.ConsoleSender")
+LIKA_NOTIFICATION_DIR = Path(env("LIKA_NOTIFICATION_DIR", str(BASE_DIR / "var" / "notifications")))
+
 # The municipality's postal address for appeals (överklagande), printed on letters.
 LIKA_APPEAL_ADDRESS = env("LIKA_APPEAL_ADDRESS", "Socialnämnden, Box 1, 999 99 Lika")
 

@@ -9,5 +9,6 @@ urlpatterns = [
     path("", include("lika.statistics.urls")),
     path("", include("lika.housing.urls")),
     path("", include("lika.grants.urls")),
+    path("", include("lika.eservice.urls")),
     path("", include("lika.web.urls")),
 ]

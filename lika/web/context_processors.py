@@ -14,13 +14,13 @@ def municipality(request):
     database when the page shows it, unless the view already gave it (the statistics)."""
     name = settings.LIKA_MUNICIPALITY_NAME
     if name:
-        return {"municipality_name": name}
+        return {"municipality_name": name, "staff_languages": settings.LIKA_STAFF_LANGUAGES}
 
     def read():
         first = Municipality.objects.order_by("id").first() if request.user.is_authenticated else None
         return first.name if first else ""
 
-    return {"municipality_name": SimpleLazyObject(read)}
+    return {"municipality_name": SimpleLazyObject(read), "staff_languages": settings.LIKA_STAFF_LANGUAGES}
 
 
 def navigation(request):
