@@ -21,7 +21,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from lika.cases import decisions, services
 from lika.cases.decisions import LineDecision
 from lika.payments import services as payments
-from tests.cases.factories import couple_case
+from tests.cases.factories import couple_case, single_case
 from tests.conftest import _user
 
 MONTH = date(2026, 12, 1)
@@ -31,6 +31,14 @@ EVERYONE = {"case_worker_a", "manager_a", "case_worker_b", "manager_b", "analyst
 STATISTICS = {"manager_a", "manager_b", "analyst", "admin"}
 PAYMENTS = {"payment_officer"}
 PAYMENT_VIEW = {"payment_officer", "manager_a"}  # bob has attesträtt in these tests
+
+# Issue 16: residents in the e-service.  resident_a is the woman of unit A's case (every id
+# points at her household), resident_b an adult of another household in unit B.
+RESIDENTS = {"resident_a", "resident_b"}
+RESIDENT_A = {"resident_a"}
+# Public pages that answer a plain GET with 404/405 (POST only, or not configured here).
+PUBLIC_NOT_FOR_GET = {"logout", "eservice_logout", "eservice_quick_exit", "eservice_oidc_start",
+                      "eservice_oidc_callback"}
 
 # name -> (who is served, the status of a refusal for the other unit's staff)
 POLICY = {
@@ -94,6 +102,17 @@ POLICY = {
     "grants_handle": ({"grants_officer", "admin"}, None),
     "grants_own_application": ({"association"}, None),
     "grants_decision_letter": ({"grants_officer", "admin", "association"}, None),
+    # Issue 16: the residents' e-service.
+    "eservice_start": ("public", None),
+    "eservice_support": ("public", None),
+    "eservice_login": ("public", None),
+    "eservice_demo_login": ("public", None),
+    "eservice_oidc_start": ("public", None),
+    "eservice_oidc_callback": ("public", None),
+    "eservice_logout": ("public", None),
+    "eservice_quick_exit": ("public", None),
+    "eservice_protected": (RESIDENTS, None),
+    "eservice_home": (RESIDENTS, None),
 }
 CASE_URLS = ("case_detail", "person_detail", "household_edit", "application_new", "application_detail",
              "decision_new", "decision_detail", "decision_letter", "decision_letter_page", "exception_new",
@@ -186,7 +205,10 @@ def world(municipality, unit_a, unit_b, alice, bob, charlie, stina, petra, admin
     kwargs = {"giver_id": giver.pk, "association_id": club.pk, "grant_application_id": grant.pk, "programme_id": programme.pk, "agreement_id": agreement.pk, "document_id": document.pk, "case_id": case.pk, "person_id": woman.pk, "application_id": application.pk,
               "decision_id": decision.pk, "exception_id": exception.pk, "meeting_id": meeting.pk,
               "run_id": run.pk, "year": 2026, "fmt": "csv", "lang": "ar"}
-    personas = {"anonymous": None, "case_worker_a": alice, "manager_a": bob, "case_worker_b": charlie,
+    settings.LIKA_ESERVICE_DEMO_LOGIN = True
+    _case_b, resident_b = single_case(unit_b, case_worker=charlie)
+    personas = {"resident_a": Resident(woman), "resident_b": Resident(resident_b),
+                "anonymous": None, "case_worker_a": alice, "manager_a": bob, "case_worker_b": charlie,
                 "manager_b": dora, "analyst": stina, "payment_officer": petra, "admin": admin_user,
                 "association": forening, "grants_officer": officer}
     return kwargs, personas
@@ -209,10 +231,32 @@ def _actions(html: str) -> set[str]:
 REFUSED = (302, 403, 404, 405)
 
 
+class Resident:
+    """A resident persona: her session is the e-service's, not a Django login."""
+
+    def __init__(self, person):
+        self.person = person
+
+
+def _log_in(client, user):
+    from lika.eservice.session import KEY
+
+    client.logout()
+    if isinstance(user, Resident):
+        session = client.session
+        session[KEY] = {"pnr": user.person.identity_number, "given": "", "family": "", "method": "oidc", "at": 0}
+        session.save()
+        client.cookies["sessionid"] = session.session_key
+    elif user is not None:
+        client.force_login(user)
+
+
 def _refused(response, persona) -> bool:
     if response.status_code == 302:
+        if response.url.startswith("/e-tjanst/logga-in/"):
+            return True  # a staff session (or none) is no resident's session
         # the association user's start page is her association's grant page
-        return (persona == "anonymous" and "/logga-in/" in response.url) or (
+        return ((persona == "anonymous" or persona.startswith("resident")) and "/logga-in/" in response.url) or (
             persona == "association" and response.url == "/bidrag/")
     return response.status_code in (403, 404, 405)
 
@@ -226,20 +270,19 @@ def test_every_url_and_action_as_every_persona(client, world, name):
     # what the forms of the page offer, as a persona who may use it
     offered = {"", "save"}
     if allowed != "public":
-        client.force_login(personas[sorted(allowed)[0]])
+        _log_in(client, personas[sorted(allowed)[0]])
         page = client.get(url)
         if page.status_code == 200 and page.get("Content-Type", "").startswith("text/html"):
             offered |= _actions(page.content.decode())
         client.logout()
     for persona, user in personas.items():
-        client.logout()
-        if user is not None:
-            client.force_login(user)
+        _log_in(client, user)
         response = client.get(url)
         assert response.status_code < 500, (name, persona, response.status_code)
         may = allowed == "public" or persona in allowed
         if may:
-            assert not _refused(response, persona) or name == "logout", (name, persona, response.status_code)
+            assert not _refused(response, persona) or name in PUBLIC_NOT_FOR_GET, (
+                name, persona, response.status_code)
             continue
         assert _refused(response, persona), f"{name} served {persona} ({response.status_code})"
         if other_unit_status and persona in ("case_worker_b", "manager_b"):
