@@ -25,7 +25,7 @@ demo: $(STAMP)
 	$(BIN)/lika migrate --no-input
 	$(BIN)/lika seed-demo --households $(HOUSEHOLDS) --seed 1 --if-empty
 	@echo "Lika körs på http://$(HOST):$(PORT)/  (Ctrl-C avslutar)"
-	$(BIN)/lika runserver --insecure $(HOST):$(PORT)
+	LIKA_ESERVICE_DEMO_LOGIN=1 $(BIN)/lika runserver --insecure $(HOST):$(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check lika tests bench
@@ -38,7 +38,7 @@ test-sqlite: $(STAMP)
 
 test-postgres: $(STAMP)
 	@if $(BIN)/python -m tests.pg_available "$(TEST_DATABASE_URL)"; then \
-		DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/pytest -q -p no:cacheprovider --durations=25 -m "not browser"; \
+		DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/pytest -q -p no:cacheprovider --durations=25 -m "not browser or both_engines"; \
 	elif [ "$$LIKA_REQUIRE_POSTGRES" = "1" ]; then \
 		echo "PostgreSQL krävs (LIKA_REQUIRE_POSTGRES=1) men nås inte på $(TEST_DATABASE_URL)"; exit 1; \
 	else \
