@@ -123,7 +123,7 @@ def appeal_submit(*, person, decision_id: int, text: str, now=None) -> Appeal:
 def appeal_withdraw(*, person, appeal_id: int) -> Appeal:
     """The adult takes back her own appeal while it is being handled."""
     with transaction.atomic():
-        appeal = (Appeal.objects.select_for_update().select_related("decision__application__case")
+        appeal = (Appeal.objects.select_for_update(of=("self",)).select_related("decision__application__case")
                   .filter(pk=appeal_id, person=person).first())
         if appeal is None:
             raise ValidationError(_("Överklagandet finns inte."))
@@ -158,7 +158,7 @@ def appeal_handle(*, acting_user, appeal_id: int, outcome: str, note: str = "",
     note = (note or "").strip()
     today = timezone.localdate()
     with transaction.atomic():
-        appeal = (Appeal.objects.select_for_update().select_related("decision__application__case", "handled_by")
+        appeal = (Appeal.objects.select_for_update(of=("self",)).select_related("decision__application__case")
                   .filter(pk=appeal_id).first())
         if appeal is None or appeal.decision.application.case.unit_id != acting_user.unit_id:
             raise ValidationError(_("Överklagandet finns inte."))
