@@ -209,9 +209,10 @@ def staff_appeal(request, case_id, appeal_id):
     if request.method == "POST":
         posted = request.POST
         outcome = request.POST.get("action", "")
-        forwarded_on = parse_date(request.POST.get("forwarded_on") or "") if request.POST.get("forwarded_on") else None
         try:
-            if request.POST.get("forwarded_on") and forwarded_on is None:
+            text = (request.POST.get("forwarded_on") or "").strip()
+            forwarded_on = parse_date(text) if text else None
+            if text and forwarded_on is None:
                 raise ValidationError({"forwarded_on": _("Ange datumet som ÅÅÅÅ-MM-DD.")})
             appeals.appeal_handle(acting_user=request.user, appeal_id=found.pk, outcome=outcome,
                                   note=request.POST.get("note", ""), forwarded_on=forwarded_on)

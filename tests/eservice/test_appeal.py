@@ -133,6 +133,8 @@ def test_not_changed_it_is_forwarded_to_the_court_with_the_date(decided, alice, 
     bad = client.post(url, {"action": "forwarded", "forwarded_on": "2099-01-01"})
     assert bad.status_code == 400 and "framtiden" in bad.content.decode()
     assert client.post(url, {"action": "forwarded", "forwarded_on": "inte ett datum"}).status_code == 400
+    assert client.post(url, {"action": "forwarded", "forwarded_on": "2026-02-30"}).status_code == 400
+    assert client.post(url, {"action": "nonsense"}).status_code == 400
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {"action": "forwarded", "forwarded_on": timezone.localdate().isoformat()})
     assert response.status_code == 302
