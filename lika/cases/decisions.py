@@ -349,7 +349,16 @@ def _issue(decision: Decision, decided_by, parties) -> Decision:
                      old={"status": "awaiting_approval" if decision.requires_manager else "draft"},
                      new={"status": "issued", "recipients": [p.pk for p in parties],
                           "supersedes": current.pk if current else None})
+    _notify_recipients_on_commit(list(parties))
     return decision
+
+
+def _notify_recipients_on_commit(people) -> None:
+    """Issue 16: each adult who receives the decision is told, after commit, that there is
+    news in the e-service (the text says nothing about the decision)."""
+    from lika.eservice.notify import notify  # the e-service reads cases, not the other way
+
+    transaction.on_commit(lambda: [notify(person, "decision") for person in people])
 
 
 @transaction.atomic

@@ -76,6 +76,7 @@ class Worklist:
     follow_ups: list = field(default_factory=list)
     payments_held: list = field(default_factory=list)
     payments_failed: list = field(default_factory=list)
+    appeals: list = field(default_factory=list)  # issue 16: appeals from the e-service
 
     @property
     def total(self) -> int:
@@ -127,6 +128,9 @@ def worklist_for(user, today: date) -> Worklist:
     from lika.payments.selectors import payment_problems
 
     work.payments_held, work.payments_failed = payment_problems([c.pk for c in my_cases])
+    from lika.eservice.appeals import appeals_for_worklist
+
+    work.appeals = appeals_for_worklist(user)
     return work
 
 

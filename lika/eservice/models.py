@@ -54,3 +54,6 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.person_id} {self.kind} {self.channel} {self.status}"
+
+
+from .models_insight import Appeal, AppealEvent  # noqa: E402,F401  (issue 16: insight and appeal)

@@ -113,6 +113,17 @@ POLICY = {
     "eservice_quick_exit": ("public", None),
     "eservice_protected": (RESIDENTS, None),
     "eservice_home": (RESIDENTS, None),
+    # Issue 16, insight and appeal: lists for every resident (her own), ids of unit A's case for resident_a only.
+    "eservice_applications": (RESIDENTS, None),
+    "eservice_application": (RESIDENT_A, None),
+    "eservice_decision": (RESIDENT_A, None),
+    "eservice_decision_letter": (RESIDENT_A, None),
+    "eservice_appeal_new": (RESIDENT_A, None),
+    "eservice_appeal": (RESIDENT_A, None),
+    "eservice_payments": (RESIDENTS, None),
+    "eservice_plan": (RESIDENTS, None),
+    "eservice_meetings": (RESIDENTS, None),
+    "appeal_detail": (CASE, 404),
 }
 CASE_URLS = ("case_detail", "person_detail", "household_edit", "application_new", "application_detail",
              "decision_new", "decision_detail", "decision_letter", "decision_letter_page", "exception_new",
@@ -202,7 +213,10 @@ def world(municipality, unit_a, unit_b, alice, bob, charlie, stina, petra, admin
     document = AssociationDocument.objects.create(association=club, kind="statutes", year=2024,
                                                   file_name="stadgar.pdf", stored_name="0" * 32, size=15,
                                                   sha256="0" * 64, uploaded_by=forening)
-    kwargs = {"giver_id": giver.pk, "association_id": club.pk, "grant_application_id": grant.pk, "programme_id": programme.pk, "agreement_id": agreement.pk, "document_id": document.pk, "case_id": case.pk, "person_id": woman.pk, "application_id": application.pk,
+    from lika.eservice.appeals import appeal_submit
+
+    appeal = appeal_submit(person=woman, decision_id=decision.pk, text="Jag vill ha mer till hyran.")
+    kwargs = {"appeal_id": appeal.pk, "giver_id": giver.pk, "association_id": club.pk, "grant_application_id": grant.pk, "programme_id": programme.pk, "agreement_id": agreement.pk, "document_id": document.pk, "case_id": case.pk, "person_id": woman.pk, "application_id": application.pk,
               "decision_id": decision.pk, "exception_id": exception.pk, "meeting_id": meeting.pk,
               "run_id": run.pk, "year": 2026, "fmt": "csv", "lang": "ar"}
     settings.LIKA_ESERVICE_DEMO_LOGIN = True
