@@ -429,7 +429,8 @@ def application_edit(request, application_id):
 @resident_required
 def application_confirm(request, application_id):
     """The medsökande confirms the joint application (POST; a GET shows the application)."""
-    if request.method != "POST":
+    if request.method != "POST":  # only her own household's application (404 otherwise)
+        applying.resident_application(request.resident.person, application_id)
         return redirect("eservice_application", application_id=application_id)
     try:
         applying.application_confirm_by_resident(resident=request.resident, application_id=application_id)
@@ -442,7 +443,8 @@ def application_confirm(request, application_id):
 
 @resident_required
 def attachment_upload(request, application_id):
-    if request.method != "POST":
+    if request.method != "POST":  # only her own household's application (404 otherwise)
+        applying.resident_application(request.resident.person, application_id)
         return redirect("eservice_application", application_id=application_id)
     try:
         applying.attachment_upload(resident=request.resident, application_id=application_id,
