@@ -28,6 +28,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from lika.accounts.models import Unit
@@ -63,9 +64,9 @@ TYPE_LABELS = (
     gettext_noop("Studiestöd"), gettext_noop("Skatteåterbäring"), gettext_noop("Övrig inkomst"),
 )
 
-REFUSED_OPEN_CASE = ("Du eller den du bor med har redan ett pågående ärende om ekonomiskt bistånd. "
+REFUSED_OPEN_CASE = gettext_noop("Du eller den du bor med har redan ett pågående ärende om ekonomiskt bistånd. "
                      "Ansök i det ärendet, eller kontakta socialtjänsten så hjälper vi dig.")
-REFUSED_PERSON = ("Ansökan kan inte göras i e-tjänsten för de här personerna. "
+REFUSED_PERSON = gettext_noop("Ansökan kan inte göras i e-tjänsten för de här personerna. "
                   "Kontakta socialtjänsten så hjälper vi dig.")
 
 
@@ -124,7 +125,7 @@ def intake_unit() -> Unit:
     unit = (Unit.objects.filter(code=code).order_by("id").first() if code
             else Unit.objects.order_by("id").first())
     if unit is None:
-        raise ValidationError("E-tjänsten kan inte ta emot ansökningar just nu. Kontakta socialtjänsten.")
+        raise ValidationError(_("E-tjänsten kan inte ta emot ansökningar just nu. Kontakta socialtjänsten."))
     return unit
 
 
@@ -132,10 +133,10 @@ def _existing_checked(person: Person, since: date) -> Person:
     """A person already in Lika: refused (without saying where) if she is an adult of an
     open case, or has protected identity (she is not found from the e-service)."""
     if person.protected_identity:
-        raise ValidationError(REFUSED_PERSON)
+        raise ValidationError(_(REFUSED_PERSON))
     if (HouseholdMembership.objects.filter(person=person, role=ADULT, household__case__status=Case.Status.OPEN)
             .exclude(valid_to__lt=since).exists()):
-        raise ValidationError(REFUSED_OPEN_CASE)
+        raise ValidationError(_(REFUSED_OPEN_CASE))
     return person
 
 
@@ -145,7 +146,7 @@ def _person_for(number, first_name: str, last_name: str, since: date) -> tuple[P
         return existing, False
     first_name, last_name = first_name.strip()[:100], last_name.strip()[:100]
     if not first_name or not last_name:
-        raise ValidationError("Skriv förnamn och efternamn för varje person.")
+        raise ValidationError(_("Skriv förnamn och efternamn för varje person."))
     person = Person.objects.create(identity_number=number.number, birth_date=number.birth_date,
                                    legal_gender=number.legal_gender, first_name=first_name, last_name=last_name,
                                    is_coordination_number=number.kind == "samordningsnummer")
@@ -166,34 +167,34 @@ def first_application_submit(*, resident, month: date, partner: PersonInput | No
             return _first_application(resident, month, partner, list(children), given_name, family_name)
     except IntegrityError:
         # the same person was registered by another request a moment ago (the partner's)
-        raise ValidationError("Någon i hushållet ansökte samtidigt. Logga in på Mina sidor igen och se "
-                              "om ansökan redan finns.") from None
+        raise ValidationError(_("Någon i hushållet ansökte samtidigt. Logga in på Mina sidor igen och se "
+                                "om ansökan redan finns.")) from None
 
 
 def _first_application(resident, month, partner, children, given_name, family_name):
     today = timezone.localdate()
     month = month.replace(day=1)
     if month not in month_choices(None, today):
-        raise ValidationError({"month": "Välj en av månaderna i listan."})
+        raise ValidationError({"month": _("Välj en av månaderna i listan.")})
     if len(children) > 12:
-        raise ValidationError("Ange högst tolv barn här. Kontakta socialtjänsten om ni är fler.")
+        raise ValidationError(_("Ange högst tolv barn här. Kontakta socialtjänsten om ni är fler."))
     own = _checked_identity(resident.identity_number, today)
     numbers = [own]
     for item in ([partner] if partner else []) + children:
         try:
             numbers.append(_checked_identity(item.identity_number, today))
         except ValidationError:
-            raise ValidationError({"identity_number": f"Personnumret {item.identity_number} är inte giltigt. "
-                                                      "Skriv det som ÅÅÅÅMMDD-NNNN."}) from None
+            raise ValidationError({"identity_number": _("Personnumret %(number)s är inte giltigt. Skriv det som "
+                                                        "ÅÅÅÅMMDD-NNNN.") % {"number": item.identity_number}}) from None
     if len({n.number for n in numbers}) != len(numbers):
-        raise ValidationError("Samma personnummer står två gånger.")
+        raise ValidationError(_("Samma personnummer står två gånger."))
     for number, item in zip(numbers[len(numbers) - len(children):], children, strict=True):
         if not number.birth_date or (today - number.birth_date).days >= 21 * 366:
-            raise ValidationError({"identity_number": f"{item.first_name} {item.last_name} är inte ett barn "
-                                                      "enligt personnumret."})
+            raise ValidationError({"identity_number": _("%(name)s är inte ett barn enligt personnumret.")
+                                   % {"name": f"{item.first_name} {item.last_name}"}})
     me = Person.objects.select_for_update().filter(identity_number=own.number).first()
     if me is not None and resident_case(me) is not None:
-        raise ValidationError("Du har redan ett ärende. Ansök för en ny månad på Mina sidor.")
+        raise ValidationError(_("Du har redan ett ärende. Ansök för en ny månad på Mina sidor."))
     since = today
     adults = []
     if me is not None:
@@ -208,7 +209,7 @@ def _first_application(resident, month, partner, children, given_name, family_na
     for number, item in zip(numbers[len(numbers) - len(children):], children, strict=True):
         person, new = _person_for(number, item.first_name, item.last_name, since)
         if not new and person.protected_identity:
-            raise ValidationError(REFUSED_PERSON)
+            raise ValidationError(_(REFUSED_PERSON))
         kids.append((person, new, item))
     applicant = adults[0][0]
     unit = intake_unit()
@@ -319,13 +320,13 @@ def last_application_entries(case: Case) -> tuple[list[Entry], list[Entry]]:
 
 def _checked_entries(costs, incomes):
     if len(costs) + len(incomes) > MAX_ROWS:
-        raise ValidationError(f"Ansökan får ha högst {MAX_ROWS} rader med inkomster och kostnader.")
+        raise ValidationError(_("Ansökan får ha högst %(n)s rader med inkomster och kostnader.") % {"n": MAX_ROWS})
     for entry in costs:
         if entry.type not in COST_TYPES:
-            raise ValidationError("Välj en kostnad i listan.")
+            raise ValidationError(_("Välj en kostnad i listan."))
     for entry in incomes:
         if entry.type not in INCOME_TYPES:
-            raise ValidationError("Välj en inkomst i listan.")
+            raise ValidationError(_("Välj en inkomst i listan."))
 
 
 @transaction.atomic
@@ -343,20 +344,20 @@ def monthly_application_submit(*, resident, month: date, costs: list[Entry], inc
     month = month.replace(day=1)
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.status != Case.Status.OPEN:
-        raise ValidationError("Ärendet är avslutat. Kontakta socialtjänsten för att ansöka igen.")
+        raise ValidationError(_("Ärendet är avslutat. Kontakta socialtjänsten för att ansöka igen."))
     existing = (Application.objects.filter(case=case, month=month).exclude(status=Application.Status.WITHDRAWN)
                 .select_related("applicant").first())
     if existing is not None:
-        raise ValidationError(f"Det finns redan en ansökan för {month:%Y-%m} i ert hushåll. "
-                              "Öppna den på Mina sidor i stället.")
+        raise ValidationError(_("Det finns redan en ansökan för %(month)s i ert hushåll. Öppna den på Mina sidor "
+                                "i stället.") % {"month": f"{month:%Y-%m}"})
     if month not in month_choices(case):
-        raise ValidationError({"month": "Välj en av månaderna i listan."})
+        raise ValidationError({"month": _("Välj en av månaderna i listan.")})
     _checked_entries(costs, incomes)
     members = memberships_in_month(case.household_id, month)
     adults = [m for m in members if m.role == ADULT]
     me = next((m for m in adults if m.person_id == person.pk), None)
     if me is None:
-        raise ValidationError("Du är inte vuxen i hushållet den månaden. Kontakta socialtjänsten.")
+        raise ValidationError(_("Du är inte vuxen i hushållet den månaden. Kontakta socialtjänsten."))
     partners = [m.person for m in adults if m.person_id != person.pk and m.cohabiting and me.cohabiting]
     actor = eservice_actor()
     application = case_services.application_create(
@@ -382,7 +383,7 @@ def application_entries_update(*, resident, application_id, costs: list[Entry], 
     if application.applicant_id != person.pk:
         raise PermissionDenied
     if application.status != Application.Status.RECEIVED:
-        raise ValidationError("Ansökan handläggs redan och kan inte ändras här. Skriv till din handläggare.")
+        raise ValidationError(_("Ansökan handläggs redan och kan inte ändras här. Skriv till din handläggare."))
     _checked_entries(costs, incomes)
     before = case_services._entries_snapshot(application)
     case_services.application_entries_save(acting_user=eservice_actor(), application=application, costs=costs,
@@ -412,11 +413,11 @@ def application_confirm_by_resident(*, resident, application_id) -> ApplicationP
     party = (application.parties.select_for_update()
              .filter(person=person, role=ApplicationParty.Role.CO_APPLICANT).first())
     if party is None:
-        raise ValidationError("Det finns inget för dig att bekräfta i den här ansökan.")
+        raise ValidationError(_("Det finns inget för dig att bekräfta i den här ansökan."))
     if application.status == Application.Status.WITHDRAWN:
-        raise ValidationError("Ansökan är återtagen och kan inte bekräftas.")
+        raise ValidationError(_("Ansökan är återtagen och kan inte bekräftas."))
     if party.confirmed_at is not None:
-        raise ValidationError("Du har redan bekräftat ansökan.")
+        raise ValidationError(_("Du har redan bekräftat ansökan."))
     return case_services.application_confirm(acting_user=eservice_actor(), application=application, party=party,
                                              channel=Application.Channel.E_SERVICE)
 
@@ -441,26 +442,26 @@ def checked_upload(upload) -> tuple[str, str, str]:
     empty or larger than 10 MB, not a PDF, JPEG or PNG, or a name with folders, control
     characters or an ending that does not match the content."""
     if upload is None:
-        raise ValidationError({"file": "Välj en fil att ladda upp."})
+        raise ValidationError({"file": _("Välj en fil att ladda upp.")})
     if upload.size == 0:
-        raise ValidationError({"file": "Filen är tom."})
+        raise ValidationError({"file": _("Filen är tom.")})
     if upload.size > MAX_ATTACHMENT_SIZE:
-        raise ValidationError({"file": "Filen är större än 10 MB. Ta en mindre bild eller dela upp dokumentet."})
+        raise ValidationError({"file": _("Filen är större än 10 MB. Ta en mindre bild eller dela upp dokumentet.")})
     name = str(upload.name or "")
     if (not SAFE_NAME.match(name) or name.startswith(".") or ".." in name
             or any(not ch.isprintable() for ch in name)):
-        raise ValidationError({"file": "Filnamnet går inte att använda. Byt namn på filen till bara bokstäver, "
-                                       "siffror och punkt, till exempel kvitto.pdf."})
+        raise ValidationError({"file": _("Filnamnet går inte att använda. Byt namn på filen till bara bokstäver, "
+                                         "siffror och punkt, till exempel kvitto.pdf.")})
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)
     for magic, content_type, endings in SIGNATURES:
         if head.startswith(magic):
             if not name.lower().endswith(endings):
-                raise ValidationError({"file": "Filens namn stämmer inte med innehållet. En PDF ska sluta på .pdf, "
-                                               "en bild på .jpg eller .png."})
+                raise ValidationError({"file": _("Filens namn stämmer inte med innehållet. En PDF ska sluta på "
+                                                 ".pdf, en bild på .jpg eller .png.")})
             return content_type, endings[0], name
-    raise ValidationError({"file": "Filtypen går inte att ladda upp. Ladda upp en PDF, JPEG eller PNG."})
+    raise ValidationError({"file": _("Filtypen går inte att ladda upp. Ladda upp en PDF, JPEG eller PNG.")})
 
 
 def attachment_upload(*, resident, application_id, kind: str, upload) -> ApplicationAttachment:
@@ -470,12 +471,12 @@ def attachment_upload(*, resident, application_id, kind: str, upload) -> Applica
     is removed again."""
     person = resident.person
     if kind not in ApplicationAttachment.Kind.values:
-        raise ValidationError({"kind": "Välj vad det är för underlag."})
+        raise ValidationError({"kind": _("Välj vad det är för underlag.")})
     application = resident_application(person, application_id, what="Laddar upp bilaga i e-tjänsten")
     if party_of(application, person) is None:
         raise PermissionDenied
     if application.status == Application.Status.WITHDRAWN:
-        raise ValidationError("Ansökan är återtagen. Bilagor kan inte läggas till.")
+        raise ValidationError(_("Ansökan är återtagen. Bilagor kan inte läggas till."))
     content_type, ending, name = checked_upload(upload)
     folder = attachment_folder(application.case_id)
     folder.mkdir(parents=True, exist_ok=True)
@@ -489,7 +490,7 @@ def attachment_upload(*, resident, application_id, kind: str, upload) -> Applica
                 digest.update(chunk)
                 written += len(chunk)
                 if written > MAX_ATTACHMENT_SIZE:
-                    raise ValidationError({"file": "Filen är större än 10 MB."})
+                    raise ValidationError({"file": _("Filen är större än 10 MB. Ta en mindre bild eller dela upp dokumentet.")})
                 out.write(chunk)
         except BaseException:
             out.close()
@@ -499,9 +500,9 @@ def attachment_upload(*, resident, application_id, kind: str, upload) -> Applica
         with transaction.atomic():
             application = resident_application(person, application_id, what="Bilaga sparad", lock=True)
             if application.status == Application.Status.WITHDRAWN:
-                raise ValidationError("Ansökan är återtagen. Bilagor kan inte läggas till.")
+                raise ValidationError(_("Ansökan är återtagen. Bilagor kan inte läggas till."))
             if application.attachments.count() >= MAX_ATTACHMENTS:
-                raise ValidationError(f"En ansökan kan ha högst {MAX_ATTACHMENTS} bilagor.")
+                raise ValidationError(_("En ansökan kan ha högst %(n)s bilagor.") % {"n": MAX_ATTACHMENTS})
             attachment = ApplicationAttachment.objects.create(
                 application=application, kind=kind, original_name=name, stored_name=stored_name,
                 content_type=content_type, size=written, sha256=digest.hexdigest(), uploaded_by_person=person)
