@@ -192,19 +192,23 @@ def _first_application(resident, month, partner, children, given_name, family_na
         if not number.birth_date or (today - number.birth_date).days >= 21 * 366:
             raise ValidationError({"identity_number": _("%(name)s är inte ett barn enligt personnumret.")
                                    % {"name": f"{item.first_name} {item.last_name}"}})
-    me = Person.objects.select_for_update().filter(identity_number=own.number).first()
-    if me is not None and resident_case(me) is not None:
-        raise ValidationError(_("Du har redan ett ärende. Ansök för en ny månad på Mina sidor."))
-    since = today
-    adults = []
-    if me is not None:
-        adults.append((_existing_checked(me, since), False))
-    else:
-        adults.append(_person_for(own, given_name or resident.given_name, family_name or resident.family_name,
-                                  since))
+    # The adults are locked (if in Lika) or created in the order of their numbers: the partner
+    # applying at the same moment waits here and then finds the case made, or the number
+    # taken (no deadlock, no second household).
+    names = {own.number: (given_name or resident.given_name, family_name or resident.family_name)}
     if partner is not None:
-        person, new = _person_for(numbers[1], partner.first_name, partner.last_name, since)
-        adults.append((_existing_checked(person, since) if not new else person, new))
+        names[numbers[1].number] = (partner.first_name, partner.last_name)
+    found = {}
+    for number in sorted(numbers[:len(names)], key=lambda n: n.number):
+        found[number.number] = _person_for(number, *names[number.number], today)
+    since = today
+    me, me_new = found[own.number]
+    if not me_new and resident_case(me) is not None:
+        raise ValidationError(_("Du har redan ett ärende. Ansök för en ny månad på Mina sidor."))
+    adults = [(me if me_new else _existing_checked(me, since), me_new)]
+    if partner is not None:
+        person, new = found[numbers[1].number]
+        adults.append((person if new else _existing_checked(person, since), new))
     kids = []
     for number, item in zip(numbers[len(numbers) - len(children):], children, strict=True):
         person, new = _person_for(number, item.first_name, item.last_name, since)

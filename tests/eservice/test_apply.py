@@ -499,3 +499,32 @@ def test_two_adults_applying_for_the_same_month_at_once_get_one_application(unit
     assert ApplicationParty.objects.filter(application=application).count() == 2
     case.refresh_from_db()
     assert case.registerledare == application.applicant  # whoever came first
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="row locks: PostgreSQL")
+@pytest.mark.parametrize("known", [False, True])
+def test_two_partners_applying_for_the_first_time_at_once_get_one_case(unit_a, known):
+    """Both new to Lika (the unique personnummer decides) or both known without a case (the
+    person rows are locked in one order): one case, one application, the other refused."""
+    if known:
+        from tests.cases.factories import person as make_person
+
+        woman = make_person("Amal", "Haddad", date(1985, 7, 9), "F")
+        man = make_person("Karim", "Haddad", date(1981, 12, 18), "M")
+        Person.objects.filter(pk=woman.pk).update(identity_number=WOMAN_PNR)
+        Person.objects.filter(pk=man.pk).update(identity_number=MAN_PNR)
+    month = first_month()
+
+    def submit(me, partner, given):
+        return applying.first_application_submit(
+            resident=resident(me, given, "Haddad"), month=month,
+            partner=applying.PersonInput(partner, "Partner", "Haddad"))
+
+    results = race(lambda: submit(WOMAN_PNR, MAN_PNR, "Amal"), lambda: submit(MAN_PNR, WOMAN_PNR, "Karim"),
+                   expected=(ValidationError,))
+    assert sorted(type(r).__name__ for r in results) == ["Application", "ValidationError"]
+    assert Case.objects.count() == 1 and Application.objects.count() == 1
+    assert Person.objects.filter(identity_number__in=[WOMAN_PNR, MAN_PNR]).count() == 2
+    application = Application.objects.get()
+    assert Case.objects.get().registerledare == application.applicant
