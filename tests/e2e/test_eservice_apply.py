@@ -120,3 +120,59 @@ def test_the_woman_applies_attaches_a_receipt_and_the_man_confirms_in_his_own_se
     # her own page now shows both confirmed
     page.reload()
     expect(page.get_by_text("Karim Haddad – Medsökande")).to_contain_text("bekräftad")
+
+
+@pytest.mark.browser
+def test_a_monthly_application_copied_from_last_month_with_a_row_added(page, live_server, settings, unit_a, alice):
+    """A household with a case: copy last month's application, add a row, fix a mistake the
+    summary names, send; the page also in Arabic, right to left."""
+    from lika.cases import services as case_services
+    from lika.eservice import applying
+    from lika.eservice.actor import eservice_actor
+    from tests.cases.factories import couple_case
+
+    settings.LIKA_ESERVICE_DEMO_LOGIN = True
+    case, woman, man, kids = couple_case(unit_a, case_worker=alice, woman_first=True)
+    months = applying.month_choices(case)
+    previous = case_services.application_create(acting_user=eservice_actor(), case=case, month=months[0],
+                                                applicant=woman, joint=True)
+    case_services.application_entries_save(
+        acting_user=eservice_actor(), application=previous, obstacles={},
+        costs=[case_services.Entry("housing", 712300)], incomes=[case_services.Entry("salary", 931000, woman.pk)])
+
+    demo_login(page, live_server, woman.formatted_identity_number)
+    page.get_by_role("link", name="Ansök för en ny månad").click()
+    expect(page.get_by_role("heading", level=1, name="Ansök om ekonomiskt bistånd")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Kopiera förra månadens ansökan").click()
+    expect(page.locator("#row-0-amount")).to_have_value("9310")
+    assert_accessible(page)
+    page.get_by_role("button", name="Lägg till kostnad – Johan Lind").click()
+    page.locator("#row-2-type").select_option("medical")
+    page.locator("#row-2-amount").fill("fyrahundra")
+    page.get_by_role("button", name="Skicka ansökan").click()
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("Kostnad 1 för Johan Lind: Skriv beloppet i kronor")
+    assert_accessible(page)
+    summary.get_by_role("link").first.click()
+    expect(page.locator("#row-2-type")).to_be_focused()
+
+    # the same page in Arabic: right to left, and still accessible
+    page.locator('button[name="language"][value="ar"]').click()
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    assert_accessible(page)
+    page.locator('button[name="language"][value="sv"]').click()
+    expect(page.locator("html")).to_have_attribute("dir", "ltr")
+
+    page.get_by_role("button", name="Kopiera förra månadens ansökan").click()
+    page.get_by_role("button", name="Lägg till kostnad – Johan Lind").click()
+    page.locator("#row-2-type").select_option("medical")
+    page.locator("#row-2-amount").fill("400")
+    page.get_by_role("button", name="Skicka ansökan").click()
+    expect(page.get_by_role("heading", level=1, name=re.compile("^Ansökan för"))).to_be_visible()
+    expect(page.get_by_text("Johan Lind – Medsökande")).to_contain_text("har inte bekräftat än")
+    assert_accessible(page)
+    application = case.applications.get(month=months[1])
+    assert {(i.person_id, i.amount) for i in application.incomes.all()} == {(woman.pk, 931000)}
+    assert {(c.person_id, c.type, c.amount) for c in application.costs.all()} == {
+        (None, "housing", 712300), (man.pk, "medical", 40000)}
