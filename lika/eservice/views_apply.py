@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -195,6 +196,13 @@ def apply(request):
     return _monthly(request, case)
 
 
+def _default_month(months) -> str:
+    """This month if she may apply for it, else the first she may."""
+    this = applying.add_months(timezone.localdate().replace(day=1), 0)
+    month = this if this in months else (months[0] if months else None)
+    return f"{month:%Y-%m}" if month else ""
+
+
 def _bad(request, template, context, message):
     context["errors"] = [(None, message)]
     return render(request, template, context, status=400)
@@ -206,7 +214,7 @@ def _monthly(request, case):
     owners = _owners(members)
     months = applying.month_choices(case)
     context = {"case": case, "months": [(f"{m:%Y-%m}", _month_label(m)) for m in months], "errors": [],
-               "selected_month": request.POST.get("month", f"{months[0]:%Y-%m}" if months else "")}
+               "selected_month": request.POST.get("month", _default_month(months))}
     template = "eservice/apply/month.html"
     if request.method != "POST":
         rows = [Row(kind="income", owner=str(members[0].person_id) if members else HOUSEHOLD),
@@ -275,7 +283,7 @@ def _first(request):
     need_name = not (resident.given_name and resident.family_name) and resident.person is None
     post = request.POST if request.method == "POST" else {}
     context = {"months": [(f"{m:%Y-%m}", _month_label(m)) for m in months], "errors": [],
-               "selected_month": post.get("month", f"{months[0]:%Y-%m}" if months else ""),
+               "selected_month": post.get("month", _default_month(months)),
                "need_name": need_name, "data": post, "children": []}
     template = "eservice/apply/first.html"
     if request.method != "POST":
@@ -435,8 +443,10 @@ def application_confirm(request, application_id):
     try:
         applying.application_confirm_by_resident(resident=request.resident, application_id=application_id)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("eservice_application", application_id=application_id)
+        person = request.resident.person
+        app = applying.resident_application(person, application_id)
+        return render(request, "eservice/apply/detail.html", _detail_context(
+            app, person, errors=[(None, m) for m in exc.messages]), status=400)
     messages.success(request, _("Tack! Du har bekräftat ansökan."))
     return redirect("eservice_application", application_id=application_id)
 

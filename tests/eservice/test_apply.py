@@ -205,7 +205,8 @@ def test_a_joint_application_needs_the_other_adults_own_confirmation(couple, fil
 
     # the woman cannot confirm for him: her session is her own
     refused = client.post(reverse("eservice_application_confirm", kwargs={"application_id": application.pk}))
-    assert refused.status_code == 302
+    assert refused.status_code == 400
+    assert "Det finns inget för dig att bekräfta" in refused.content.decode()
     his.refresh_from_db()
     assert his.confirmed_at is None
 
@@ -220,6 +221,8 @@ def test_a_joint_application_needs_the_other_adults_own_confirmation(couple, fil
     his.refresh_from_db()
     assert his.confirmed_at is not None and his.confirmed_channel == "e_service"
     assert his.confirmation_recorded_by == eservice_actor()
+    again = his_client.post(reverse("eservice_application_confirm", kwargs={"application_id": application.pk}))
+    assert again.status_code == 400 and "Du har redan bekräftat ansökan" in again.content.decode()
     assert AccessLogEntry.objects.filter(object_type="application", object_id=str(application.pk),
                                          person_id=man.pk, summary__contains="bekräftat").exists()
     assert "Väntar på din bekräftelse" not in his_client.get(reverse("eservice_home")).content.decode()
