@@ -9,7 +9,14 @@ from django.db.models import Exists, Max, OuterRef, Prefetch, Q
 
 from lika.households.models import HouseholdMembership
 
-from .models import Application, Case, Decision, DecisionRecipient, PaymentException
+from .models import (
+    Application,
+    ApplicationParty,
+    Case,
+    Decision,
+    DecisionRecipient,
+    PaymentException,
+)
 
 EXCEPTION_REMINDER_DAYS = 30
 
@@ -90,7 +97,11 @@ def worklist_for(user, today: date) -> Worklist:
 
     manager = user.role == "unit_manager"
     mine = Q(case__unit_id=user.unit_id) & (Q(case__case_worker=user) | Q(case__case_worker__isnull=True))
-    applications = (Application.objects.filter(mine).select_related("case", "applicant")
+    applications = (Application.objects.filter(mine).select_related("case", "applicant", "created_by")
+                    .annotate(co_applicant_pending=Exists(ApplicationParty.objects.filter(  # issue 16: joint, not yet
+                        application=OuterRef("pk"), role="co_applicant", confirmed_at__isnull=True)),  # confirmed
+                              co_applicant_confirmed=Exists(ApplicationParty.objects.filter(
+                                  application=OuterRef("pk"), role="co_applicant", confirmed_at__isnull=False)))
                     .order_by("received_on", "id"))
     work = Worklist()
     for application in applications.filter(status__in=[Application.Status.RECEIVED, Application.Status.CALCULATED]):

@@ -57,3 +57,4 @@ class Notification(models.Model):
 
 
 from .models_insight import Appeal, AppealEvent  # noqa: E402,F401  (issue 16: insight and appeal)
+from .models_apply import ApplicationAttachment  # noqa: E402, F401  (applying: lika.eservice.applying)

@@ -14,4 +14,5 @@ urlpatterns = [
     path("e-tjanst/skyddade-uppgifter/", views.protected, name="eservice_protected"),
     path("e-tjanst/mina-sidor/", views.home, name="eservice_home"),
     path("", include("lika.eservice.urls_insight")),
+    path("", include("lika.eservice.urls_apply")),
 ]

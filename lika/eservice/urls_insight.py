@@ -6,7 +6,6 @@ from . import views_insight as v
 
 urlpatterns = [
     path("e-tjanst/ansokningar/", v.applications, name="eservice_applications"),
-    path("e-tjanst/ansokningar/<int:application_id>/", v.application, name="eservice_application"),
     path("e-tjanst/beslut/<int:decision_id>/", v.decision, name="eservice_decision"),
     path("e-tjanst/beslut/<int:decision_id>/beslutsbrev.pdf", v.decision_letter, name="eservice_decision_letter"),
     path("e-tjanst/beslut/<int:decision_id>/overklaga/", v.appeal_new, name="eservice_appeal_new"),

@@ -60,18 +60,6 @@ def applications(request):
 
 @require_GET
 @resident_required
-def application(request, application_id):
-    person, case = _mine(request)
-    row = insight.application(person, case, application_id)
-    if row is None:
-        raise Http404
-    _log(request, case, "Läste en ansökan", object_type="application", object_id=row.pk)
-    decisions = [d for d in insight.decisions_for(person, case) if d.application_id == row.pk]
-    return render(request, "eservice/insight/application.html", {"application": row, "decisions": decisions})
-
-
-@require_GET
-@resident_required
 def decision(request, decision_id):
     person, case = _mine(request)
     found = insight.decision_for(person, case, decision_id)
