@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import oidc, views
 
@@ -14,3 +14,4 @@ urlpatterns = [
     path("e-tjanst/skyddade-uppgifter/", views.protected, name="eservice_protected"),
     path("e-tjanst/mina-sidor/", views.home, name="eservice_home"),
 ]
+urlpatterns += [path("", include("lika.eservice.urls_login"))]
