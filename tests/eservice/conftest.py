@@ -35,21 +35,12 @@ def files(settings, tmp_path):
     return tmp_path
 
 
+
 @pytest.fixture
 def oidc_provider(settings):
     """A local OpenID provider (tests/eservice/oidc_provider.py) on a free port of 127.0.0.1,
     and Lika's e-legitimation settings pointing at it."""
-    from lika.eservice import oidc
+    from .oidc_provider import running
 
-    from .oidc_provider import PERSONNUMMER_CLAIM, SCOPE, Provider
-
-    provider = Provider().start()
-    settings.LIKA_ESERVICE_OIDC_DISCOVERY_URL = provider.discovery_url
-    settings.LIKA_ESERVICE_OIDC_CLIENT_ID = provider.client_id
-    settings.LIKA_ESERVICE_OIDC_CLIENT_SECRET = provider.client_secret
-    settings.LIKA_ESERVICE_OIDC_PERSONNUMMER_CLAIM = PERSONNUMMER_CLAIM
-    settings.LIKA_ESERVICE_OIDC_SCOPE = SCOPE
-    oidc._clients.clear()
-    yield provider
-    provider.stop()
-    oidc._clients.clear()
+    with running(settings) as provider:
+        yield provider

@@ -14,6 +14,7 @@ hand (Authlib does, lika/eservice/oidc.py).  ``provider.misbehave = "..."`` swit
 misbehaviour on (see ``MISBEHAVIOURS``)."""
 
 import base64
+import contextlib
 import hashlib
 import html
 import json
@@ -45,6 +46,26 @@ MISBEHAVIOURS = {
 _keys: dict[str, RSAKey] = {}
 
 
+@contextlib.contextmanager
+def running(settings):
+    """A provider on a free port of 127.0.0.1, and Lika's e-legitimation settings (the
+    pytest-django ``settings`` fixture) pointing at it, for the time of the block."""
+    from lika.eservice import oidc
+
+    provider = Provider().start()
+    settings.LIKA_ESERVICE_OIDC_DISCOVERY_URL = provider.discovery_url
+    settings.LIKA_ESERVICE_OIDC_CLIENT_ID = provider.client_id
+    settings.LIKA_ESERVICE_OIDC_CLIENT_SECRET = provider.client_secret
+    settings.LIKA_ESERVICE_OIDC_PERSONNUMMER_CLAIM = PERSONNUMMER_CLAIM
+    settings.LIKA_ESERVICE_OIDC_SCOPE = SCOPE
+    oidc._clients.clear()  # the client is cached per settings; a new port is a new key anyway
+    try:
+        yield provider
+    finally:
+        provider.stop()
+        oidc._clients.clear()
+
+
 def _key(name: str) -> RSAKey:
     """RSA keys made once per test run (2048 bits take a moment)."""
     if name not in _keys:
@@ -70,6 +91,7 @@ class Provider:
         self.server.daemon_threads = True
         self.issuer = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, name="oidc-provider", daemon=True)
+        self.stopped = False
 
     @property
     def discovery_url(self) -> str:
@@ -80,6 +102,9 @@ class Provider:
         return self
 
     def stop(self) -> None:
+        if self.stopped:
+            return
+        self.stopped = True
         self.server.shutdown()
         self.server.server_close()
         self.thread.join(timeout=5)

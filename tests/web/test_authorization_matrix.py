@@ -113,6 +113,7 @@ POLICY = {
     "eservice_quick_exit": ("public", None),
     "eservice_protected": (RESIDENTS, None),
     "eservice_home": (RESIDENTS, None),
+    "eservice_account": (RESIDENTS, None),  # her own account and contact only
 }
 CASE_URLS = ("case_detail", "person_detail", "household_edit", "application_new", "application_detail",
              "decision_new", "decision_detail", "decision_letter", "decision_letter_page", "exception_new",
