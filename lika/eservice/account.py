@@ -92,8 +92,8 @@ def _checked(clearing: str, account: str, iban: str) -> tuple[str, str, str]:
     except ValidationError as error:
         if "iban" in error.message_dict:
             raise ValidationError({"iban": _("IBAN-numret stämmer inte. Kontrollera att du har skrivit "
-                                             "av det rätt, till exempel SE45 5000 0000 0583 9825 7466.")}) \
-                from None
+                                             "av det rätt. Det börjar med landets två bokstäver, till "
+                                             "exempel SE.")}) from None
         raise ValidationError({"bank_account": _("Kontonumret stämmer inte. Kontrollera clearingnumret "
                                                  "(4 eller 5 siffror) och kontonumret hos din bank.")}) \
             from None
