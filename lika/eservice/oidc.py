@@ -12,6 +12,7 @@ the reason is in the access log (``login_failed``) and the server log (docs/eser
 
 import logging
 import re
+import time
 from urllib.parse import urlsplit
 
 from authlib.integrations.base_client.errors import MismatchingStateError, OAuthError
@@ -40,7 +41,9 @@ DISCOVERY_SUFFIX = "/.well-known/openid-configuration"
 # (no dot segments, no percent-escapes, no backslashes, no second slash), with an optional
 # plain query.  Anything else goes to "Mina sidor".
 SAFE_NEXT = re.compile(r"/e-tjanst/(?:[a-z0-9_-]+/)*(?:\?[A-Za-z0-9_=&-]*)?")
+METADATA_RETRY_SECONDS = 60
 _clients: dict = {}
+_metadata_failed: dict[str, float] = {}  # discovery address -> when reading it last failed
 
 
 def client():
@@ -77,18 +80,28 @@ def safe_target(target: str) -> str:
     return target if SAFE_NEXT.fullmatch(target or "") else ""
 
 
+def _origin(url: str) -> str:
+    parts = urlsplit(url or "")
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else ""
+
+
 def authorization_origin() -> str:
     """The origin of the provider's authorization endpoint (for the login page's CSP
-    ``form-action``: the login form posts to Lika, which redirects there)."""
-    try:
-        url = client().load_server_metadata().get("authorization_endpoint") or ""
-    except Http404:
+    ``form-action``: the login form posts to Lika, which redirects there).  The metadata
+    is read once and kept; while the provider cannot be reached, the public login page
+    does not wait for it more than once a minute (the discovery address's origin is used)."""
+    url = settings.LIKA_ESERVICE_OIDC_DISCOVERY_URL
+    if not url:
         return ""
-    except Exception as error:  # noqa: BLE001 - the page still renders; the login will say what failed
-        log.warning("e-legitimation: metadata kunde inte läsas: %s", type(error).__name__)
-        url = settings.LIKA_ESERVICE_OIDC_DISCOVERY_URL
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else ""
+    eid = client()
+    if not eid.server_metadata.get("authorization_endpoint") and \
+            time.monotonic() - _metadata_failed.get(url, -METADATA_RETRY_SECONDS) >= METADATA_RETRY_SECONDS:
+        try:
+            eid.load_server_metadata()
+        except Exception as error:  # noqa: BLE001 - the page still renders; the login will say what failed
+            _metadata_failed[url] = time.monotonic()
+            log.warning("e-legitimation: metadata kunde inte läsas: %s", type(error).__name__)
+    return _origin(eid.server_metadata.get("authorization_endpoint")) or _origin(url)
 
 
 def allow_form_action(response):

@@ -211,3 +211,12 @@ def test_without_configuration_there_is_no_e_identification(client, settings):
     oidc._clients.clear()
     assert client.post(reverse("eservice_oidc_start")).status_code == 404
     assert client.get(reverse("eservice_oidc_callback")).status_code == 404
+
+
+def test_the_login_page_renders_while_the_provider_is_down(client, oidc_provider):
+    oidc_provider.stop()
+    oidc._metadata_failed.clear()
+    response = client.get(reverse("eservice_login"))
+    assert response.status_code == 200 and "Logga in med e-legitimation" in response.content.decode()
+    assert oidc_provider.issuer in response["Content-Security-Policy"]
+    assert oidc_provider.discovery_url in oidc._metadata_failed  # not asked again for a minute
