@@ -54,7 +54,8 @@ class AccountView:
     pending_is_hers: bool  # she asked for it herself: she may withdraw it
 
 
-def _case_or_refuse(person: Person):
+def case_or_refuse(person: Person | None):
+    """Her case; a clear message if she has none (nothing to change then)."""
     case = resident_case(person)
     if case is None:
         raise ValidationError(_("Du har inget pågående ärende hos oss, så det finns inget konto för "
@@ -108,7 +109,7 @@ def account_change_ask(*, person: Person, clearing: str = "", account: str = "",
                        iban: str = "") -> BankAccountChange:
     """She asks for her own account to become the given one: a pending change that a case
     worker of her unit confirms.  A second pending change is refused by the database."""
-    case = _case_or_refuse(person)
+    case = case_or_refuse(person)
     new_clearing, new_account, new_iban = _checked(clearing, account, iban)
     person = Person.objects.select_for_update().get(pk=person.pk)  # her account as it is now
     if (new_iban, new_clearing, new_account) == (person.iban, person.bank_clearing, person.bank_account):
@@ -134,7 +135,7 @@ def account_change_ask(*, person: Person, clearing: str = "", account: str = "",
 @transaction.atomic
 def account_change_withdraw(*, person: Person) -> BankAccountChange:
     """She withdraws the pending change she asked for herself (locked, status re-read)."""
-    case = _case_or_refuse(person)
+    case = case_or_refuse(person)
     change = (BankAccountChange.objects.select_for_update()
               .filter(person=person, requested_by_person=person, status=PENDING).first())
     if change is None:

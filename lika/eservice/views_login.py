@@ -26,8 +26,10 @@ def account(request):
     action = request.POST.get("action") if request.method == "POST" else None
     errors: dict[str, list[str]] = {}
     entered = {}
-    if person is not None and action in ACTIONS:
+    if action in ACTIONS:
         try:
+            if person is None:  # not known to Lika: no case, nothing to change
+                service.case_or_refuse(None)
             if action == "account":
                 entered = {k: _field(request, k, 40) for k in ("clearing", "account", "iban")}
                 service.account_change_ask(person=person, **entered)
@@ -51,7 +53,7 @@ def account(request):
         errors = {"__all__": [_("Det gick inte att spara. Försök igen.")]}
     case = resident_case(person) if person else None
     contact = service.contact_of(person) if person else None
-    if action == "contact" and errors:
+    if action == "contact" and errors and contact is not None:
         contact.email, contact.mobile = entered.get("email", ""), entered.get("mobile", "")
         contact.notify_by_email, contact.notify_by_sms = entered.get("notify_by_email"), entered.get("notify_by_sms")
     return render(request, "eservice/login/account.html", {

@@ -188,7 +188,10 @@ def test_a_resident_unknown_to_lika_gets_a_page_not_an_error():
 
     client = resident_client(Stranger)
     assert client.get(URL).status_code == 200
-    assert client.post(URL, NEW).status_code == 400
+    for data in (NEW, {"action": "withdraw"}, {"action": "contact", "email": "ny@example.se"}):
+        response = client.post(URL, data)
+        assert response.status_code == 400 and "Du har inget pågående ärende hos oss" in response.content.decode()
+    assert not ResidentContact.objects.exists()
 
 
 def test_she_sets_her_own_notification_contact(couple):
