@@ -58,8 +58,8 @@ def case_or_refuse(person: Person | None):
     """Her case; a clear message if she has none (nothing to change then)."""
     case = resident_case(person)
     if case is None:
-        raise ValidationError(_("Du har inget pågående ärende hos oss, så det finns inget konto för "
-                                "utbetalning att ändra. Ansök först, eller kontakta socialtjänsten."))
+        raise ValidationError(_("Du har inget pågående ärende hos oss, så det finns inget att ändra här "
+                                "ännu. Ansök först, eller kontakta socialtjänsten."))
     return case
 
 
