@@ -84,7 +84,11 @@ def account_change_confirm(*, acting_user, case: Case, change: BankAccountChange
     if change.requested_by_id == acting_user.pk:
         raise ValidationError("Du kan inte bekräfta en kontoändring som du själv har begärt: "
                               "en kollega på enheten bekräftar den.")
-    if change.requested_by.unit_id != acting_user.unit_id or not can_work_with_cases(acting_user):
+    # The holder herself asked in the e-service (issue 16): a case worker of the unit that
+    # handles her (check_person_access above) confirms it; otherwise a colleague of the requester.
+    asked_by_holder = change.requested_by_person_id == change.person_id
+    if (not asked_by_holder and change.requested_by.unit_id != acting_user.unit_id) \
+            or not can_work_with_cases(acting_user):
         raise PermissionDenied
     person = Person.objects.select_for_update().get(pk=change.person_id)
     if (person.iban, person.bank_clearing, person.bank_account) != (change.old_iban, change.old_clearing,

@@ -179,7 +179,10 @@ def person_detail(request, case_id, person_id):
                if not (hide_address and f in services.ADDRESS_FIELDS)}
     action = request.POST.get("action", "save") if request.method == "POST" else None
     form = PersonEditForm(request.POST if action == "save" else None, initial=initial, hide_address=hide_address)
-    account = AccountChangeForm(request.POST if action in ("confirm_account", "cancel_account") else None)
+    asked_by_holder = person.account_changes.filter(status=BankAccountChange.Status.PENDING,
+                                                    requested_by_person=person).exists()
+    account = AccountChangeForm(request.POST if action in ("confirm_account", "cancel_account") else None,
+                                initial={"channel": BankAccountChange.Channel.HOLDER_E_ID} if asked_by_holder else None)
     method = PaymentMethodForm(request.POST if action == "payment_method" else None, prefix="pay",
                                initial={"method": person.payment_method})
     show_protected = False

@@ -16,3 +16,4 @@ urlpatterns = [
     path("", include("lika.eservice.urls_insight")),
     path("", include("lika.eservice.urls_apply")),
 ]
+urlpatterns += [path("", include("lika.eservice.urls_login"))]

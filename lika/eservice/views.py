@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from lika.households.models import HouseholdMembership, Person
 from lika.identity.personnummer import IdentityNumberError, parse_identity_number
 
+from . import oidc
 from .access import household_adults, resident_case
 from .session import (
     METHOD_DEMO,
@@ -51,10 +52,11 @@ def support(request):
 def login(request):
     """Choose how to log in: the municipality's e-legitimation (OIDC); in the demo only, a
     clearly marked test login."""
-    return render(request, "eservice/login.html", {
+    response = render(request, "eservice/login.html", {
         "next": safe_next(request, ""),
         "oidc_configured": bool(settings.LIKA_ESERVICE_OIDC_DISCOVERY_URL),
     })
+    return oidc.allow_form_action(response)  # the form's redirect to the provider (CSP form-action)
 
 
 def _demo_people():

@@ -187,6 +187,10 @@ class BankAccountChange(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                      verbose_name=_("begärd av"))
     requested_at = models.DateTimeField(default=timezone.now)
+    # The account holder herself, when she asked in her own login in the e-service
+    # (requested_by is then the e-service's system user; issue 16).
+    requested_by_person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True,
+                                            related_name="+", verbose_name=_("begärd av kontohavaren"))
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="+", verbose_name=_("bekräftad av"))
     confirmed_channel = models.CharField(_("hur ändringen bekräftades"), max_length=12, choices=Channel.choices,
@@ -215,6 +219,9 @@ class BankAccountChange(models.Model):
             # one pending change per person
             models.UniqueConstraint(fields=["person"], condition=Q(status="pending"),
                                     name="one_pending_account_change_per_person"),
+            # a holder asks in the e-service only for her own account, never the partner's
+            models.CheckConstraint(condition=Q(requested_by_person__isnull=True) | Q(requested_by_person=F("person")),
+                                   name="account_change_holder_asks_for_herself"),
         ]
         indexes = [models.Index(fields=["person", "confirmed_at"])]
 

@@ -33,3 +33,14 @@ def files(settings, tmp_path):
     settings.LIKA_NOTIFICATION_DIR = tmp_path / "notifications"
     settings.LIKA_NOTIFICATION_SENDER = "lika.eservice.notify.FileSender"
     return tmp_path
+
+
+
+@pytest.fixture
+def oidc_provider(settings):
+    """A local OpenID provider (tests/eservice/oidc_provider.py) on a free port of 127.0.0.1,
+    and Lika's e-legitimation settings pointing at it."""
+    from .oidc_provider import running
+
+    with running(settings) as provider:
+        yield provider

@@ -125,12 +125,12 @@ POLICY = {
     "eservice_meetings": (RESIDENTS, None),
     "appeal_detail": (CASE, 404),
     "eservice_apply": (RESIDENTS, None),
-    "eservice_application": (RESIDENT_A, None),
     "eservice_application_edit": (RESIDENT_A, None),
     "eservice_application_confirm": (RESIDENT_A, None),
     "eservice_attachment_upload": (RESIDENT_A, None),
     "eservice_attachment": (RESIDENT_A, None),
     "application_attachment": (CASE, 404),
+    "eservice_account": (RESIDENTS, None),  # her own account and contact only
 }
 CASE_URLS = ("case_detail", "person_detail", "household_edit", "application_new", "application_detail",
              "decision_new", "decision_detail", "decision_letter", "decision_letter_page", "exception_new",
@@ -223,7 +223,6 @@ def world(municipality, unit_a, unit_b, alice, bob, charlie, stina, petra, admin
     from lika.eservice.appeals import appeal_submit
 
     appeal = appeal_submit(person=woman, decision_id=decision.pk, text="Jag vill ha mer till hyran.")
-    kwargs = {"appeal_id": appeal.pk, "giver_id": giver.pk, "association_id": club.pk, "grant_application_id": grant.pk, "programme_id": programme.pk, "agreement_id": agreement.pk, "document_id": document.pk, "case_id": case.pk, "person_id": woman.pk, "application_id": application.pk,
     from lika.eservice.models_apply import ApplicationAttachment
 
     (tmp_path / "private" / "eservice" / "attachments" / str(case.pk)).mkdir(parents=True)
@@ -232,7 +231,7 @@ def world(municipality, unit_a, unit_b, alice, bob, charlie, stina, petra, admin
     attachment = ApplicationAttachment.objects.create(
         application=application, kind="receipt", original_name="kvitto.pdf", stored_name="1" * 32 + ".pdf",
         content_type="application/pdf", size=15, sha256="0" * 64, uploaded_by_person=woman)
-    kwargs = {"attachment_id": attachment.pk, "giver_id": giver.pk, "association_id": club.pk, "grant_application_id": grant.pk, "programme_id": programme.pk, "agreement_id": agreement.pk, "document_id": document.pk, "case_id": case.pk, "person_id": woman.pk, "application_id": application.pk,
+    kwargs = {"appeal_id": appeal.pk, "attachment_id": attachment.pk, "giver_id": giver.pk, "association_id": club.pk, "grant_application_id": grant.pk, "programme_id": programme.pk, "agreement_id": agreement.pk, "document_id": document.pk, "case_id": case.pk, "person_id": woman.pk, "application_id": application.pk,
               "decision_id": decision.pk, "exception_id": exception.pk, "meeting_id": meeting.pk,
               "run_id": run.pk, "year": 2026, "fmt": "csv", "lang": "ar"}
     settings.LIKA_ESERVICE_DEMO_LOGIN = True
