@@ -84,6 +84,8 @@ class Provider:
         self.client_id = client_id
         self.client_secret = client_secret
         self.misbehave: str | None = None
+        # personnummer -> (given name, family name) as the e-identification gives them
+        self.names: dict[str, tuple[str, str]] = {}
         self.codes: dict[str, dict] = {}
         self.token_requests: list[dict] = []
         self.lock = threading.Lock()
@@ -137,11 +139,12 @@ class Provider:
 
     def id_token(self, grant: dict) -> str:
         now = int(time.time())
+        given, family = self.names.get(grant["personnummer"].replace("-", ""), ("Testa", "Testsson"))
         claims = {
             "iss": self.issuer, "sub": hashlib.sha256(grant["personnummer"].encode()).hexdigest()[:32],
             "aud": self.client_id, "azp": self.client_id, "iat": now, "exp": now + 300, "auth_time": now,
             "nonce": grant.get("nonce", ""), PERSONNUMMER_CLAIM: grant["personnummer"],
-            "given_name": "Testa", "family_name": "Testsson", "name": "Testa Testsson",
+            "given_name": given, "family_name": family, "name": f"{given} {family}",
         }
         key = _key("good")
         if self.misbehave == "wrong_key":
