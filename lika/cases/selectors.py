@@ -76,6 +76,8 @@ class Worklist:
     follow_ups: list = field(default_factory=list)
     payments_held: list = field(default_factory=list)
     payments_failed: list = field(default_factory=list)
+    messages_unread: list = field(default_factory=list)  # [(case, n)] residents' messages (issue 16)
+    meeting_requests: list = field(default_factory=list)  # open requests for an individual meeting
 
     @property
     def total(self) -> int:
@@ -127,6 +129,9 @@ def worklist_for(user, today: date) -> Worklist:
     from lika.payments.selectors import payment_problems
 
     work.payments_held, work.payments_failed = payment_problems([c.pk for c in my_cases])
+    from lika.eservice.selectors_messages import worklist_messages
+
+    work.messages_unread, work.meeting_requests = worklist_messages(user, [c.pk for c in my_cases])
     return work
 
 

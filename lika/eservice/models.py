@@ -54,3 +54,4 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.person_id} {self.kind} {self.channel} {self.status}"
+from .models_messages import Message, MessageRead  # noqa: E402,F401  (messages with the case worker)

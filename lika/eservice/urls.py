@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import oidc, views
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("e-tjanst/lamna/", views.quick_exit, name="eservice_quick_exit"),
     path("e-tjanst/skyddade-uppgifter/", views.protected, name="eservice_protected"),
     path("e-tjanst/mina-sidor/", views.home, name="eservice_home"),
+    path("", include("lika.eservice.urls_messages")),
 ]
