@@ -60,15 +60,19 @@ def _unread_by_user(queryset, user):
         Exists(MessageRead.objects.filter(message=OuterRef("pk"), user=user)))
 
 
-def _open_meeting_requests(queryset):
-    """Requests for an individual meeting not yet answered by the staff and with no
-    individual meeting with her registered since."""
+def _requests_open(queryset):
+    """Annotates ``answered`` (a staff reply to it) and ``met`` (an individual meeting with
+    her registered since): a request for an individual meeting is open while neither."""
     from lika.plans.models import Meeting
 
     answered = Message.objects.filter(reply_to=OuterRef("pk"), author_user__isnull=False)
     met = Meeting.objects.filter(case=OuterRef("case"), kind=Meeting.Kind.INDIVIDUAL,
                                  participants=OuterRef("author_person"), created_at__gte=OuterRef("created_at"))
-    return queryset.filter(kind=Message.Kind.MEETING_REQUEST).exclude(Exists(answered)).exclude(Exists(met))
+    return queryset.annotate(answered=Exists(answered), met=Exists(met))
+
+
+def _open_meeting_requests(queryset):
+    return _requests_open(queryset.filter(kind=Message.Kind.MEETING_REQUEST)).filter(answered=False, met=False)
 
 
 def case_open_meeting_requests(case):
@@ -77,15 +81,20 @@ def case_open_meeting_requests(case):
 
 def worklist_messages(user, case_ids) -> tuple[list, list]:
     """For "Mina ärenden": [(case, unread count)] of residents' messages the user has not
-    read, and the open requests for an individual meeting, in the given cases."""
-    unread = (_unread_by_user(Message.objects.filter(case_id__in=case_ids), user)
-              .values("case_id").annotate(n=Count("id")).order_by("case_id"))
-    counts = {row["case_id"]: row["n"] for row in unread}
-    cases = Case.objects.in_bulk(list(counts))
-    unread_list = [(cases[pk], counts[pk]) for pk in sorted(counts, key=lambda pk: cases[pk].reference)]
-    requests = list(_open_meeting_requests(Message.objects.filter(case_id__in=case_ids))
-                    .select_related("case", "author_person").order_by("created_at", "id"))
-    return unread_list, requests
+    read, and the open requests for an individual meeting, in the given cases (one query)."""
+    rows = (_requests_open(Message.objects.filter(case_id__in=case_ids, author_person__isnull=False))
+            .annotate(seen=Exists(MessageRead.objects.filter(message=OuterRef("pk"), user=user)))
+            .filter(Q(seen=False) | Q(kind=Message.Kind.MEETING_REQUEST, answered=False, met=False))
+            .select_related("case", "author_person").order_by("created_at", "id"))
+    counts, cases, requests = {}, {}, []
+    for message in rows:
+        if not message.seen:
+            counts[message.case_id] = counts.get(message.case_id, 0) + 1
+            cases[message.case_id] = message.case
+        if message.kind == Message.Kind.MEETING_REQUEST and not (message.answered or message.met):
+            requests.append(message)
+    unread = [(cases[pk], counts[pk]) for pk in sorted(counts, key=lambda pk: cases[pk].reference)]
+    return unread, requests
 
 
 def staff_unread(user, case):
