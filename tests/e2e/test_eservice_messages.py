@@ -9,6 +9,7 @@ import time
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from lika.eservice.models_messages import Message
@@ -197,3 +198,25 @@ def test_a_person_with_protected_identity_is_routed_to_contact_the_unit(page, li
         page.goto(f"{live_server.url}{path}")
         expect(page.get_by_role("heading", level=1, name="Kontakta oss")).to_be_visible()
         assert case.reference not in page.content()
+
+
+def test_every_e_service_page_has_the_safety_bar_and_passes_axe(page, live_server, eservice):
+    """Every e-service page in the URLconf that a GET without ids reaches (pages other parts
+    add too), logged out and logged in: the safety bar is there and axe-core is clean."""
+    from tests.eservice.test_messages import eservice_url_names
+
+    case, woman, man = eservice
+    paths = [reverse(name) for name, pattern in eservice_url_names() if "<" not in pattern]
+    checked = set()
+    for logged_in in (False, True):
+        if logged_in:
+            resident_login(page, live_server, woman)
+        for path in paths:
+            probe = page.request.get(f"{live_server.url}{path}")  # the context's cookies: the same session
+            if probe.status != 200 or "text/html" not in probe.headers.get("content-type", ""):
+                continue  # a POST-only address (logout, quick exit, the OIDC start), or not configured here
+            page.goto(f"{live_server.url}{path}")
+            assert_safety_bar(page)
+            assert_accessible(page)
+            checked.add((logged_in, page.url))
+    assert len(checked) >= 8, checked

@@ -324,3 +324,21 @@ def test_a_protected_partner_leaves_no_trace_of_her_address_unit_or_new_case(uni
         assert response.status_code == 302 and response["Location"] == reverse("eservice_protected")
         assert sara.post(reverse(name), {"body": "x"}).status_code == 302
     assert not Message.objects.filter(author_person=woman).exists()
+
+
+def test_a_resident_unknown_to_lika_has_no_messages_and_cannot_write(db):
+    from lika.eservice.session import KEY
+    from lika.identity.personnummer import FEMALE, generate_fictional
+
+    client = Client()
+    session = client.session
+    session[KEY] = {"pnr": generate_fictional(date(1995, 1, 1), FEMALE, 99_001), "given": "Ny", "family": "Sökande",
+                    "method": "oidc", "at": 0}
+    session.save()
+    client.cookies["sessionid"] = session.session_key
+    for name in ("eservice_messages", "eservice_messages_private"):
+        response = client.get(reverse(name))
+        assert response.status_code == 200 and "Du har inget pågående ärende" in response.content.decode()
+        assert client.post(reverse(name), {"body": "Hej"}).status_code == 404
+    assert client.get(reverse("eservice_home")).status_code == 200
+    assert not Message.objects.exists()
