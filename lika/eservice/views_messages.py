@@ -128,7 +128,7 @@ def case_messages_staff(request, case_id):
     if request.method == "POST":
         reply_to = request.POST.get("reply_to") or None
         try:
-            if reply_to is not None and not str(reply_to).isdigit():
+            if reply_to is not None and not (str(reply_to).isdigit() and len(str(reply_to)) <= 18):
                 raise ValidationError(_("Meddelandet du svarar på finns inte i ärendet."))
             message_write_staff(acting_user=request.user, case=case, body=request.POST.get("body", ""),
                                 reply_to_id=int(reply_to) if reply_to else None)

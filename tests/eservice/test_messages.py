@@ -238,7 +238,12 @@ def test_html_is_stored_as_text_and_shown_escaped(couple, alice):
     for body in ("x" * 50_000, "a\x00b"):
         response = staff.post(reverse("case_messages", args=[case.pk]), {"body": body})
         assert response.status_code == 400
-    assert staff.post(reverse("case_messages", args=[case.pk]), {"body": "svar", "reply_to": "abc"}).status_code == 400
+    for bad in ("abc", "9" * 40, "-1", "1\x00"):
+        response = staff.post(reverse("case_messages", args=[case.pk]), {"body": "svar", "reply_to": bad})
+        assert response.status_code == 400 and "finns inte i ärendet" in response.content.decode()
+    huge = 2 ** 63
+    assert resident_client(woman).get(f"/e-tjanst/meddelanden/{huge}/").status_code == 404
+    assert resident_client(woman).post(f"/e-tjanst/meddelanden/{huge}/", {"body": "x"}).status_code == 404
     assert Message.objects.count() == 1
 
 
