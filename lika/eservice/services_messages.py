@@ -76,9 +76,11 @@ def message_write(*, person, body: str, private: bool = False, meeting_request: 
             private_to=person if private else None,
             kind=Message.Kind.MEETING_REQUEST if meeting_request else Message.Kind.MESSAGE)
         MessageRead.objects.create(message=message, person=person)  # her own: read
-        # The same words for every kind of message: the log says that she wrote, not where.
+        # The same words for every kind of message: the log says that she wrote, not what.  A
+        # private message is logged on her alone (no household), so that nothing that lists
+        # the household's log rows could show the partner that she wrote.
         access_log_write(actor=eservice_actor(), action=CREATE, object_type="message", object_id=message.pk,
-                         person_id=person.pk, household_id=case.household_id,
+                         person_id=person.pk, household_id=None if private else case.household_id,
                          summary="Invånaren skrev ett meddelande i e-tjänsten")
         told = [] if private else [p for p in household_adults(case) if p.pk != person.pk]
     _notify(told)
@@ -104,7 +106,8 @@ def message_write_staff(*, acting_user, case: Case, body: str, reply_to_id=None)
             visibility=Message.Visibility.PRIVATE if private_to else Message.Visibility.HOUSEHOLD)
         MessageRead.objects.create(message=message, user=acting_user)
         access_log_write(actor=acting_user, action=CREATE, object_type="message", object_id=message.pk,
-                         person_id=private_to.pk if private_to else None, household_id=case.household_id,
+                         person_id=private_to.pk if private_to else None,
+                         household_id=None if private_to else case.household_id,
                          summary="Skrev ett " + ("privat " if private_to else "") + "meddelande i e-tjänsten")
         told = [private_to] if private_to else household_adults(case)
     _notify(told)

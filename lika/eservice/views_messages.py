@@ -34,12 +34,14 @@ def _errors(exc: ValidationError) -> list[str]:
     return list(exc.messages)
 
 
-def _log_read(person, case, summary="Invånaren läste meddelanden i e-tjänsten"):
+def _log_read(person, case, *, private: bool):
+    """Her read, on her alone when it is of the private channel (see services_messages)."""
     access_log_write(actor=eservice_actor(), action=READ, object_type="message", object_id="",
-                     person_id=person.pk, household_id=case.household_id, summary=summary)
+                     person_id=person.pk, household_id=None if private else case.household_id,
+                     summary="Invånaren läste meddelanden i e-tjänsten")
 
 
-def _resident_page(request, template, thread, *, write, extra=None):
+def _resident_page(request, template, thread, *, write, private: bool, extra=None):
     """A resident's message page: GET shows the thread (and marks it read), POST writes."""
     person = request.resident.person
     case = resident_case(person)
@@ -58,7 +60,7 @@ def _resident_page(request, template, thread, *, write, extra=None):
             return redirect(request.path)
     if case is not None:
         rows = list(thread(person, case))
-        _log_read(person, case)
+        _log_read(person, case, private=private)
         messages_mark_read([m for m in rows if m.author_person_id != person.pk], person=person)
         context.update(thread=rows, unread=unread_counts(person, case))
     return render(request, template, context, status=status)
@@ -71,7 +73,7 @@ def household_messages(request):
     def write(person, data):
         message_write(person=person, body=data.get("body", ""))
 
-    return _resident_page(request, "eservice/messages/household.html", household_thread, write=write)
+    return _resident_page(request, "eservice/messages/household.html", household_thread, write=write, private=False)
 
 
 @resident_required
@@ -85,7 +87,7 @@ def private_messages(request):
             raise ValidationError(_("Okänt val. Försök igen."))
         message_write(person=person, body=data.get("body", ""), private=True, meeting_request=action == "meeting")
 
-    return _resident_page(request, "eservice/messages/private.html", private_thread, write=write)
+    return _resident_page(request, "eservice/messages/private.html", private_thread, write=write, private=True)
 
 
 @resident_required
@@ -111,7 +113,7 @@ def message_detail(request, message_id):
             flash.success(request, _("Ditt meddelande är skickat."))
             return redirect("eservice_message_detail", message_id=message.pk)
     replies = list(visible.filter(reply_to=message))
-    _log_read(person, case)
+    _log_read(person, case, private=message.is_private)
     messages_mark_read([m for m in [message, *replies] if m.author_person_id != person.pk], person=person)
     context["replies"] = replies
     return render(request, "eservice/messages/detail.html", context, status=status)

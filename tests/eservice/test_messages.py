@@ -112,6 +112,7 @@ def test_nothing_of_the_private_channel_reaches_the_other_adult(couple, alice, f
                            "eservice_message_detail"}
     notified_before = _notifications(files / "notifications")
 
+    mark = AccessLogEntry.objects.order_by("-id").values_list("id", flat=True).first()
     sara = resident_client(woman)
     assert sara.post(reverse("eservice_messages_private"), {"action": "message", "body": SECRET}).status_code == 302
     assert sara.post(reverse("eservice_messages_private"), {"action": "meeting", "body": ""}).status_code == 302
@@ -124,6 +125,10 @@ def test_nothing_of_the_private_channel_reaches_the_other_adult(couple, alice, f
     assert staff.post(reverse("case_messages", args=[case.pk]), {"body": ANSWER, "reply_to": private.pk}).status_code == 302
     answer = Message.objects.get(body=ANSWER)
     assert (answer.visibility, answer.private_to) == ("private", woman)
+    # the private channel's log rows are on her alone, never on the household
+    rows = AccessLogEntry.objects.filter(id__gt=mark, object_type="message")
+    assert rows.count() == 3 and not rows.filter(household_id__isnull=False).exists()
+    assert set(rows.values_list("person_id", flat=True)) == {woman.pk}
 
     # she sees all of it, on her private page, with her own unread count
     mine = sara.get(reverse("eservice_home")).content.decode()
