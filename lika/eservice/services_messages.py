@@ -9,6 +9,7 @@ looks up the partner for a private message."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -18,6 +19,7 @@ from lika.cases.models import Case
 
 from .access import adult_membership, household_adults, resident_case
 from .actor import eservice_actor
+from .models import ResidentContact
 from .models_messages import BODY_MAX, Message, MessageRead
 from .notify import notify
 from .selectors_messages import visible_to_resident
@@ -46,6 +48,20 @@ def clean_body(text, *, required: bool = True) -> str:
 def _notify(people) -> None:
     for person in people:
         notify(person, "message")
+
+
+def _shares_contact(case, person) -> bool:
+    """Has another adult of the household given the same e-mail address or mobile number
+    as ``person`` (a family's shared inbox or phone)?  Then a private answer is not
+    announced: she sees it when she logs in."""
+    mine = ResidentContact.objects.filter(person=person).first()
+    if mine is None:
+        return False
+    others = [p.pk for p in household_adults(case) if p.pk != person.pk]
+    same = Q(email__iexact=mine.email) if mine.email else Q(pk__in=[])
+    if mine.mobile:
+        same |= Q(mobile=mine.mobile)
+    return ResidentContact.objects.filter(person_id__in=others).filter(same).exists()
 
 
 def message_write(*, person, body: str, private: bool = False, meeting_request: bool = False,
@@ -109,7 +125,10 @@ def message_write_staff(*, acting_user, case: Case, body: str, reply_to_id=None)
                          person_id=private_to.pk if private_to else None,
                          household_id=None if private_to else case.household_id,
                          summary="Skrev ett " + ("privat " if private_to else "") + "meddelande i e-tjänsten")
-        told = [private_to] if private_to else household_adults(case)
+        if private_to:
+            told = [] if _shares_contact(case, private_to) else [private_to]
+        else:
+            told = household_adults(case)
     _notify(told)
     return message
 

@@ -352,3 +352,14 @@ def test_a_resident_unknown_to_lika_has_no_messages_and_cannot_write(db):
         assert client.post(reverse(name), {"body": "Hej"}).status_code == 404
     assert client.get(reverse("eservice_home")).status_code == 200
     assert not Message.objects.exists()
+
+
+def test_a_private_answer_is_not_announced_to_a_shared_inbox(couple, alice, files):
+    case, woman, man, _kids = couple
+    _contact(woman, "familjen@example.se")
+    _contact(man, "Familjen@example.se")
+    private = message_write(person=woman, body=SECRET, private=True)
+    message_write_staff(acting_user=alice, case=case, body=ANSWER, reply_to_id=private.pk)
+    assert _notifications(files / "notifications") == []
+    message_write_staff(acting_user=alice, case=case, body="Till hushållet")
+    assert len(_notifications(files / "notifications")) == 2  # the household's message: both, as usual
