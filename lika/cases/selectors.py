@@ -84,6 +84,8 @@ class Worklist:
     payments_held: list = field(default_factory=list)
     payments_failed: list = field(default_factory=list)
     appeals: list = field(default_factory=list)  # issue 16: appeals from the e-service
+    messages_unread: list = field(default_factory=list)  # [(case, n)] residents' messages (issue 16)
+    meeting_requests: list = field(default_factory=list)  # open requests for an individual meeting
 
     @property
     def total(self) -> int:
@@ -142,6 +144,9 @@ def worklist_for(user, today: date) -> Worklist:
     from lika.eservice.appeals import appeals_for_worklist
 
     work.appeals = appeals_for_worklist(user)
+    from lika.eservice.selectors_messages import worklist_messages
+
+    work.messages_unread, work.meeting_requests = worklist_messages(user, [c.pk for c in my_cases])
     return work
 
 

@@ -56,5 +56,6 @@ class Notification(models.Model):
         return f"{self.person_id} {self.kind} {self.channel} {self.status}"
 
 
-from .models_insight import Appeal, AppealEvent  # noqa: E402,F401  (issue 16: insight and appeal)
 from .models_apply import ApplicationAttachment  # noqa: E402, F401  (applying: lika.eservice.applying)
+from .models_insight import Appeal, AppealEvent  # noqa: E402,F401  (issue 16: insight and appeal)
+from .models_messages import Message, MessageRead  # noqa: E402,F401  (messages with the case worker)

@@ -15,5 +15,6 @@ urlpatterns = [
     path("e-tjanst/mina-sidor/", views.home, name="eservice_home"),
     path("", include("lika.eservice.urls_insight")),
     path("", include("lika.eservice.urls_apply")),
+    path("", include("lika.eservice.urls_messages")),
 ]
 urlpatterns += [path("", include("lika.eservice.urls_login"))]

@@ -131,6 +131,11 @@ POLICY = {
     "eservice_attachment": (RESIDENT_A, None),
     "application_attachment": (CASE, 404),
     "eservice_account": (RESIDENTS, None),  # her own account and contact only
+    # messages: each resident her own household's; a message id of unit A's case is resident_a's only
+    "eservice_messages": (RESIDENTS, None),
+    "eservice_messages_private": (RESIDENTS, None),
+    "eservice_message_detail": (RESIDENT_A, None),
+    "case_messages": (CASE, 404),
 }
 CASE_URLS = ("case_detail", "person_detail", "household_edit", "application_new", "application_detail",
              "decision_new", "decision_detail", "decision_letter", "decision_letter_page", "exception_new",
@@ -235,6 +240,9 @@ def world(municipality, unit_a, unit_b, alice, bob, charlie, stina, petra, admin
               "decision_id": decision.pk, "exception_id": exception.pk, "meeting_id": meeting.pk,
               "run_id": run.pk, "year": 2026, "fmt": "csv", "lang": "ar"}
     settings.LIKA_ESERVICE_DEMO_LOGIN = True
+    from lika.eservice.services_messages import message_write
+
+    kwargs["message_id"] = message_write(person=woman, body="Hej handläggaren").pk
     _case_b, resident_b = single_case(unit_b, case_worker=charlie)
     personas = {"resident_a": Resident(woman), "resident_b": Resident(resident_b),
                 "anonymous": None, "case_worker_a": alice, "manager_a": bob, "case_worker_b": charlie,
