@@ -47,7 +47,7 @@ def records_open_for_flush(connection):
         names += realia.SQLITE_NAMES
         handling = importlib.import_module("lika.grants.migrations.0011_handling_decisions")
         names += handling.SQLITE_NAMES
-        eservice_messages = importlib.import_module("lika.eservice.migrations.0002_messages_messages")
+        eservice_messages = importlib.import_module("lika.eservice.migrations.0004_messages_messages")
         names += eservice_messages.SQLITE_NAMES
         drop, create = [f"DROP TRIGGER {name};" for name in names], [
             *access_log.SQLITE, *(sql for _name, sql in records.sqlite_triggers(records._sqlite_columns(apps))),
