@@ -27,7 +27,8 @@ from .session import (
 
 def safe_next(request, default="eservice_home"):
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target.startswith("/e-tjanst/") and url_has_allowed_host_and_scheme(
+    # a plain path inside the e-service: no dot segments, backslashes or // (oidc.SAFE_NEXT)
+    if target.startswith("/e-tjanst/") and oidc.safe_target(target) and url_has_allowed_host_and_scheme(
             target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
     return default

@@ -103,3 +103,13 @@ def test_an_anonymous_client_cannot_fake_a_session():
     client = Client()
     client.cookies["sessionid"] = "x" * 32
     assert client.get(reverse("eservice_home")).status_code == 302
+
+
+@pytest.mark.parametrize("target", ["/e-tjanst/../logga-in/", "/e-tjanst/%2e%2e/admin/", "//evil.example/",
+                                    "/e-tjanst/\\evil", "https://evil.example/e-tjanst/"])
+def test_the_demo_login_sends_nowhere_outside_the_e_service(client, settings, couple, target):
+    settings.LIKA_ESERVICE_DEMO_LOGIN = True
+    case, woman, man, kids = couple
+    response = client.post(reverse("eservice_demo_login"), {"identity_number": woman.identity_number,
+                                                           "next": target})
+    assert response.status_code == 302 and response["Location"] == reverse("eservice_home")
