@@ -104,6 +104,10 @@ def account_change_confirm(*, acting_user, case: Case, change: BankAccountChange
                      person_id=person.pk, household_id=case.household_id,
                      summary=f"Kontoändring bekräftad ({change.get_confirmed_channel_display().lower()})",
                      old=_old(change), new={**_new(change), "requested_by": change.requested_by_id})
+    if asked_by_holder:  # she asked in the e-service: tell her (by her own channels) once it is done
+        from lika.eservice.notify import notify
+
+        transaction.on_commit(lambda: notify(person, "account"))
     return change
 
 

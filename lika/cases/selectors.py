@@ -86,6 +86,7 @@ class Worklist:
     appeals: list = field(default_factory=list)  # issue 16: appeals from the e-service
     messages_unread: list = field(default_factory=list)  # [(case, n)] residents' messages (issue 16)
     meeting_requests: list = field(default_factory=list)  # open requests for an individual meeting
+    account_changes: list = field(default_factory=list)  # [(case, change)] pending account changes to confirm
 
     @property
     def total(self) -> int:
@@ -147,7 +148,22 @@ def worklist_for(user, today: date) -> Worklist:
     from lika.eservice.selectors_messages import worklist_messages
 
     work.messages_unread, work.meeting_requests = worklist_messages(user, [c.pk for c in my_cases])
+    work.account_changes = pending_account_changes(user, my_cases)
     return work
+
+
+def pending_account_changes(user, cases) -> list:
+    """Account changes waiting for confirmation for the adults of the user's cases (a
+    resident's own request from the e-service too), but not those the user asked for
+    herself: another person confirms (four eyes).  One query."""
+    from lika.households.models import BankAccountChange
+
+    case_of = {m.person_id: case for case in cases for m in getattr(case.household, "current_adults", [])}
+    if not case_of:
+        return []
+    changes = (BankAccountChange.objects.filter(status=BankAccountChange.Status.PENDING, person_id__in=case_of)
+               .exclude(requested_by=user).select_related("person").order_by("requested_at", "id"))
+    return [(case_of[change.person_id], change) for change in changes]
 
 
 def case_applications(case):

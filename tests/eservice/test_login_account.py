@@ -238,3 +238,43 @@ def test_two_requests_at_once_give_one_pending_change(unit_a, alice):
                    lambda: second.post(URL, {"action": "account", "iban": "SE4550000000058398257466"}).status_code)
     assert sorted(results) == [302, 400]
     assert BankAccountChange.objects.filter(person=woman, status="pending").count() == 1
+
+
+def test_a_residents_account_request_is_in_the_case_workers_work_list(client, unit_a, alice):
+    """The case worker learns of the request in "Mina ärenden", not only on the person page;
+    the one who asked for a change does not see it there (another person confirms)."""
+    from django.urls import reverse
+
+    from lika.cases import bank_accounts
+    from lika.eservice.account import account_change_ask
+    from tests.cases.factories import couple_case
+
+    case, woman, man, kids = couple_case(unit_a, case_worker=alice)
+    account_change_ask(person=woman, clearing="6789", account="123456789")
+    client.force_login(alice)
+    page = client.get(reverse("worklist")).content.decode()
+    assert "Kontoändringar att bekräfta <span class=\"count\">(1)</span>" in page
+    assert "begärd av kontohavaren i e-tjänsten" in page and "Sara Lind" in page
+    bank_accounts.account_change_request(acting_user=alice, case=case, person=man,
+                                         iban="SE3550000000054910000003")
+    page = client.get(reverse("worklist")).content.decode()
+    assert "Kontoändringar att bekräfta <span class=\"count\">(1)</span>" in page  # his: alice asked herself
+
+
+def test_she_is_notified_when_the_case_worker_confirms_her_request(unit_a, alice, files,
+                                                                   django_capture_on_commit_callbacks):
+    import json
+
+    from lika.cases import bank_accounts
+    from lika.eservice.account import account_change_ask, contact_save
+    from tests.cases.factories import couple_case
+
+    case, woman, man, kids = couple_case(unit_a, case_worker=alice)
+    contact_save(person=woman, email="sara@example.se", notify_by_email=True)
+    contact_save(person=man, email="johan@example.se", notify_by_email=True)
+    change = account_change_ask(person=woman, clearing="6789", account="123456789")
+    with django_capture_on_commit_callbacks(execute=True):
+        bank_accounts.account_change_confirm(acting_user=alice, case=case, change=change, channel="holder_e_id")
+    sent = [json.loads(f.read_text(encoding="utf-8")) for f in (files / "notifications").iterdir()]
+    assert [(n["to"], "konto" in n["body"]) for n in sent] == [("sara@example.se", True)]
+    assert "6789" not in json.dumps(sent)  # nothing sensitive in the notification
