@@ -55,12 +55,9 @@ def resident_login(request, *, identity_number: str, given_name: str = "", famil
                    method: str) -> Resident:
     """Start a resident's session for this verified personnummer (after the OIDC callback
     or the demo's test login).  Whatever the session held before is gone."""
-    language = request.session.get("_language")  # none: the language is a cookie; kept for safety
-    auth_logout(request)  # flushes the session and gives a new key
+    auth_logout(request)  # flushes the session and gives a new key (the language is a cookie: kept)
     request.session[KEY] = {"pnr": identity_number, "given": given_name[:100], "family": family_name[:100],
                             "method": method, "at": int(time.time())}
-    if language:
-        request.session["_language"] = language
     resident = current_resident(request)
     person = resident.person
     access_log_write(actor=eservice_actor(), action=LOGIN, object_type="resident",
