@@ -16,6 +16,8 @@ message on bad input, leaving nothing half-written; ``Http404`` for anything tha
 the resident's own household's."""
 
 import hashlib
+import logging
+import os
 import re
 import secrets
 import uuid
@@ -68,6 +70,8 @@ REFUSED_OPEN_CASE = gettext_noop("Du eller den du bor med har redan ett pågåen
                      "Ansök i det ärendet, eller kontakta socialtjänsten så hjälper vi dig.")
 REFUSED_PERSON = gettext_noop("Ansökan kan inte göras i e-tjänsten för de här personerna. "
                   "Kontakta socialtjänsten så hjälper vi dig.")
+
+log = logging.getLogger(__name__)
 
 
 def _log(*, action, object_type, object_id, person, household_id=None, summary, new=None, old=None):
@@ -483,23 +487,32 @@ def attachment_upload(*, resident, application_id, kind: str, upload) -> Applica
         raise ValidationError(_("Ansökan är återtagen. Bilagor kan inte läggas till."))
     content_type, ending, name = checked_upload(upload)
     folder = attachment_folder(application.case_id)
-    folder.mkdir(parents=True, exist_ok=True)
     stored_name = f"{secrets.token_hex(16)}{ending}"
     path = folder / stored_name
     digest = hashlib.sha256()
     written = 0
-    with open(path, "xb") as out:  # "x": a random name never overwrites a file
-        try:
-            for chunk in upload.chunks():
-                digest.update(chunk)
-                written += len(chunk)
-                if written > MAX_ATTACHMENT_SIZE:
-                    raise ValidationError({"file": _("Filen är större än 10 MB. Ta en mindre bild eller dela upp dokumentet.")})
-                out.write(chunk)
-        except BaseException:
-            out.close()
-            path.unlink(missing_ok=True)
-            raise
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(path, "xb") as out:  # "x": a random name never overwrites a file
+            try:
+                for chunk in upload.chunks():
+                    digest.update(chunk)
+                    written += len(chunk)
+                    if written > MAX_ATTACHMENT_SIZE:
+                        raise ValidationError({"file": _("Filen är större än 10 MB. Ta en mindre bild eller dela "
+                                                         "upp dokumentet.")})
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            except BaseException:
+                out.close()
+                path.unlink(missing_ok=True)
+                raise
+    except OSError as error:  # a full disk, a missing or read-only directory: nothing is kept
+        path.unlink(missing_ok=True)
+        log.error("bilagan kunde inte sparas: %s", error)
+        raise ValidationError({"file": _("Filen kunde inte sparas just nu. Ingenting har sparats. Försök igen "
+                                         "senare, eller lämna underlaget till din handläggare.")}) from error
     try:
         with transaction.atomic():
             application = resident_application(person, application_id, what="Bilaga sparad", lock=True)

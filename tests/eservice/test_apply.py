@@ -531,3 +531,47 @@ def test_two_partners_applying_for_the_first_time_at_once_get_one_case(unit_a, k
     assert Person.objects.filter(identity_number__in=[WOMAN_PNR, MAN_PNR]).count() == 2
     application = Application.objects.get()
     assert Case.objects.get().registerledare == application.applicant
+
+
+def test_a_full_disk_is_a_swedish_message_and_nothing_is_kept(couple, files, monkeypatch):
+    """The disk fills while the attachment is written: the page says so in Swedish (400), no
+    row, no file left behind."""
+    import builtins
+    import errno
+
+    case, woman, man, kids = couple
+    application = applying.monthly_application_submit(
+        resident=resident(woman), month=applying.month_choices(case)[0], costs=[],
+        incomes=[case_services.Entry("salary", 100000, woman.pk)])
+    real_open = builtins.open
+
+    class FullDisk:
+        def __init__(self, handle):
+            self.handle = handle
+
+        def write(self, data):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def __getattr__(self, name):
+            return getattr(self.handle, name)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.handle.close()
+
+    def full_open(path, mode="r", *args, **kwargs):
+        handle = real_open(path, mode, *args, **kwargs)
+        return FullDisk(handle) if "x" in mode else handle
+
+    monkeypatch.setattr(builtins, "open", full_open)
+    client = resident_client(woman)
+    response = client.post(reverse("eservice_attachment_upload", kwargs={"application_id": application.pk}),
+                           {"kind": "receipt", "file": SimpleUploadedFile("kvitto.pdf", PDF)})
+    monkeypatch.undo()
+    assert response.status_code == 400
+    assert "Filen kunde inte sparas just nu" in response.content.decode()
+    assert ApplicationAttachment.objects.count() == 0
+    folder = files / "private" / "eservice" / "attachments" / str(case.pk)
+    assert not folder.exists() or list(folder.iterdir()) == []
