@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db.models import Exists, Max, OuterRef, Prefetch, Q
 
-from lika.households.models import HouseholdMembership
+from lika.households.models import HouseholdMembership, Person
 
 from .models import (
     Application,
@@ -87,6 +87,7 @@ class Worklist:
     messages_unread: list = field(default_factory=list)  # [(case, n)] residents' messages (issue 16)
     meeting_requests: list = field(default_factory=list)  # open requests for an individual meeting
     account_changes: list = field(default_factory=list)  # [(case, change)] pending account changes to confirm
+    without_individual_meeting: list = field(default_factory=list)  # [(case, person)] issue 17
 
     @property
     def total(self) -> int:
@@ -149,6 +150,12 @@ def worklist_for(user, today: date) -> Worklist:
 
     work.messages_unread, work.meeting_requests = worklist_messages(user, [c.pk for c in my_cases])
     work.account_changes = pending_account_changes(user, my_cases)
+    from lika.plans.calendar import adults_without_individual_meeting  # issue 17: the reminder
+
+    due = adults_without_individual_meeting([c.pk for c in my_cases], today, settings.LIKA_INDIVIDUAL_MEETING_DAYS)
+    people = Person.objects.in_bulk({p for _, p in due}) if due else {}
+    work.without_individual_meeting = [(c, people[p]) for c in my_cases for (case_id, p) in sorted(due)
+                                       if case_id == c.pk and p in people]
     return work
 
 

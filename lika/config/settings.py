@@ -270,6 +270,9 @@ LIKA_EXCEPTION_MONTHS = int(env("LIKA_EXCEPTION_MONTHS", "6"))
 # Days by which every adult should have an own plan (M4): the work list reminds this many
 # days after the first decision; the statistics count plans made this many days after opening.
 LIKA_PLAN_DAYS = int(env("LIKA_PLAN_DAYS", "30"))
+# Issue 17: "Mina ärenden" reminds when an adult has had no individual meeting (held or booked
+# ahead) within this many days (docs/meetings.md).
+LIKA_INDIVIDUAL_MEETING_DAYS = int(env("LIKA_INDIVIDUAL_MEETING_DAYS", "90"))
 # A payment run holds back a share whose person's bank account was changed (confirmed)
 # this many days or fewer before the run, so the holder can react to a change they did
 # not make.  0: no hold (the change is four-eyes confirmed anyway).  docs/security.md.

@@ -120,8 +120,11 @@ def plan(request):
 def meetings(request):
     person, case = _mine(request)
     _log(request, case, "Läste sina möten", object_type="meetings")
+    from lika.plans.calendar import my_bookings  # issue 17: her meetings booked ahead
+
     return render(request, "eservice/insight/meetings.html", {"case": case,
-                                                              "meetings": insight.my_meetings(person, case)})
+                                                              "meetings": insight.my_meetings(person, case),
+                                                              "booked": my_bookings(person, case)})
 
 
 # -- the appeal -----------------------------------------------------------------------

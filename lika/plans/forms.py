@@ -1,5 +1,7 @@
 """Forms for plans and meetings: they parse input; the rules are in services.py."""
 
+from datetime import datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -7,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from lika.households.models import Person
 from lika.web.forms import ServiceErrorsMixin
 
-from .models import Meeting, PlanActivity, PlanGoal, ViolenceScreening
+from .models import BookedMeeting, Meeting, PlanActivity, PlanGoal, ViolenceScreening
 
 
 def date_input():
@@ -96,3 +98,70 @@ class MeetingForm(ServiceErrorsMixin, forms.Form):
 
     def screening_has_errors(self) -> bool:
         return any(self[name].errors for name in self.SCREENING_FIELDS)
+
+
+# --- booking meetings ahead (issue 17) ------------------------------------------
+
+def _minutes_choices():
+    return [(15, _("15 minuter")), (30, _("30 minuter")), (45, _("45 minuter")), (60, _("1 timme")),
+            (90, _("1,5 timme")), (120, _("2 timmar"))]
+
+
+class BookingTimeForm(ServiceErrorsMixin, forms.Form):
+    day = forms.DateField(label=_("Dag"), widget=date_input())
+    start = forms.TimeField(label=_("Tid"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                            help_text=_("T.ex. 09:30"))
+    minutes = forms.TypedChoiceField(label=_("Längd"), coerce=int, choices=_minutes_choices, initial=60)
+    mode = forms.ChoiceField(label=_("Mötesform"), choices=BookedMeeting.Mode.choices, widget=forms.RadioSelect,
+                             initial=BookedMeeting.Mode.VISIT)
+    place = forms.CharField(label=_("Plats eller information"), required=False,
+                            max_length=BookedMeeting._meta.get_field("place").max_length,
+                            help_text=_("Vid besök: adress och rum. Vid telefon eller video: frivilligt."))
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        starts_at = datetime.combine(data["day"], data["start"])
+        return {"starts_at": starts_at, "minutes": data["minutes"], "mode": data["mode"], "place": data["place"]}
+
+    def add_service_error(self, exc: ValidationError) -> None:
+        if hasattr(exc, "error_dict") and "starts_at" in exc.error_dict:
+            errors = dict(exc.error_dict)
+            self.add_error("start", errors.pop("starts_at"))
+            exc = ValidationError(errors) if errors else None
+        if exc is not None:
+            super().add_service_error(exc)
+
+
+class BookingForm(BookingTimeForm):
+    kind = forms.ChoiceField(label=_("Typ av möte"), choices=Meeting.Kind.choices, widget=forms.RadioSelect)
+    participants = forms.ModelMultipleChoiceField(
+        label=_("Kallade"), queryset=Person.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Ett enskilt möte: en vuxen, och bara hon eller han får kallelsen. Ett gemensamt möte: båda."))
+
+    field_order = ["kind", "participants", "day", "start", "minutes", "mode", "place"]
+
+    def __init__(self, *args, adults, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].queryset = Person.objects.filter(pk__in=[a.pk for a in adults])
+
+    def service_kwargs(self) -> dict:
+        return {**super().service_kwargs(), "kind": self.cleaned_data["kind"],
+                "participants": list(self.cleaned_data["participants"])}
+
+
+class CancelBookingForm(ServiceErrorsMixin, forms.Form):
+    reason = forms.CharField(label=_("Skäl (kommer med i brevet till de kallade)"), required=False,
+                             max_length=BookedMeeting._meta.get_field("cancel_reason").max_length)
+
+
+class HeldForm(MeetingForm):
+    """Recording a booked meeting as held: the date, kind and participants come from the booking."""
+
+    def __init__(self, *args, booking, **kwargs):
+        people = list(booking.participants.all())
+        super().__init__(*args, adults=people, **kwargs)
+        for name in ("held_on", "kind", "participants"):
+            del self.fields[name]
+
+    def meeting_fields(self):
+        return [self["notes"]]

@@ -136,3 +136,57 @@ class ViolenceScreening(models.Model):
 
     def __str__(self):
         return f"fråga om våld, möte {self.meeting_id}"
+
+
+class BookedMeeting(models.Model):
+    """A meeting booked ahead in a case worker's calendar (issue 17): individual with one
+    adult or joint with the adults.  It becomes the held ``Meeting`` (with the question
+    about violence in an individual meeting) or is cancelled; a move changes the time and
+    raises ``sequence`` so the invitees get a new kallelse.  One case worker cannot have
+    two booked meetings at the same start (the constraint) nor overlapping ones (the
+    service checks under a lock on the case worker's row)."""
+
+    class Status(models.TextChoices):
+        BOOKED = "booked", _("Bokat")
+        HELD = "held", _("Hållet")
+        CANCELLED = "cancelled", _("Inställt")
+
+    class Mode(models.TextChoices):
+        VISIT = "visit", _("Besök")
+        PHONE = "phone", _("Telefon")
+        VIDEO = "video", _("Video")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="booked_meetings")
+    case_worker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="booked_meetings",
+                                    verbose_name=_("handläggare"))
+    starts_at = models.DateTimeField(_("börjar"))
+    ends_at = models.DateTimeField(_("slutar"))
+    kind = models.CharField(_("typ av möte"), max_length=10, choices=Meeting.Kind.choices)
+    mode = models.CharField(_("mötesform"), max_length=8, choices=Mode.choices, default=Mode.VISIT)
+    place = models.CharField(_("plats"), max_length=200, blank=True)
+    participants = models.ManyToManyField(Person, related_name="booked_meetings", verbose_name=_("deltagare"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.BOOKED)
+    sequence = models.PositiveSmallIntegerField(default=0)  # raised by each move: a new kallelse
+    cancel_reason = models.CharField(_("skäl"), max_length=300, blank=True)
+    held_meeting = models.OneToOneField(Meeting, on_delete=models.PROTECT, null=True, blank=True,
+                                        related_name="booking")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("bokat möte")
+        verbose_name_plural = _("bokade möten")
+        ordering = ["starts_at", "id"]
+        indexes = [models.Index(fields=["case_worker", "starts_at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["case_worker", "starts_at"], condition=models.Q(status="booked"),
+                                    name="booked_meeting_one_start_per_worker"),
+            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")),
+                                   name="booked_meeting_ends_after_start"),
+            models.CheckConstraint(condition=~models.Q(status="held") | models.Q(held_meeting__isnull=False),
+                                   name="booked_meeting_held_has_meeting"),
+        ]
+
+    def __str__(self):
+        return f"{self.starts_at:%Y-%m-%d %H:%M} {self.kind}"

@@ -104,8 +104,11 @@ def case_plan_section(case: Case, adults) -> dict:
         })
     meetings = (Meeting.objects.filter(case=case).order_by("-held_on", "-id")
                 .prefetch_related(Prefetch("participants", Person.objects.order_by("first_name", "id"))))
+    from .calendar import case_bookings  # issue 17: meetings booked ahead
+
     return {
         "adults": rows,
+        "bookings": case_bookings(case),
         "meetings": [{"meeting": m, "kind": m.kind, "kind_label": m.get_kind_display(),
                       "held_on": m.held_on, "participants": list(m.participants.all())}
                      for m in meetings],

@@ -9,3 +9,15 @@ urlpatterns = [
     path(C + "moten/nytt/", views.meeting_new, name="meeting_new"),
     path(C + "moten/<int:meeting_id>/", views.meeting_detail, name="meeting_detail"),
 ]
+
+from . import views_booking  # noqa: E402 - issue 17: booking meetings ahead
+
+urlpatterns += [
+    path(C + "moten/boka/", views_booking.booking_new, name="booking_new"),
+    path(C + "bokningar/<int:booking_id>/", views_booking.booking_detail, name="booking_detail"),
+    path(C + "bokningar/<int:booking_id>/hallet/", views_booking.booking_held, name="booking_held"),
+    path(C + "bokningar/<int:booking_id>/kallelse/<int:person_id>.pdf", views_booking.booking_kallelse,
+         name="booking_kallelse"),
+    path("kalender/", views_booking.meeting_calendar, name="meeting_calendar"),
+    path("kalender/<int:user_id>/", views_booking.meeting_calendar, name="meeting_calendar_user"),
+]
