@@ -12,11 +12,12 @@ database (rows counted in every table before and after). An allowed persona is s
 """
 
 import re
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.apps import apps
 from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from lika.cases import decisions, services
 from lika.cases.decisions import LineDecision
@@ -136,10 +137,15 @@ POLICY = {
     "eservice_messages_private": (RESIDENTS, None),
     "eservice_message_detail": (RESIDENT_A, None),
     "case_messages": (CASE, 404),
+    # Issue 17: booking meetings ahead.  Her own calendar for every case worker; another's (alice's
+    # id) for herself and her enhetschef only.
+    "meeting_calendar": ({"case_worker_a", "manager_a", "case_worker_b", "manager_b"}, None),
+    "meeting_calendar_user": (CASE, 404),
 }
 CASE_URLS = ("case_detail", "person_detail", "household_edit", "application_new", "application_detail",
              "decision_new", "decision_detail", "decision_letter", "decision_letter_page", "exception_new",
-             "exception_detail", "journal", "plan_detail", "meeting_new", "meeting_detail", "housing_deviation")
+             "exception_detail", "journal", "plan_detail", "meeting_new", "meeting_detail", "housing_deviation",
+             "booking_new", "booking_detail", "booking_held", "booking_kallelse")  # booking: issue 17
 for _name in CASE_URLS:
     POLICY[_name] = (CASE, 404)
 
@@ -243,6 +249,12 @@ def world(municipality, unit_a, unit_b, alice, bob, charlie, stina, petra, admin
     from lika.eservice.services_messages import message_write
 
     kwargs["message_id"] = message_write(person=woman, body="Hej handläggaren").pk
+    from lika.plans.booking import booking_create  # issue 17
+
+    kwargs["booking_id"] = booking_create(
+        acting_user=alice, case=case, kind="individual", participants=[woman], place="Rum 1", minutes=60,
+        starts_at=timezone.make_aware(datetime.combine(timezone.localdate() + timedelta(days=1), time(10)))).pk
+    kwargs["user_id"] = alice.pk
     _case_b, resident_b = single_case(unit_b, case_worker=charlie)
     personas = {"resident_a": Resident(woman), "resident_b": Resident(resident_b),
                 "anonymous": None, "case_worker_a": alice, "manager_a": bob, "case_worker_b": charlie,
