@@ -7,7 +7,7 @@ every page."""
 
 import io
 import re
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
@@ -144,15 +144,35 @@ def test_book_individual_and_joint_meetings_with_kallelser(page, live_server, al
     assert_accessible(page)
     logout(page)
 
+    # The day has come: Sara's meeting is recorded as held, with the question about violence.
+    yesterday = timezone.localdate() - timedelta(days=1)
+    start = timezone.make_aware(datetime.combine(yesterday, time(9)))
+    BookedMeeting.objects.filter(pk=sara_booking.pk).update(starts_at=start, ends_at=start + timedelta(hours=1))
+    login(page, live_server, alice)
+    page.goto(f"{live_server.url}/arenden/{case.pk}/bokningar/{sara_booking.pk}/")
+    page.get_by_role("link", name="Registrera mötet som hållet").click()
+    expect(page.get_by_role("group", name="Fråga om våld – bara vid enskilt möte")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Spara mötet").click()
+    expect(page.get_by_role("alert")).to_contain_text("Ange svaret på frågan om våld")
+    assert_accessible(page)
+    page.get_by_label("Nej, inga tecken på våld").check()
+    field(page, "Anteckningar").fill("Pratade om SFI.")
+    page.get_by_role("button", name="Spara mötet").click()
+    expect(page.get_by_role("status")).to_contain_text("Mötet är registrerat som hållet.")
+    expect(page.get_by_role("region", name="Fråga om våld")).to_contain_text("Nej, inga tecken på våld")
+    assert_accessible(page)
+    logout(page)
+
     # In the e-service: the man sees the joint meeting and his own, never hers.
-    for person, mine, theirs in ((man, "15:00", "09:00"), (woman, "09:00", "15:00")):
+    for person, mine, theirs, count in ((man, "15:00", "09:00", 2), (woman, "13:00", "15:00", 1)):
         page.context.clear_cookies()
         page.goto(f"{live_server.url}/e-tjanst/logga-in/test/")
         page.get_by_label("Personnummer").fill(person.identity_number)
         page.get_by_role("button", name="Logga in", exact=True).click()
         page.goto(f"{live_server.url}/e-tjanst/moten/")
         booked = page.get_by_role("region", name="Bokade möten")
-        expect(booked.get_by_role("listitem")).to_have_count(2)
+        expect(booked.get_by_role("listitem")).to_have_count(count)
         expect(booked).to_contain_text(mine)
         expect(booked).not_to_contain_text(theirs)
         expect(booked).to_contain_text("Gemensamt möte för er båda")

@@ -4,7 +4,7 @@ violence in individual meetings only), the kallelse to each invitee and to no on
 the reminder when an adult has had no individual meeting, and what the e-service shows."""
 
 import io
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 import pypdf
 import pytest
