@@ -265,3 +265,44 @@ def test_eservice_shows_her_booked_meetings_and_never_his_individual_one(alice, 
     assert "Gemensamt möte för er båda" in page and "Stadshuset, rum 3" not in page and "10:00" not in page
     page = resident_client(woman).get(reverse("eservice_meetings")).content.decode()
     assert "Enskilt möte med dig" in page and "Stadshuset, rum 3" in page and "10:00" in page
+
+
+# --- the pages ------------------------------------------------------------------------------
+
+def test_bad_input_is_a_swedish_message_and_nothing_is_written(alice, couple, client):
+    client.force_login(alice)
+    case = couple["case"]
+    url = reverse("booking_new", kwargs={"case_id": case.pk})
+    response = client.post(url, {"kind": "individual", "participants": [couple["woman"].pk],
+                                 "day": "2020-01-01", "start": "09:00", "minutes": "60", "mode": "visit",
+                                 "place": "Rum 1"})
+    assert response.status_code == 400 and "Ett möte bokas framåt i tiden." in response.content.decode()
+    response = client.post(url, {"kind": "individual", "day": "inte ett datum", "minutes": "7"})
+    assert response.status_code == 400
+    assert not BookedMeeting.objects.exists()
+    assert client.get(reverse("meeting_calendar") + "?vecka=2026-W99").status_code == 400
+    b = book(alice, couple)
+    detail = reverse("booking_detail", kwargs={"case_id": case.pk, "booking_id": b.pk})
+    assert client.post(detail, {"action": "explode"}).status_code == 400
+    response = client.post(detail, {"action": "move", "move-day": TOMORROW.isoformat(), "move-start": "25:00",
+                                    "move-minutes": "60", "move-mode": "visit", "move-place": "Rum 1"})
+    assert response.status_code == 400
+    b.refresh_from_db()
+    assert b.sequence == 0
+
+
+def test_calendar_pages_are_logged_and_kept_to_the_unit(alice, bob, charlie, couple, client):
+    b = book(alice, couple)
+    week = f"?vecka={calendar.iso_week(TOMORROW)}"
+    client.force_login(bob)
+    page = client.get(reverse("meeting_calendar_user", kwargs={"user_id": alice.pk}) + week).content.decode()
+    assert couple["case"].reference in page and "Sara Lind" in page
+    assert AccessLogEntry.objects.filter(actor=bob, object_type="case", object_id=str(b.case_id),
+                                         summary="Läst kalender").exists()
+    client.force_login(charlie)
+    assert client.get(reverse("meeting_calendar_user", kwargs={"user_id": alice.pk})).status_code == 404
+    client.force_login(alice)
+    assert client.get(reverse("meeting_calendar_user", kwargs={"user_id": bob.pk})).status_code == 404
+    kallelse = reverse("booking_kallelse", kwargs={"case_id": b.case_id, "booking_id": b.pk,
+                                                   "person_id": couple["man"].pk})
+    assert client.get(kallelse).status_code == 404  # he is not invited to her meeting
