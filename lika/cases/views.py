@@ -64,19 +64,37 @@ def worklist(request):
 
 @login_required
 def case_list(request):
+    """The unit's cases: search (posted, kept behind a token), filters, sorting and pages
+    as GET parameters (lika.cases.case_list)."""
+    from urllib.parse import urlencode
+
+    from . import case_list as listing
+
     user = _case_user(request)
+    workers = listing.unit_case_workers(user)
     if request.method == "POST":  # the terms can hold a personnummer: never in the address
-        return search_redirect(request, "case_list", ("q", "status", "mine"))
+        filters = listing.Filters.from_get(request.POST, workers)
+        if request.POST.get("mine") == "1" and not filters.worker:
+            filters.worker = "mine"
+        params = filters.params()
+        if request.POST.get("q", "").strip():
+            response = search_redirect(request, "case_list", ("q",))
+            if params:
+                response["Location"] += "&" + urlencode(params)
+            return response
+        return redirect(f"{request.path}?{urlencode(params)}" if params else request.path)
     terms = search_terms(request, "case_list") or {}
-    query, status = terms.get("q", ""), terms.get("status", "open")
-    mine = terms.get("mine") == "1"
-    cases = list(selectors.cases_for_unit(user, query=query, status=status, mine=mine)[:200])
-    selectors.mark_missing_plans(cases, timezone.localdate())
-    access_log_write(actor=user, action=READ, object_type="case_list",
-                     summary=f"Ärendelistan ({len(cases)} ärenden){f', sökning: {query}' if query else ''}",
+    query = terms.get("q", "").strip()
+    filters = listing.Filters.from_get(request.GET, workers)
+    page = listing.case_list_page(user, query=query, filters=filters, page_number=request.GET.get("sida"),
+                                  today=timezone.localdate())
+    cases = page.object_list
+    access_log_write(actor=user, action=READ, object_type="case_list", summary=listing.describe(query, filters, page),
                      new={"households": [case.household_id for case in cases]})
-    return render(request, "cases/case_list.html", {"cases": cases, "query": query, "status": status,
-                                                    "mine": mine})
+    return render(request, "cases/case_list.html", {
+        "cases": cases, "page": page, "query": query, "filters": filters, "workers": workers,
+        "statuses": listing.STATUSES, "todos": listing.TODOS, "sorts": listing.sort_links(filters),
+        "status": filters.status, "mine": filters.worker == "mine"})
 
 
 @login_required
