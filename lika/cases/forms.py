@@ -210,8 +210,6 @@ class ApplicationForm(ServiceErrorsMixin, forms.Form):
             self.fields["copy_previous"].label = _(
                 "Fyll i kostnader, inkomster och försörjningshinder från ansökan %(month)s") % {
                 "month": f"{previous.month:%Y-%m}"}
-            self.fields["copy_previous"].help_text = _(
-                "Raderna sparas på den nya ansökan. Ändra, lägg till och ta bort rader innan du beräknar.")
         # in the order the household was entered: never sorted by gender
         self.fields["applicant"].choices = [(p.pk, str(p)) for p in adults]
         # issue 14: only months of a year with a riksnorm can be calculated; say which
