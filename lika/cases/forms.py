@@ -378,7 +378,7 @@ def entry_forms(data, application, people, costs, incomes):
             initial = {}
             if i < len(items):
                 item = items[i]
-                initial = {"type": item.type, "person": str(item.person_id or ""), "amount": item.amount / 100,
+                initial = {"type": item.type, "person": str(item.person_id or ""), "amount": to_kronor(item.amount),
                            "note": item.note}
                 initial.update({name: getter(item) for name, getter in extra_fields.items()})
             out.append(cls(data, prefix=f"{prefix}{i}", types=types, people=people, initial=initial))
