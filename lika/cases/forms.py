@@ -34,7 +34,6 @@ class KronorField(forms.DecimalField):
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CHILD_ROWS = 4
 CO_RESIDENT_ROWS = 2
-ENTRY_ROWS = 6
 
 
 class PersonForm(ServiceErrorsMixin, forms.Form):
