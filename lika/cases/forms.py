@@ -34,7 +34,6 @@ class KronorField(forms.DecimalField):
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CHILD_ROWS = 4
 CO_RESIDENT_ROWS = 2
-ENTRY_ROWS = 6
 
 
 class PersonForm(ServiceErrorsMixin, forms.Form):
@@ -199,8 +198,17 @@ class ApplicationForm(ServiceErrorsMixin, forms.Form):
     applicant_confirmed = forms.BooleanField(label=_("Den sökande har skrivit under ansökan"), required=False,
                                              initial=True)
 
-    def __init__(self, *args, adults=(), norm_years=None, **kwargs):
+    # issue 17: start from the previous application (removed when there is none)
+    copy_previous = forms.BooleanField(label=_("Fyll i från förra ansökan"), required=False, initial=True)
+
+    def __init__(self, *args, adults=(), norm_years=None, previous=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if previous is None:
+            del self.fields["copy_previous"]
+        else:
+            self.fields["copy_previous"].label = _(
+                "Fyll i kostnader, inkomster och försörjningshinder från ansökan %(month)s") % {
+                "month": f"{previous.month:%Y-%m}"}
         # in the order the household was entered: never sorted by gender
         self.fields["applicant"].choices = [(p.pk, str(p)) for p in adults]
         # issue 14: only months of a year with a riksnorm can be calculated; say which
@@ -279,6 +287,10 @@ class EntryRowForm(forms.Form):
                 self.add_error("amount", _("Ange beloppet."))
         return data
 
+    @property
+    def who(self) -> str:
+        return _row_who(self)
+
     def entry(self) -> Entry:
         data = self.cleaned_data
         return Entry(type=data["type"], amount=ore_from_kronor(data["amount"]),
@@ -293,16 +305,79 @@ class IncomeRowForm(EntryRowForm):
     """An income; jobbstimulans follows from the case history (lika.core.job_incentive)."""
 
 
+def _row_who(form) -> str:
+    """The person a row belongs to, as the "Vems" list names her (the household if none)."""
+    value = form.data.get(form.add_prefix("person"), "") if form.is_bound else form.initial.get("person", "")
+    return dict(form.fields["person"].choices).get(str(value or ""), "") or str(_("Hushållet"))
+
+
+ENTRY_FIELDS = ("type", "person", "amount", "note")
+BLANK_ROWS = 2  # empty rows after the saved ones, to fill in without pressing "Lägg till"
+
+
+class EntryRowsError(Exception):
+    """Rows no page of ours sends (a count out of range, a button for a row that is not there)."""
+
+
+def _posted_count(data, prefix) -> int:
+    from lika.eservice.applying import MAX_ROWS  # the same ceiling as the e-service's rows
+
+    raw = data.get(f"{prefix}-rows")
+    if raw is None:  # a form from before issue 17: the rows that were sent
+        numbers = [int(key[len(prefix):].split("-")[0]) for key in data
+                   if key.startswith(prefix) and key[len(prefix):].split("-")[0].isdigit()]
+        return max(numbers) + 1 if numbers else 0
+    try:
+        count = int(raw)
+    except ValueError:
+        raise EntryRowsError from None
+    if not 0 <= count <= MAX_ROWS:
+        raise EntryRowsError
+    return count
+
+
+def entry_rows_posted(data, people, prefixes=("cost", "income")) -> tuple[list, list, bool]:
+    """(cost forms, income forms, whether a row button was pressed) from a posted form.
+
+    "Lägg till kostnad" (``add=cost``) and "Ta bort" (``remove=cost-3``) are submit buttons:
+    the rows come back as they were typed (unbound, so no premature errors), with one row
+    more or less, each keeping its person.  Otherwise the forms are bound, to validate."""
+    from lika.eservice.applying import MAX_ROWS
+
+    add, remove = data.get("add", ""), data.get("remove", "")
+    pressed = bool(add or remove)
+    out = []
+    for prefix, cls, types in (("cost", CostRowForm, COST_TYPES.items()),
+                               ("income", IncomeRowForm, INCOME_TYPES.items())):
+        count = _posted_count(data, prefix)
+        if not pressed:
+            out.append([cls(data, prefix=f"{prefix}{i}", types=types, people=people) for i in range(count)])
+            continue
+        raw = [{name: data.get(f"{prefix}{i}-{name}", "") for name in ENTRY_FIELDS} for i in range(count)]
+        if add == prefix:
+            if count >= MAX_ROWS:
+                raise EntryRowsError
+            raw.append({"person": ""})
+        if remove.startswith(prefix + "-"):
+            index = remove[len(prefix) + 1:]
+            if not index.isdigit() or int(index) >= count:
+                raise EntryRowsError
+            del raw[int(index)]
+        out.append([cls(prefix=f"{prefix}{i}", types=types, people=people, initial=row)
+                    for i, row in enumerate(raw)])
+    return out[0], out[1], pressed
+
+
 def entry_forms(data, application, people, costs, incomes):
     """The cost and income rows of the application, with empty rows to fill in."""
     def rows(cls, prefix, types, items, extra_fields):
-        count = max(ENTRY_ROWS, len(items) + 2)
+        count = len(items) + BLANK_ROWS  # issue 17: rows are added and removed with buttons
         out = []
         for i in range(count):
             initial = {}
             if i < len(items):
                 item = items[i]
-                initial = {"type": item.type, "person": str(item.person_id or ""), "amount": item.amount / 100,
+                initial = {"type": item.type, "person": str(item.person_id or ""), "amount": to_kronor(item.amount),
                            "note": item.note}
                 initial.update({name: getter(item) for name, getter in extra_fields.items()})
             out.append(cls(data, prefix=f"{prefix}{i}", types=types, people=people, initial=initial))

@@ -52,12 +52,9 @@ def cases_for_unit(user, *, query: str = "", status: str = "open", mine: bool = 
         cases = cases.filter(case_worker=user)
     query = query.strip()
     if query:
-        digits = "".join(ch for ch in query if ch.isdigit())
-        condition = Q(reference__icontains=query) | Q(household__memberships__person__last_name__icontains=query) \
-            | Q(household__memberships__person__first_name__icontains=query)
-        if len(digits) >= 6:
-            condition |= Q(household__memberships__person__identity_number__contains=digits)
-        cases = cases.filter(condition).distinct()
+        from .case_list import search_condition  # issue 17: names word by word; protection kept
+
+        cases = cases.filter(search_condition(query))
     return cases
 
 
@@ -67,7 +64,7 @@ def mark_missing_plans(cases, today: date) -> None:
 
     missing = adults_without_plan([c.pk for c in cases], today, settings.LIKA_PLAN_DAYS)
     for case in cases:
-        case.adults_without_plan = [m.person for m in getattr(case, "current_adults", [])
+        case.adults_without_plan = [m.person for m in getattr(case.household, "current_adults", [])
                                     if (case.pk, m.person_id) in missing]
 
 

@@ -64,19 +64,37 @@ def worklist(request):
 
 @login_required
 def case_list(request):
+    """The unit's cases: search (posted, kept behind a token), filters, sorting and pages
+    as GET parameters (lika.cases.case_list)."""
+    from urllib.parse import urlencode
+
+    from . import case_list as listing
+
     user = _case_user(request)
+    workers = listing.unit_case_workers(user)
     if request.method == "POST":  # the terms can hold a personnummer: never in the address
-        return search_redirect(request, "case_list", ("q", "status", "mine"))
+        filters = listing.Filters.from_get(request.POST, workers)
+        if request.POST.get("mine") == "1" and not filters.worker:
+            filters.worker = "mine"
+        params = filters.params()
+        if request.POST.get("q", "").strip():
+            response = search_redirect(request, "case_list", ("q",))
+            if params:
+                response["Location"] += "&" + urlencode(params)
+            return response
+        return redirect(f"{request.path}?{urlencode(params)}" if params else request.path)
     terms = search_terms(request, "case_list") or {}
-    query, status = terms.get("q", ""), terms.get("status", "open")
-    mine = terms.get("mine") == "1"
-    cases = list(selectors.cases_for_unit(user, query=query, status=status, mine=mine)[:200])
-    selectors.mark_missing_plans(cases, timezone.localdate())
-    access_log_write(actor=user, action=READ, object_type="case_list",
-                     summary=f"Ärendelistan ({len(cases)} ärenden){f', sökning: {query}' if query else ''}",
+    query = terms.get("q", "").strip()
+    filters = listing.Filters.from_get(request.GET, workers)
+    page = listing.case_list_page(user, query=query, filters=filters, page_number=request.GET.get("sida"),
+                                  today=timezone.localdate())
+    cases = page.object_list
+    access_log_write(actor=user, action=READ, object_type="case_list", summary=listing.describe(query, filters, page),
                      new={"households": [case.household_id for case in cases]})
-    return render(request, "cases/case_list.html", {"cases": cases, "query": query, "status": status,
-                                                    "mine": mine})
+    return render(request, "cases/case_list.html", {
+        "cases": cases, "page": page, "query": query, "filters": filters, "workers": workers,
+        "statuses": listing.STATUSES, "todos": listing.TODOS, "sorts": listing.sort_links(filters),
+        "status": filters.status, "mine": filters.worker == "mine"})
 
 
 @login_required
@@ -279,21 +297,31 @@ def application_new(request, case_id):
     today = timezone.localdate()
     years = norm_years()
     month = default_application_month(today, years)
+    from datetime import date
+
+    from .reapplication import application_create_from_previous, previous_application
+
     form = ApplicationForm(request.POST if request.method == "POST" else None, adults=adults, norm_years=years,
+                           previous=previous_application(case, date.max),
                            initial={"month": month.strftime("%Y-%m"), "received_on": today,
-                                    "applicant_confirmed": True})
+                                    "applicant_confirmed": True, "copy_previous": True})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         applicant = next(p for p in adults if p.pk == data["applicant"])
         try:
-            application = services.application_create(
-                acting_user=request.user, case=case, month=data["month"], applicant=applicant,
-                joint=data["joint"], channel=data["channel"], received_on=data["received_on"],
+            application, copied = application_create_from_previous(
+                acting_user=request.user, case=case, copy=data.get("copy_previous", False), month=data["month"],
+                applicant=applicant, joint=data["joint"], channel=data["channel"], received_on=data["received_on"],
                 applicant_confirmed=data["applicant_confirmed"])
         except ValidationError as exc:
             form.add_service_error(exc)
         else:
-            messages.success(request, _("Ansökan är registrerad."))
+            if copied.source is not None:
+                messages.success(request, _("Ansökan är registrerad och ifylld från ansökan %(month)s. Ändra det "
+                                            "som inte stämmer för den nya månaden.")
+                                 % {"month": f"{copied.source.month:%Y-%m}"})
+            else:
+                messages.success(request, _("Ansökan är registrerad."))
             return redirect("application_detail", case_id=case.pk, application_id=application.pk)
     return render(request, "cases/application_new.html", {"case": case, "form": form})
 
@@ -312,14 +340,13 @@ def application_detail(request, case_id, application_id):
     adults = [m.person for m in members if m.role == "adult"]
     action = request.POST.get("action") if request.method == "POST" else None
     post = request.POST if action == "entries" else None
-    costs, incomes = entry_forms(post, application, people, list(application.costs.all()),
-                                 list(application.incomes.all()))
-    obstacles = ObstacleForm(post, adults=adults, initial_values={
-        o.person_id: o.category for o in application.obstacles.all()})
+    rows = _entry_rows(request, case, application, people, adults, post)
+    costs, incomes, obstacles = rows["costs"], rows["incomes"], rows["obstacles"]
     confirm = ConfirmForm(request.POST if action == "confirm" else None)
-    error = None
+    error = rows["error"]
     try:
-        if action == "entries" and all([f.is_valid() for f in (*costs, *incomes, obstacles)]):
+        if action == "entries" and not rows["pressed"] \
+                and all([f.is_valid() for f in (*costs, *incomes, obstacles)]):
             services.application_entries_save(
                 acting_user=request.user, application=application,
                 costs=[f.entry() for f in costs if not f.is_blank()],
@@ -349,19 +376,57 @@ def application_detail(request, case_id, application_id):
     except ValidationError as exc:
         error = exc.messages
     calculation = application.calculations.filter(superseded_at__isnull=True).select_related("norm_table").first()
-    return render(request, "cases/application_detail.html", {
+    entry_errors = action == "entries" and not rows["pressed"] and any(f.errors for f in (obstacles, *costs,
+                                                                                          *incomes))
+    return render(request, "cases/application_detail.html", status=400 if error or entry_errors else 200,
+                  context={
         "case": case, "application": application, "people": people, "adults": adults,
         "co_residents": [m.person for m in services.co_residents_in_month(case.household_id, application.month)],
         "parties": application.parties.select_related("person"), "costs": costs, "incomes": incomes,
         "obstacles": obstacles, "calculation": calculation, "errors": error,
         "result": selectors.stored_result(calculation.result) if calculation else None,
         "entry_forms": [obstacles, *costs, *incomes],
-        "entry_errors": action == "entries" and any(f.errors for f in (obstacles, *costs, *incomes)),
+        "entry_errors": entry_errors, "previous": rows["previous"],
         "superseded": application.calculations.filter(superseded_at__isnull=False).count(),
         "decisions": application.decisions.select_related("decided_by"),
         "channels": Application.Channel.choices,
         "housing": housing_context(application, members),
     })
+
+
+def _entry_rows(request, case, application, people, adults, post) -> dict:
+    """The rows of costs and incomes and the försörjningshinder on the application's page
+    (issue 17): saved rows and two empty ones; on a post, the rows as typed, with a row
+    added, removed or the previous application's rows filled in when a button asked for it."""
+    from .forms import EntryRowsError, entry_rows_posted
+    from .reapplication import previous_application, previous_entries
+
+    saved_obstacles = {o.person_id: o.category for o in application.obstacles.all()}
+    out = {"error": None, "pressed": False,
+           "previous": previous_application(case, application.month, exclude_id=application.pk)}
+    if post is not None:
+        try:
+            out["costs"], out["incomes"], out["pressed"] = entry_rows_posted(post, people)
+            out["obstacles"] = ObstacleForm(post, adults=adults, initial_values=saved_obstacles)
+        except EntryRowsError:
+            out["error"] = [_("Formuläret är skadat. Ladda om sidan och försök igen.")]
+            post = None
+        if post is not None and post.get("copy"):
+            copied = previous_entries(case, application.month, exclude_id=application.pk)
+            if copied.source is None:
+                messages.info(request, _("Det finns ingen tidigare ansökan att fylla i från."))
+            else:
+                out["costs"], out["incomes"] = entry_forms(None, application, people, copied.costs, copied.incomes)
+                out["obstacles"] = ObstacleForm(adults=adults, initial_values=copied.obstacles)
+                messages.info(request, _("Raderna från ansökan %(month)s är ifyllda men inte sparade. Ändra det som "
+                                         "inte stämmer och spara.") % {"month": f"{copied.source.month:%Y-%m}"})
+            out["pressed"] = True
+        if post is not None:
+            return out
+    out["costs"], out["incomes"] = entry_forms(None, application, people, list(application.costs.all()),
+                                               list(application.incomes.all()))
+    out["obstacles"] = ObstacleForm(adults=adults, initial_values=saved_obstacles)
+    return out
 
 
 def housing_context(application, members):

@@ -136,6 +136,21 @@ def adults_without_plan(case_ids, today: date, days: int) -> set[tuple[int, int]
     return set(rows)
 
 
+def case_lacks_plan(today: date, days: int):
+    """``Exists`` for a queryset of cases: an adult of the (open) case lacks the plan she
+    should have by now, by the same rule as ``adults_without_plan`` (issue 17: the case
+    list filters on it in the database, so its pages stay a fixed number of queries)."""
+    cutoff = timezone.make_aware(datetime.combine(today - timedelta(days=days - 1), time.min))
+    issued = Decision.objects.filter(application__case=OuterRef("household__case"),
+                                     status=Decision.Status.ISSUED, decided_at__lt=cutoff)
+    planned = Plan.objects.filter(case=OuterRef("household__case"), person=OuterRef("person"),
+                                  status=Plan.Status.ACTIVE)
+    return Exists(HouseholdMembership.objects
+                  .filter(_current(today), household__case=OuterRef("pk"),
+                          household__case__status=Case.Status.OPEN, role=HouseholdMembership.Role.ADULT)
+                  .filter(Exists(issued), ~Exists(planned)))
+
+
 @dataclass(frozen=True)
 class FollowUp:
     """A plan or an activity to follow up: ``activity`` is None for the plan itself."""

@@ -104,15 +104,20 @@ def norm_tables(transactional_db):
 
 
 def login(page, live_server, user, password=PASSWORD):
-    """Log in through the login form and land on the overview."""
+    """Log in through the login form and land on the start page: "Mina ärenden" for a case
+    worker or an enhetschef (issue 17), the overview for the others."""
     from playwright.sync_api import expect
 
     page.goto(f"{live_server.url}/logga-in/")
     page.get_by_label("Användarnamn").fill(user.username)
     page.get_by_label("Lösenord").fill(password)
     page.get_by_role("button", name="Logga in").click()
-    expect(page).to_have_url(f"{live_server.url}/")
-    expect(page).to_have_title(re.compile("^Översikt"))
+    if user.role in ("case_worker", "unit_manager") and user.unit_id is not None:
+        expect(page).to_have_url(f"{live_server.url}/mina-arenden/")
+        expect(page).to_have_title(re.compile("^Mina ärenden"))
+    else:
+        expect(page).to_have_url(f"{live_server.url}/")
+        expect(page).to_have_title(re.compile("^Översikt"))
 
 
 def logout(page):

@@ -26,10 +26,13 @@ def test_anonymous_visitor_is_sent_to_login_and_a_wrong_password_is_refused(page
     assert_accessible(page)
 
 
-def test_login_lands_on_the_overview_and_logout_ends_the_session(page, live_server, alice):
-    login(page, live_server, alice)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Välkommen, Alice")
+def test_login_lands_on_the_start_page_and_logout_ends_the_session(page, live_server, alice):
+    login(page, live_server, alice)  # issue 17: a case worker starts on "Mina ärenden"
     nav = page.get_by_role("navigation", name="Huvudmeny")
+    expect(nav.get_by_role("link", name="Mina ärenden")).to_have_attribute("aria-current", "page")
+    assert_accessible(page)
+    nav.get_by_role("link", name="Översikt").click()  # the overview is still there
+    expect(page.get_by_role("heading", level=1)).to_have_text("Välkommen, Alice")
     expect(nav.get_by_role("link", name="Översikt")).to_have_attribute("aria-current", "page")
     expect(nav.get_by_role("link", name="Provberäkning")).to_be_visible()
     assert_accessible(page)
@@ -46,7 +49,7 @@ def test_the_language_switch_changes_the_page_language(page, live_server, alice)
     expect(page.locator("html")).to_have_attribute("lang", "sv")
     page.get_by_role("button", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    expect(page).to_have_url(f"{live_server.url}/")
+    expect(page).to_have_url(f"{live_server.url}/mina-arenden/")
     assert_accessible(page)
 
     # Back again: the switch now offers Swedish, and the choice sticks across pages.

@@ -17,7 +17,7 @@ DB_SETTINGS = settings(max_examples=50, deadline=None, suppress_health_check=[He
 
 # (page, who may see it, the parameters it reads)
 PAGES = [
-    ("case_list", "alice", ["q", "status", "mine"]),
+    ("case_list", "alice", ["q", "status", "mine", "handlaggare", "att_gora", "sortering", "sida"]),
     ("access_log", "bob", ["identity_number", "username", "action", "date_from", "date_to", "page"]),
     ("statistics", "stina", ["typ", "ar", "manad", "tertial", "kvartal", "fran", "till", "enhet"]),
     ("statistics_comparison", "stina", ["ar"]),
