@@ -136,6 +136,13 @@ POLICY = {
     "eservice_messages_private": (RESIDENTS, None),
     "eservice_message_detail": (RESIDENT_A, None),
     "case_messages": (CASE, 404),
+    # Issue 17: the administrator's pages (users, units, the municipality's settings).
+    "admin_users": ({"admin"}, None),
+    "admin_user_new": ({"admin"}, None),
+    "admin_user_edit": ({"admin"}, None),
+    "admin_units": ({"admin"}, None),
+    "admin_unit_edit": ({"admin"}, None),
+    "admin_settings": ({"admin"}, None),
 }
 CASE_URLS = ("case_detail", "person_detail", "household_edit", "application_new", "application_detail",
              "decision_new", "decision_detail", "decision_letter", "decision_letter_page", "exception_new",
@@ -240,6 +247,7 @@ def world(municipality, unit_a, unit_b, alice, bob, charlie, stina, petra, admin
               "decision_id": decision.pk, "exception_id": exception.pk, "meeting_id": meeting.pk,
               "run_id": run.pk, "year": 2026, "fmt": "csv", "lang": "ar"}
     settings.LIKA_ESERVICE_DEMO_LOGIN = True
+    kwargs.update({"user_id": alice.pk, "unit_id": unit_a.pk})  # issue 17: the administrator's pages
     from lika.eservice.services_messages import message_write
 
     kwargs["message_id"] = message_write(person=woman, body="Hej handläggaren").pk
