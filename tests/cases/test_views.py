@@ -134,7 +134,8 @@ def test_case_list_runs_a_fixed_number_of_queries(client, unit_a, alice, django_
     client.force_login(alice)
     for _ in range(3):
         couple_case(unit_a, case_worker=alice)
-    with django_assert_max_num_queries(12) as few:
+    # 13: issue 17 added one: the plan days in force (a municipality setting)
+    with django_assert_max_num_queries(13) as few:
         client.get(reverse("case_list"))
     for _ in range(12):
         couple_case(unit_a, case_worker=alice)
@@ -146,8 +147,8 @@ def test_case_list_runs_a_fixed_number_of_queries(client, unit_a, alice, django_
 def test_worklist_runs_a_fixed_number_of_queries(client, unit_a, alice, django_assert_max_num_queries, decided):
     client.force_login(alice)
     # 23: issue 16 added three queries: the appeals, the messages and meeting requests from the
-    # e-service, and the account changes to confirm
-    with django_assert_max_num_queries(23) as few:
+    # e-service, and the account changes to confirm; issue 17 one: the plan days in force
+    with django_assert_max_num_queries(24) as few:
         client.get(reverse("worklist"))
     for _ in range(5):
         couple_case(unit_a, case_worker=alice)
