@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -126,6 +127,10 @@ def test_a_setting_is_the_environment_default_until_a_row_overrides_it_from_its_
     administration.setting_change(acting_user=admin_user, name="statistics_threshold", value=4, valid_from=later)
     assert muni_settings.current("statistics_threshold", on=later) == 4, "the later row from the same day wins"
     assert MunicipalitySetting.objects.count() == 2, "append-only: a change is a new row"
+    with pytest.raises(IntegrityError), transaction.atomic():
+        MunicipalitySetting.objects.filter(valid_from=later).update(value=9)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        MunicipalitySetting.objects.all().delete()
     entry = _last_log("municipality_setting")
     assert entry.old_values == {"statistics_threshold": 7}
     assert entry.new_values == {"statistics_threshold": 4, "valid_from": later.isoformat()}
