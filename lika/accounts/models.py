@@ -112,3 +112,33 @@ class LoginThrottle(models.Model):
 
     def __str__(self):
         return f"{self.user_id or self.username_hmac[:12]} {self.source} {self.failures}"
+
+
+class MunicipalitySetting(models.Model):
+    """A municipality setting from a date (issue 17): append-only, a change is a new row.
+    The row with the latest ``valid_from`` on or before a day overrides the environment
+    default (``LIKA_PAY_DAY`` …) on that day; read through ``lika.accounts.settings.current``."""
+
+    class Name(models.TextChoices):
+        PAY_DAY = "pay_day", _("Utbetalningsdag")
+        DELEGATION_LIMIT_KRONOR = "delegation_limit_kronor", _("Delegationsgräns, kronor")
+        STATISTICS_THRESHOLD = "statistics_threshold", _("Gräns för små tal i statistiken")
+        EXCEPTION_MONTHS = "exception_months", _("Undantag från delad utbetalning, månader")
+        PLAN_DAYS = "plan_days", _("Dagar till egen plan")
+        ACCOUNT_CHANGE_HOLD_DAYS = "account_change_hold_days", _("Dagar att hålla utbetalning efter kontoändring")
+
+    name = models.CharField(_("inställning"), max_length=40, choices=Name.choices)
+    value = models.IntegerField(_("värde"))
+    valid_from = models.DateField(_("gäller från"))
+    changed_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                   verbose_name=_("ändrad av"))
+    changed_at = models.DateTimeField(_("ändrad"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("kommunal inställning")
+        verbose_name_plural = _("kommunala inställningar")
+        ordering = ["name", "valid_from", "id"]
+        indexes = [models.Index(fields=["name", "valid_from"], name="muni_setting_name_from")]
+
+    def __str__(self):
+        return f"{self.name}={self.value} från {self.valid_from}"

@@ -43,6 +43,7 @@ OBJECT_TYPE_LABELS = {
     "statistics_comparison": _("Jämförelse med andra kommuner"),
     "kpi_export": _("Nyckeltal, export"),
     "kpi_import": _("Nyckeltal, import"),
+    "municipality_setting": _("Kommunens inställning"),
 }
 
 

@@ -20,6 +20,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from lika.accounts.models import Role
+from lika.accounts.settings import current as current_setting
 from lika.audit.services import CREATE, UPDATE, access_log_write
 from lika.core.money import format_kronor, to_ore
 from lika.core.split import EQUAL, SINGLE, DirectPayment, SplitError, split_payment
@@ -109,8 +110,11 @@ def counted_income(calculation: CaseCalculation) -> int:
     return to_ore(Decimal(str(calculation.result["counted_income"])))
 
 
-def delegation_limit() -> int:
-    return settings.LIKA_DELEGATION_LIMIT_KRONOR * 100
+def delegation_limit(on=None) -> int:
+    """In öre, the delegation limit in force on ``on`` (today): lika.accounts.settings."""
+    from lika.accounts.settings import current
+
+    return current("delegation_limit_kronor", on=on) * 100
 
 
 def _is_manager_of(user, case) -> bool:
@@ -504,7 +508,7 @@ def exception_request(*, acting_user, case: Case, recipient, reason: str, reason
     members = memberships_in_month(case.household_id, valid_from.replace(day=1))
     if recipient.pk not in {m.person_id for m in members if m.role == "adult"}:
         raise ValidationError({"recipient": "Mottagaren ska vara vuxen i hushållet."})
-    valid_to = valid_to or _add_months(valid_from, settings.LIKA_EXCEPTION_MONTHS) - timedelta(days=1)
+    valid_to = valid_to or _add_months(valid_from, current_setting("exception_months", on=valid_from)) - timedelta(days=1)
     if valid_to < valid_from:
         raise ValidationError({"valid_to": "Slutdatumet ligger före startdatumet."})
     exception = PaymentException.objects.create(case=case, recipient=recipient, reason=reason,

@@ -26,6 +26,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
+from lika.accounts.settings import current as current_setting
 from lika.core.calculation import COST_TYPES
 from lika.core.household import NEW_SOCIAL_SERVICES_ACT
 from lika.core.money import format_kronor, to_ore
@@ -307,7 +308,7 @@ def _payday(decision, decision_day) -> dict | None:
            .exclude(status=PaymentRun.Status.EXPORTED).order_by("-id").values_list("payday", flat=True).first())
     if run is not None:
         return {"date": run.isoformat(), "planned": True}
-    day = default_payday(month, pay_day=settings.LIKA_PAY_DAY, today=decision_day)
+    day = default_payday(month, pay_day=current_setting("pay_day", on=month), today=decision_day)
     return {"date": day.isoformat(), "planned": False}
 
 

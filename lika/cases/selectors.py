@@ -4,9 +4,9 @@ whatever its length (asserted in tests/cases/test_selectors.py)."""
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.db.models import Exists, Max, OuterRef, Prefetch, Q
 
+from lika.accounts.settings import current as current_setting
 from lika.households.models import HouseholdMembership, Person
 
 from .models import (
@@ -62,7 +62,7 @@ def mark_missing_plans(cases, today: date) -> None:
     """Set ``adults_without_plan`` on each case of the list (one query for all)."""
     from lika.plans.selectors import adults_without_plan
 
-    missing = adults_without_plan([c.pk for c in cases], today, settings.LIKA_PLAN_DAYS)
+    missing = adults_without_plan([c.pk for c in cases], today, current_setting("plan_days", on=today))
     for case in cases:
         case.adults_without_plan = [m.person for m in getattr(case.household, "current_adults", [])
                                     if (case.pk, m.person_id) in missing]

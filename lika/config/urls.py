@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("lika.housing.urls")),
     path("", include("lika.grants.urls")),
     path("", include("lika.eservice.urls")),
+    path("", include("lika.accounts.admin_urls")),
     path("", include("lika.web.urls")),
 ]

@@ -7,7 +7,6 @@ accessible SVG with the same numbers in tables).  No queries of its own except t
 from dataclasses import dataclass
 from fractions import Fraction
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from lika.core import three_r
@@ -22,7 +21,9 @@ YEARS_BACK = 5  # earlier years shown beside the report year
 
 def threshold() -> int:
     """The small-count threshold of the income-support statistics (LIKA_STATISTICS_THRESHOLD)."""
-    return settings.LIKA_STATISTICS_THRESHOLD
+    from lika.accounts.settings import current
+
+    return current("statistics_threshold")
 
 
 def _sum(cells):

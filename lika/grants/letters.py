@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from lika.accounts.models import Municipality
+from lika.accounts.settings import current as current_setting
 from lika.core.money import format_kronor
 
 from .payee import masked_payee
@@ -45,7 +46,7 @@ def payday_for(day) -> str:
     if run is not None:
         return run.isoformat()
     following = (day.replace(day=1) + timedelta(days=32)).replace(day=1)
-    return default_payday(following, pay_day=settings.LIKA_PAY_DAY, today=day).isoformat()
+    return default_payday(following, pay_day=current_setting("pay_day", on=following), today=day).isoformat()
 
 
 def letter_context(decision) -> dict:

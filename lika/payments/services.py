@@ -22,6 +22,7 @@ from django.db.models import Count, Exists, F, Max, Min, OuterRef, Sum
 from django.utils import timezone
 
 from lika.accounts.models import Role
+from lika.accounts.settings import current as current_setting
 from lika.audit.services import CREATE, EXPORT, UPDATE, access_log_write
 from lika.cases.decisions import SHARED_ACCOUNT
 from lika.cases.models import Decision, DecisionShare, PaymentException
@@ -70,7 +71,7 @@ def run_payday(month: date, payday: date | None = None) -> date:
     municipality's pay day moved to the banking day before it."""
     today = timezone.localdate()
     if payday is None:
-        return default_payday(month, pay_day=settings.LIKA_PAY_DAY, today=today)
+        return default_payday(month, pay_day=current_setting("pay_day", on=month), today=today)
     problem = payday_problem(payday, today=today)
     if problem:
         raise ValidationError({"payday": problem})
@@ -558,7 +559,7 @@ def _avi_of(person) -> tuple[dict, tuple | None]:
 def accounts_changed_recently(person_ids, now) -> set[int]:
     """Of ``person_ids``, those whose bank account was changed (confirmed) within
     ``LIKA_ACCOUNT_CHANGE_HOLD_DAYS`` before ``now``: their shares are held (one query)."""
-    days = settings.LIKA_ACCOUNT_CHANGE_HOLD_DAYS
+    days = current_setting("account_change_hold_days", on=timezone.localdate(now))
     ids = {pk for pk in person_ids if pk is not None}
     if days <= 0 or not ids:
         return set()
@@ -568,7 +569,7 @@ def accounts_changed_recently(person_ids, now) -> set[int]:
 
 
 def _account_changed_text(person) -> str:
-    return (f"{person}: kontot har ändrats de senaste {settings.LIKA_ACCOUNT_CHANGE_HOLD_DAYS} dagarna; "
+    return (f"{person}: kontot har ändrats de senaste {current_setting('account_change_hold_days')} dagarna; "
             "betalas i en senare körning")
 
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from lika.accounts.models import Municipality
+from lika.accounts.settings import current as current_setting
 from lika.cases.decisions import SHARED_ACCOUNT, single_recipient_reasons
 from lika.cases.models import Case, SupportObstacle
 from lika.core.disclosure import (
@@ -511,7 +512,7 @@ def figure_shared_accounts(scope: Scope) -> Figure:
 # --- plans, activities, meetings, exits (the day tables, counted by month) -------------------------
 
 def figure_plans(scope: Scope) -> Figure:
-    days = settings.LIKA_PLAN_DAYS
+    days = current_setting("plan_days")
     month, where, params = _in_months(scope, "day", day=True)
     data = _simple_monthly(scope, "statistics_activityday", "kind", "activities", "activities", day=True)
     for month_value, unit, gender, adults, with_plan in fetch(
@@ -606,7 +607,7 @@ def whole_months(period: Period) -> None:
 def build_report(*, period: Period, unit=None, threshold: int | None = None) -> Report:
     """Every key figure for ``period`` (and one unit, or the whole municipality when
     ``unit`` is None), protected with ``threshold`` (default LIKA_STATISTICS_THRESHOLD)."""
-    threshold = settings.LIKA_STATISTICS_THRESHOLD if threshold is None else threshold
+    threshold = current_setting("statistics_threshold") if threshold is None else threshold
     whole_months(period)
     municipality = unit.municipality if unit is not None else Municipality.objects.order_by("id").first()
     scope = Scope(period, unit.pk if unit is not None else None, threshold)

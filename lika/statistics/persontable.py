@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from lika.accounts.models import Municipality, Role
+from lika.accounts.settings import current as current_setting
 from lika.audit.services import EXPORT, READ, access_log_write
 from lika.core import disclosure, gender_table
 from lika.core.limits import MAX_PERSON_FILE, check_size, size_text
@@ -287,7 +288,7 @@ def person_table(request):
                     if result.more_errors:
                         errors.append((None, _("… och %(count)s fel till.") % {"count": result.more_errors}))
                 else:
-                    threshold = settings.LIKA_STATISTICS_THRESHOLD
+                    threshold = current_setting("statistics_threshold")
                     protected = gender_table.protect(result.cells, threshold=threshold)
                     spec = choice_form.spec()
                     stored = {

@@ -9,10 +9,10 @@ the statistics page, and automatically the first time a year is shown.
 
 from datetime import date
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from lika.accounts.settings import current as current_setting
 from lika.core.split import month_index
 
 from .models import LIKA, Refresh
@@ -142,7 +142,7 @@ def _adults_on(date_column: str) -> str:
 
 def _new_cases_sql() -> str:
     # the plan must exist before the end of day LIKA_PLAN_DAYS after the opening
-    deadline = _date_plus_days("c.opened_on", settings.LIKA_PLAN_DAYS + 1)
+    deadline = _date_plus_days("c.opened_on", current_setting("plan_days") + 1)
     return (
         "INSERT INTO statistics_newcaseday (day, unit_id, gender, adults, with_plan) "
         "SELECT c.opened_on, c.unit_id, p.legal_gender, COUNT(*), "

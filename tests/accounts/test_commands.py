@@ -26,6 +26,18 @@ def test_create_unit_and_a_case_worker_in_it(password_file):
     assert AccessLogEntry.objects.filter(object_type="user", object_id=str(user.pk)).exists()
 
 
+def test_the_command_and_the_page_share_the_service_contact_and_attest_rights(password_file):
+    """Issue 17: ``lika create-user`` gives the same fields as the administration page."""
+    call_command("create_unit", "norr", "Försörjningsstöd Norr", municipality_code="0180")
+    call_command("create_user", "pelle", role="payment_officer", unit="norr", password_file=password_file,
+                 email="pelle@example.se", phone="0123-456 78", attest=True)
+    user = User.objects.get(username="pelle")
+    assert (user.email, user.phone, user.can_attest_payments) == ("pelle@example.se", "0123-456 78", True)
+    with pytest.raises(CommandError, match="ingen giltig e-postadress"):
+        call_command("create_user", "karin", role="analyst", password_file=password_file, email="nej")
+    assert not User.objects.filter(username="karin").exists()
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [

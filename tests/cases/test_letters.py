@@ -376,8 +376,8 @@ def test_rendering_reads_and_never_writes(make):
         decision_letter_html(built.decision, built.letter("man"))
     assert all(q["sql"].lstrip().upper().startswith("SELECT") for q in queries.captured_queries)
     # decision, recipients, lines, shares, whether the addressee's address is protected, the
-    # month's payment run (the payment date): no N+1
-    assert len(queries.captured_queries) == 2 * 6
+    # month's payment run and, without one, the pay day in force (issue 17): no N+1
+    assert len(queries.captured_queries) == 2 * 7
     assert counts == [model.objects.count() for model in (Decision, DecisionLine, DecisionShare,
                                                           DecisionRecipient)]
     assert not DecisionRecipient.objects.filter(letter__isnull=False).exists()

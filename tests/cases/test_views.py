@@ -134,8 +134,9 @@ def test_case_list_runs_a_fixed_number_of_queries(client, unit_a, alice, django_
     client.force_login(alice)
     for _ in range(3):
         couple_case(unit_a, case_worker=alice)
-    # 14: issue 17 added the count for the pages and the unit's case workers for the filter
-    with django_assert_max_num_queries(14) as few:
+    # 15: issue 17 added the count for the pages, the unit's case workers for the filter and
+    # the plan days in force (a municipality setting)
+    with django_assert_max_num_queries(15) as few:
         client.get(reverse("case_list"))
     for _ in range(12):
         couple_case(unit_a, case_worker=alice)
@@ -147,9 +148,9 @@ def test_case_list_runs_a_fixed_number_of_queries(client, unit_a, alice, django_
 def test_worklist_runs_a_fixed_number_of_queries(client, unit_a, alice, django_assert_max_num_queries, decided):
     client.force_login(alice)
     # 23: issue 16 added three queries: the appeals, the messages and meeting requests from the
-    # e-service, and the account changes to confirm; 25: issue 17 the adults without an individual
-    # meeting (and their names)
-    with django_assert_max_num_queries(25) as few:
+    # e-service, and the account changes to confirm; 26: issue 17 the adults without an individual
+    # meeting (and their names) and the plan days in force (a municipality setting)
+    with django_assert_max_num_queries(26) as few:
         client.get(reverse("worklist"))
     for _ in range(5):
         couple_case(unit_a, case_worker=alice)

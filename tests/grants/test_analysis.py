@@ -98,6 +98,7 @@ def test_runs_on_postgresql(data):
     assert connection.vendor == "postgresql"
 
 
+@pytest.mark.django_db  # the threshold is a municipality setting (issue 17)
 def test_board_members_by_band_are_protected_on_their_own():
     from lika.core.disclosure import SUPPRESSED
     from lika.grants.analysis_pages import _board_by_band

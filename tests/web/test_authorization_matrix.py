@@ -141,6 +141,13 @@ POLICY = {
     # id) for herself and her enhetschef only.
     "meeting_calendar": ({"case_worker_a", "manager_a", "case_worker_b", "manager_b"}, None),
     "meeting_calendar_user": (CASE, 404),
+    # Issue 17: the administrator's pages (users, units, the municipality's settings).
+    "admin_users": ({"admin"}, None),
+    "admin_user_new": ({"admin"}, None),
+    "admin_user_edit": ({"admin"}, None),
+    "admin_units": ({"admin"}, None),
+    "admin_unit_edit": ({"admin"}, None),
+    "admin_settings": ({"admin"}, None),
 }
 CASE_URLS = ("case_detail", "person_detail", "household_edit", "application_new", "application_detail",
              "decision_new", "decision_detail", "decision_letter", "decision_letter_page", "exception_new",
@@ -246,6 +253,7 @@ def world(municipality, unit_a, unit_b, alice, bob, charlie, stina, petra, admin
               "decision_id": decision.pk, "exception_id": exception.pk, "meeting_id": meeting.pk,
               "run_id": run.pk, "year": 2026, "fmt": "csv", "lang": "ar"}
     settings.LIKA_ESERVICE_DEMO_LOGIN = True
+    kwargs.update({"user_id": alice.pk, "unit_id": unit_a.pk})  # issue 17: the administrator's pages
     from lika.eservice.services_messages import message_write
 
     kwargs["message_id"] = message_write(person=woman, body="Hej handläggaren").pk
@@ -254,7 +262,6 @@ def world(municipality, unit_a, unit_b, alice, bob, charlie, stina, petra, admin
     kwargs["booking_id"] = booking_create(
         acting_user=alice, case=case, kind="individual", participants=[woman], place="Rum 1", minutes=60,
         starts_at=timezone.make_aware(datetime.combine(timezone.localdate() + timedelta(days=1), time(10)))).pk
-    kwargs["user_id"] = alice.pk
     _case_b, resident_b = single_case(unit_b, case_worker=charlie)
     personas = {"resident_a": Resident(woman), "resident_b": Resident(resident_b),
                 "anonymous": None, "case_worker_a": alice, "manager_a": bob, "case_worker_b": charlie,

@@ -19,13 +19,17 @@ class Command(BaseCommand):
         parser.add_argument("--first-name", default="")
         parser.add_argument("--last-name", default="")
         parser.add_argument("--password-file", help="läs lösenordet ur en fil")
+        parser.add_argument("--email", default="", help="e-post i beslutsbrev")
+        parser.add_argument("--phone", default="", help="telefon i beslutsbrev")
+        parser.add_argument("--attest", action="store_true", help="attesträtt för utbetalningar")
 
     def handle(self, *args, **o):
         password = self._password(o["password_file"])
         try:
             user = user_create(acting_user=None, username=o["username"], password=password, role=o["role"],
                                unit_code=o["unit"], first_name=o["first_name"], last_name=o["last_name"],
-                               association_orgnr=o["association"])
+                               association_orgnr=o["association"], email=o["email"], phone=o["phone"],
+                               can_attest_payments=o["attest"])
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages), returncode=2) from None
         self.stdout.write(f"Användaren {user.username} ({user.get_role_display()}) är skapad.")
