@@ -4,6 +4,7 @@ whatever its length (asserted in tests/cases/test_selectors.py)."""
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.db.models import Exists, Max, OuterRef, Prefetch, Q
 
 from lika.accounts.settings import current as current_setting
