@@ -67,7 +67,9 @@ def mark_missing_plans(cases, today: date) -> None:
 
     missing = adults_without_plan([c.pk for c in cases], today, settings.LIKA_PLAN_DAYS)
     for case in cases:
-        case.adults_without_plan = [m.person for m in getattr(case, "current_adults", [])
+        # the prefetch hangs the adults on the household; the list template reads them on the case
+        case.current_adults = getattr(case.household, "current_adults", [])
+        case.adults_without_plan = [m.person for m in case.current_adults
                                     if (case.pk, m.person_id) in missing]
 
 
@@ -87,6 +89,11 @@ class Worklist:
     messages_unread: list = field(default_factory=list)  # [(case, n)] residents' messages (issue 16)
     meeting_requests: list = field(default_factory=list)  # open requests for an individual meeting
     account_changes: list = field(default_factory=list)  # [(case, change)] pending account changes to confirm
+
+    @property
+    def payments_problem_count(self) -> int:
+        """Stopped and returned payments together (the heading's count)."""
+        return len(self.payments_held) + len(self.payments_failed)
 
     @property
     def total(self) -> int:
