@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.cases.factories import couple_case
+from tests.cases.test_letters import make  # noqa: F401  (fixture)
 from tests.plans.test_services import issue_decision
 
 pytestmark = pytest.mark.django_db
@@ -58,3 +59,43 @@ def test_worklist_counts_stopped_and_returned_payments(client, unit_a, alice, mo
     page = client.get(reverse("worklist")).content.decode()
     heading = re.search(r'id="wl-pay">[^<]*<span class="count">\((\d+)\)', page)
     assert heading and int(heading.group(1)) == held + failed
+
+
+# --- 3. the letter header keeps the whole case number on the page -------------------------------
+
+A4_WIDTH_PT = 595.28
+RIGHT_MARGIN_PT = 20 / 25.4 * 72
+DIGIT_EM = 0.636  # DejaVu Sans: every digit is 0.636 em wide, the hyphen narrower: an upper bound
+
+
+@pytest.mark.parametrize("reference", ["2026-000201", "2026-0000000201", "2026-00000000000000201"])
+def test_the_letter_header_shows_the_whole_case_number_inside_the_page(make, reference):  # noqa: F811
+    import io
+
+    from pypdf import PdfReader
+
+    from lika.cases.letters import decision_letter_pdf
+    from lika.cases.models import Case
+
+    built = make()
+    Case.objects.filter(pk=built.decision.application.case_id).update(reference=reference)
+    built.decision.application.case.refresh_from_db()
+    page = PdfReader(io.BytesIO(decision_letter_pdf(built.decision, built.letter("woman")))).pages[0]
+    runs = []
+
+    def visit(text, cm, tm, font, size):
+        scale = cm[0]
+        y = cm[5] + cm[3] * tm[5]
+        if text.strip() and y > 841.89 - 60 * 72 / 25.4:  # the header: the top 60 mm of the page
+            runs.append((scale * tm[4], size * scale, text.strip()))
+
+    page.extract_text(visitor_text=visit)
+    after = [i for i, (_x, _s, text) in enumerate(runs) if text == "Ärendenummer"]
+    assert after, runs
+    parts = []
+    for x, size, text in runs[after[0] + 1:]:
+        if not set(text) <= set("0123456789-"):
+            break
+        parts.append(text)
+        assert x + len(text) * DIGIT_EM * size <= A4_WIDTH_PT - RIGHT_MARGIN_PT + 1, (x, text)
+    assert "".join(parts) == reference
