@@ -39,7 +39,9 @@ def cases_for_unit(user, *, query: str = "", status: str = "open", mine: bool = 
              .select_related("registerledare", "case_worker")
              .prefetch_related(_current_adults())
              .annotate(
-                 latest_month=Max("applications__month"),
+                 # a withdrawn application is not the latest one (issue 17)
+                 latest_month=Max("applications__month",
+                                  filter=~Q(applications__status=Application.Status.WITHDRAWN)),
                  undelivered=Exists(_undelivered()),
                  to_calculate=Exists(Application.objects.filter(case=OuterRef("pk"),
                                                                 status=Application.Status.RECEIVED)),

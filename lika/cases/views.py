@@ -330,10 +330,10 @@ def application_detail(request, case_id, application_id):
             else:
                 messages.success(request, _("Uppgifterna är sparade."))
             return redirect("application_detail", case_id=case.pk, application_id=application.pk)
-        if action == "withdraw":
-            services.application_withdraw(acting_user=request.user, application=application)
-            messages.success(request, _("Ansökan är återtagen."))
-            return redirect("case_detail", case_id=case.pk)
+        if action == "withdraw_undo":  # withdrawing itself is a page of its own (withdraw_views)
+            services.application_withdraw_undo(acting_user=request.user, application=application)
+            messages.success(request, _("Ansökan är återupptagen och handläggs igen."))
+            return redirect("application_detail", case_id=case.pk, application_id=application.pk)
         if action == "abandon_change":
             decision_services.decision_change_abandon(acting_user=request.user, application=application)
             messages.success(request, _("Ändringen är avbruten. Det tidigare beslutet gäller."))

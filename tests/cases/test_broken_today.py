@@ -99,3 +99,96 @@ def test_the_letter_header_shows_the_whole_case_number_inside_the_page(make, ref
         parts.append(text)
         assert x + len(text) * DIGIT_EM * size <= A4_WIDTH_PT - RIGHT_MARGIN_PT + 1, (x, text)
     assert "".join(parts) == reference
+
+
+# --- 4. withdrawing an application: a step of its own with a reason, and an undo ----------------
+
+def _received(case, alice, woman, month=date(2026, 12, 1)):
+    from lika.cases import services
+
+    return services.application_create(acting_user=alice, case=case, month=month, applicant=woman)
+
+
+@pytest.mark.parametrize("calculated", [False, True])
+def test_withdraw_needs_a_reason_which_is_logged_and_journalled_and_undo_restores(unit_a, alice, calculated):
+    from django.core.exceptions import ValidationError
+
+    from lika.audit.models import AccessLogEntry
+    from lika.cases import services
+    from lika.cases.models import Application, JournalNote
+
+    case, woman, man, _kids = couple_case(unit_a, case_worker=alice)
+    application = _received(case, alice, woman)
+    if calculated:
+        services.application_entries_save(acting_user=alice, application=application, costs=[], incomes=[],
+                                          obstacles={woman.pk: "unemployed", man.pk: "unemployed"})
+        services.calculation_make(acting_user=alice, application=application)
+    before = Application.objects.get(pk=application.pk).status
+    for blank in ("", "   "):
+        with pytest.raises(ValidationError):
+            services.application_withdraw(acting_user=alice, application=application, reason=blank)
+    assert Application.objects.get(pk=application.pk).status == before, "nothing half-written"
+
+    services.application_withdraw(acting_user=alice, application=application, reason="Har fått arbete")
+    application.refresh_from_db()
+    assert (application.status, application.withdraw_reason) == ("withdrawn", "Har fått arbete")
+    logged = AccessLogEntry.objects.filter(object_type="application", object_id=application.pk,
+                                           summary="Ansökan återtagen").get()
+    assert logged.new_values["reason"] == "Har fått arbete"
+    assert JournalNote.objects.filter(case=case, text__contains="Har fått arbete").exists()
+
+    services.application_withdraw_undo(acting_user=alice, application=application)
+    application.refresh_from_db()
+    assert application.status == before and not application.withdraw_reason
+    assert AccessLogEntry.objects.filter(object_id=application.pk, summary="Ansökan återupptagen").exists()
+    with pytest.raises(ValidationError):
+        services.application_withdraw_undo(acting_user=alice, application=application)
+
+
+def test_undo_is_refused_when_another_application_for_the_month_is_open(unit_a, alice):
+    from django.core.exceptions import ValidationError
+
+    from lika.cases import services
+
+    case, woman, _man, _kids = couple_case(unit_a, case_worker=alice)
+    first = _received(case, alice, woman)
+    services.application_withdraw(acting_user=alice, application=first, reason="Fel månad")
+    _received(case, alice, woman)
+    with pytest.raises(ValidationError):
+        services.application_withdraw_undo(acting_user=alice, application=first)
+
+
+def test_withdrawing_through_the_pages_asks_for_reason_and_confirmation(client, unit_a, alice):
+    from lika.cases.models import Application
+
+    case, woman, _man, _kids = couple_case(unit_a, case_worker=alice)
+    application = _received(case, alice, woman)
+    client.force_login(alice)
+    detail = reverse("application_detail", kwargs={"case_id": case.pk, "application_id": application.pk})
+    url = reverse("application_withdraw", kwargs={"case_id": case.pk, "application_id": application.pk})
+    # the old one-click withdrawal beside the save buttons is gone
+    client.post(detail, {"action": "withdraw"})
+    assert Application.objects.get(pk=application.pk).status == "received"
+    assert url in client.get(detail).content.decode()
+    for data in ({}, {"reason": "Fått arbete"}, {"confirmed": "on"}, {"reason": " ", "confirmed": "on"}):
+        response = client.post(url, data)
+        assert response.status_code == 400 and 'class="error-summary"' in response.content.decode()
+        assert Application.objects.get(pk=application.pk).status == "received"
+    assert client.post(url, {"reason": "Fått arbete", "confirmed": "on"}).status_code == 302
+    assert Application.objects.get(pk=application.pk).status == "withdrawn"
+    page = client.get(detail).content.decode()
+    assert "Fått arbete" in page and "withdraw_undo" in page
+    client.post(detail, {"action": "withdraw_undo"})
+    assert Application.objects.get(pk=application.pk).status == "received"
+
+
+def test_the_case_list_shows_the_latest_application_that_is_not_withdrawn(client, unit_a, alice):
+    from lika.cases import services
+
+    case, woman, _man, _kids = couple_case(unit_a, case_worker=alice)
+    _received(case, alice, woman, month=date(2026, 11, 1))
+    december = _received(case, alice, woman, month=date(2026, 12, 1))
+    services.application_withdraw(acting_user=alice, application=december, reason="Flyttar")
+    client.force_login(alice)
+    row = client.get(reverse("case_list")).context["cases"][0]
+    assert row.latest_month == date(2026, 11, 1)

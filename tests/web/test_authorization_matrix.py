@@ -142,6 +142,7 @@ CASE_URLS = ("case_detail", "person_detail", "household_edit", "application_new"
              "exception_detail", "journal", "plan_detail", "meeting_new", "meeting_detail", "housing_deviation")
 for _name in CASE_URLS:
     POLICY[_name] = (CASE, 404)
+POLICY["application_withdraw"] = (CASE, 404)  # issue 17: withdrawing is a step of its own
 
 
 def url_patterns():
