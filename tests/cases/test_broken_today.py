@@ -192,3 +192,55 @@ def test_the_case_list_shows_the_latest_application_that_is_not_withdrawn(client
     client.force_login(alice)
     row = client.get(reverse("case_list")).context["cases"][0]
     assert row.latest_month == date(2026, 11, 1)
+
+
+# --- 7. wording ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("runs", "orders", "text"), [
+    (1, 1, "Attesterade 1 utbetalningskörning (1 order)"),
+    (1, 2, "Attesterade 1 utbetalningskörning (2 ordrar)"),
+    (3, 7, "Attesterade 3 utbetalningskörningar (7 ordrar)"),
+])
+def test_the_demo_summary_uses_singular_and_plural(runs, orders, text):
+    from django.utils import translation
+
+    from lika.households.management.commands.seed_demo import attested_text
+
+    with translation.override("sv"):
+        assert attested_text(runs, orders) == text
+
+
+def test_the_trial_page_asks_about_lunch_as_the_registration_does():
+    from lika.cases.forms import ChildForm
+    from lika.web.forms import CalculationForm
+
+    registration = str(ChildForm().fields["lunch_at_home"].label)
+    trial = CalculationForm()
+    assert str(trial.fields["child1_lunch_at_home"].label) == registration
+    assert not any("förskolan" in str(f.label) for f in trial.fields.values())
+
+
+def test_a_partly_granted_amount_out_of_range_names_the_limit_in_swedish_form(unit_a, alice):
+    import re
+
+    from django.core.exceptions import ValidationError
+
+    from lika.cases import decisions, services
+    from lika.cases.decisions import LineDecision
+
+    case, woman, man, _kids = couple_case(unit_a, case_worker=alice)
+    application = _received(case, alice, woman)
+    services.application_entries_save(acting_user=alice, application=application, incomes=[],
+                                      costs=[services.Entry("housing", 394000)],
+                                      obstacles={woman.pk: "unemployed", man.pk: "unemployed"})
+    services.calculation_make(acting_user=alice, application=application)
+    lines = decisions.need_lines(application.calculations.get())
+    housing = next(i for i, line in enumerate(lines) if line["applied"] == 394000)
+    choices = [LineDecision("granted")] * len(lines)
+    choices[housing] = LineDecision("partly", granted=500000, reason="För dyrt")
+    with pytest.raises(ValidationError) as caught:
+        decisions.decision_make(acting_user=alice, application=application, lines=choices,
+                                acknowledge_provisional=True)
+    message = caught.value.messages[0]
+    assert "mellan 0 och 3 940 kr." in message, message
+    assert not re.search(r"kr,\s*$", message)
