@@ -244,3 +244,46 @@ def test_a_partly_granted_amount_out_of_range_names_the_limit_in_swedish_form(un
     message = caught.value.messages[0]
     assert "mellan 0 och 3 940 kr." in message, message
     assert not re.search(r"kr,\s*$", message)
+
+
+def test_a_run_whose_file_is_only_created_is_not_called_sent_to_the_bank():
+    from django.template.loader import get_template
+    from django.utils import translation
+
+    from lika.payments.models import PaymentOrder, PaymentRun
+
+    with translation.override("sv"):
+        assert str(PaymentRun.Status.EXPORTED.label) == "Fil skapad"
+        assert "banken" not in str(PaymentOrder.Status.EXPORTED.label)
+    assert "Skickad till banken" not in get_template("payments/run_detail.html").template.source
+
+
+def _logged_object_types():
+    import re
+    import subprocess
+
+    out = subprocess.run(["git", "grep", "-ho", r'object_type="[a-z_]*"', "--", "lika"], capture_output=True,
+                         text=True, check=False).stdout
+    found = set(re.findall(r'object_type="([a-z_]+)"', out))
+    return sorted(found | {"plan", "plangoal", "planactivity", "meeting", "violencescreening"})
+
+
+@pytest.mark.parametrize("code", _logged_object_types())
+def test_the_access_log_names_every_kind_of_row_in_plain_swedish(code):
+    from lika.audit.selectors import object_label
+
+    label = object_label(code)
+    assert label and "_" not in label and label != code and label[0].isupper()
+
+
+def test_the_comparison_caption_shows_no_internal_kpi_code():
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+
+    item = SimpleNamespace(kpi="LIKA_PAID_RECIPIENTS", title="Personer som fått utbetalt bistånd", rows=[],
+                           chart=None)
+    kolada = SimpleNamespace(kpi="N31807", title="Ekonomiskt bistånd", rows=[], chart=None)
+    comparison = SimpleNamespace(kpis=[item, kolada], kolada=[], municipalities=1, unknown_kpis=0)
+    html = render_to_string("statistics/comparison.html", {"comparison": comparison, "year": 2025})
+    assert "LIKA_PAID_RECIPIENTS" not in html and "(N31807)" in html
