@@ -259,7 +259,8 @@ class ConfirmForm(ServiceErrorsMixin, forms.Form):
 class EntryRowForm(forms.Form):
     type = forms.ChoiceField(label=_("Slag"), required=False)
     person = forms.ChoiceField(label=_("Vems"), required=False)
-    amount = KronorField(label=_("Belopp, kr per månad"), required=False, **MONEY)
+    amount = KronorField(label=_("Belopp, kr per månad"), required=False, **MONEY,
+                         error_messages={"min_value": _("Beloppet kan inte vara negativt.")})
     note = forms.CharField(label=_("Anteckning"), required=False, max_length=200)
 
     def __init__(self, *args, types=(), people=(), **kwargs):
@@ -275,7 +276,7 @@ class EntryRowForm(forms.Form):
         if not self.is_blank():
             if not data.get("type"):
                 self.add_error("type", _("Välj slag."))
-            if data.get("amount") is None:
+            if data.get("amount") is None and "amount" not in self.errors:  # one error per mistake
                 self.add_error("amount", _("Ange beloppet."))
         return data
 

@@ -287,3 +287,19 @@ def test_the_comparison_caption_shows_no_internal_kpi_code():
     comparison = SimpleNamespace(kpis=[item, kolada], kolada=[], municipalities=1, unknown_kpis=0)
     html = render_to_string("statistics/comparison.html", {"comparison": comparison, "year": 2025})
     assert "LIKA_PAID_RECIPIENTS" not in html and "(N31807)" in html
+
+
+@pytest.mark.parametrize(("amount", "errors"), [
+    ("-100", ["Beloppet kan inte vara negativt."]),
+    ("-1 200,50", ["Beloppet kan inte vara negativt."]),
+    ("", ["Ange beloppet."]),
+    ("abc", None),  # one error, Django's own wording
+])
+def test_one_mistake_in_an_amount_gives_one_error(amount, errors):
+    from lika.cases.forms import CostRowForm
+
+    form = CostRowForm({"c-type": "housing", "c-amount": amount}, prefix="c", types=[("housing", "Boende")])
+    assert not form.is_valid()
+    assert len(form.errors["amount"]) == 1, form.errors
+    if errors:
+        assert form.errors["amount"] == errors
