@@ -174,11 +174,12 @@ def bar_layout(chart, width: float = 600, *, series_width: float = 70, value_wid
     shown = [_non_negative(value) for series in chart.series for _, value in series.points
              if _shown(value)]
     largest = max(shown, default=Fraction(0))
-    bars, texts = [], []
+    bars, texts, axes = [], [], []
     y = Fraction(0)
     for label in _labels(chart):
         texts.append(Text(0, _round(y + label_height - 4), label, role="category"))
         y += label_height
+        group_top = y
         for index, series in enumerate(chart.series):
             value = _value_of(series, label)
             middle = y + Fraction(bar_height) / 2
@@ -196,11 +197,13 @@ def bar_layout(chart, width: float = 600, *, series_width: float = 70, value_wid
                 texts.append(Text(_round(series_width + 4), baseline, _mark(value),
                                   role="hidden", gender=series.gender))
             y += bar_height + bar_gap
+        # the axis runs beside each group's bars only, never through the label above them (issue 17)
+        axes.append(Segment(_round(series_width), _round(group_top), _round(series_width), _round(y - bar_gap),
+                            role="axis"))
         y += group_gap
     height = max(y - group_gap - bar_gap, Fraction(0))
-    axis = Segment(_round(series_width), 0, _round(series_width), _round(height), role="axis")
     return Layout("bars", _round(width), _round(height), bars=tuple(bars),
-                  segments=(axis,), texts=tuple(texts))
+                  segments=tuple(axes), texts=tuple(texts))
 
 
 # --- lines --------------------------------------------------------------------------------
