@@ -37,6 +37,19 @@ CO_RESIDENT_ROWS = 2
 ENTRY_ROWS = 6
 
 
+def _checked_identity_number(text: str) -> str:
+    """The number as typed, once it is a valid personnummer or samordningsnummer: checked in the
+    form too, so its error comes with all the others at once (issue 17); the service checks again."""
+    from lika.identity.personnummer import IdentityNumberError, parse_identity_number
+
+    if text:
+        try:
+            parse_identity_number(text, today=timezone.localdate())
+        except IdentityNumberError as exc:
+            raise forms.ValidationError(f"Personnumret är inte giltigt: {exc}") from None
+    return text
+
+
 class PersonForm(ServiceErrorsMixin, forms.Form):
     identity_number = forms.CharField(label=_("Personnummer eller samordningsnummer"), max_length=13,
                                       help_text=_("ÅÅÅÅMMDD-NNNN"))
@@ -58,6 +71,9 @@ class PersonForm(ServiceErrorsMixin, forms.Form):
         label=_("Språk för beslutsbrev"), required=False, choices=Language.choices,
         help_text=_("Beslutet är alltid på svenska. Med engelska eller arabiska får personen också en "
                     "översättning."))
+
+    def clean_identity_number(self):
+        return _checked_identity_number(self.cleaned_data.get("identity_number", ""))
 
     def has_input(self) -> bool:
         """Was anything entered for this person (bound or not, valid or not)?"""
@@ -116,7 +132,11 @@ class _PersonRowForm(ServiceErrorsMixin, forms.Form):
     last_name = forms.CharField(label=_("Efternamn"), max_length=100, required=False)
 
     def is_blank(self) -> bool:
-        return not any(self.cleaned_data.get(k) for k in ("identity_number", "first_name", "last_name"))
+        return not any(self.cleaned_data.get(k) or k in self.errors
+                       for k in ("identity_number", "first_name", "last_name"))
+
+    def clean_identity_number(self):
+        return _checked_identity_number(self.cleaned_data.get("identity_number", ""))
 
     def clean(self):
         data = super().clean()

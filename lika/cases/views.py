@@ -112,9 +112,26 @@ def case_register(request):
         if not second and not adult2.has_input():
             adult2 = PersonForm(prefix="adult2")
     all_forms = [form, adult1, adult2, *children, *others]
+    name_forms(adult1, adult2, children, others)
     return render(request, "cases/case_register.html", {
         "form": form, "adult1": adult1, "adult2": adult2, "children": children, "others": others,
         "all_forms": all_forms, "has_errors": any(f.errors for f in all_forms)})
+
+
+def name_forms(adult1, adult2, children, others) -> None:
+    """Each person's form gets the name the error summary puts before its errors (issue 17):
+    "Vuxen 2 (Johan Lind)", "Barn 1 (Maja)", "Annan person i bostaden 1"."""
+    def named(label, f):
+        data = f.data if f.is_bound else {}
+        name = " ".join(data.get(f.add_prefix(k), "").strip() for k in ("first_name", "last_name")).strip()
+        f.summary_name = f"{label} ({name})" if name else label
+
+    named(_("Vuxen 1"), adult1)
+    named(_("Vuxen 2"), adult2)
+    for number, child in enumerate(children, 1):
+        named(_("Barn %(n)s") % {"n": number}, child)
+    for number, other in enumerate(others, 1):
+        named(_("Annan person i bostaden %(n)s") % {"n": number}, other)
 
 
 def _adults_now(case):

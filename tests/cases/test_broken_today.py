@@ -303,3 +303,29 @@ def test_one_mistake_in_an_amount_gives_one_error(amount, errors):
     assert len(form.errors["amount"]) == 1, form.errors
     if errors:
         assert form.errors["amount"] == errors
+
+
+# --- 8. the error summary names the adult or child and links to the field -----------------------
+
+def test_registration_errors_come_all_at_once_naming_each_person(client, alice):
+    import re
+
+    from lika.identity.personnummer import FEMALE, generate_fictional
+
+    client.force_login(alice)
+    response = client.post(reverse("case_register"), {
+        "since": "2026-11-01", "second_adult": "on", "cohabiting": "on",
+        "adult1-identity_number": "19840202-1234", "adult1-first_name": "Omar", "adult1-last_name": "Sund",
+        "adult2-identity_number": generate_fictional(date(1986, 3, 3), FEMALE, 902), "adult2-first_name": "Elin",
+        "child0-first_name": "Ida",
+    })
+    page = response.content.decode()
+    summary = re.search(r'<div class="error-summary".*?</div>', page, re.S)
+    assert summary, "one summary at the top"
+    items = [re.sub(r"<[^>]+>", "", li).strip() for li in re.findall(r"<li>(.*?)</li>", summary.group(0), re.S)]
+    assert any(i.startswith("Vuxen 1 (Omar Sund): Personnummer") for i in items), items
+    assert any(i.startswith("Vuxen 2 (Elin): Efternamn") for i in items), items
+    assert any(i.startswith("Barn 1 (Ida): Personnummer") for i in items), items
+    assert any(i.startswith("Barn 1 (Ida): Efternamn") for i in items), items
+    for field in ("adult1-identity_number", "adult2-last_name", "child0-last_name"):
+        assert f'href="#id_{field}"' in summary.group(0)
