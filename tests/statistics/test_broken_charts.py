@@ -45,3 +45,25 @@ def test_the_bar_axis_never_strikes_through_a_category_label(labels):
             assert axis.y2 <= top or axis.y1 >= bottom, (text, axis)
     for bar in layout.bars:  # and every bar still has the axis beside it
         assert any(a.y1 <= bar.y and bar.y + bar.height <= a.y2 for a in axes)
+
+
+@pytest.mark.parametrize(("cells", "rounded"), [
+    ((10050, 10050, 20100), True),  # 100,50 + 100,50 = 201,00: written 101 + 101 ≠ 201
+    ((10000, 20000, 30000), False),
+    ((10049, 10049, 20098), True),  # written 100 + 100, total written 201
+])
+def test_a_table_whose_rounded_parts_do_not_add_up_says_so(cells, rounded):
+    from lika.statistics.charts import table_html
+    from lika.statistics.report import Row, Table
+
+    table = Table("Utbetalt", (Row("Utbetalt", "kronor", cells),))
+    expected = sum(int(round_half_up(c)) for c in cells[:2]) != int(round_half_up(cells[2]))
+    assert expected is rounded
+    assert table.parts_rounded is rounded
+    assert ("avrundade till hela kronor" in table_html(table)) is rounded
+
+
+def round_half_up(ore):
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return (Decimal(ore) / 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
