@@ -283,6 +283,10 @@ def line_layout(chart, width: float = 600, plot_height: float = 180, *, left: fl
                               role="category"))
 
     lines, markers, ends, hidden_rows = [], [], [], {}
+    # where no series has a value (a month not yet paid, or every group hidden) one mark says so,
+    # not a stray "Kvinnor .. / Män .." pile under the axis (issue 17)
+    nothing = {position for position, label in enumerate(labels)
+               if len(chart.series) > 1 and not any(_shown(_value_of(s, label)) for s in chart.series)}
     for index, series in enumerate(chart.series):
         stretch, last = [], None
         for position, label in enumerate(labels):
@@ -291,7 +295,12 @@ def line_layout(chart, width: float = 600, plot_height: float = 180, *, left: fl
                 if stretch:
                     lines.append(Polyline(index, series.gender, series.name, tuple(stretch)))
                 stretch = []
-                if any(point_label == label for point_label, _ in series.points):
+                if position in nothing:
+                    if position not in hidden_rows:
+                        hidden_rows[position] = 1
+                        texts.append(Text(_round(x_of(position)), _round(plot_bottom + 27), _mark(value),
+                                          anchor="middle", role="hidden"))
+                elif any(point_label == label for point_label, _ in series.points):
                     row = hidden_rows.get(position, 0)
                     hidden_rows[position] = row + 1
                     texts.append(Text(_round(x_of(position)), _round(plot_bottom + 27 + 11 * row),

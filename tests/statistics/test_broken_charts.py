@@ -67,3 +67,17 @@ def round_half_up(ore):
     from decimal import ROUND_HALF_UP, Decimal
 
     return (Decimal(ore) / 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+
+
+def test_a_month_without_any_value_gets_one_mark_not_one_per_series():
+    from lika.core.disclosure import SUPPRESSED
+    from lika.statistics.svg import line_layout
+
+    chart = Chart("line", "Utbetalt", "kronor", (
+        Series("Kvinnor", "K", (("jan", 100), ("feb", SUPPRESSED), ("mar", 300), ("apr", 200))),
+        Series("Män", "M", (("jan", 150), ("feb", SUPPRESSED), ("mar", SUPPRESSED), ("apr", 250))),
+    ))
+    layout = line_layout(chart)
+    hidden = [t.text for t in layout.texts if t.role == "hidden"]
+    assert hidden == ["..", "Män .."], hidden  # feb: nothing shown at all; mar: only the men hidden
+    assert not any(t.text.startswith("Kvinnor") for t in layout.texts if t.role == "hidden")
