@@ -44,7 +44,46 @@ OBJECT_TYPE_LABELS = {
     "kpi_export": _("Nyckeltal, export"),
     "kpi_import": _("Nyckeltal, import"),
     "municipality_setting": _("Kommunens inställning"),
+    # issue 17: every kind of row the log holds has a plain Swedish name (no internal codes on screen)
+    "appeal": _("Överklagande"),
+    "applications": _("Ansökningar"),
+    "bank_account_change": _("Ändring av bankkonto"),
+    "calculation": _("Beräkning"),
+    "case_list": _("Ärendelista"),
+    "decision_letter": _("Beslutsbrev"),
+    "decision_recipient": _("Mottagare av beslut"),
+    "demo_seed": _("Demodata"),
+    "grant_payment_order": _("Utbetalning av föreningsbidrag"),
+    "housing_deviation": _("Avsteg från riktlinjen för boendekostnad"),
+    "housing_guideline": _("Riktlinje för boendekostnad"),
+    "meeting": _("Möte"),
+    "meetings": _("Möten"),
+    "membership": _("Hushållsmedlem"),
+    "message": _("Meddelande"),
+    "overview": _("Översikt"),
+    "payment_exception": _("Undantag för utbetalning"),
+    "payment_offset": _("Avräkning av utbetalning"),
+    "payment_order": _("Betalningsorder"),
+    "payment_run": _("Utbetalningskörning"),
+    "payments": _("Utbetalningar"),
+    "plan": _("Genomförandeplan"),
+    "plangoal": _("Mål i genomförandeplan"),
+    "planactivity": _("Aktivitet i genomförandeplan"),
+    "protected_address": _("Skyddad adress"),
+    "resident": _("Invånare"),
+    "resident_contact": _("Invånarens kontaktuppgifter"),
+    "socialstyrelsen_exits": _("Avslutade ärenden till Socialstyrelsen"),
+    "statistics_file": _("Statistikfil"),
+    "transfer_list": _("Flytt av ärenden"),
+    "transfer_request": _("Begäran om flytt av ärende"),
+    "violencescreening": _("Frågan om våld"),
+    "worklist": _("Mina ärenden"),
 }
+
+
+def object_label(object_type: str) -> str:
+    """The plain Swedish name of a kind of log row; never the internal code."""
+    return str(OBJECT_TYPE_LABELS.get(object_type, _("Annan uppgift")))
 
 
 def can_search_access_log(user) -> bool:
@@ -162,7 +201,7 @@ def access_log_rows(*, user, entries) -> list[LogRow]:
     people = {p.pk: p for p in persons} if person_ids else {}
     return [LogRow(entry=e,
                    action_label=str(ACTION_LABELS.get(e.action, e.action)),
-                   object_label=str(OBJECT_TYPE_LABELS.get(e.object_type, e.object_type)),
+                   object_label=object_label(e.object_type),
                    case_reference=references.get(e.household_id, ""),
                    person=people.get(e.person_id),
                    changes=changes_of(e.old_values, e.new_values))

@@ -142,7 +142,7 @@ def _lines(calculation, decisions: list[LineDecision]) -> list[DecisionLine]:
             granted = choice.granted
             if granted is None or not 0 < granted < applied:
                 raise ValidationError(f"{line['label']}: delvis bifall kräver ett belopp mellan 0 och "
-                                      f"{applied / 100:.2f} kr.".replace(".", ","))
+                                      f"{_kronor_text(applied)}.")
             if granted > accepted:
                 raise ValidationError(f"{line['label']}: högst {_kronor_text(accepted)} kan beviljas enligt "
                                       "riktlinjen för skälig boendekostnad utan ett dokumenterat avsteg.")

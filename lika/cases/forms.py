@@ -36,6 +36,19 @@ CHILD_ROWS = 4
 CO_RESIDENT_ROWS = 2
 
 
+def _checked_identity_number(text: str) -> str:
+    """The number as typed, once it is a valid personnummer or samordningsnummer: checked in the
+    form too, so its error comes with all the others at once (issue 17); the service checks again."""
+    from lika.identity.personnummer import IdentityNumberError, parse_identity_number
+
+    if text:
+        try:
+            parse_identity_number(text, today=timezone.localdate())
+        except IdentityNumberError as exc:
+            raise forms.ValidationError(f"Personnumret är inte giltigt: {exc}") from None
+    return text
+
+
 class PersonForm(ServiceErrorsMixin, forms.Form):
     identity_number = forms.CharField(label=_("Personnummer eller samordningsnummer"), max_length=13,
                                       help_text=_("ÅÅÅÅMMDD-NNNN"))
@@ -57,6 +70,9 @@ class PersonForm(ServiceErrorsMixin, forms.Form):
         label=_("Språk för beslutsbrev"), required=False, choices=Language.choices,
         help_text=_("Beslutet är alltid på svenska. Med engelska eller arabiska får personen också en "
                     "översättning."))
+
+    def clean_identity_number(self):
+        return _checked_identity_number(self.cleaned_data.get("identity_number", ""))
 
     def has_input(self) -> bool:
         """Was anything entered for this person (bound or not, valid or not)?"""
@@ -115,7 +131,11 @@ class _PersonRowForm(ServiceErrorsMixin, forms.Form):
     last_name = forms.CharField(label=_("Efternamn"), max_length=100, required=False)
 
     def is_blank(self) -> bool:
-        return not any(self.cleaned_data.get(k) for k in ("identity_number", "first_name", "last_name"))
+        return not any(self.cleaned_data.get(k) or k in self.errors
+                       for k in ("identity_number", "first_name", "last_name"))
+
+    def clean_identity_number(self):
+        return _checked_identity_number(self.cleaned_data.get("identity_number", ""))
 
     def clean(self):
         data = super().clean()
@@ -267,7 +287,8 @@ class ConfirmForm(ServiceErrorsMixin, forms.Form):
 class EntryRowForm(forms.Form):
     type = forms.ChoiceField(label=_("Slag"), required=False)
     person = forms.ChoiceField(label=_("Vems"), required=False)
-    amount = KronorField(label=_("Belopp, kr per månad"), required=False, **MONEY)
+    amount = KronorField(label=_("Belopp, kr per månad"), required=False, **MONEY,
+                         error_messages={"min_value": _("Beloppet kan inte vara negativt.")})
     note = forms.CharField(label=_("Anteckning"), required=False, max_length=200)
 
     def __init__(self, *args, types=(), people=(), **kwargs):
@@ -283,7 +304,7 @@ class EntryRowForm(forms.Form):
         if not self.is_blank():
             if not data.get("type"):
                 self.add_error("type", _("Välj slag."))
-            if data.get("amount") is None:
+            if data.get("amount") is None and "amount" not in self.errors:  # one error per mistake
                 self.add_error("amount", _("Ange beloppet."))
         return data
 

@@ -99,6 +99,10 @@ class Application(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RECEIVED)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    # issue 17: a withdrawal records why, and the status it had, so it can be undone (återuppta)
+    withdraw_reason = models.TextField(_("skäl till återtagandet"), null=True, blank=True)  # noqa: DJ001 null: SQLite adds
+    # the column without remaking the table (its triggers name it)
+    withdrawn_from = models.CharField(_("status före återtagandet"), max_length=10, null=True, blank=True)  # noqa: DJ001
 
     class Meta:
         verbose_name = _("ansökan")

@@ -40,7 +40,9 @@ def cases_for_unit(user, *, query: str = "", status: str = "open", mine: bool = 
              .select_related("registerledare", "case_worker")
              .prefetch_related(_current_adults())
              .annotate(
-                 latest_month=Max("applications__month"),
+                 # a withdrawn application is not the latest one (issue 17)
+                 latest_month=Max("applications__month",
+                                  filter=~Q(applications__status=Application.Status.WITHDRAWN)),
                  undelivered=Exists(_undelivered()),
                  to_calculate=Exists(Application.objects.filter(case=OuterRef("pk"),
                                                                 status=Application.Status.RECEIVED)),
@@ -65,7 +67,9 @@ def mark_missing_plans(cases, today: date) -> None:
 
     missing = adults_without_plan([c.pk for c in cases], today, current_setting("plan_days", on=today))
     for case in cases:
-        case.adults_without_plan = [m.person for m in getattr(case.household, "current_adults", [])
+        # the prefetch hangs the adults on the household; the list template reads them on the case
+        case.current_adults = getattr(case.household, "current_adults", [])
+        case.adults_without_plan = [m.person for m in case.current_adults
                                     if (case.pk, m.person_id) in missing]
 
 
@@ -86,6 +90,11 @@ class Worklist:
     meeting_requests: list = field(default_factory=list)  # open requests for an individual meeting
     account_changes: list = field(default_factory=list)  # [(case, change)] pending account changes to confirm
     without_individual_meeting: list = field(default_factory=list)  # [(case, person)] issue 17
+
+    @property
+    def payments_problem_count(self) -> int:
+        """Stopped and returned payments together (the heading's count)."""
+        return len(self.payments_held) + len(self.payments_failed)
 
     @property
     def total(self) -> int:

@@ -466,11 +466,15 @@ def case_reopen(*, acting_user, case: Case) -> Case:
 
 
 @transaction.atomic
-def application_withdraw(*, acting_user, application: Application) -> Application:
+def application_withdraw(*, acting_user, application: Application, reason: str) -> Application:
     """The applicant withdraws an application that has no decision in force (återtagen).
+    ``reason`` (required) is kept on the application, in the access log and in the journal.
     A proposal waiting for the enhetschef is cancelled with it.  The case and the
     application are locked and read again, so an approval at the same moment either
     comes first (and the withdrawal is refused) or finds the application withdrawn."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Skriv varför ansökan återtas."})
     application = locked_application(application.pk)
     _editable(application)
     if application.decisions.filter(status=Decision.Status.ISSUED, superseded_at__isnull=True).exists():
@@ -484,10 +488,40 @@ def application_withdraw(*, acting_user, application: Application) -> Applicatio
         cancelled.append(pending.pk)
     old = application.status
     application.status = Application.Status.WITHDRAWN
-    application.save(update_fields=["status"])
+    application.withdraw_reason, application.withdrawn_from = reason, old
+    application.save(update_fields=["status", "withdraw_reason", "withdrawn_from"])
     access_log_write(actor=acting_user, action=UPDATE, object_type="application", object_id=application.pk,
                      household_id=application.case.household_id, summary="Ansökan återtagen",
-                     old={"status": old}, new={"status": "withdrawn", "cancelled_decisions": cancelled})
+                     old={"status": old}, new={"status": "withdrawn", "reason": reason,
+                                               "cancelled_decisions": cancelled})
+    journal_write(acting_user=acting_user, case=application.case,
+                  text=f"Ansökan för {application.month:%Y-%m} återtogs av den sökande. Skäl: {reason}")
+    return application
+
+
+@transaction.atomic
+def application_withdraw_undo(*, acting_user, application: Application) -> Application:
+    """Undo a withdrawal (återuppta): the application gets back the status it had.  A
+    proposal cancelled by the withdrawal stays cancelled (a new one is made).  Locked and
+    read again; refused when the application is not withdrawn any more."""
+    application = locked_application(application.pk)
+    if application.status != Application.Status.WITHDRAWN:
+        raise ValidationError("Ansökan är inte återtagen.")
+    if (Application.objects.filter(case_id=application.case_id, month=application.month)
+            .exclude(pk=application.pk).exclude(status=Application.Status.WITHDRAWN).exists()):
+        raise ValidationError("Det finns redan en annan ansökan för samma månad. Handlägg den i stället.")
+    restored = application.withdrawn_from or Application.Status.RECEIVED
+    if restored == Application.Status.CALCULATED and not application.calculations.filter(
+            superseded_at__isnull=True).exists():
+        restored = Application.Status.RECEIVED
+    reason = application.withdraw_reason
+    application.status, application.withdraw_reason, application.withdrawn_from = restored, None, None
+    application.save(update_fields=["status", "withdraw_reason", "withdrawn_from"])
+    access_log_write(actor=acting_user, action=UPDATE, object_type="application", object_id=application.pk,
+                     household_id=application.case.household_id, summary="Ansökan återupptagen",
+                     old={"status": "withdrawn", "reason": reason}, new={"status": restored})
+    journal_write(acting_user=acting_user, case=application.case,
+                  text=f"Återtagandet av ansökan för {application.month:%Y-%m} ångrades; ansökan handläggs igen.")
     return application
 
 

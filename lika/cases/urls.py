@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import housing_views, transfer_views, views
+from . import housing_views, transfer_views, views, withdraw_views
 
 C = "arenden/<int:case_id>/"
 
@@ -17,6 +17,8 @@ urlpatterns = [
     path(C + "ansokningar/<int:application_id>/beslut/", views.decision_new, name="decision_new"),
     path(C + "ansokningar/<int:application_id>/boendekostnad/", housing_views.housing_deviation,
          name="housing_deviation"),
+    path(C + "ansokningar/<int:application_id>/aterta/", withdraw_views.application_withdraw,
+         name="application_withdraw"),
     path(C + "beslut/<int:decision_id>/", views.decision_detail, name="decision_detail"),
     path(C + "beslut/<int:decision_id>/brev/<int:person_id>.pdf", views.decision_letter, name="decision_letter"),
     path(C + "beslut/<int:decision_id>/brev/<int:person_id>/<slug:lang>/", views.decision_letter_page,

@@ -130,9 +130,26 @@ def case_register(request):
         if not second and not adult2.has_input():
             adult2 = PersonForm(prefix="adult2")
     all_forms = [form, adult1, adult2, *children, *others]
+    name_forms(adult1, adult2, children, others)
     return render(request, "cases/case_register.html", {
         "form": form, "adult1": adult1, "adult2": adult2, "children": children, "others": others,
         "all_forms": all_forms, "has_errors": any(f.errors for f in all_forms)})
+
+
+def name_forms(adult1, adult2, children, others) -> None:
+    """Each person's form gets the name the error summary puts before its errors (issue 17):
+    "Vuxen 2 (Johan Lind)", "Barn 1 (Maja)", "Annan person i bostaden 1"."""
+    def named(label, f):
+        data = f.data if f.is_bound else {}
+        name = " ".join(data.get(f.add_prefix(k), "").strip() for k in ("first_name", "last_name")).strip()
+        f.summary_name = f"{label} ({name})" if name else label
+
+    named(_("Vuxen 1"), adult1)
+    named(_("Vuxen 2"), adult2)
+    for number, child in enumerate(children, 1):
+        named(_("Barn %(n)s") % {"n": number}, child)
+    for number, other in enumerate(others, 1):
+        named(_("Annan person i bostaden %(n)s") % {"n": number}, other)
 
 
 def _adults_now(case):
@@ -357,10 +374,10 @@ def application_detail(request, case_id, application_id):
             else:
                 messages.success(request, _("Uppgifterna är sparade."))
             return redirect("application_detail", case_id=case.pk, application_id=application.pk)
-        if action == "withdraw":
-            services.application_withdraw(acting_user=request.user, application=application)
-            messages.success(request, _("Ansökan är återtagen."))
-            return redirect("case_detail", case_id=case.pk)
+        if action == "withdraw_undo":  # withdrawing itself is a page of its own (withdraw_views)
+            services.application_withdraw_undo(acting_user=request.user, application=application)
+            messages.success(request, _("Ansökan är återupptagen och handläggs igen."))
+            return redirect("application_detail", case_id=case.pk, application_id=application.pk)
         if action == "abandon_change":
             decision_services.decision_change_abandon(acting_user=request.user, application=application)
             messages.success(request, _("Ändringen är avbruten. Det tidigare beslutet gäller."))

@@ -24,7 +24,7 @@ class PaymentRun(models.Model):
         PREPARING = "preparing", _("Förbereds")
         PREPARED = "prepared", _("Förberedd, väntar på attest")
         ATTESTED = "attested", _("Attesterad")
-        EXPORTED = "exported", _("Skickad till banken")
+        EXPORTED = "exported", _("Fil skapad")  # not sent until the bank answers (issue 17)
 
     month = models.DateField(_("månad"))
     payday = models.DateField(_("utbetalningsdag"))
@@ -68,7 +68,7 @@ class PaymentOrder(models.Model):
 
     class Status(models.TextChoices):
         CREATED = "created", _("I körningen")  # sent when the run is exported
-        EXPORTED = "exported", _("Skickad till banken")
+        EXPORTED = "exported", _("I betalfil")  # the file is made; the bank has not answered
         ACCEPTED = "accepted", _("Godkänd av banken")
         PAID = "paid", _("Utbetald")
         REJECTED = "rejected", _("Avvisad av banken")

@@ -231,6 +231,7 @@ class _Share(NamedTuple):
     direct_account: str
     members: list
     household_id: int
+    paid_persons: int = 2  # adults the decision pays: "din del" only when it is split (issue 17)
 
 
 SHARE_FIELDS = ("pk", "decision_id", "amount", "person_id", "person__first_name", "person__last_name",
@@ -246,15 +247,20 @@ ORDER_COLUMNS = ("run_id", "share_id", "decision_id", "person_id", "payee_name",
 def _shares(queryset) -> list[_Share]:
     """Two queries: the shares of ``queryset`` with what preparing needs, and whose
     address is protected (an utbetalningsavi never goes there)."""
-    rows = list(queryset.values_list(*SHARE_FIELDS))
+    from django.db.models import Subquery
+
+    paid = (DecisionShare.objects.filter(decision=OuterRef("decision"), person__isnull=False)
+            .values("decision").annotate(n=Count("pk")).values("n"))
+    rows = list(queryset.annotate(paid_persons=Subquery(paid)).values_list(*SHARE_FIELDS, "paid_persons"))
     # only an utbetalningsavi needs to know (a few persons): the common case costs no query
     hidden = persons_with_hidden_address({row[3] for row in rows if row[10] == Person.PaymentMethod.AVI})
     out = []
     for (pk, decision_id, amount, person_id, first, last, iban, clearing, account, protected, method, street,
-         postal_code, city, payee, direct_account, members, household_id) in rows:
+         postal_code, city, payee, direct_account, members, household_id, paid_persons) in rows:
         person = None if person_id is None else _Person(first, last, iban, clearing, account, protected, method,
                                                         street, postal_code, city, person_id in hidden)
-        out.append(_Share(pk, decision_id, amount, person_id, person, payee, direct_account, members, household_id))
+        out.append(_Share(pk, decision_id, amount, person_id, person, payee, direct_account, members, household_id,
+                          paid_persons or 0))
     return out
 
 
@@ -508,7 +514,9 @@ def _hold(run, share, reason, detail):
 def _remittance(month, share, *, changed: bool = False) -> str:
     suffix = ", ändrat beslut" if changed else ""
     if share.person_id is not None:
-        return f"Försörjningsstöd {month:%Y-%m}, din del{suffix}"
+        # "din del" only when the decision is split between the adults; one recipient gets it all
+        part = ", din del" if getattr(share, "paid_persons", 2) > 1 else ""
+        return f"Försörjningsstöd {month:%Y-%m}{part}{suffix}"
     return f"Försörjningsstöd {month:%Y-%m}, direktbetalning{suffix}"
 
 

@@ -120,6 +120,10 @@ def table_html(table) -> str:
         opening = '<tr class="total">' if row.total else "<tr>"
         rows.append(f'{opening}<th scope="row">{escape(row.label)}</th>{"".join(cells)}</tr>')
     note = f'<p class="table-note">{escape(table.note)}</p>' if table.note else ""
+    if table.parts_rounded:  # issue 17: say why the parts do not add up to the total
+        rounded = _("Beloppen är avrundade till hela kronor. Därför kan kvinnor och män tillsammans skilja "
+                    "sig med en krona från totalen.")
+        note += f'<p class="table-note">{escape(rounded)}</p>'
     return mark_safe(  # noqa: S308 — every text from the report is escaped above
         f'<div class="table-scroll"><table class="statistics"><caption>{escape(table.caption)}</caption>'
         f'<thead><tr><th scope="col">{escape(_("Uppgift"))}</th>{head}</tr></thead>'

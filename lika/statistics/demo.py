@@ -139,7 +139,8 @@ def _exits(rng: random.Random, today: date) -> int:
         if case.status != Case.Status.OPEN or case.case_worker is None or rng.random() > 0.35:
             continue
         with transaction.atomic():
-            case_services.application_withdraw(acting_user=case.case_worker, application=application)
+            case_services.application_withdraw(acting_user=case.case_worker, application=application,
+                                                reason="Den sökande har fått arbete (demo)")
             reason = rng.choices(list(EXITS), weights=list(EXITS.values()))[0]
             case_services.case_close(acting_user=case.case_worker, case=case, reason=reason,
                                      closed_on=max(case.opened_on, today - timedelta(days=rng.randint(0, 10))))

@@ -242,6 +242,14 @@ def _window_sql(months: list[date]) -> tuple[str, str, list]:
     return f"CASE {cases} ELSE 0 END", f"year IN ({', '.join(map(str, sums))})", []
 
 
+def months_not_paid_yet(months, today: date, counts: dict, direct_by_month: dict) -> set:
+    """The months without any payment yet that are not over: the current month too (its run
+    may not have been made), so the chart does not draw them as a drop to zero (issue 17)."""
+    this_month = today.replace(day=1)
+    return {month for month in months if month >= this_month
+            and not counts.get(month) and not direct_by_month.get(month)}
+
+
 def figure_paid(scope: Scope, money: Monthly, direct_by_month: dict) -> Figure:
     units, whole, direct = _recipients(scope)
     protected = protect(units, PAID, whole=whole, threshold=scope.threshold)
@@ -260,9 +268,7 @@ def figure_paid(scope: Scope, money: Monthly, direct_by_month: dict) -> Figure:
                     % {"kronor": f"{direct // 100:,}".replace(",", "\u00a0")})]
     # month by month: amounts hidden where the month's counts are (every unit together)
     months = scope.months
-    this_month = timezone.localdate().replace(day=1)
-    waiting = {month for month in months if month > this_month
-               and not money.counts.get(month) and not direct_by_month.get(month)}
+    waiting = months_not_paid_yet(months, timezone.localdate(), money.counts, direct_by_month)
     monthly_cells = []
     for month in months:
         cells = (None, None, None) if month in waiting else _triple(

@@ -59,6 +59,19 @@ class Table:
     rows: tuple[Row, ...]
     note: str = ""
 
+    @property
+    def parts_rounded(self) -> bool:
+        """True when a row's rounded parts (women, men) do not add up to its
+        rounded total (issue 17): kronor are written in whole kronor; the table then says so."""
+        for row in self.rows:
+            if row.kind != "kronor" or any(v is SUPPRESSED or v is None for v in row.cells):
+                continue
+            women, men, total = (format_value(v, "kronor") for v in row.cells)
+            if sum(int(t.replace(NBSP, "").removesuffix("kr").replace(" ", "")) for t in (women, men)) != int(
+                    total.replace(NBSP, "").removesuffix("kr").replace(" ", "")):
+                return True
+        return False
+
     def row(self, label: str) -> Row:
         for row in self.rows:
             if row.label == label:

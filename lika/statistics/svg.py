@@ -174,11 +174,12 @@ def bar_layout(chart, width: float = 600, *, series_width: float = 70, value_wid
     shown = [_non_negative(value) for series in chart.series for _, value in series.points
              if _shown(value)]
     largest = max(shown, default=Fraction(0))
-    bars, texts = [], []
+    bars, texts, axes = [], [], []
     y = Fraction(0)
     for label in _labels(chart):
         texts.append(Text(0, _round(y + label_height - 4), label, role="category"))
         y += label_height
+        group_top = y
         for index, series in enumerate(chart.series):
             value = _value_of(series, label)
             middle = y + Fraction(bar_height) / 2
@@ -196,11 +197,13 @@ def bar_layout(chart, width: float = 600, *, series_width: float = 70, value_wid
                 texts.append(Text(_round(series_width + 4), baseline, _mark(value),
                                   role="hidden", gender=series.gender))
             y += bar_height + bar_gap
+        # the axis runs beside each group's bars only, never through the label above them (issue 17)
+        axes.append(Segment(_round(series_width), _round(group_top), _round(series_width), _round(y - bar_gap),
+                            role="axis"))
         y += group_gap
     height = max(y - group_gap - bar_gap, Fraction(0))
-    axis = Segment(_round(series_width), 0, _round(series_width), _round(height), role="axis")
     return Layout("bars", _round(width), _round(height), bars=tuple(bars),
-                  segments=(axis,), texts=tuple(texts))
+                  segments=tuple(axes), texts=tuple(texts))
 
 
 # --- lines --------------------------------------------------------------------------------
@@ -280,6 +283,10 @@ def line_layout(chart, width: float = 600, plot_height: float = 180, *, left: fl
                               role="category"))
 
     lines, markers, ends, hidden_rows = [], [], [], {}
+    # where no series has a value (a month not yet paid, or every group hidden) one mark says so,
+    # not a stray "Kvinnor .. / Män .." pile under the axis (issue 17)
+    nothing = {position for position, label in enumerate(labels)
+               if len(chart.series) > 1 and not any(_shown(_value_of(s, label)) for s in chart.series)}
     for index, series in enumerate(chart.series):
         stretch, last = [], None
         for position, label in enumerate(labels):
@@ -288,7 +295,12 @@ def line_layout(chart, width: float = 600, plot_height: float = 180, *, left: fl
                 if stretch:
                     lines.append(Polyline(index, series.gender, series.name, tuple(stretch)))
                 stretch = []
-                if any(point_label == label for point_label, _ in series.points):
+                if position in nothing:
+                    if position not in hidden_rows:
+                        hidden_rows[position] = 1
+                        texts.append(Text(_round(x_of(position)), _round(plot_bottom + 27), _mark(value),
+                                          anchor="middle", role="hidden"))
+                elif any(point_label == label for point_label, _ in series.points):
                     row = hidden_rows.get(position, 0)
                     hidden_rows[position] = row + 1
                     texts.append(Text(_round(x_of(position)), _round(plot_bottom + 27 + 11 * row),

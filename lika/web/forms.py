@@ -60,8 +60,9 @@ class CalculationForm(forms.Form):
             self.fields[f"child{i}_birth_date"] = forms.DateField(
                 label=_("Barn %(n)s, födelsedatum") % {"n": i}, required=False,
                 widget=forms.DateInput(attrs={"type": "date"}))
-            self.fields[f"child{i}_no_lunch"] = forms.BooleanField(
-                label=_("Äter lunch i förskolan (0–6 år)"), required=False)
+            # the same question, the same way round, as when the household is registered (issue 17)
+            self.fields[f"child{i}_lunch_at_home"] = forms.BooleanField(
+                label=_("Äter lunch hemma (inte i förskola eller skola)"), required=False, initial=True)
             self.fields[f"child{i}_days"] = forms.IntegerField(
                 label=_("Dagar hemma per månad vid växelvis boende"), required=False, min_value=0, max_value=31)
             self.fields[f"child{i}_hemmavarande"] = forms.BooleanField(
@@ -112,7 +113,7 @@ class CalculationForm(forms.Form):
         self.add_error(field, message[:1].upper() + message[1:])
 
     def children(self):
-        return [[self[f"child{i}_{f}"] for f in ("birth_date", "no_lunch", "days", "hemmavarande", "exempt_used")]
+        return [[self[f"child{i}_{f}"] for f in ("birth_date", "lunch_at_home", "days", "hemmavarande", "exempt_used")]
                 for i in range(1, CHILD_ROWS + 1)]
 
     def costs(self):
@@ -146,7 +147,7 @@ class CalculationForm(forms.Form):
         for i in range(1, CHILD_ROWS + 1):
             if data.get(f"child{i}_birth_date"):
                 child = {"role": "child", "birth_date": data[f"child{i}_birth_date"].isoformat(),
-                         "lunch_at_home": not data[f"child{i}_no_lunch"],
+                         "lunch_at_home": data[f"child{i}_lunch_at_home"],
                          "hemmavarande": data[f"child{i}_hemmavarande"]}
                 if data.get(f"child{i}_days") is not None:
                     child["days_present"] = data[f"child{i}_days"]

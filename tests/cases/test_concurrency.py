@@ -105,7 +105,7 @@ def test_withdrawal_and_approval_at_once(case, alice, bob, settings, attempt):
     settings.LIKA_DELEGATION_LIMIT_KRONOR = 1000
     waiting = decisions.decision_make(acting_user=alice, application=application, lines=_lines(application), acknowledge_provisional=True)
     withdraw = lambda: services.application_withdraw(  # noqa: E731
-        acting_user=alice, application=Application.objects.get(pk=application.pk))
+        acting_user=alice, application=Application.objects.get(pk=application.pk), reason="Fick arbete")
     approve = lambda: decisions.decision_approve(acting_user=bob, decision=waiting, acknowledge_provisional=True)  # noqa: E731
     results = race(withdraw, approve)
     application.refresh_from_db()

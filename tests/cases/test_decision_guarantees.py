@@ -110,7 +110,7 @@ def test_approving_after_the_application_was_withdrawn_is_refused(case, alice, b
     application = _calculated(case, alice)
     settings.LIKA_DELEGATION_LIMIT_KRONOR = 1000
     waiting = _decide(application, alice)
-    services.application_withdraw(acting_user=alice, application=application)
+    services.application_withdraw(acting_user=alice, application=application, reason="Fick arbete")
     waiting.refresh_from_db()
     assert waiting.status == "cancelled", "withdrawing cancels the waiting proposal"
     with pytest.raises(ValidationError):
@@ -124,7 +124,7 @@ def test_an_application_with_a_decision_in_force_cannot_be_withdrawn(case, alice
     decisions.decision_change_start(acting_user=alice, decision=_in_force(application)[0])
     application.refresh_from_db()
     with pytest.raises(ValidationError, match="fattat beslut"):
-        services.application_withdraw(acting_user=alice, application=application)
+        services.application_withdraw(acting_user=alice, application=application, reason="Fick arbete")
 
 
 def test_the_delegation_limit_counts_every_decision_of_the_case_and_month(case, alice, bob, settings):

@@ -65,7 +65,7 @@ def test_the_demo_has_statistics_to_show(demo):
     from lika.statistics.figures import build_report
     from lika.statistics.models import HISTORY, ImportedKpiValue, PersonYear
 
-    assert "utbetalningskörningar" in demo and "jämförelsekommuner" in demo
+    assert "utbetalningskörning" in demo and "jämförelsekommuner" in demo
     # last month and this month are paid; in December this month's run waits (no January decisions)
     december = timezone.localdate().month == 12
     assert PaymentRun.objects.filter(status="attested").count() == (1 if december else 2)

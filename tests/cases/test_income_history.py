@@ -121,7 +121,7 @@ def test_a_childs_exemption_is_tracked_across_the_months_of_the_year(alice):
     assert feb_calc.input["members"][1]["work_income_exempt_used"] == 30000
     assert _child_free(feb_calc) == 2000000
     march, _ = _calculate(case, alice, adult, date(2023, 3, 1), work(10000))
-    services.application_withdraw(acting_user=alice, application=march)  # withdrawn: does not count
+    services.application_withdraw(acting_user=alice, application=march, reason="Fick arbete")  # withdrawn: does not count
     _, april = _calculate(case, alice, adult, date(2023, 4, 1), work(5000))
     # 52 500 − 30 000 − 20 000 = 2 500 kr of the year's room left
     assert april.input["members"][1]["work_income_exempt_used"] == 50000

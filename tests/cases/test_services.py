@@ -304,7 +304,7 @@ def test_a_case_closes_with_a_reason_and_opens_again(registered, alice):
     application = services.application_create(acting_user=alice, case=registered, month=MONTH, applicant=man)
     with pytest.raises(ValidationError, match="ansökningar utan beslut"):
         services.case_close(acting_user=alice, case=registered, closed_on=date(2026, 11, 20), reason="work")
-    services.application_withdraw(acting_user=alice, application=application)
+    services.application_withdraw(acting_user=alice, application=application, reason="Fick arbete")
     with pytest.raises(ValidationError):
         services.case_close(acting_user=alice, case=registered, closed_on=date(2026, 11, 20), reason="lottery")
     services.case_close(acting_user=alice, case=registered, closed_on=date(2026, 11, 20), reason="work")

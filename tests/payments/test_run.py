@@ -85,6 +85,7 @@ def test_couples_get_two_equal_orders_and_an_exception_one(month_of_decisions, p
         assert all(o.remittance == "Försörjningsstöd 2026-12, din del" for o in orders)
     single = list(PaymentOrder.objects.filter(decision=month_of_decisions["exception"]))
     assert len(single) == 1 and single[0].person.first_name == "Sara"
+    assert single[0].remittance == "Försörjningsstöd 2026-12", "one recipient: no 'din del' (issue 17)"
     direct = PaymentOrder.objects.filter(decision=month_of_decisions["direct"]).order_by("id")
     assert direct[0].payee_name == "Bostadsbolaget" and direct[0].bankgiro == "50501055"
     assert run.status == PaymentRun.Status.PREPARED and run.total == sum(o.amount for o in run.orders.all())

@@ -389,7 +389,8 @@ def march(unit_a, alice):
     _decide(_apply(case, alice, kim, {kim: "none"}), alice)
     made["changed_legal_sex"] = (case, kim)
     case, erik = single_case(unit_a, gender=MALE, case_worker=alice)
-    services.application_withdraw(acting_user=alice, application=_apply(case, alice, erik, {erik: "unemployed"}))
+    services.application_withdraw(acting_user=alice, application=_apply(case, alice, erik, {erik: "unemployed"}),
+                                  reason="Fick arbete")
     made["withdrawn"] = (case, erik)
     case, erik = single_case(unit_a, gender=MALE, case_worker=alice)
     _decide(_apply(case, alice, erik, {erik: "unemployed"}), alice, outcome="refused")

@@ -155,6 +155,7 @@ CASE_URLS = ("case_detail", "person_detail", "household_edit", "application_new"
              "booking_new", "booking_detail", "booking_held", "booking_kallelse")  # booking: issue 17
 for _name in CASE_URLS:
     POLICY[_name] = (CASE, 404)
+POLICY["application_withdraw"] = (CASE, 404)  # issue 17: withdrawing is a step of its own
 
 
 def url_patterns():

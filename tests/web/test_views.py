@@ -51,6 +51,7 @@ def test_calculator_shows_the_result(client, alice):
     response = client.post(reverse("calculate"), {
         "month": "2021-05", "adult1_birth_date": "1985-02-03", "adult2_birth_date": "1987-07-12",
         "cohabiting": "on", "child1_birth_date": "2017-01-10", "child2_birth_date": "2013-03-01",
+        "child1_lunch_at_home": "on", "child2_lunch_at_home": "on",  # checked from the start (issue 17)
         "payment_mode": "equal",
     })
     text = response.content.decode()

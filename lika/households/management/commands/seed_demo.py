@@ -3,6 +3,7 @@ import secrets
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from lika.accounts.models import Role
 from lika.households.demo import DEMO_PASSWORD, KIND_LABELS, DemoLogin, demo_is_loaded, demo_seed
@@ -66,7 +67,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Öppnade {cases.cases} ärenden med {cases.applications} ansökningar, "
                           f"{cases.decisions} beslut, {cases.exceptions} undantag, {cases.plans} planer "
                           f"och {cases.meetings} möten.")
-        self.stdout.write(f"Attesterade {statistics.runs} utbetalningskörningar ({statistics.orders} ordrar), "
+        self.stdout.write(f"{attested_text(statistics.runs, statistics.orders)}, "
                           f"avslutade {statistics.exits} ärenden; "
                           f"statistik: delad utbetalning infördes {statistics.switch or '–'}, "
                           f"{statistics.history_rows} rader från tidigare system, "
@@ -99,6 +100,13 @@ def _integer(value, what, low=None, high=None):
         span = f" mellan {low:,} och {high:,}".replace(",", " ") if low is not None else ""
         raise CommandError(f"{what} ska vara ett heltal{span}, inte {value!r}", returncode=2)
     return number
+
+
+def attested_text(runs: int, orders: int) -> str:
+    """"Attesterade 1 utbetalningskörning (2 ordrar)": singular and plural (issue 17)."""
+    return (ngettext("Attesterade %(n)d utbetalningskörning", "Attesterade %(n)d utbetalningskörningar", runs)
+            % {"n": runs} + " ("
+            + ngettext("%(n)d order", "%(n)d ordrar", orders) % {"n": orders} + ")")
 
 
 def _summary(result):
