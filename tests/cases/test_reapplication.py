@@ -83,7 +83,7 @@ def test_a_person_who_moved_out_and_a_withdrawn_application_are_not_copied(alice
     later = services.application_create(acting_user=alice, case=case, month=DECEMBER, applicant=man)
     services.application_entries_save(acting_user=alice, application=later, costs=[Entry("housing", 1)],
                                       incomes=[], obstacles={})
-    services.application_withdraw(acting_user=alice, application=later)
+    services.application_withdraw(acting_user=alice, application=later, reason="Fel månad")
     copied = previous_entries(case, date(2027, 1, 1))
     assert copied.source == previous
     assert [i.person_id for i in copied.incomes if i.type == "salary"] == [woman.pk], "her son has moved out"
