@@ -220,6 +220,31 @@ def _entries_snapshot(application):
     }
 
 
+def _row_name(kind: str, position: int, entry: Entry, names: dict) -> str:
+    who = names.get(entry.person_id)
+    return f"{kind} rad {position}" + (f" ({who})" if who else "")
+
+
+def entries_errors(members, costs: list[Entry], incomes: list[Entry]) -> list[str]:
+    """Every fault in the rows, each message naming the row and the person it concerns, so
+    that a form shows them all at once instead of one per save (issue 17)."""
+    names = {m.person_id: f"{m.person.first_name} {m.person.last_name}" for m in members}
+    errors = []
+    for kind, rows, known in (("Kostnad", costs, COST_TYPES), ("Inkomst", incomes, INCOME_TYPES)):
+        for position, entry in enumerate(rows, start=1):
+            row = _row_name(kind, position, entry, names)
+            if entry.person_id is not None and entry.person_id not in names:
+                errors.append(f"{row}: hör till någon utanför hushållet.")
+            if entry.amount < 0:
+                errors.append(f"{row}: beloppet får inte vara negativt.")
+            if entry.type not in known:
+                errors.append(f"{row}: okänd {kind.lower()} ({entry.type}).")
+    if sum(entry.type == "housing" for entry in costs) > 1:
+        # the guideline for skälig boendekostnad judges the household's whole housing cost
+        errors.append("Ange boendekostnaden på en rad: riktlinjen gäller hushållets hela boendekostnad.")
+    return errors
+
+
 @transaction.atomic
 def application_entries_save(*, acting_user, application: Application, costs: list[Entry],
                              incomes: list[Entry], obstacles: dict) -> Application:
@@ -227,27 +252,15 @@ def application_entries_save(*, acting_user, application: Application, costs: li
     application = locked_application(application.pk)
     _editable(application)
     members = memberships_in_month(application.case.household_id, application.month)
-    member_ids = {m.person_id for m in members}
     adult_ids = {m.person_id for m in members if m.role == ADULT}
-    for entry in (*costs, *incomes):
-        if entry.person_id is not None and entry.person_id not in member_ids:
-            raise ValidationError("En kostnad eller inkomst hör till någon utanför hushållet.")
-        if entry.amount < 0:
-            raise ValidationError("Belopp får inte vara negativa.")
-    for entry in costs:
-        if entry.type not in COST_TYPES:
-            raise ValidationError(f"Okänd kostnad: {entry.type}")
-    if sum(entry.type == "housing" for entry in costs) > 1:
-        # the guideline for skälig boendekostnad judges the household's whole housing cost
-        raise ValidationError("Ange boendekostnaden på en rad: riktlinjen gäller hushållets hela boendekostnad.")
-    for entry in incomes:
-        if entry.type not in INCOME_TYPES:
-            raise ValidationError(f"Okänd inkomst: {entry.type}")
+    errors = entries_errors(members, costs, incomes)
     if set(obstacles) - adult_ids:
-        raise ValidationError("Försörjningshinder anges bara för vuxna i hushållet.")
+        errors.append("Försörjningshinder anges bara för vuxna i hushållet.")
     valid = set(SupportObstacle.Category.values)
     if any(value not in valid for value in obstacles.values()):
-        raise ValidationError("Okänt försörjningshinder.")
+        errors.append("Okänt försörjningshinder.")
+    if errors:  # every fault at once (issue 17), each naming its row and person
+        raise ValidationError(errors)
     old = _entries_snapshot(application)
     application.costs.all().delete()
     application.incomes.all().delete()

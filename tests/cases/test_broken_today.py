@@ -330,3 +330,29 @@ def test_registration_errors_come_all_at_once_naming_each_person(client, alice):
     assert any(i.startswith("Barn 1 (Ida): Efternamn") for i in items), items
     for field in ("adult1-identity_number", "adult2-last_name", "child0-last_name"):
         assert f'href="#id_{field}"' in summary.group(0)
+
+
+# --- 8b. the service's faults on the application's rows come all at once, naming row and person --
+
+def test_the_application_rows_faults_come_all_at_once_naming_row_and_person(unit_a, alice):
+    from django.core.exceptions import ValidationError
+
+    from lika.cases import services
+    from lika.cases.services import Entry
+
+    case, woman, man, _kids = couple_case(unit_a, case_worker=alice)
+    application = _received(case, alice, woman)
+    stranger_id = max(woman.pk, man.pk) + 1000
+    costs = [Entry("housing", 800_000, woman.pk), Entry("housing", 100_000, None), Entry("yacht", 5, man.pk)]
+    incomes = [Entry("salary", -100, man.pk), Entry("salary", 100, stranger_id)]
+    with pytest.raises(ValidationError) as caught:
+        services.application_entries_save(acting_user=alice, application=application, costs=costs,
+                                          incomes=incomes, obstacles={})
+    messages = caught.value.messages
+    assert f"Kostnad rad 3 ({man.first_name} {man.last_name}): okänd kostnad (yacht)." in messages
+    assert f"Inkomst rad 1 ({man.first_name} {man.last_name}): beloppet får inte vara negativt." in messages
+    assert "Inkomst rad 2: hör till någon utanför hushållet." in messages
+    assert any(m.startswith("Ange boendekostnaden på en rad") for m in messages)
+    assert len(messages) == 4
+    application.refresh_from_db()
+    assert not application.costs.exists() and not application.incomes.exists()  # nothing half-written
