@@ -15,6 +15,12 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
+# Letters are PDFs whose bytes must not depend on the clock (issue 18): when HarfBuzz-Subset is
+# missing, WeasyPrint subsets fonts with fontTools, which stamps each subset font's 'head'
+# table with the time it was made unless SOURCE_DATE_EPOCH is set
+# (https://reproducible-builds.org/specs/source-date-epoch/).  2024-01-01 00:00 UTC.
+os.environ.setdefault("SOURCE_DATE_EPOCH", "1704067200")
+
 
 def env(name, default=None):
     """Value of ``name`` from the environment, or from the file named by ``name_FILE``."""

@@ -415,3 +415,31 @@ def test_a_single_adult_gets_a_letter_addressed_to_them_alone(make):
     assert rows(section(html, "utbetalning")) == [["Till dig", kr(built.decision.granted_amount)]]
     assert "Biståndet betalas till ditt eget konto." in html
     assert "Lön, Eva Holm" in html
+
+
+@pytest.mark.django_db
+def test_the_letter_is_deterministic_when_fonttools_subsets_the_fonts(make, monkeypatch):
+    """Issue 18: a fresh clone once made two different PDFs of one letter, because WeasyPrint
+    fell back to fontTools, which stamps each subset font with the clock.  Forced onto that
+    path, with the clock an hour apart between the two letters, the bytes are the same."""
+    from itertools import count
+    from types import SimpleNamespace
+
+    import fontTools.misc.timeTools as time_tools
+    import weasyprint.pdf.fonts as fonts
+
+    used = []
+    subset = fonts.Font._fonttools_subset
+
+    def fonttools_subset(self, *args, **kwargs):
+        used.append(self.family)
+        return subset(self, *args, **kwargs)
+
+    monkeypatch.setattr(fonts, "harfbuzz_subset", None)
+    monkeypatch.setattr(fonts.Font, "_fonttools_subset", fonttools_subset)
+    clock = count(1_800_000_000, 3600)
+    monkeypatch.setattr(time_tools, "time", SimpleNamespace(time=lambda: next(clock)))
+    built = make()
+    first = decision_letter_pdf(built.decision, built.letter("man"))
+    assert used, "the fontTools path was taken"
+    assert decision_letter_pdf(built.decision, built.letter("man")) == first
