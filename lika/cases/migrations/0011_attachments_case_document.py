@@ -5,6 +5,51 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
+# A document row is never deleted, and changes only once: when it is removed (removed_at,
+# removed_by, removal_reason set together; the check constraint wants a reason).  Every
+# other column is fixed at upload.  tests/conftest.py reads SQLITE and SQLITE_NAMES.
+TABLE = "cases_casedocument"
+WHY = "a document is removed with a reason, never changed or deleted"
+FIXED = ("id", "case_id", "person_id", "kind", "title", "original_name", "stored_name", "content_type", "size",
+         "sha256", "uploaded_by_id", "uploaded_at")
+SQLITE = [
+    f"""CREATE TRIGGER case_document_removal_only BEFORE UPDATE ON {TABLE}
+        WHEN OLD.removed_at IS NOT NULL OR NEW.removed_at IS NULL
+          OR {" OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in FIXED)}
+        BEGIN SELECT RAISE(ABORT, '{TABLE}: UPDATE refused ({WHY})'); END;""",
+    f"""CREATE TRIGGER case_document_no_delete BEFORE DELETE ON {TABLE}
+        BEGIN SELECT RAISE(ABORT, '{TABLE}: DELETE refused ({WHY})'); END;""",
+]
+SQLITE_NAMES = ["case_document_removal_only", "case_document_no_delete"]
+REMOVAL = " - 'removed_at' - 'removed_by_id' - 'removal_reason'"
+POSTGRES = [
+    f"""CREATE OR REPLACE FUNCTION lika_case_document_guard() RETURNS trigger LANGUAGE plpgsql AS $fn$ BEGIN
+  IF TG_OP = 'DELETE' OR OLD.removed_at IS NOT NULL OR NEW.removed_at IS NULL
+     OR to_jsonb(NEW){REMOVAL} <> to_jsonb(OLD){REMOVAL} THEN
+    RAISE EXCEPTION '%: % refused (%)', TG_TABLE_NAME, TG_OP, '{WHY}' USING ERRCODE = 'restrict_violation';
+  END IF;
+  RETURN NEW;
+END $fn$;""",
+    f"""CREATE TRIGGER case_document_removal_only BEFORE UPDATE OR DELETE ON {TABLE}
+        FOR EACH ROW EXECUTE FUNCTION lika_case_document_guard();""",
+]
+REVERSE = {"sqlite": [f"DROP TRIGGER {name};" for name in SQLITE_NAMES],
+           "postgresql": [f"DROP TRIGGER case_document_removal_only ON {TABLE};",
+                          "DROP FUNCTION lika_case_document_guard();"]}
+
+
+def _run(schema_editor, statements):
+    for sql in statements.get(schema_editor.connection.vendor, []):
+        schema_editor.execute(sql, params=None)
+
+
+def forwards(apps, schema_editor):
+    _run(schema_editor, {"sqlite": SQLITE, "postgresql": POSTGRES})
+
+
+def backwards(apps, schema_editor):
+    _run(schema_editor, REVERSE)
+
 
 class Migration(migrations.Migration):
 
@@ -41,4 +86,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.CheckConstraint(condition=models.Q(('size__gt', 0), ('size__lte', 10485760)), name='case_document_size_limit'), models.CheckConstraint(condition=models.Q(('content_type__in', ['application/pdf', 'image/jpeg', 'image/png'])), name='case_document_content_type_known'), models.CheckConstraint(condition=models.Q(('title', ''), _negated=True), name='case_document_has_title'), models.CheckConstraint(condition=models.Q(models.Q(('removal_reason', ''), ('removed_at__isnull', True), ('removed_by__isnull', True)), models.Q(('removed_at__isnull', False), ('removed_by__isnull', False), models.Q(('removal_reason', ''), _negated=True)), _connector='OR'), name='case_document_removed_with_reason')],
             },
         ),
+        migrations.RunPython(forwards, backwards),
     ]
