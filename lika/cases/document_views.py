@@ -19,12 +19,16 @@ from .models_attachments import CaseDocument
 
 class DocumentForm(ServiceErrorsMixin, forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Slag av handling"), choices=[("", "—"), *CaseDocument.Kind.choices],
-                             error_messages={"required": gettext_lazy("Välj vad det är för handling.")})
+                             error_messages={"required": gettext_lazy("Välj vad det är för handling."),
+                                             "invalid_choice": gettext_lazy("Välj vad det är för handling.")})
     title = forms.CharField(label=gettext_lazy("Rubrik"), max_length=200,
                             help_text=gettext_lazy("Till exempel ”Hyresavi december”."),
                             error_messages={"required": gettext_lazy("Skriv en rubrik för handlingen.")})
-    person = forms.ChoiceField(label=gettext_lazy("Gäller"), required=False)
+    person = forms.ChoiceField(label=gettext_lazy("Gäller"), required=False, error_messages={
+        "invalid_choice": gettext_lazy("Välj en person i hushållet, eller hela hushållet.")})
     file = forms.FileField(label=gettext_lazy("Fil (PDF, JPEG eller PNG)"), required=False,
+                           error_messages={"empty": gettext_lazy("Filen är tom."),
+                                           "invalid": gettext_lazy("Välj en fil att ladda upp.")},
                            widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
 
     def __init__(self, *args, people=(), **kwargs):
