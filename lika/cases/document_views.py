@@ -4,11 +4,11 @@ residents' attachments, the upload form, the download and the removal."""
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from lika.web.forms import ServiceErrorsMixin
 
@@ -70,15 +70,15 @@ def case_document_download(request, case_id, case_document_id):
     return files.file_response(handle, name=document.original_name, content_type=document.content_type)
 
 
-@require_POST
 @login_required
 def case_document_remove(request, case_id, case_document_id):
+    """POST: remove with a reason; GET: back to the list (the other unit: 404 either way)."""
     case = access_case(request.user, case_id, what="Tar bort handling", log=False)
+    if request.method != "POST":
+        return redirect("case_documents", case_id=case.pk)
     try:
         documents.document_remove(acting_user=request.user, case_id=case.pk, document_id=case_document_id,
                                   reason=request.POST.get("reason", ""))
-    except PermissionDenied:
-        raise
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
