@@ -24,7 +24,7 @@ class DocumentForm(ServiceErrorsMixin, forms.Form):
     title = forms.CharField(label=gettext_lazy("Rubrik"), max_length=200,
                             help_text=gettext_lazy("Till exempel ”Hyresavi december”."),
                             error_messages={"required": gettext_lazy("Skriv en rubrik för handlingen.")})
-    person = forms.ChoiceField(label=gettext_lazy("Gäller"), required=False, error_messages={
+    person = forms.ChoiceField(label=gettext_lazy("Avser"), required=False, error_messages={
         "invalid_choice": gettext_lazy("Välj en person i hushållet, eller hela hushållet.")})
     file = forms.FileField(label=gettext_lazy("Fil (PDF, JPEG eller PNG)"), required=False,
                            error_messages={"empty": gettext_lazy("Filen är tom."),

@@ -47,7 +47,7 @@ def test_upload_list_download_and_remove(page, live_server, alice, case, tmp_pat
     renamed.write_bytes(PNG)
     page.get_by_label("Slag av handling").select_option("lease")
     page.get_by_label("Rubrik").fill("Hyreskontrakt")
-    page.get_by_label("Gäller").select_option(label="Sara Lind")
+    page.get_by_label("Avser").select_option(label="Sara Lind")
     page.get_by_label("Fil (PDF, JPEG eller PNG)").set_input_files(str(renamed))
     page.get_by_role("button", name="Ladda upp").click()
     expect(page.get_by_role("alert")).to_contain_text("Filens namn stämmer inte med innehållet")
