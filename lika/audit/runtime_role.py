@@ -16,6 +16,7 @@ UPDATE_ONLY = {
     "cases_casecalculation": ("superseded_at",),
     "cases_decisionrecipient": ("letter_html", "letter", "letter_sha256", "letter_created_at", "channel",
                                 "delivered_on", "delivery_recorded_by_id"),
+    "cases_casedocument": ("removed_at", "removed_by_id", "removal_reason"),  # removed with a reason
 }
 ANALYZE_FUNCTION = "lika_analyze_payment_tables()"
 ROLE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")

@@ -331,6 +331,9 @@ LIKA_PAYMENT_FILES = Path(env("LIKA_PAYMENT_FILES", str(BASE_DIR / "var" / "paym
 # the web root and STATIC_ROOT, served only through a view that checks who asks
 # (lika/grants/registers.py).
 LIKA_PRIVATE_FILES = Path(env("LIKA_PRIVATE_FILES", str(BASE_DIR / "var" / "private")))
+# The largest file a resident attaches in the e-service or staff upload on a case, in bytes
+# (lika/cases/files.py): may lower, never raise, the database's ceiling of 10 MB.
+LIKA_UPLOAD_MAX_BYTES = int(env("LIKA_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 # Accounting: the municipality's codes for the accounting file (konto, ansvar, verksamhet).
 LIKA_ACCOUNTING_ACCOUNT = env("LIKA_ACCOUNTING_ACCOUNT", "4711")
 LIKA_ACCOUNTING_RESPONSIBILITY = env("LIKA_ACCOUNTING_RESPONSIBILITY", "5100")

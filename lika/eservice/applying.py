@@ -15,11 +15,7 @@ Every function runs in one transaction and raises ``ValidationError`` with a Swe
 message on bad input, leaving nothing half-written; ``Http404`` for anything that is not
 the resident's own household's."""
 
-import hashlib
 import logging
-import os
-import re
-import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -35,6 +31,7 @@ from django.utils.translation import gettext_noop
 
 from lika.accounts.models import Unit
 from lika.audit.services import CREATE, READ, UPDATE, access_log_write
+from lika.cases import files
 from lika.cases import services as case_services
 from lika.cases.access import access_case
 from lika.cases.models import Application, ApplicationParty, Case
@@ -51,7 +48,6 @@ from .notify import notify
 
 ADULT, CHILD = HouseholdMembership.Role.ADULT, HouseholdMembership.Role.CHILD
 MAX_ROWS = 60  # rows of incomes and costs in one application
-MAX_ATTACHMENT_SIZE = 10 * 1024 * 1024  # 10 MB
 MAX_ATTACHMENTS = 30  # per application
 
 # The types' Swedish labels (lika.core.household), marked so that the e-service translates them.
@@ -432,44 +428,8 @@ def application_confirm_by_resident(*, resident, application_id) -> ApplicationP
 
 # --- attachments ---------------------------------------------------------------------
 
-SIGNATURES = (
-    (b"%PDF-", ApplicationAttachment.ContentType.PDF, (".pdf",)),
-    (b"\xff\xd8\xff", ApplicationAttachment.ContentType.JPEG, (".jpg", ".jpeg")),
-    (b"\x89PNG\r\n\x1a\n", ApplicationAttachment.ContentType.PNG, (".png",)),
-)
-SAFE_NAME = re.compile(r"^[\w .()\-,+&']{1,200}$")
-
-
 def attachment_folder(case_id) -> Path:
-    return Path(settings.LIKA_PRIVATE_FILES) / "eservice" / "attachments" / str(int(case_id))
-
-
-def checked_upload(upload) -> tuple[str, str, str]:
-    """(content type, extension, safe name) of an upload, checked by its content; the name
-    and the browser's content type are not trusted.  Refused with a Swedish message:
-    empty or larger than 10 MB, not a PDF, JPEG or PNG, or a name with folders, control
-    characters or an ending that does not match the content."""
-    if upload is None:
-        raise ValidationError({"file": _("Välj en fil att ladda upp.")})
-    if upload.size == 0:
-        raise ValidationError({"file": _("Filen är tom.")})
-    if upload.size > MAX_ATTACHMENT_SIZE:
-        raise ValidationError({"file": _("Filen är större än 10 MB. Ta en mindre bild eller dela upp dokumentet.")})
-    name = str(upload.name or "")
-    if (not SAFE_NAME.match(name) or name.startswith(".") or ".." in name
-            or any(not ch.isprintable() for ch in name)):
-        raise ValidationError({"file": _("Filnamnet går inte att använda. Byt namn på filen till bara bokstäver, "
-                                         "siffror och punkt, till exempel kvitto.pdf.")})
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    for magic, content_type, endings in SIGNATURES:
-        if head.startswith(magic):
-            if not name.lower().endswith(endings):
-                raise ValidationError({"file": _("Filens namn stämmer inte med innehållet. En PDF ska sluta på "
-                                                 ".pdf, en bild på .jpg eller .png.")})
-            return content_type, endings[0], name
-    raise ValidationError({"file": _("Filtypen går inte att ladda upp. Ladda upp en PDF, JPEG eller PNG.")})
+    return files.private_folder("eservice", "attachments", int(case_id))
 
 
 def attachment_upload(*, resident, application_id, kind: str, upload) -> ApplicationAttachment:
@@ -485,34 +445,11 @@ def attachment_upload(*, resident, application_id, kind: str, upload) -> Applica
         raise PermissionDenied
     if application.status == Application.Status.WITHDRAWN:
         raise ValidationError(_("Ansökan är återtagen. Bilagor kan inte läggas till."))
-    content_type, ending, name = checked_upload(upload)
-    folder = attachment_folder(application.case_id)
-    stored_name = f"{secrets.token_hex(16)}{ending}"
-    path = folder / stored_name
-    digest = hashlib.sha256()
-    written = 0
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with open(path, "xb") as out:  # "x": a random name never overwrites a file
-            try:
-                for chunk in upload.chunks():
-                    digest.update(chunk)
-                    written += len(chunk)
-                    if written > MAX_ATTACHMENT_SIZE:
-                        raise ValidationError({"file": _("Filen är större än 10 MB. Ta en mindre bild eller dela "
-                                                         "upp dokumentet.")})
-                    out.write(chunk)
-                out.flush()
-                os.fsync(out.fileno())
-            except BaseException:
-                out.close()
-                path.unlink(missing_ok=True)
-                raise
-    except OSError as error:  # a full disk, a missing or read-only directory: nothing is kept
-        path.unlink(missing_ok=True)
-        log.error("bilagan kunde inte sparas: %s", error)
-        raise ValidationError({"file": _("Filen kunde inte sparas just nu. Ingenting har sparats. Försök igen "
-                                         "senare, eller lämna underlaget till din handläggare.")}) from error
+    checked = files.checked_upload(upload)
+    stored = files.store(upload, checked, attachment_folder(application.case_id), failed_message=_(
+        "Filen kunde inte sparas just nu. Ingenting har sparats. Försök igen senare, eller lämna underlaget "
+        "till din handläggare."))
+    content_type, name, stored_name, written = checked.content_type, checked.name, stored.stored_name, stored.size
     try:
         with transaction.atomic():
             application = resident_application(person, application_id, what="Bilaga sparad", lock=True)
@@ -522,22 +459,19 @@ def attachment_upload(*, resident, application_id, kind: str, upload) -> Applica
                 raise ValidationError(_("En ansökan kan ha högst %(n)s bilagor.") % {"n": MAX_ATTACHMENTS})
             attachment = ApplicationAttachment.objects.create(
                 application=application, kind=kind, original_name=name, stored_name=stored_name,
-                content_type=content_type, size=written, sha256=digest.hexdigest(), uploaded_by_person=person)
+                content_type=content_type, size=written, sha256=stored.sha256, uploaded_by_person=person)
             _log(action=CREATE, object_type="eservice.applicationattachment", object_id=attachment.pk,
                  person=person, household_id=application.case.household_id,
                  summary=f"Bilaga till ansökan {application.month:%Y-%m} uppladdad i e-tjänsten",
                  new={"kind": kind, "size": written, "sha256": attachment.sha256, "type": content_type})
     except BaseException:
-        path.unlink(missing_ok=True)
+        files.discard(stored)
         raise
     return attachment
 
 
 def _opened(attachment: ApplicationAttachment):
-    path = attachment_folder(attachment.application.case_id) / attachment.stored_name
-    if not path.is_file():
-        raise Http404
-    return open(path, "rb")  # noqa: SIM115 - closed by the FileResponse
+    return files.opened(attachment_folder(attachment.application.case_id) / attachment.stored_name)
 
 
 def may_see_attachment(application: Application, attachment: ApplicationAttachment, person: Person) -> bool:

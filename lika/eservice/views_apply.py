@@ -12,12 +12,13 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from lika.cases import files
 from lika.cases.access import can_work_with_cases
 from lika.cases.forms import KronorField
 from lika.cases.models import Application, ApplicationParty
@@ -475,12 +476,7 @@ def attachment_upload(request, application_id):
 
 
 def _file_response(attachment, handle):
-    response = FileResponse(handle, as_attachment=True, filename=attachment.original_name,
-                            content_type=attachment.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return files.file_response(handle, name=attachment.original_name, content_type=attachment.content_type)
 
 
 @require_GET

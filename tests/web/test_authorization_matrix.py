@@ -148,6 +148,10 @@ POLICY = {
     "admin_units": ({"admin"}, None),
     "admin_unit_edit": ({"admin"}, None),
     "admin_settings": ({"admin"}, None),
+    # Issue 17, attachments: the case's Handlingar (list and upload, download, removal).
+    "case_documents": (CASE, 404),
+    "case_document_download": (CASE, 404),
+    "case_document_remove": (CASE, 404),
 }
 CASE_URLS = ("case_detail", "person_detail", "household_edit", "application_new", "application_detail",
              "decision_new", "decision_detail", "decision_letter", "decision_letter_page", "exception_new",
@@ -263,6 +267,14 @@ def world(municipality, unit_a, unit_b, alice, bob, charlie, stina, petra, admin
     kwargs["booking_id"] = booking_create(
         acting_user=alice, case=case, kind="individual", participants=[woman], place="Rum 1", minutes=60,
         starts_at=timezone.make_aware(datetime.combine(timezone.localdate() + timedelta(days=1), time(10)))).pk
+    from lika.cases.models import CaseDocument  # issue 17, attachments
+
+    (tmp_path / "private" / "cases" / "documents" / str(case.pk)).mkdir(parents=True)
+    (tmp_path / "private" / "cases" / "documents" / str(case.pk) / ("2" * 32 + ".pdf")).write_bytes(
+        b"%PDF-1.4\n%%EOF\n")
+    kwargs["case_document_id"] = CaseDocument.objects.create(
+        case=case, kind="lease", title="Hyresavi", original_name="avi.pdf", stored_name="2" * 32 + ".pdf",
+        content_type="application/pdf", size=15, sha256="0" * 64, uploaded_by=alice).pk
     _case_b, resident_b = single_case(unit_b, case_worker=charlie)
     personas = {"resident_a": Resident(woman), "resident_b": Resident(resident_b),
                 "anonymous": None, "case_worker_a": alice, "manager_a": bob, "case_worker_b": charlie,
