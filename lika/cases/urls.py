@@ -27,3 +27,7 @@ urlpatterns = [
     path(C + "undantag/<int:exception_id>/", views.exception_detail, name="exception_detail"),
     path(C + "journal/", views.journal, name="journal"),
 ]
+
+from . import urls_corrections  # noqa: E402 - issue 17: moving a case
+
+urlpatterns += urls_corrections.urlpatterns

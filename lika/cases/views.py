@@ -62,6 +62,13 @@ def worklist(request):
     return render(request, "cases/worklist.html", {"work": work, "is_manager": user.role == Role.UNIT_MANAGER})
 
 
+def _assign_many_form(user, workers):
+    from .case_moves import is_manager
+    from .move_forms import AssignForm
+
+    return AssignForm(workers=workers, prefix="assign") if is_manager(user) else None
+
+
 @login_required
 def case_list(request):
     """The unit's cases: search (posted, kept behind a token), filters, sorting and pages
@@ -94,6 +101,7 @@ def case_list(request):
     return render(request, "cases/case_list.html", {
         "cases": cases, "page": page, "query": query, "filters": filters, "workers": workers,
         "statuses": listing.STATUSES, "todos": listing.TODOS, "sorts": listing.sort_links(filters),
+        "assign_many": _assign_many_form(user, workers),  # issue 17: the manager assigns ticked cases
         "status": filters.status, "mine": filters.worker == "mine"})
 
 

@@ -56,12 +56,12 @@ class PlanGoal(models.Model):
                                    name="plan_goal_ended_has_reason_not_achieved"),
         ]
 
+    def __str__(self):
+        return self.text
+
     @property
     def ended(self) -> bool:
         return self.ended_on is not None
-
-    def __str__(self):
-        return self.text
 
 
 class PlanActivity(models.Model):
@@ -109,12 +109,12 @@ class PlanActivity(models.Model):
                                    name="plan_activity_cancelled_has_reason"),
         ]
 
+    def __str__(self):
+        return f"{self.kind} ({self.status})"
+
     @property
     def ended(self) -> bool:
         return self.ended_on is not None
-
-    def __str__(self):
-        return f"{self.kind} ({self.status})"
 
 
 class Meeting(models.Model):
