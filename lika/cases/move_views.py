@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from lika.audit.services import READ, access_log_write
 
@@ -73,12 +73,15 @@ def case_move(request, case_id):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def case_assign_many(request):
-    """The enhetschef assigns the cases ticked in the case list to one case worker."""
+    """The enhetschef assigns the cases ticked in the case list to one case worker (the
+    form is on the case list: a GET goes there)."""
     user = request.user
     if not case_moves.is_manager(user):
         raise PermissionDenied
+    if request.method == "GET":
+        return redirect("case_list")
     ids = [int(v) for v in request.POST.getlist("cases") if v.isdigit()]
     form = AssignForm(request.POST, workers=case_moves.unit_workers(user.unit_id), prefix="assign")
     if not ids:

@@ -148,6 +148,13 @@ POLICY = {
     "admin_units": ({"admin"}, None),
     "admin_unit_edit": ({"admin"}, None),
     "admin_settings": ({"admin"}, None),
+    # Issue 17, corrections: editing and ending a plan's goal or activity; moving a case (its
+    # page for the unit; assigning several and the handovers for the enhetschefer only).
+    "plan_goal_edit": (CASE, 404),
+    "plan_activity_edit": (CASE, 404),
+    "case_move": (CASE, 404),
+    "case_assign_many": ({"manager_a", "manager_b"}, None),
+    "case_handovers": ({"manager_a", "manager_b"}, None),
 }
 CASE_URLS = ("case_detail", "person_detail", "household_edit", "application_new", "application_detail",
              "decision_new", "decision_detail", "decision_letter", "decision_letter_page", "exception_new",
@@ -263,6 +270,10 @@ def world(municipality, unit_a, unit_b, alice, bob, charlie, stina, petra, admin
     kwargs["booking_id"] = booking_create(
         acting_user=alice, case=case, kind="individual", participants=[woman], place="Rum 1", minutes=60,
         starts_at=timezone.make_aware(datetime.combine(timezone.localdate() + timedelta(days=1), time(10)))).pk
+    her_plan = plans.plan_create(acting_user=alice, case=case, person=woman)  # issue 17, corrections
+    kwargs["goal_id"] = plans.plan_goal_add(acting_user=alice, plan=her_plan, text="Körkort").pk
+    kwargs["activity_id"] = plans.plan_activity_add(acting_user=alice, plan=her_plan, kind="sfi",
+                                                    responsible="Komvux").pk
     _case_b, resident_b = single_case(unit_b, case_worker=charlie)
     personas = {"resident_a": Resident(woman), "resident_b": Resident(resident_b),
                 "anonymous": None, "case_worker_a": alice, "manager_a": bob, "case_worker_b": charlie,
