@@ -114,7 +114,8 @@ def case_take(*, acting_user, case: Case) -> Case:
 
 # --- to another unit ---------------------------------------------------------------
 
-ALREADY_SENT = "Ärendet är redan överlämnat till en annan enhet och väntar på svar."
+def _already_sent() -> str:
+    return _("Ärendet är redan överlämnat till en annan enhet och väntar på svar.")
 
 
 def handover_send(*, acting_user, case: Case, to_unit: Unit | None, message: str) -> CaseHandover:
@@ -134,13 +135,13 @@ def handover_send(*, acting_user, case: Case, to_unit: Unit | None, message: str
     with transaction.atomic():
         current = _locked_case(acting_user, case.pk)
         if CaseHandover.objects.filter(case=current, status=CaseHandover.Status.SENT).exists():
-            raise ValidationError(_(ALREADY_SENT))
+            raise ValidationError(_already_sent())
         try:
             with transaction.atomic():
                 handover = CaseHandover.objects.create(case=current, from_unit_id=current.unit_id, to_unit=to_unit,
                                                        message=message, sent_by=acting_user)
         except IntegrityError:  # the constraint: one open handover per case
-            raise ValidationError(_(ALREADY_SENT)) from None
+            raise ValidationError(_already_sent()) from None
         access_log_write(actor=acting_user, action=CREATE, object_type="case_handover", object_id=handover.pk,
                          household_id=current.household_id, summary="Ärendet överlämnat till en annan enhet",
                          new={"case": current.pk, "from_unit": current.unit_id, "to_unit": to_unit.pk})
