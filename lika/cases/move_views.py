@@ -128,7 +128,8 @@ def case_handovers(request):
             messages.success(request, _("Ditt svar är registrerat."))
             return redirect("case_handovers")
     access_log_write(actor=user, action=READ, object_type="case_handover_list",
-                     summary="Överlämnade ärenden mellan enheter")
+                     summary="Överlämnade ärenden mellan enheter",
+                     new={"households": [item.case.household_id for item in incoming]})
     return render(request, "cases/case_handovers.html", {
         "incoming": incoming, "outgoing": case_moves.handovers_outgoing(user),
     }, status=400 if answering is not None and answering.form.errors else 200)
