@@ -525,4 +525,7 @@ class JournalNote(models.Model):
         if self.pk is not None:
             raise ImmutableError("en signerad journalanteckning ändras inte")
         super().save(*args, **kwargs)
+
+
 from .models_attachments import CaseDocument  # noqa: E402,F401  issue 17, attachments
+from .models_corrections import CaseHandover  # noqa: E402, F401 - issue 17: handing a case over

@@ -31,3 +31,6 @@ urlpatterns = [
 from . import urls_attachments  # noqa: E402  issue 17, attachments
 
 urlpatterns += urls_attachments.urlpatterns
+from . import urls_corrections  # noqa: E402 - issue 17: moving a case
+
+urlpatterns += urls_corrections.urlpatterns

@@ -62,6 +62,13 @@ def worklist(request):
     return render(request, "cases/worklist.html", {"work": work, "is_manager": user.role == Role.UNIT_MANAGER})
 
 
+def _assign_many_form(user, workers):
+    from .case_moves import is_manager
+    from .move_forms import AssignForm
+
+    return AssignForm(workers=workers, prefix="assign") if is_manager(user) else None
+
+
 @login_required
 def case_list(request):
     """The unit's cases: search (posted, kept behind a token), filters, sorting and pages
@@ -94,6 +101,7 @@ def case_list(request):
     return render(request, "cases/case_list.html", {
         "cases": cases, "page": page, "query": query, "filters": filters, "workers": workers,
         "statuses": listing.STATUSES, "todos": listing.TODOS, "sorts": listing.sort_links(filters),
+        "assign_many": _assign_many_form(user, workers),  # issue 17: the manager assigns ticked cases
         "status": filters.status, "mine": filters.worker == "mine"})
 
 
@@ -511,6 +519,14 @@ def decision_detail(request, case_id, decision_id):
     action = request.POST.get("action") if request.method == "POST" else None
     delivery = DeliveryForm(request.POST if action == "deliver" else None)
     error = None
+    # issue 17: an appeal received on paper is registered here (lika.cases.paper_appeal)
+    from .paper_appeal import paper_appeal_form, paper_appeal_register
+    recipients = list(decision.recipients.select_related("person", "delivery_recorded_by"))
+    appeal_form = paper_appeal_form(request, decision, recipients, posted=action == "appeal")
+    if action == "appeal" and decision.status == Decision.Status.ISSUED:
+        registered = paper_appeal_register(request, case, decision, appeal_form)
+        if registered is not None:
+            return registered
     try:
         if action == "deliver" and delivery.is_valid():
             recipient = get_object_or_404(DecisionRecipient, pk=delivery.cleaned_data["recipient"], decision=decision)
@@ -538,7 +554,8 @@ def decision_detail(request, case_id, decision_id):
     return render(request, "cases/decision_detail.html", {
         "case": case, "decision": decision, "lines": decision.lines.all(),
         "shares": decision.shares.select_related("person"),
-        "recipients": decision.recipients.select_related("person", "delivery_recorded_by"),
+        "recipients": recipients, "appeal_form": appeal_form,
+        "appeals": decision.appeals.select_related("person").order_by("-submitted_at", "-id"),
         "delivery": delivery, "errors": error, "channels": DecisionRecipient.Channel.choices,
         "can_approve": (decision.status == Decision.Status.AWAITING_APPROVAL
                         and request.user.role == Role.UNIT_MANAGER),

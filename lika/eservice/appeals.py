@@ -20,7 +20,7 @@ The rules and their sources (docs/eservice-insight.md):
 Services own the transactions and the access log.  Each handling reads the appeal again
 under a row lock: two case workers at once get one handling and a Swedish refusal."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 import holidays
@@ -117,6 +117,70 @@ def appeal_submit(*, person, decision_id: int, text: str, now=None) -> Appeal:
                          new={"decision": decision_id, "deadline": deadline.isoformat(), "in_time": in_time,
                               "counted_from": start.isoformat(), "basis": basis})
         _notify_on_commit(person)
+    return appeal
+
+
+PAPER_NOTE = "Inkom på papper, registrerat av handläggaren"
+
+
+def appeal_register_paper(*, acting_user, decision_id: int, person_id: int, received_on: date | None,
+                          text: str) -> Appeal:
+    """Issue 17: an appeal that came in on paper (or by post, or handed in) is registered
+    by the case worker on the decision page, as the same ``Appeal`` the e-service makes:
+    the deadline is counted the same way, from the day the adult took part of the decision,
+    and compared with the day the paper came in.  The case worker's omprövning is then the
+    same (``appeal_handle``).  The first event names the case worker, not the adult."""
+    if not can_work_with_cases(acting_user):
+        raise ValidationError(_("Bara handläggare och enhetschefer registrerar överklaganden."))
+    text = (text or "").strip()
+    errors: dict[str, list] = {}
+    if not text:
+        errors["text"] = [_("Skriv vad den enskilde begär och varför, kort eller med hennes egna ord.")]
+    elif len(text) > TEXT_MAX:
+        errors["text"] = [_("Texten är för lång: högst %(n)s tecken.") % {"n": TEXT_MAX}]
+    today = timezone.localdate()
+    if received_on is None:
+        errors["received_on"] = [_("Ange vilken dag överklagandet kom in.")]
+    elif received_on > today:
+        errors["received_on"] = [_("Datumet kan inte ligga i framtiden.")]
+    with transaction.atomic():
+        recipient = (DecisionRecipient.objects.select_related("decision__application__case", "person")
+                     .filter(decision_id=decision_id, person_id=person_id,
+                             decision__status=Decision.Status.ISSUED,
+                             decision__application__case__unit_id=acting_user.unit_id).first())
+        if recipient is None:
+            errors.setdefault("person", []).append(_("Välj en av de vuxna som fick beslutet."))
+        elif received_on is not None and received_on < timezone.localdate(recipient.decision.decided_at):
+            errors.setdefault("received_on", []).append(_("Överklagandet kan inte ha kommit in före beslutet."))
+        if errors:
+            raise ValidationError(errors)
+        person = recipient.person
+        if Appeal.objects.select_for_update().filter(decision_id=decision_id, person=person,
+                                                     status=Appeal.Status.RECEIVED).exists():
+            raise ValidationError(_("%(name)s har redan ett överklagande av beslutet som inte är omprövat.")
+                                  % {"name": person})
+        start, basis = counted_from(recipient)
+        deadline = appeal_deadline(start)
+        in_time = received_on <= deadline
+        submitted_at = timezone.make_aware(datetime.combine(received_on, time(12)))
+        try:
+            with transaction.atomic():
+                appeal = Appeal.objects.create(decision_id=decision_id, person=person, text=text,
+                                               submitted_at=submitted_at, counted_from=start,
+                                               counted_from_basis=basis, deadline=deadline, in_time=in_time)
+        except IntegrityError:
+            raise ValidationError(_("%(name)s har redan ett överklagande av beslutet som inte är omprövat.")
+                                  % {"name": person}) from None
+        _event(appeal, Appeal.Status.RECEIVED, user=acting_user,
+               note=PAPER_NOTE + ("" if in_time else "; kom in för sent (FL 45 §)"))
+        case = recipient.decision.application.case
+        access_log_write(actor=acting_user, action=CREATE, object_type="appeal", object_id=appeal.pk,
+                         person_id=person.pk, household_id=case.household_id,
+                         summary=f"Överklagande av beslut {decision_id} inkom på papper"
+                                 + ("" if in_time else " (för sent)"),
+                         new={"decision": decision_id, "received_on": received_on.isoformat(),
+                              "deadline": deadline.isoformat(), "in_time": in_time,
+                              "counted_from": start.isoformat(), "basis": basis})
     return appeal
 
 

@@ -165,3 +165,24 @@ class HeldForm(MeetingForm):
 
     def meeting_fields(self):
         return [self["notes"]]
+
+
+# --- correcting goals and activities (issue 17) ------------------------------------
+
+class GoalEndForm(ServiceErrorsMixin, forms.Form):
+    ended_on = forms.DateField(label=_("Avslutat den"), widget=date_input())
+    end_reason = forms.CharField(label=_("Skäl till att målet avslutas utan att uppnås"),
+                                 max_length=PlanGoal._meta.get_field("end_reason").max_length,
+                                 widget=forms.Textarea(attrs={"rows": 2}),
+                                 help_text=_("T.ex. ”Personen har valt en annan utbildning”"))
+
+
+class ActivityEndForm(ServiceErrorsMixin, forms.Form):
+    status = forms.ChoiceField(label=_("Hur slutade aktiviteten?"), widget=forms.RadioSelect,
+                               choices=[(PlanActivity.Status.DONE, _("Genomförd")),
+                                        (PlanActivity.Status.CANCELLED, _("Avbruten"))])
+    ended_on = forms.DateField(label=_("Avslutad den"), widget=date_input())
+    end_reason = forms.CharField(label=_("Skäl"), required=False,
+                                 max_length=PlanActivity._meta.get_field("end_reason").max_length,
+                                 widget=forms.Textarea(attrs={"rows": 2}),
+                                 help_text=_("Krävs när aktiviteten avbryts."))

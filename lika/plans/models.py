@@ -41,14 +41,27 @@ class PlanGoal(models.Model):
     text = models.CharField(_("mål"), max_length=300)
     target_on = models.DateField(_("måldatum"), null=True, blank=True)
     achieved = models.BooleanField(_("uppnått"), default=False)
+    # issue 17: a goal that will not be reached is ended (avslutat utan att uppnås) with a
+    # reason and a day; it stays in the plan, shown as ended, and is never deleted
+    ended_on = models.DateField(_("avslutat"), null=True, blank=True)
+    end_reason = models.CharField(_("skäl till avslut"), max_length=300, blank=True, default="")
 
     class Meta:
         verbose_name = _("mål")
         verbose_name_plural = _("mål")
         ordering = ["plan", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ended_on__isnull=True, end_reason="")
+                                   | (models.Q(ended_on__isnull=False, achieved=False) & ~models.Q(end_reason="")),
+                                   name="plan_goal_ended_has_reason_not_achieved"),
+        ]
 
     def __str__(self):
         return self.text
+
+    @property
+    def ended(self) -> bool:
+        return self.ended_on is not None
 
 
 class PlanActivity(models.Model):
@@ -78,15 +91,30 @@ class PlanActivity(models.Model):
     starts_on = models.DateField(_("start"), null=True, blank=True)
     follow_up_on = models.DateField(_("uppföljning"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
+    # issue 17: an activity ended early (avbruten) or finished records the day and why
+    ended_on = models.DateField(_("avslutad"), null=True, blank=True)
+    end_reason = models.CharField(_("skäl till avslut"), max_length=300, blank=True, default="")
 
     class Meta:
         verbose_name = _("aktivitet")
         verbose_name_plural = _("aktiviteter")
         ordering = ["plan", "follow_up_on", "id"]
         indexes = [models.Index(fields=["starts_on"])]
+        constraints = [
+            # ended: done or cancelled with a day; cancelled with a reason
+            models.CheckConstraint(condition=models.Q(ended_on__isnull=True)
+                                   | models.Q(status__in=["done", "cancelled"]),
+                                   name="plan_activity_ended_is_done_or_cancelled"),
+            models.CheckConstraint(condition=~models.Q(status="cancelled", ended_on__isnull=False, end_reason=""),
+                                   name="plan_activity_cancelled_has_reason"),
+        ]
 
     def __str__(self):
         return f"{self.kind} ({self.status})"
+
+    @property
+    def ended(self) -> bool:
+        return self.ended_on is not None
 
 
 class Meeting(models.Model):

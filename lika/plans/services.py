@@ -158,6 +158,8 @@ def plan_goal_set_achieved(*, acting_user, goal: PlanGoal, achieved: bool) -> Pl
     with transaction.atomic():
         current = _locked_active_plan(goal.plan)
         goal = PlanGoal.objects.select_for_update().get(pk=goal.pk, plan=current)
+        if goal.ended:  # issue 17: an ended goal was not reached
+            raise ValidationError(_("Målet är avslutat och kan inte ändras."))
         if goal.achieved == achieved:
             return goal
         goal.achieved = achieved
@@ -172,11 +174,8 @@ def plan_goal_set_achieved(*, acting_user, goal: PlanGoal, achieved: bool) -> Pl
 ACTIVITY_FIELDS = ("kind", "description", "responsible", "starts_on", "follow_up_on", "status")
 
 
-def plan_activity_add(*, acting_user, plan: Plan, kind: str, responsible: str, description: str = "",
-                      starts_on: date | None = None, follow_up_on: date | None = None) -> PlanActivity:
-    _check_user(acting_user, plan.case)
-    description, responsible = (description or "").strip(), (responsible or "").strip()
-    errors = {}
+def _activity_errors(kind, description, responsible, starts_on, follow_up_on) -> dict:
+    errors: dict[str, list] = {}
     if kind not in PlanActivity.Kind.values:
         errors["kind"] = [_("Välj en aktivitet i listan.")]
     if not responsible:
@@ -188,6 +187,14 @@ def plan_activity_add(*, acting_user, plan: Plan, kind: str, responsible: str, d
     if kind == PlanActivity.Kind.OTHER and not description:
         errors["description"] = [_("Beskriv aktiviteten när du väljer ”Annat”.")]
     _dates_in_order(errors, starts_on, follow_up_on)
+    return errors
+
+
+def plan_activity_add(*, acting_user, plan: Plan, kind: str, responsible: str, description: str = "",
+                      starts_on: date | None = None, follow_up_on: date | None = None) -> PlanActivity:
+    _check_user(acting_user, plan.case)
+    description, responsible = (description or "").strip(), (responsible or "").strip()
+    errors = _activity_errors(kind, description, responsible, starts_on, follow_up_on)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -209,6 +216,8 @@ def plan_activity_set_status(*, acting_user, activity: PlanActivity, status: str
     with transaction.atomic():
         current = _locked_active_plan(activity.plan)
         activity = PlanActivity.objects.select_for_update().get(pk=activity.pk, plan=current)
+        if activity.ended:  # issue 17: an ended activity keeps its end (status, day, reason)
+            raise ValidationError({"status": _("Aktiviteten är avslutad och kan inte ändras.")})
         if activity.status == status:
             return activity
         old = activity.status
@@ -282,3 +291,156 @@ def meeting_create(*, acting_user, case: Case, held_on: date | None, kind: str, 
             _log(acting_user, CREATE, screening, case=case, person_id=participants[0].pk,
                  summary="Frågade om våld vid enskilt möte", new={"meeting": meeting.pk})
     return meeting
+
+
+# --- correcting goals and activities (issue 17) ------------------------------------
+#
+# A goal or an activity is changed in place (the access log keeps the old values), and
+# ended instead of deleted: an ended goal (avslutat utan att uppnås) and an ended
+# activity (genomförd or avbruten) stay in the plan, shown as ended, with the day and why.
+
+END_REASON_MAX = PlanGoal._meta.get_field("end_reason").max_length
+GOAL_FIELDS = ("text", "target_on")
+ACTIVITY_EDIT_FIELDS = ("kind", "description", "responsible", "starts_on", "follow_up_on")
+
+
+def _locked_goal(goal: PlanGoal) -> tuple[Plan, PlanGoal]:
+    current = _locked_active_plan(goal.plan)
+    _check_case_open(current.case)
+    found = PlanGoal.objects.select_for_update().filter(pk=goal.pk, plan=current).first()
+    if found is None:
+        raise ValidationError(_("Målet finns inte i planen."))
+    if found.ended:
+        raise ValidationError(_("Målet är avslutat och kan inte ändras."))
+    return current, found
+
+
+def _locked_activity(activity: PlanActivity) -> tuple[Plan, PlanActivity]:
+    current = _locked_active_plan(activity.plan)
+    _check_case_open(current.case)
+    found = PlanActivity.objects.select_for_update().filter(pk=activity.pk, plan=current).first()
+    if found is None:
+        raise ValidationError(_("Aktiviteten finns inte i planen."))
+    if found.ended:
+        raise ValidationError(_("Aktiviteten är avslutad och kan inte ändras."))
+    return current, found
+
+
+def _checked_end(errors: dict, ended_on, reason: str, *, reason_required: bool, not_before=None,
+                 not_before_message="") -> None:
+    today = timezone.localdate()
+    if ended_on is None:
+        errors.setdefault("ended_on", []).append(_("Ange vilken dag det avslutades."))
+    elif ended_on > today:
+        errors.setdefault("ended_on", []).append(_("Dagen kan inte ligga i framtiden."))
+    elif not_before is not None and ended_on < not_before:
+        errors.setdefault("ended_on", []).append(not_before_message)
+    if reason_required and not reason:
+        errors.setdefault("end_reason", []).append(_("Skriv skälet."))
+    elif len(reason) > END_REASON_MAX:
+        errors.setdefault("end_reason", []).append(_("Högst %(n)s tecken.") % {"n": END_REASON_MAX})
+
+
+def plan_goal_update(*, acting_user, goal: PlanGoal, text: str, target_on: date | None) -> PlanGoal:
+    """Change a goal's text and target date (måldatum)."""
+    _check_user(acting_user, goal.plan.case)
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Skriv målet.")})
+    if len(text) > GOAL_MAX:
+        raise ValidationError({"text": _("Målet får vara högst %(n)s tecken.") % {"n": GOAL_MAX}})
+    with transaction.atomic():
+        current, goal = _locked_goal(goal)
+        changes = {"text": text, "target_on": target_on}
+        changed = [f for f, v in changes.items() if getattr(goal, f) != v]
+        if not changed:
+            return goal
+        old = _values(goal, changed)
+        for field in changed:
+            setattr(goal, field, changes[field])
+        goal.save(update_fields=changed)
+        _touch(current)
+        _log(acting_user, UPDATE, goal, case=current.case, person_id=current.person_id,
+             summary="Ändrade mål i genomförandeplan", old=old, new=_values(goal, changed))
+    return goal
+
+
+def plan_goal_end(*, acting_user, goal: PlanGoal, ended_on: date | None, end_reason: str) -> PlanGoal:
+    """End a goal that will not be reached (avslutat utan att uppnås), with the day and why.
+    The goal stays in the plan; an achieved goal is not ended (it is reached)."""
+    _check_user(acting_user, goal.plan.case)
+    end_reason = (end_reason or "").strip()
+    with transaction.atomic():
+        current, goal = _locked_goal(goal)
+        errors: dict[str, list] = {}
+        _checked_end(errors, ended_on, end_reason, reason_required=True,
+                     not_before=timezone.localdate(current.created_at),
+                     not_before_message=_("Målet kan inte avslutas före dagen planen upprättades."))
+        if errors:
+            raise ValidationError(errors)
+        if goal.achieved:
+            raise ValidationError(_("Målet är uppnått. Markera det som ej uppnått först om det ska avslutas "
+                                    "utan att uppnås."))
+        goal.ended_on, goal.end_reason = ended_on, end_reason
+        goal.save(update_fields=["ended_on", "end_reason"])
+        _touch(current)
+        _log(acting_user, UPDATE, goal, case=current.case, person_id=current.person_id,
+             summary="Avslutade mål i genomförandeplan utan att det uppnåtts",
+             old={"ended_on": None, "end_reason": ""},
+             new={"ended_on": ended_on.isoformat(), "end_reason": end_reason})
+    return goal
+
+
+def plan_activity_update(*, acting_user, activity: PlanActivity, kind: str, responsible: str,
+                         description: str = "", starts_on: date | None = None,
+                         follow_up_on: date | None = None) -> PlanActivity:
+    """Change an activity's kind, description, who is responsible and its dates."""
+    _check_user(acting_user, activity.plan.case)
+    description, responsible = (description or "").strip(), (responsible or "").strip()
+    errors = _activity_errors(kind, description, responsible, starts_on, follow_up_on)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        current, activity = _locked_activity(activity)
+        changes = {"kind": kind, "description": description, "responsible": responsible,
+                   "starts_on": starts_on, "follow_up_on": follow_up_on}
+        changed = [f for f, v in changes.items() if getattr(activity, f) != v]
+        if not changed:
+            return activity
+        old = _values(activity, changed)
+        for field in changed:
+            setattr(activity, field, changes[field])
+        activity.save(update_fields=changed)
+        _touch(current)
+        _log(acting_user, UPDATE, activity, case=current.case, person_id=current.person_id,
+             summary="Ändrade aktivitet i genomförandeplan", old=old, new=_values(activity, changed))
+    return activity
+
+
+ACTIVITY_END_STATUSES = (PlanActivity.Status.DONE, PlanActivity.Status.CANCELLED)
+
+
+def plan_activity_end(*, acting_user, activity: PlanActivity, status: str, ended_on: date | None,
+                      end_reason: str = "") -> PlanActivity:
+    """End an activity: genomförd (done) or avbruten (cancelled, with a reason), on a day
+    not before it started.  It stays in the plan, shown as ended."""
+    _check_user(acting_user, activity.plan.case)
+    end_reason = (end_reason or "").strip()
+    with transaction.atomic():
+        current, activity = _locked_activity(activity)
+        errors: dict[str, list] = {}
+        if status not in ACTIVITY_END_STATUSES:
+            errors["status"] = [_("Välj om aktiviteten är genomförd eller avbruten.")]
+        _checked_end(errors, ended_on, end_reason, reason_required=status == PlanActivity.Status.CANCELLED,
+                     not_before=activity.starts_on,
+                     not_before_message=_("Aktiviteten kan inte avslutas före startdatumet."))
+        if errors:
+            raise ValidationError(errors)
+        old = _values(activity, ("status", "ended_on", "end_reason"))
+        activity.status, activity.ended_on, activity.end_reason = status, ended_on, end_reason
+        activity.save(update_fields=["status", "ended_on", "end_reason"])
+        _touch(current)
+        _log(acting_user, UPDATE, activity, case=current.case, person_id=current.person_id,
+             summary="Avslutade aktivitet i genomförandeplan", old=old,
+             new=_values(activity, ("status", "ended_on", "end_reason")))
+    return activity

@@ -21,3 +21,11 @@ urlpatterns += [
     path("kalender/", views_booking.meeting_calendar, name="meeting_calendar"),
     path("kalender/<int:user_id>/", views_booking.meeting_calendar, name="meeting_calendar_user"),
 ]
+
+from . import views_corrections  # noqa: E402 - issue 17: correcting goals and activities
+
+urlpatterns += [
+    path(C + "planer/<int:person_id>/mal/<int:goal_id>/", views_corrections.goal_edit, name="plan_goal_edit"),
+    path(C + "planer/<int:person_id>/aktiviteter/<int:activity_id>/", views_corrections.activity_edit,
+         name="plan_activity_edit"),
+]

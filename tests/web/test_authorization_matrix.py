@@ -152,6 +152,13 @@ POLICY = {
     "case_documents": (CASE, 404),
     "case_document_download": (CASE, 404),
     "case_document_remove": (CASE, 404),
+    # Issue 17, corrections: editing and ending a plan's goal or activity; moving a case (its
+    # page for the unit; assigning several and the handovers for the enhetschefer only).
+    "plan_goal_edit": (CASE, 404),
+    "plan_activity_edit": (CASE, 404),
+    "case_move": (CASE, 404),
+    "case_assign_many": ({"manager_a", "manager_b"}, None),
+    "case_handovers": ({"manager_a", "manager_b"}, None),
 }
 CASE_URLS = ("case_detail", "person_detail", "household_edit", "application_new", "application_detail",
              "decision_new", "decision_detail", "decision_letter", "decision_letter_page", "exception_new",
@@ -275,6 +282,10 @@ def world(municipality, unit_a, unit_b, alice, bob, charlie, stina, petra, admin
     kwargs["case_document_id"] = CaseDocument.objects.create(
         case=case, kind="lease", title="Hyresavi", original_name="avi.pdf", stored_name="2" * 32 + ".pdf",
         content_type="application/pdf", size=15, sha256="0" * 64, uploaded_by=alice).pk
+    her_plan = plans.plan_create(acting_user=alice, case=case, person=woman)  # issue 17, corrections
+    kwargs["goal_id"] = plans.plan_goal_add(acting_user=alice, plan=her_plan, text="Körkort").pk
+    kwargs["activity_id"] = plans.plan_activity_add(acting_user=alice, plan=her_plan, kind="sfi",
+                                                    responsible="Komvux").pk
     _case_b, resident_b = single_case(unit_b, case_worker=charlie)
     personas = {"resident_a": Resident(woman), "resident_b": Resident(resident_b),
                 "anonymous": None, "case_worker_a": alice, "manager_a": bob, "case_worker_b": charlie,
