@@ -525,3 +525,5 @@ class JournalNote(models.Model):
         if self.pk is not None:
             raise ImmutableError("en signerad journalanteckning ändras inte")
         super().save(*args, **kwargs)
+
+from .models_dispatch import LetterDispatch, PrintBatch  # noqa: E402,F401  (issue 17: utskick)
