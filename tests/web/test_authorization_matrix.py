@@ -268,7 +268,8 @@ def world(municipality, unit_a, unit_b, alice, bob, charlie, stina, petra, admin
     kwargs["booking_id"] = booking_create(
         acting_user=alice, case=case, kind="individual", participants=[woman], place="Rum 1", minutes=60,
         starts_at=timezone.make_aware(datetime.combine(timezone.localdate() + timedelta(days=1), time(10)))).pk
-    from lika.cases.dispatch import print_batch_make  # issue 17: unit A's print batch (one protected letter)
+    # issue 17: unit A's print batch, with a protected household's letters in the unit's own pile
+    from lika.cases.dispatch import print_batch_make
 
     _protected_case, _protected, _partner, _kids = couple_case(unit_a, case_worker=alice, protected_woman=True)
     decisions.decision_make(acting_user=alice, application=_calculated_for(alice, _protected_case, _protected),
