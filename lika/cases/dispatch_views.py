@@ -93,7 +93,10 @@ def print_batch_detail(request, batch_id):
                                             "som skickade."))
                 return redirect("print_batch_detail", batch_id=batch.pk)
             if action == "unit_sent":
-                dispatch = get_object_or_404(LetterDispatch, pk=request.POST.get("dispatch") or 0, batch=batch)
+                number = request.POST.get("dispatch", "")
+                if not number.isdigit() or len(number) > 18:
+                    raise Http404
+                dispatch = get_object_or_404(LetterDispatch, pk=int(number), batch=batch)
                 services.dispatch_mark_sent_by_unit(acting_user=user, dispatch=dispatch)
                 messages.success(request, _("Brevet är registrerat som skickat via enheten."))
                 return redirect("print_batch_detail", batch_id=batch.pk)

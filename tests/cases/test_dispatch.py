@@ -302,3 +302,18 @@ def test_the_command_makes_the_days_batch_once(unit_a, unit_b, alice):
     assert "norr" in out.getvalue() and "fanns redan" in out.getvalue()
     assert "soder" in out.getvalue() and "inga brev att skriva ut" in out.getvalue()
     assert PrintBatch.objects.count() == 1
+
+
+def test_the_batch_page_refuses_a_bad_letter_number_and_another_units_batch(client, unit_a, alice, charlie):
+    couple_decided(unit_a, alice, protected_woman=True)
+    batch, _made = dispatch.print_batch_make(acting_user=alice, unit=unit_a)
+    client.force_login(alice)
+    url = f"/utskick/{batch.pk}/"
+    for number in ("abc", "", "9" * 30, "0"):
+        assert client.post(url, {"action": "unit_sent", "dispatch": number}).status_code == 404
+    assert client.get(f"{url}via-enheten.pdf").content.startswith(b"%PDF-")
+    assert client.get(f"{url}utskriftsbunt.pdf").status_code == 404, "no letters for the post room"
+    client.force_login(charlie)
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"action": "posted"}).status_code == 404
+    assert PrintBatch.objects.get().status == "created"
