@@ -529,3 +529,4 @@ class JournalNote(models.Model):
 
 from .models_attachments import CaseDocument  # noqa: E402,F401  issue 17, attachments
 from .models_corrections import CaseHandover  # noqa: E402, F401 - issue 17: handing a case over
+from .models_dispatch import LetterDispatch, PrintBatch  # noqa: E402,F401  (issue 17: utskick)

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import housing_views, transfer_views, views, withdraw_views
 
@@ -26,6 +26,7 @@ urlpatterns = [
     path(C + "undantag/nytt/", views.exception_new, name="exception_new"),
     path(C + "undantag/<int:exception_id>/", views.exception_detail, name="exception_detail"),
     path(C + "journal/", views.journal, name="journal"),
+    path("", include("lika.cases.urls_dispatch")),  # issue 17: utskick
 ]
 
 from . import urls_attachments  # noqa: E402  issue 17, attachments

@@ -334,6 +334,12 @@ LIKA_PRIVATE_FILES = Path(env("LIKA_PRIVATE_FILES", str(BASE_DIR / "var" / "priv
 # The largest file a resident attaches in the e-service or staff upload on a case, in bytes
 # (lika/cases/files.py): may lower, never raise, the database's ceiling of 10 MB.
 LIKA_UPLOAD_MAX_BYTES = int(env("LIKA_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+# Issue 17, utskick (docs/casework.md): the digital mailbox sender ("" none, "file" the file
+# drop, or a class path) and the file drop's folder; the return address on the print batch's
+# address pages (after the unit's name).
+LIKA_DIGITAL_MAILBOX = env("LIKA_DIGITAL_MAILBOX", "")
+LIKA_DIGITAL_MAILBOX_DIR = Path(env("LIKA_DIGITAL_MAILBOX_DIR", str(LIKA_PRIVATE_FILES / "digital-mailbox")))
+LIKA_LETTER_RETURN_ADDRESS = env("LIKA_LETTER_RETURN_ADDRESS", "Box 1, 999 99 Lika")
 # Accounting: the municipality's codes for the accounting file (konto, ansvar, verksamhet).
 LIKA_ACCOUNTING_ACCOUNT = env("LIKA_ACCOUNTING_ACCOUNT", "4711")
 LIKA_ACCOUNTING_RESPONSIBILITY = env("LIKA_ACCOUNTING_RESPONSIBILITY", "5100")

@@ -36,6 +36,10 @@ class PaymentRun(models.Model):
                                     related_name="+", verbose_name=_("attesterad av"))
     attested_at = models.DateTimeField(null=True, blank=True)
     exported_at = models.DateTimeField(null=True, blank=True)
+    # issue 17: the file was really sent to the bank (who, when), recorded by payment staff
+    sent_to_bank_at = models.DateTimeField(_("skickad till banken"), null=True, blank=True)
+    sent_to_bank_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                        related_name="+", verbose_name=_("skickad till banken av"))
     message_id = models.CharField(max_length=35, unique=True)
     file_version = models.CharField(max_length=2, blank=True)
     file_name = models.CharField(max_length=200, blank=True)
@@ -57,6 +61,11 @@ class PaymentRun(models.Model):
             # two payment officers who start a month's run at once get one run, not two
             models.UniqueConstraint(fields=["month"], condition=Q(status="preparing"),
                                     name="one_preparing_run_per_month"),
+            # issue 17: only an exported file is sent, and "sent" names who and when
+            models.CheckConstraint(
+                condition=Q(sent_to_bank_at__isnull=True, sent_to_bank_by__isnull=True)
+                | Q(status="exported", sent_to_bank_at__isnull=False, sent_to_bank_by__isnull=False),
+                name="payment_run_sent_to_bank_complete"),
         ]
 
     def __str__(self):

@@ -757,6 +757,26 @@ def payment_run_export(*, acting_user, run: PaymentRun, version: str = "09") -> 
 
 
 @transaction.atomic
+def payment_run_mark_sent(*, acting_user, run: PaymentRun) -> PaymentRun:
+    """Issue 17: record that the exported file was really sent to the bank (who, when).
+    Under the run's lock, read again: refused before the file exists and the second time."""
+    if not acting_user.has_role(*PREPARE_ROLES) and not (acting_user.is_active and acting_user.can_attest_payments):
+        raise PermissionDenied
+    run = PaymentRun.objects.select_for_update().get(pk=run.pk)
+    if run.status != PaymentRun.Status.EXPORTED:
+        raise ValidationError("Bara en körning med skapad betalfil kan markeras som skickad till banken.")
+    if run.sent_to_bank_at is not None:
+        raise ValidationError("Körningen är redan markerad som skickad till banken.")
+    run.sent_to_bank_at, run.sent_to_bank_by = timezone.now(), acting_user
+    run.save(update_fields=["sent_to_bank_at", "sent_to_bank_by"])
+    access_log_write(actor=acting_user, action=UPDATE, object_type="payment_run", object_id=run.pk,
+                     summary=f"Betalfilen för {run.month:%Y-%m} skickad till banken",
+                     new={"file": run.file_name, "sha256": run.file_sha256,
+                          "sent_to_bank_at": run.sent_to_bank_at.isoformat()})
+    return run
+
+
+@transaction.atomic
 def payment_run_set_payday(*, acting_user, run: PaymentRun, payday: date) -> PaymentRun:
     """Move a run's payment day before it is exported (e.g. it was attested too late)."""
     if not acting_user.has_role(*PREPARE_ROLES):

@@ -118,6 +118,9 @@ def _act(request, user, run, action):
         services.payment_run_export(acting_user=user, run=run, version=form.cleaned_data["version"])
         run.refresh_from_db()
         messages.success(request, _("Filen %(name)s är skapad och validerad.") % {"name": run.file_name})
+    elif action == "sent":  # issue 17
+        services.payment_run_mark_sent(acting_user=user, run=run)
+        messages.success(request, _("Körningen är markerad som skickad till banken."))
     else:
         raise ValidationError(_("Okänd åtgärd."))
     return redirect("payment_run_detail", run_id=run.pk)
@@ -129,7 +132,8 @@ GRANT_ROWS = 500  # grant orders shown on the run's page (a municipality has a f
 @login_required
 def payment_run_detail(request, run_id):
     user = _payment_user(request)
-    run = get_object_or_404(PaymentRun.objects.select_related("prepared_by", "attested_by"), pk=run_id)
+    run = get_object_or_404(PaymentRun.objects.select_related("prepared_by", "attested_by", "sent_to_bank_by"),
+                            pk=run_id)
     errors = None
     if request.method == "POST":
         try:

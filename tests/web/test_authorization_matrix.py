@@ -159,6 +159,11 @@ POLICY = {
     "case_move": (CASE, 404),
     "case_assign_many": ({"manager_a", "manager_b"}, None),
     "case_handovers": ({"manager_a", "manager_b"}, None),
+    # Issue 17, utskick: the unit's staff see their own unit's letters; a batch id of unit A is 404 to unit B
+    "dispatch_overview": ({"case_worker_a", "manager_a", "case_worker_b", "manager_b"}, None),
+    "print_batch_detail": (CASE, 404),
+    "print_batch_pdf": (CASE, 404),
+    "print_batch_internal_pdf": (CASE, 404),
 }
 CASE_URLS = ("case_detail", "person_detail", "household_edit", "application_new", "application_detail",
              "decision_new", "decision_detail", "decision_letter", "decision_letter_page", "exception_new",
@@ -286,12 +291,30 @@ def world(municipality, unit_a, unit_b, alice, bob, charlie, stina, petra, admin
     kwargs["goal_id"] = plans.plan_goal_add(acting_user=alice, plan=her_plan, text="Körkort").pk
     kwargs["activity_id"] = plans.plan_activity_add(acting_user=alice, plan=her_plan, kind="sfi",
                                                     responsible="Komvux").pk
+    # issue 17: unit A's print batch, with a protected household's letters in the unit's own pile
+    from lika.cases.dispatch import print_batch_make
+
+    _protected_case, _protected, _partner, _kids = couple_case(unit_a, case_worker=alice, protected_woman=True)
+    decisions.decision_make(acting_user=alice, application=_calculated_for(alice, _protected_case, _protected),
+                            lines=[LineDecision("granted")] * rows, acknowledge_provisional=True)
+    kwargs["batch_id"] = print_batch_make(acting_user=alice, unit=unit_a)[0].pk
     _case_b, resident_b = single_case(unit_b, case_worker=charlie)
     personas = {"resident_a": Resident(woman), "resident_b": Resident(resident_b),
                 "anonymous": None, "case_worker_a": alice, "manager_a": bob, "case_worker_b": charlie,
                 "manager_b": dora, "analyst": stina, "payment_officer": petra, "admin": admin_user,
                 "association": forening, "grants_officer": officer}
     return kwargs, personas
+
+
+def _calculated_for(user, case, applicant):
+    application = services.application_create(acting_user=user, case=case, month=MONTH, applicant=applicant)
+    adults = [m.person for m in services.memberships_in_month(case.household_id, MONTH) if m.role == "adult"]
+    services.application_entries_save(acting_user=user, application=application, incomes=[],
+                                      costs=[services.Entry("housing", 700000)],
+                                      obstacles={p.pk: "unemployed" for p in adults})
+    services.calculation_make(acting_user=user, application=application)
+    application.refresh_from_db()
+    return application
 
 
 def _url(name, pattern, kwargs):
