@@ -21,3 +21,9 @@ urlpatterns += [
     path("kalender/", views_booking.meeting_calendar, name="meeting_calendar"),
     path("kalender/<int:user_id>/", views_booking.meeting_calendar, name="meeting_calendar_user"),
 ]
+
+from . import views_violence  # noqa: E402 - issue 17: when the answer about violence is yes
+
+urlpatterns += [
+    path(C + "stod/<int:screening_id>/", views_violence.violence_guidance, name="violence_guidance"),
+]
