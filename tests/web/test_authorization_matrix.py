@@ -148,6 +148,8 @@ POLICY = {
     "admin_units": ({"admin"}, None),
     "admin_unit_edit": ({"admin"}, None),
     "admin_settings": ({"admin"}, None),
+    # Issue 17, when the answer about violence is yes: the unit's staff only (404 for the other unit).
+    "violence_guidance": (CASE, 404),
 }
 CASE_URLS = ("case_detail", "person_detail", "household_edit", "application_new", "application_detail",
              "decision_new", "decision_detail", "decision_letter", "decision_letter_page", "exception_new",
@@ -263,6 +265,9 @@ def world(municipality, unit_a, unit_b, alice, bob, charlie, stina, petra, admin
     kwargs["booking_id"] = booking_create(
         acting_user=alice, case=case, kind="individual", participants=[woman], place="Rum 1", minutes=60,
         starts_at=timezone.make_aware(datetime.combine(timezone.localdate() + timedelta(days=1), time(10)))).pk
+    kwargs["screening_id"] = plans.meeting_create(  # issue 17: an individual meeting answered yes
+        acting_user=alice, case=case, kind="individual", held_on=date(2026, 11, 20), participants=[woman],
+        screening_answer="yes").screening.pk
     _case_b, resident_b = single_case(unit_b, case_worker=charlie)
     personas = {"resident_a": Resident(woman), "resident_b": Resident(resident_b),
                 "anonymous": None, "case_worker_a": alice, "manager_a": bob, "case_worker_b": charlie,
