@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -45,7 +46,8 @@ def _child_form(guidance, data=None):
 
 def _assessment_form(guidance, correct_id):
     row = next((a for a in guidance.assessments if str(a.pk) == correct_id), None) if correct_id else None
-    return (RiskAssessmentForm.correcting(row) if row else RiskAssessmentForm(prefix="assessment")), row
+    return (RiskAssessmentForm.correcting(row) if row else
+            RiskAssessmentForm(prefix="assessment", initial={"assessed_on": timezone.localdate()})), row
 
 
 @login_required
