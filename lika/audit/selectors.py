@@ -78,6 +78,10 @@ OBJECT_TYPE_LABELS = {
     "transfer_request": _("Begäran om flytt av ärende"),
     "violencescreening": _("Frågan om våld"),
     "worklist": _("Mina ärenden"),
+    # issue 17, when the answer about violence is yes: rows about her alone (no household)
+    "violence_guidance": _("Stöd efter fråga om våld"),
+    "risk_assessment": _("Riskbedömning (FREDA)"),
+    "child_concern_report": _("Uppgift om orosanmälan"),
 }
 
 

@@ -610,8 +610,14 @@ def decision_letter_page(request, case_id, decision_id, person_id, lang):
 def exception_new(request, case_id):
     case = access_case(request.user, case_id, what="Nytt undantag från delad utbetalning")
     adults = _adults_now(case)
-    form = ExceptionForm(request.POST if request.method == "POST" else None, adults=adults,
-                         initial={"valid_from": timezone.localdate().replace(day=1)})
+    initial = {"valid_from": timezone.localdate().replace(day=1)}
+    # Issue 17: prefilled from the guidance after the answer yes about violence (?mottagare=&skal=).
+    recipient = request.GET.get("mottagare", "")
+    if any(str(p.pk) == recipient for p in adults):
+        initial["recipient"] = int(recipient)
+    if request.GET.get("skal") in decision_services.exception_reasons():
+        initial["reason"] = request.GET["skal"]
+    form = ExceptionForm(request.POST if request.method == "POST" else None, adults=adults, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         recipient = next(p for p in adults if p.pk == data["recipient"])

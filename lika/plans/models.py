@@ -218,3 +218,6 @@ class BookedMeeting(models.Model):
 
     def __str__(self):
         return f"{self.starts_at:%Y-%m-%d %H:%M} {self.kind}"
+
+
+from .models_violence import ChildConcernReport, RiskAssessment  # noqa: E402,F401 - issue 17: when the answer is yes

@@ -29,3 +29,9 @@ urlpatterns += [
     path(C + "planer/<int:person_id>/aktiviteter/<int:activity_id>/", views_corrections.activity_edit,
          name="plan_activity_edit"),
 ]
+
+from . import views_violence  # noqa: E402 - issue 17: when the answer about violence is yes
+
+urlpatterns += [
+    path(C + "stod/<int:screening_id>/", views_violence.violence_guidance, name="violence_guidance"),
+]

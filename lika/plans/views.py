@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from lika.cases.access import access_case, access_case_person
 
-from . import selectors, services
+from . import selectors, services, services_violence
 from .forms import (
     ActivityForm,
     ActivityStatusForm,
@@ -26,6 +26,7 @@ from .forms import (
     MeetingForm,
     PlanForm,
 )
+from .models import ViolenceScreening
 
 
 @dataclass
@@ -174,7 +175,7 @@ def meeting_new(request, case_id):
         else:
             messages.success(request, _("%(kind)s %(date)s är registrerat.")
                              % {"kind": meeting.get_kind_display(), "date": meeting.held_on.isoformat()})
-            return redirect("meeting_detail", case_id=case.pk, meeting_id=meeting.pk)
+            return redirect_after_meeting(case, meeting)
     return render(request, "plans/meeting_new.html", {
         "case": case, "form": form, "adults": adults, "violence_support": settings.LIKA_VIOLENCE_SUPPORT})
 
@@ -188,4 +189,14 @@ def meeting_detail(request, case_id, meeting_id):
         raise Http404
     return render(request, "plans/meeting_detail.html", {
         "case": case, "meeting": meeting, "participants": list(meeting.participants.all()),
-        "screening": getattr(meeting, "screening", None)})
+        "screening": getattr(meeting, "screening", None),
+        "violence": services_violence.meeting_status(request.user, meeting)})  # issue 17: the answer yes
+
+
+def redirect_after_meeting(case, meeting):
+    """After a meeting is recorded: its page, or, when the answer about violence was yes, the
+    guidance on what to do next (issue 17)."""
+    screening = getattr(meeting, "screening", None)
+    if screening is not None and screening.answer == ViolenceScreening.Answer.YES:
+        return redirect("violence_guidance", case_id=case.pk, screening_id=screening.pk)
+    return redirect("meeting_detail", case_id=case.pk, meeting_id=meeting.pk)

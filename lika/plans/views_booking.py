@@ -22,6 +22,7 @@ from . import calendar, selectors
 from .forms import BookingForm, BookingTimeForm, CancelBookingForm, HeldForm
 from .kallelse import kallelse_pdf
 from .models import BookedMeeting
+from .views import redirect_after_meeting
 
 
 def _booking(request, case_id, booking_id, what):
@@ -114,7 +115,7 @@ def booking_held(request, case_id, booking_id):
                 form.add_service_error(exc)
             else:
                 messages.success(request, _("Mötet är registrerat som hållet."))
-                return redirect("meeting_detail", case_id=case.pk, meeting_id=meeting.pk)
+                return redirect_after_meeting(case, meeting)  # issue 17: the guidance after the answer yes
         status = 400
     return render(request, "plans/booking_held.html", {
         "case": case, "booking": booking, "participants": list(booking.participants.all()), "form": form,

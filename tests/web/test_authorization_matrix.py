@@ -164,6 +164,8 @@ POLICY = {
     "print_batch_detail": (CASE, 404),
     "print_batch_pdf": (CASE, 404),
     "print_batch_internal_pdf": (CASE, 404),
+    # Issue 17, when the answer about violence is yes: the unit's staff only (404 for the other unit).
+    "violence_guidance": (CASE, 404),
 }
 CASE_URLS = ("case_detail", "person_detail", "household_edit", "application_new", "application_detail",
              "decision_new", "decision_detail", "decision_letter", "decision_letter_page", "exception_new",
@@ -298,6 +300,9 @@ def world(municipality, unit_a, unit_b, alice, bob, charlie, stina, petra, admin
     decisions.decision_make(acting_user=alice, application=_calculated_for(alice, _protected_case, _protected),
                             lines=[LineDecision("granted")] * rows, acknowledge_provisional=True)
     kwargs["batch_id"] = print_batch_make(acting_user=alice, unit=unit_a)[0].pk
+    kwargs["screening_id"] = plans.meeting_create(  # issue 17: an individual meeting answered yes
+        acting_user=alice, case=case, kind="individual", held_on=date(2026, 11, 20), participants=[woman],
+        screening_answer="yes").screening.pk
     _case_b, resident_b = single_case(unit_b, case_worker=charlie)
     personas = {"resident_a": Resident(woman), "resident_b": Resident(resident_b),
                 "anonymous": None, "case_worker_a": alice, "manager_a": bob, "case_worker_b": charlie,
