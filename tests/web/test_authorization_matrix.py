@@ -148,6 +148,8 @@ POLICY = {
     "admin_units": ({"admin"}, None),
     "admin_unit_edit": ({"admin"}, None),
     "admin_settings": ({"admin"}, None),
+    # Issue 17, digital data collection: the fetch page of an application of unit A's case.
+    "collection": (CASE, 404),
 }
 CASE_URLS = ("case_detail", "person_detail", "household_edit", "application_new", "application_detail",
              "decision_new", "decision_detail", "decision_letter", "decision_letter_page", "exception_new",

@@ -13,7 +13,7 @@ TABLES = [
     AppendOnlyTable("datacollection_collectionoutcome", "collection_outcome", "an answer is a record"),
     AppendOnlyTable("datacollection_collectedbenefit", "collected_benefit", "an answer is a record"),
     AppendOnlyTable("datacollection_collectedbenefitreview", "collected_review",
-                    "a case worker's choice is a record"),
+                    "the case worker choice is a record"),
 ]
 SQLITE = [sql for table in TABLES for sql in table.sqlite]
 SQLITE_NAMES = [name for table in TABLES for name in table.sqlite_names]
