@@ -6,7 +6,11 @@ from datetime import date
 import pytest
 
 from lika.datacollection import compare as c
-from lika.datacollection.simulated import ALL_SOURCES, SimulatedForsakringskassan, SimulatedPensionsmyndigheten
+from lika.datacollection.simulated import (
+    ALL_SOURCES,
+    SimulatedForsakringskassan,
+    SimulatedPensionsmyndigheten,
+)
 from lika.datacollection.sources import (
     AKASSA,
     CSN,
