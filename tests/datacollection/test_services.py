@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction  # noqa: F401 - connection in a skipif
 
 from lika.audit.models import AccessLogEntry
 from lika.cases import services as cases
@@ -216,3 +216,20 @@ def test_the_records_never_change(alice, applied):
         with pytest.raises((IntegrityError, DatabaseError)), transaction.atomic():
             statement()
     assert CollectedBenefit.objects.get(pk=benefit.pk).amount == 900000
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="row locks: PostgreSQL")
+def test_two_clicks_at_once_add_one_income_row(alice, bob, applied):
+    from tests.threads import race
+
+    application, woman, _man = applied
+    services.collection_fetch(acting_user=alice, application=application, purpose=PURPOSE, sources=[Fixed()])
+    benefit = CollectedBenefit.objects.get(person=woman)
+    results = race(
+        lambda: services.collected_benefit_use(acting_user=alice, application=application, benefit_id=benefit.pk),
+        lambda: services.collected_benefit_use(acting_user=bob, application=application, benefit_id=benefit.pk),
+        expected=(ValidationError,))
+    assert sorted(type(r).__name__ for r in results) == ["ApplicationIncome", "ValidationError"]
+    assert ApplicationIncome.objects.filter(application=application, person=woman).count() == 1
+    assert CollectedBenefitReview.objects.filter(benefit=benefit).count() == 1
