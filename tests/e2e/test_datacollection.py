@@ -15,24 +15,39 @@ from tests.cases.factories import couple_case
 from tests.e2e.conftest import assert_accessible, login
 
 
-def _month_with_answers(number):
+def _failures(number, month):
+    out = []
+    for cls in ALL_SOURCES:
+        try:
+            cls().fetch(number, month)
+        except SourceError as exc:
+            out.append(exc.message(cls().name))
+    return out
+
+
+def _month_with_answers(number, other):
     """A month of 2026 in which every simulated source answers her and at least one reports
-    something: the simulated answer is deterministic, so the test knows it in advance."""
+    something, preferably one in which a source fails for ``other`` (so the page shows a
+    failure too): the simulated answer is deterministic, so the test knows it in advance."""
+    found = []
     for m in range(12, 0, -1):
         month = date(2026, m, 1)
-        try:
-            records = [r for cls in ALL_SOURCES for r in cls().fetch(number, month)]
-        except SourceError:
+        if _failures(number, month):
             continue
+        records = [r for cls in ALL_SOURCES for r in cls().fetch(number, month)]
         if records:
-            return month, records
-    pytest.fail("no month of 2026 with a simulated answer for this fictional number")
+            found.append((bool(_failures(other, month)), month, records))
+    if not found:
+        pytest.fail("no month of 2026 with a simulated answer for this fictional number")
+    _fails, month, records = max(found, key=lambda x: x[0])
+    return month, records
 
 
 def test_fetch_flag_a_difference_and_use_it_as_an_income(page, live_server, alice, unit_a, settings):
     settings.LIKA_BENEFIT_SOURCES = ["lika.datacollection.simulated.ALL_SOURCES"]
     case, woman, man, _kids = couple_case(unit_a, case_worker=alice)
-    month, records = _month_with_answers(woman.identity_number)
+    month, records = _month_with_answers(woman.identity_number, man.identity_number)
+    his_failures = _failures(man.identity_number, month)
     application = services.application_create(acting_user=alice, case=case, month=month, applicant=woman)
     first = records[0]
     label = KINDS[first.kind].label
@@ -53,6 +68,9 @@ def test_fetch_flag_a_difference_and_use_it_as_an_income(page, live_server, alic
     expect(hers.get_by_role("heading")).to_contain_text("att kontrollera")
     row = hers.get_by_role("row").filter(has_text=label).first
     expect(row).to_contain_text("Finns hos källan men är inte uppgiven")
+    his = page.get_by_role("group", name=re.compile(f"^{man.first_name} {man.last_name}"))
+    for line in his_failures:  # a source that failed for him says so, in Swedish
+        expect(his.get_by_role("note")).to_contain_text(line)
     assert_accessible(page)
 
     row.get_by_role("button", name=re.compile("^Använd som inkomst")).first.click()
