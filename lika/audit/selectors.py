@@ -78,6 +78,7 @@ OBJECT_TYPE_LABELS = {
     "transfer_request": _("Begäran om flytt av ärende"),
     "violencescreening": _("Frågan om våld"),
     "worklist": _("Mina ärenden"),
+    "datacollection": _("Digital inhämtning"),  # issue 17: a query to other authorities about her
 }
 
 

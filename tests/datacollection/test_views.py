@@ -79,3 +79,9 @@ def test_the_page_says_when_no_source_is_connected(client, alice, applied, setti
     settings.LIKA_BENEFIT_SOURCES = []
     client.force_login(alice)
     assert "Ingen källa för digital inhämtning är ansluten" in client.get(url).content.decode()
+
+
+def test_the_access_log_names_the_query_in_swedish():
+    from lika.audit.selectors import object_label
+
+    assert object_label("datacollection") == "Digital inhämtning"
