@@ -25,7 +25,7 @@ demo: $(STAMP)
 	$(BIN)/lika migrate --no-input
 	$(BIN)/lika seed-demo --households $(HOUSEHOLDS) --seed 1 --if-empty
 	@echo "Lika körs på http://$(HOST):$(PORT)/  (Ctrl-C avslutar)"
-	LIKA_ESERVICE_DEMO_LOGIN=1 $(BIN)/lika runserver --insecure $(HOST):$(PORT)
+	LIKA_ESERVICE_DEMO_LOGIN=1 LIKA_BENEFIT_SOURCES=lika.datacollection.simulated.ALL_SOURCES $(BIN)/lika runserver --insecure $(HOST):$(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check lika tests bench

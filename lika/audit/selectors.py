@@ -82,6 +82,7 @@ OBJECT_TYPE_LABELS = {
     "violence_guidance": _("Stöd efter fråga om våld"),
     "risk_assessment": _("Riskbedömning (FREDA)"),
     "child_concern_report": _("Uppgift om orosanmälan"),
+    "datacollection": _("Digital inhämtning"),  # issue 17: a query to other authorities about her
 }
 
 

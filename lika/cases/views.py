@@ -416,6 +416,7 @@ def application_detail(request, case_id, application_id):
         "decisions": application.decisions.select_related("decided_by"),
         "channels": Application.Channel.choices,
         "housing": housing_context(application, members),
+        **collection_context(application, adults),  # issue 17: digital inhämtning
     })
 
 
@@ -452,6 +453,13 @@ def _entry_rows(request, case, application, people, adults, post) -> dict:
                                                list(application.incomes.all()))
     out["obstacles"] = ObstacleForm(adults=adults, initial_values=saved_obstacles)
     return out
+
+
+def collection_context(application, adults) -> dict:
+    from lika.datacollection.selectors import collection_context
+
+    return {**collection_context(application, adults), "collection_editable": application.status in (
+        Application.Status.RECEIVED, Application.Status.CALCULATED, Application.Status.CHANGING)}
 
 
 def housing_context(application, members):

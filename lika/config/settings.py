@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "lika.statistics",
     "lika.grants",
     "lika.eservice",
+    "lika.datacollection",
     "lika.web",
 ]
 
@@ -312,6 +313,14 @@ LIKA_QUICK_EXIT_URL = env("LIKA_QUICK_EXIT_URL", "https://www.google.se/")
 # Notifications by e-mail and SMS: a pluggable sender (a class path); never sensitive content.
 LIKA_NOTIFICATION_SENDER = env("LIKA_NOTIFICATION_SENDER", "lika.eservice.notify.ConsoleSender")
 LIKA_NOTIFICATION_DIR = Path(env("LIKA_NOTIFICATION_DIR", str(BASE_DIR / "var" / "notifications")))
+
+# --- Digital data collection (digital inhämtning, SSBTEK-style; docs/datacollection.md) ---
+# Comma-separated dotted paths of BenefitSource classes (or of a tuple of them).  Empty by
+# default: no source is asked until the municipality connects one.  `make demo` and the tests
+# use the fictional lika.datacollection.simulated.ALL_SOURCES; never in production.
+LIKA_BENEFIT_SOURCES = [p.strip() for p in env("LIKA_BENEFIT_SOURCES", "").split(",") if p.strip()]
+# The longest a source may take to answer, in seconds (given to each adapter).
+LIKA_BENEFIT_SOURCE_TIMEOUT = float(env("LIKA_BENEFIT_SOURCE_TIMEOUT", "10"))
 
 # The municipality's postal address for appeals (överklagande), printed on letters.
 LIKA_APPEAL_ADDRESS = env("LIKA_APPEAL_ADDRESS", "Socialnämnden, Box 1, 999 99 Lika")

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("lika.housing.urls")),
     path("", include("lika.grants.urls")),
     path("", include("lika.eservice.urls")),
+    path("", include("lika.datacollection.urls")),
     path("", include("lika.accounts.admin_urls")),
     path("", include("lika.web.urls")),
 ]

@@ -166,6 +166,8 @@ POLICY = {
     "print_batch_internal_pdf": (CASE, 404),
     # Issue 17, when the answer about violence is yes: the unit's staff only (404 for the other unit).
     "violence_guidance": (CASE, 404),
+    # Issue 17, digital data collection: the fetch page of an application of unit A's case.
+    "collection": (CASE, 404),
 }
 CASE_URLS = ("case_detail", "person_detail", "household_edit", "application_new", "application_detail",
              "decision_new", "decision_detail", "decision_letter", "decision_letter_page", "exception_new",
