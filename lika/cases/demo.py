@@ -65,6 +65,9 @@ def demo_cases_seed(*, seed: int, today: date, limit: int) -> DemoCasesResult:
         staff.setdefault((user.unit_id, user.role), []).append(user)
     households = list(Household.objects.filter(case__isnull=True).order_by("id")[:limit])
     counts = dict(cases=0, applications=0, decisions=0, exceptions=0, plans=0, meetings=0)
+    # Each case worker's first couple has this month's application come in and not yet started,
+    # so that every demo day shows the monthly re-application (issue 17: "a case worker's day").
+    waiting_shown = set()
     _housing_guideline()
     for household in households:
         workers = staff.get((household.unit_id, Role.CASE_WORKER))
@@ -74,7 +77,7 @@ def demo_cases_seed(*, seed: int, today: date, limit: int) -> DemoCasesResult:
         made = dict(counts)
         try:
             with transaction.atomic():
-                _one_case(rng, household, rng.choice(workers), managers[0], today, made)
+                _one_case(rng, household, rng.choice(workers), managers[0], today, made, waiting_shown)
         except ValidationError:
             # e.g. a youth who turned 19 without hemmavarande: the demo leaves that household without a case
             continue
@@ -82,7 +85,7 @@ def demo_cases_seed(*, seed: int, today: date, limit: int) -> DemoCasesResult:
     return DemoCasesResult(**counts)
 
 
-def _one_case(rng, household, worker, manager, today, counts):
+def _one_case(rng, household, worker, manager, today, counts, waiting_shown=None):
     opened = _month_start(today, 1) - timedelta(days=rng.randint(0, 20))
     case = Case.objects.create(reference=f"demo-{household.pk}", unit_id=household.unit_id, household=household,
                                case_worker=worker, opened_on=opened)
@@ -98,6 +101,7 @@ def _one_case(rng, household, worker, manager, today, counts):
     moved_in = max(m.valid_from for m in members if m.role == "adult")
     first_month = max(_month_start(today, 1), moved_in.replace(day=1))
     couple = services.couple_or_single(members)
+    show_waiting = waiting_shown is not None and len(couple) == 2 and worker.pk not in waiting_shown
     applicant = rng.choice(adults)  # whoever applies: never chosen by gender
     exception = None
     if len(couple) == 2 and rng.random() < EXCEPTION_SHARE:
@@ -124,7 +128,11 @@ def _one_case(rng, household, worker, manager, today, counts):
             channel=rng.choice(["e_service", "e_service", "paper", "visit"]),
             received_on=min(today, month - timedelta(days=rng.randint(3, 12))))
         counts["applications"] += 1
-        if back == newest and rng.random() < 0.2:
+        # drawn for the newest month only, as before, so the rest of the demo stays as it was
+        waits = back == newest and rng.random() < 0.2
+        if back == newest and (waits or (show_waiting and month > first_month)):
+            if show_waiting:
+                waiting_shown.add(worker.pk)
             continue  # the newest application waits to be calculated
         for party in application.parties.filter(confirmed_at__isnull=True):
             services.application_confirm(acting_user=worker, application=application, party=party,
