@@ -113,6 +113,11 @@ def test_a_case_workers_day_in_the_demo(page, live_server):
     page.goto(f"{live_server.url}/mina-arenden/")
     page.get_by_role("link", name=f"{case.reference} {month}").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Ansökan för {month}")
+    confirm = page.get_by_role("button", name=re.compile(r"^Registrera att .* har bekräftat$"))
+    while confirm.count():  # the other adult confirmed the joint application at the visit
+        page.get_by_label(re.compile(r"^Hur bekräftade ")).first.select_option(label="Besök")
+        confirm.first.click()
+        expect(page.get_by_role("status")).to_contain_text("Bekräftelsen är registrerad.")
     page.get_by_role("button", name=re.compile(r"^Fyll i från ansökan \d{4}-\d{2}$")).click()
     expect(page.get_by_role("status")).to_contain_text("är ifyllda men inte sparade")
     expect(group(page, "Kostnad 1").get_by_label("Slag")).to_have_value("housing")
@@ -208,7 +213,7 @@ def test_a_case_workers_day_in_the_demo(page, live_server):
     field(risk, "Planerade skyddsåtgärder").fill("Skyddat boende erbjuds; utbetalning bara till henne prövas.")
     page.get_by_role("button", name="Spara riskbedömningen").click()
     expect(page.get_by_role("status")).to_contain_text("Riskbedömningen är registrerad.")
-    assert RiskAssessment.objects.filter(person=adults[0]).count() == 1
+    assert RiskAssessment.objects.filter(screening__person=adults[0]).count() == 1
     assert_accessible(page)
     logout(page)
 
