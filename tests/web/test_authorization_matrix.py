@@ -148,6 +148,8 @@ POLICY = {
     "admin_units": ({"admin"}, None),
     "admin_unit_edit": ({"admin"}, None),
     "admin_settings": ({"admin"}, None),
+    # Issue 18, operations: the readiness check (the load balancer's, like "health")
+    "readiness": ("public", None),
 }
 CASE_URLS = ("case_detail", "person_detail", "household_edit", "application_new", "application_detail",
              "decision_new", "decision_detail", "decision_letter", "decision_letter_page", "exception_new",
