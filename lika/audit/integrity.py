@@ -22,7 +22,7 @@ from django.apps import apps
 from django.db import DatabaseError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
-from .runtime_role import APPEND_ONLY, UPDATE_ONLY
+from .runtime_role import APPEND_ONLY
 
 ISSUED_OR_CANCELLED = "SELECT id FROM cases_decision WHERE status IN ('issued', 'cancelled')"
 # table -> (a row that must never change, an UPDATE that would change it)

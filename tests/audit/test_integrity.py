@@ -72,3 +72,10 @@ def test_the_command_exits_2_with_one_line_per_failure(records, capsys):  # noqa
     assert capsys.readouterr().err.splitlines() == [
         "cases_decision: villkoret one_current_decision saknas i databasen",
         "cases_decision: villkoret one_pending_decision saknas i databasen"]
+
+
+def test_every_record_the_runtime_role_may_not_change_is_tried():
+    from lika.audit.integrity import PROBES
+    from lika.audit.runtime_role import APPEND_ONLY, UPDATE_ONLY
+
+    assert set(APPEND_ONLY) | set(UPDATE_ONLY) <= set(PROBES)
