@@ -75,18 +75,42 @@ def _client_env(cfg):
             **({"PGPASSWORD": cfg["PASSWORD"]} if cfg["PASSWORD"] else {})}
 
 
-def test_a_restored_backup_passes_the_integrity_check_and_a_damaged_copy_fails(server, tmp_path):
+def _migrated_template(django_db_blocker):
+    """The suite's test database as a template for the demo database when it is usable — made
+    in this session, still holding what the migrations loaded (no transactional test has
+    emptied it yet) — which saves running every migration again; else None."""
+    from django.db import connection, connections
+
+    with django_db_blocker.unblock():
+        name = connection.settings_dict["NAME"]
+        if name != connection.creation._get_test_db_name():
+            return None  # no test in this run asked for the database: it was not made
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT (SELECT COUNT(*) FROM norms_normtableversion), "
+                           "(SELECT COUNT(*) FROM accounts_municipality)")
+            norms, municipalities = cursor.fetchone()
+        connections.close_all()  # a template may have no other session
+    return name if norms and not municipalities else None
+
+
+def test_a_restored_backup_passes_the_integrity_check_and_a_damaged_copy_fails(server, tmp_path, django_db_setup,
+                                                                               django_db_blocker):
     cfg = server
     # this run's own names (two runs of the suite side by side do not meet)
     tag = f"{os.getpid()}_{int(time.time()) % 100000}"
     source, restored = f"lika_backup_src_{tag}", f"lika_backup_restored_{tag}"
     dump = tmp_path / "lika.dump"
+    template = _migrated_template(django_db_blocker)
     with _admin(cfg) as admin:
-        admin.execute(f'CREATE DATABASE "{source}"')
+        try:
+            admin.execute(f'CREATE DATABASE "{source}"' + (f' TEMPLATE "{template}"' if template else ""))
+        except psycopg.errors.ObjectInUse:  # another session on the template after all
+            template = None
+            admin.execute(f'CREATE DATABASE "{source}"')
     try:
         # the demo database: migrated and seeded as `make demo` does, on PostgreSQL
-        for argv in (["migrate", "--no-input"],
-                     ["seed-demo", "--households", "20", "--seed", "1", "--associations", "0"]):
+        steps = [["seed-demo", "--households", "20", "--seed", "1", "--associations", "0"]]
+        for argv in ([] if template else [["migrate", "--no-input"]]) + steps:
             done = _lika(cfg, source, *argv, tmp_path=tmp_path)
             assert done.returncode == 0, done.stderr[-2000:]
 
