@@ -84,3 +84,59 @@ def test_once_ready_the_migrations_are_not_read_again(client, django_assert_max_
     assert views._migrations_applied
     with django_assert_max_num_queries(1):
         assert client.get(reverse("readiness")).status_code == 200
+
+
+@pytest.mark.parametrize(("allowed", "host"), [
+    ("lika.kommun.example,localhost", "lika.kommun.example"),
+    (".kommun.example", "kommun.example"),
+    ("*,lika.kommun.example", "lika.kommun.example"),
+    ("*", "localhost"),
+    ("", "localhost"),
+])
+def test_the_container_check_sends_a_host_django_accepts(allowed, host):
+    from lika.healthcheck import host_header
+
+    assert host_header(allowed) == host
+
+
+@pytest.mark.parametrize(("status", "code"), [(200, 0), (503, 1), (400, 1)])
+def test_the_container_check_exits_0_only_on_200(monkeypatch, status, code):
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    from lika.healthcheck import main
+
+    seen = {}
+
+    class Answer(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the standard library's name
+            seen.update(path=self.path, host=self.headers["Host"])
+            self.send_response(status)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Answer)
+    thread = threading.Thread(target=server.handle_request)
+    thread.start()
+    monkeypatch.setenv("PORT", str(server.server_port))
+    monkeypatch.setenv("ALLOWED_HOSTS", "lika.kommun.example")
+    try:
+        assert main(["/redo/"]) == code
+    finally:
+        thread.join(timeout=10)
+        server.server_close()
+    assert seen == {"path": "/redo/", "host": "lika.kommun.example"}
+
+
+def test_the_container_check_fails_when_nothing_answers(monkeypatch):
+    import socket
+
+    from lika.healthcheck import main
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        free = probe.getsockname()[1]
+    monkeypatch.setenv("PORT", str(free))
+    assert main([]) == 1
