@@ -40,3 +40,6 @@ class AccessLogEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("åtkomstloggen kan inte raderas")
+
+
+from .models_ops import JobRun  # noqa: E402,F401  (issue 18: scheduled jobs)

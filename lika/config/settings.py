@@ -195,7 +195,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 # was HTTPS, and the client's address is the one the proxy appended to X-Forwarded-For.
 LIKA_BEHIND_TLS = env_bool("LIKA_BEHIND_TLS", False)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", LIKA_BEHIND_TLS)
-SECURE_REDIRECT_EXEMPT = [r"^halsa/$"]
+SECURE_REDIRECT_EXEMPT = [r"^halsa/$", r"^redo/$"]  # the load balancer's and orchestrator's checks
 SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000" if LIKA_BEHIND_TLS else "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", LIKA_BEHIND_TLS)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", LIKA_BEHIND_TLS)

@@ -15,5 +15,6 @@ urlpatterns = [
     path("riksnorm/<int:year>/", views.norm_detail, name="norm_detail"),
     path("riksnorm/<int:year>/andra/", views.norm_edit, name="norm_edit"),
     path("halsa/", views.health, name="health"),
+    path("redo/", views.readiness, name="readiness"),  # issue 18
     path("stod-vid-vald/", views.violence_support, name="violence_support"),
 ]

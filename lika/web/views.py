@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -137,6 +137,59 @@ def violence_support(request):
 
 @require_GET
 def health(request):
+    """Liveness: the process answers and the database answers (the load balancer's check)."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+# Once every migration was found applied, a process need not look again: the code it runs
+# names its migrations, and a database only ever gains applied ones.
+_migrations_applied = False
+
+
+@require_GET
+def readiness(request):
+    """Readiness (issue 18): 200 when this process can serve — the database answers, every
+    migration is applied and the private files directory is writable; else 503 with the
+    reasons as fixed codes (never an error text, a path or a setting's value)."""
+    global _migrations_applied
+    reasons = []
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        reasons.append("database")
+    if not reasons and not _migrations_applied:
+        from lika.audit.integrity import unapplied_migrations
+
+        try:
+            pending = unapplied_migrations()
+        except DatabaseError:
+            reasons.append("database")
+        else:
+            if pending:
+                reasons.append("migrations")
+            else:
+                _migrations_applied = True
+    if not _private_files_writable():
+        reasons.append("private_files")
+    if reasons:
+        return JsonResponse({"status": "unavailable", "reasons": reasons}, status=503)
+    return JsonResponse({"status": "ready"})
+
+
+def _private_files_writable() -> bool:
+    import tempfile
+    from pathlib import Path
+
+    from django.conf import settings
+
+    folder = Path(settings.LIKA_PRIVATE_FILES)
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError:
+        return False
+    return True

@@ -168,6 +168,8 @@ POLICY = {
     "violence_guidance": (CASE, 404),
     # Issue 17, digital data collection: the fetch page of an application of unit A's case.
     "collection": (CASE, 404),
+    # Issue 18, operations: the readiness check (the load balancer's, like "health")
+    "readiness": ("public", None),
 }
 CASE_URLS = ("case_detail", "person_detail", "household_edit", "application_new", "application_detail",
              "decision_new", "decision_detail", "decision_letter", "decision_letter_page", "exception_new",

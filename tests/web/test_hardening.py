@@ -295,7 +295,7 @@ def test_behind_tls_the_settings_redirect_pin_https_and_trust_the_proxy():
               "s.CSRF_COOKIE_SECURE, s.LIKA_TRUSTED_PROXY_HOPS, s.SECURE_REDIRECT_EXEMPT)")
     result = lika_command("shell", "--no-imports", "-c", script, **PRODUCTION)
     assert result.stdout.split("\n")[0] == (
-        "True 31536000 True ('HTTP_X_FORWARDED_PROTO', 'https') True True 1 ['^halsa/$']"), result.stderr
+        "True 31536000 True ('HTTP_X_FORWARDED_PROTO', 'https') True True 1 ['^halsa/$', '^redo/$']"), result.stderr
     off = lika_command("shell", "--no-imports", "-c", script, **{**PRODUCTION, "LIKA_BEHIND_TLS": "0", "DATABASE_URL": ""})
     assert off.stdout.startswith("False 0 False"), off.stderr
 
