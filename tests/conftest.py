@@ -51,10 +51,12 @@ def records_open_for_flush(connection):
         names += eservice_messages.SQLITE_NAMES
         settings_rows = importlib.import_module("lika.accounts.migrations.0012_admin_municipality_setting_append_only")
         names += settings_rows.SQLITE_NAMES
+        api_events = importlib.import_module("lika.api.migrations.0002_api_event_triggers")
+        names += api_events.SQLITE_NAMES
         drop, create = [f"DROP TRIGGER {name};" for name in names], [
             *access_log.SQLITE, *(sql for _name, sql in records.sqlite_triggers(records._sqlite_columns(apps))),
             *housing.SQLITE, *grants.SQLITE, *sponsorship.SQLITE, *realia.SQLITE, *handling.SQLITE,
-            *eservice_messages.SQLITE, *settings_rows.SQLITE]
+            *eservice_messages.SQLITE, *settings_rows.SQLITE, *api_events.SQLITE]
     elif connection.vendor == "postgresql":
         pairs = records.postgres_triggers("STATEMENT")
         drop, create = [d for d, _c in pairs], [c for _d, c in pairs]

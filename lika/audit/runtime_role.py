@@ -9,7 +9,7 @@ import re
 # Tables the runtime role may only read and add to: no UPDATE, DELETE or TRUNCATE.
 APPEND_ONLY = ("audit_accesslogentry", "cases_journalnote", "housing_housingguideline", "grants_programmeruleversion",
                "grants_grantdecision", "grants_grantassessment", "eservice_message", "eservice_messageread",
-               "accounts_municipalitysetting")
+               "accounts_municipalitysetting", "api_apievent")
 # Tables where it may update only the listed columns (a calculation gets superseded_at;
 # a recipient row gets its letter once and the delivery fields), never delete.
 UPDATE_ONLY = {

@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("lika.grants.urls")),
     path("", include("lika.eservice.urls")),
     path("", include("lika.accounts.admin_urls")),
+    path("", include("lika.api.urls")),
     path("", include("lika.web.urls")),
 ]
