@@ -12,6 +12,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0013_api_user_role'),
+        ('cases', '0010_broken_withdrawal'),
+        ('payments', '0008_broken_status_labels'),
         ('grants', '0012_account_change_bank_account'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

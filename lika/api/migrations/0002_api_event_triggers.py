@@ -103,6 +103,9 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # payments comes through 0001: a parent named here is migrated first when its name sorts last
+    # (Django's graph walk), and cases must come before payments on SQLite (payments' triggers
+    # name cases_decision, which cases 0006 remakes)
     dependencies = [("api", "0001_api_initial"), ("audit", "0003_records_append_only"),
-                    ("cases", "0010_broken_withdrawal"), ("payments", "0008_broken_status_labels")]
+                    ("cases", "0010_broken_withdrawal")]
     operations = [migrations.RunPython(forwards, backwards), APPEND_ONLY.operation()]
