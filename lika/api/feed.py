@@ -12,12 +12,16 @@ commit in another order than they began.
 - PostgreSQL numbers rows when they are inserted, not when they commit: a transaction that
   began first and commits last may hold an event with a lower id than one already visible.
   So each event carries its transaction's id (``txid_current()``) and the position is
-  ``(txid, id)``; an event is handed out only when ``txid`` is below the snapshot's xmin
-  (``txid_snapshot_xmin(txid_current_snapshot())``), the oldest transaction still running.
-  Every transaction below xmin has ended, so every event it committed is visible, and any
-  event written later belongs to a transaction at or above xmin, which sorts after every
-  event already handed out.  The cost: an event waits until older transactions end (a long
-  payment run holds back events of transactions that began after it).
+  ``(txid, id)``.  Before reading, the feed takes a bound: the lowest transaction id still
+  running in this database (``pg_stat_activity.backend_xid``), or the next id to be given
+  when none runs.  Then, in a later statement (so a later snapshot), it hands out only
+  events with ``txid`` below the bound.  Every transaction below the bound had ended before
+  the snapshot was taken, so all it committed is visible; any event written later belongs
+  to a transaction at or above the bound, which sorts after every event already handed out.
+  The cost: an event waits until the transactions of this database that began before it
+  end (a long payment run holds back events of transactions that began after it).  The
+  bound is per database, so other databases in the cluster never hold the feed back.
+  (Prepared two-phase transactions are not in pg_stat_activity; Lika does not use them.)
 
 The cursor is opaque text (``"<txid>.<id>"``); ``"0"`` or no cursor starts from the beginning.
 """
@@ -57,6 +61,24 @@ def cursor_of(event) -> str:
     return f"{event.txid}.{event.id}"
 
 
+WRAP = 2**32
+BOUND_SQL = f"""
+SELECT LEAST(s.xmax, COALESCE(min(s.xmax - (((s.xmax % {WRAP}) - a.backend_xid::text::bigint + {WRAP}) % {WRAP})),
+                              s.xmax))
+FROM (SELECT txid_snapshot_xmax(txid_current_snapshot()) AS xmax) s
+LEFT JOIN pg_stat_activity a ON a.datname = current_database() AND a.backend_xid IS NOT NULL
+GROUP BY s.xmax"""
+
+
+def release_bound() -> int:
+    """PostgreSQL: the 64-bit id below which every transaction of this database has ended
+    (the running ones' 32-bit ``backend_xid`` widened with the epoch of ``xmax``)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")  # fresh backend states, even inside a transaction
+        cursor.execute(BOUND_SQL)
+        return cursor.fetchone()[0]
+
+
 def events_after(position: tuple[int, int], *, unit_ids, limit: int) -> tuple[list, bool]:
     """Up to ``limit`` events after ``position`` of cases in ``unit_ids`` that may be handed
     out now, in feed order, and whether more are waiting."""
@@ -66,13 +88,14 @@ def events_after(position: tuple[int, int], *, unit_ids, limit: int) -> tuple[li
     if not units:
         return [], False
     placeholders = ", ".join(["%s"] * len(units))
-    released = ("AND e.txid < txid_snapshot_xmin(txid_current_snapshot())"
-                if connection.vendor == "postgresql" else "")
+    released, bound = "", []
+    if connection.vendor == "postgresql":
+        released, bound = "AND e.txid < %s", [release_bound()]
     sql = (f"SELECT e.id, e.kind, e.case_id, e.decision_id, e.payment_order_id, e.amount, e.occurred_at, e.txid, "
            f"c.reference FROM {table} e JOIN {cases} c ON c.id = e.case_id "
            f"WHERE (e.txid > %s OR (e.txid = %s AND e.id > %s)) {released} AND c.unit_id IN ({placeholders}) "
            f"ORDER BY e.txid, e.id LIMIT %s")
-    rows = list(ApiEvent.objects.raw(sql, [txid, txid, event_id, *units, limit + 1]))
+    rows = list(ApiEvent.objects.raw(sql, [txid, txid, event_id, *bound, *units, limit + 1]))
     for row in rows:
         row.cursor = cursor_of(row)
         row.case_reference = row.reference

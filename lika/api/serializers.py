@@ -263,7 +263,8 @@ class AttendanceResultSerializer(serializers.Serializer):
 
 
 class AttendanceErrorSerializer(ErrorSerializer):
-    lines = serializers.ListField(child=serializers.DictField(), help_text="Fel per rad: {line, message}")
+    lines = serializers.ListField(child=serializers.DictField(), required=False,
+                                  help_text="Fel per rad: {line, message}")
 
 
 class AttendanceUploadSerializer(serializers.Serializer):
