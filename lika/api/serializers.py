@@ -23,6 +23,14 @@ from .models import ApiEvent
 ORE = "Belopp i hela ören (heltal): 650000 är 6 500,00 kr."
 
 
+@extend_schema_field({"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$", "example": "2026-12"})
+class MonthField(serializers.Field):
+    """A month as ÅÅÅÅ-MM (an application's month is stored as its first day)."""
+
+    def to_representation(self, value):
+        return f"{value:%Y-%m}"
+
+
 class ErrorSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="Maskinläsbar kod, t.ex. not_found, scope_write_missing")
     detail = serializers.CharField(help_text="Skälet på svenska")
@@ -131,7 +139,7 @@ class CalculationSerializer(serializers.ModelSerializer):
 class ApplicationSerializer(serializers.ModelSerializer):
     case_id = serializers.IntegerField()
     applicant_id = serializers.IntegerField()
-    month = serializers.DateField(format="%Y-%m")
+    month = MonthField(read_only=True)
     costs = CostSerializer(many=True)
     incomes = IncomeSerializer(many=True)
     obstacles = ObstacleSerializer(many=True)
@@ -175,7 +183,7 @@ class DecisionShareSerializer(serializers.ModelSerializer):
 class DecisionSerializer(serializers.ModelSerializer):
     application_id = serializers.IntegerField()
     case_id = serializers.IntegerField(source="application.case_id")
-    month = serializers.DateField(source="application.month", format="%Y-%m")
+    month = MonthField(source="application.month", read_only=True)
     calculation_id = serializers.IntegerField()
     supersedes_id = serializers.IntegerField(allow_null=True)
     in_force = serializers.BooleanField()
