@@ -14,7 +14,6 @@ from schemathesis.checks import (
 )
 
 from lika.config.wsgi import application
-from tests.api.conftest import bearer
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
