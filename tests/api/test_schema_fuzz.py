@@ -4,7 +4,10 @@ every response — its status, content type and body — is what the schema says
 test walks every operation on seeded data (so the 200 bodies of real objects are checked
 too).  Kept small: hypothesis' max_examples per operation (about a minute on SQLite)."""
 
+import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
     content_type_conformance,
@@ -14,6 +17,19 @@ from schemathesis.checks import (
 )
 
 from lika.config.wsgi import application
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Calls through the WSGI app end with Django's close_old_connections, which would close
+    the test's connection (and its transaction) on PostgreSQL; Django's own test client
+    disconnects it the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
