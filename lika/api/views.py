@@ -320,6 +320,8 @@ class KeyFigures(ApiView):
             raise ApiError(f"period: {exc}", code="invalid_period") from None
         if not 1990 <= period.start.year <= 2100 or not 1990 <= period.end.year <= 2100:
             raise ApiError("period: året ska vara 1990–2100.", code="invalid_period")
+        if (period.end - period.start).days > 366:
+            raise ApiError("period: högst ett år åt gången.", code="invalid_period")
         code = request.query_params.get("unit")
         units = list(self.client.units.all())
         if code:
