@@ -361,5 +361,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "lika.cases.models.Case.Status",
+        "ApplicationStatusEnum": "lika.cases.models.Application.Status",
+        "DecisionStatusEnum": "lika.cases.models.Decision.Status",
+        "PaymentOrderStatusEnum": "lika.payments.models.PaymentOrder.Status",
+    },
 }
