@@ -29,7 +29,7 @@ def _add_errors(form, exc: ValidationError) -> None:
 
 @role_required(ADMIN)
 def user_list(request):
-    users = (User.objects.exclude(role=Role.ESERVICE).select_related("unit", "association")
+    users = (User.objects.exclude(role=Role.ESERVICE).exclude(username__startswith="api:").select_related("unit", "association")
              .order_by("-is_active", "username"))
     return render(request, "accounts/admin_user_list.html", {"users": users})
 
@@ -64,7 +64,7 @@ def _user_initial(user) -> dict:
 
 @role_required(ADMIN)
 def user_edit(request, user_id):
-    user = get_object_or_404(User.objects.exclude(role=Role.ESERVICE).select_related("unit", "association"),
+    user = get_object_or_404(User.objects.exclude(role=Role.ESERVICE).exclude(username__startswith="api:").select_related("unit", "association"),
                              pk=user_id)
     action = request.POST.get("action", "save") if request.method == "POST" else None
     form = UserForm(request.POST if action == "save" else None, initial=_user_initial(user), editing=True)

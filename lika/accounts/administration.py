@@ -22,7 +22,7 @@ from .models import MunicipalitySetting, Role, Unit, User
 from .services import UNIT_ROLES, _association, _checked_email, _checked_phone
 
 # Roles an administrator may give on the page (the e-service's system user is not a login).
-ASSIGNABLE_ROLES = [r for r in Role if r != Role.ESERVICE]
+ASSIGNABLE_ROLES = [r for r in Role if r not in (Role.ESERVICE, Role.API_CLIENT)]  # system users: lika.api
 
 
 def _acting_admin_locked(acting_user) -> list[User]:

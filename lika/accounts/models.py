@@ -48,6 +48,9 @@ class Role(models.TextChoices):
     # The residents' e-service as the acting user of what residents do (never logs in):
     # the resident herself is named in the row and in the access log.
     ESERVICE = "eservice", _("E-tjänsten (system)")
+    # A connected system's own user (issue 18, lika/api): never logs in; what the system
+    # reads and writes through the API is logged with it (docs/api.md).
+    API_CLIENT = "api_client", _("Anslutet system (API)")
 
 
 class User(AbstractUser):

@@ -12,7 +12,8 @@ APPEND_ONLY = ("audit_accesslogentry", "cases_journalnote", "housing_housingguid
                "accounts_municipalitysetting", "plans_riskassessment", "plans_childconcernreport",
                # issue 17, digital inhämtning: what was asked, answered and chosen
                "datacollection_collectionrequest", "datacollection_collectionoutcome",
-               "datacollection_collectedbenefit", "datacollection_collectedbenefitreview")
+               "datacollection_collectedbenefit", "datacollection_collectedbenefitreview",
+               "api_apievent")  # issue 18: the event feed
 
 # Tables where it may update only the listed columns (a calculation gets superseded_at;
 # a recipient row gets its letter once and the delivery fields), never delete.

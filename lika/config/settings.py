@@ -82,6 +82,9 @@ INSTALLED_APPS = [
     "lika.eservice",
     "lika.datacollection",
     "lika.web",
+    "rest_framework",
+    "drf_spectacular",
+    "lika.api",
 ]
 
 MIDDLEWARE = [
@@ -353,3 +356,33 @@ LIKA_LETTER_RETURN_ADDRESS = env("LIKA_LETTER_RETURN_ADDRESS", "Box 1, 999 99 Li
 LIKA_ACCOUNTING_ACCOUNT = env("LIKA_ACCOUNTING_ACCOUNT", "4711")
 LIKA_ACCOUNTING_RESPONSIBILITY = env("LIKA_ACCOUNTING_RESPONSIBILITY", "5100")
 LIKA_ACCOUNTING_ACTIVITY = env("LIKA_ACCOUNTING_ACTIVITY", "7300")
+
+
+# --- The integration API (issue 18, docs/api.md) ----------------------------------
+# Token per connected system (lika.api.auth); every error is JSON with a Swedish reason
+# and a code (lika.api.errors); the OpenAPI 3 document is served at /api/v1/schema/.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["lika.api.auth.ApiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["lika.api.auth.ReadScope"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "lika.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Lika API",
+    "DESCRIPTION": "Läs ärenden, hushåll, ansökningar, beräkningar, beslut, betalningsordrar och nyckeltal; "
+                   "skapa ansökningar och läs in närvarofiler; följ besluts- och betalningshändelser. "
+                   "Belopp anges i hela ören (heltal). Se docs/api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "lika.cases.models.Case.Status",
+        "ApplicationStatusEnum": "lika.cases.models.Application.Status",
+        "DecisionStatusEnum": "lika.cases.models.Decision.Status",
+        "PaymentOrderStatusEnum": "lika.payments.models.PaymentOrder.Status",
+    },
+}

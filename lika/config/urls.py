@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("lika.eservice.urls")),
     path("", include("lika.datacollection.urls")),
     path("", include("lika.accounts.admin_urls")),
+    path("", include("lika.api.urls")),
     path("", include("lika.web.urls")),
 ]

@@ -4,6 +4,7 @@ compare, so ``/arenden/?q=%00`` was a 500) or an over-long value is refused with
 faults").  Forms' own fields refuse NUL as well (Django's CharField); this covers the
 parameters that views read directly (the case list's search, page numbers, filters)."""
 
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -35,6 +36,8 @@ class BoundedParametersMiddleware:
 
     def __call__(self, request):
         problem = parameter_problem(request.GET)
+        if problem and request.path.startswith("/api/"):  # the integration API answers JSON (docs/api.md)
+            return JsonResponse({"code": "invalid_parameter", "detail": problem, "errors": [problem]}, status=400)
         if problem:
             return render(request, "400.html", {"message": problem}, status=400)
         return self.get_response(request)
