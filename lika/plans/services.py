@@ -341,6 +341,22 @@ def _checked_end(errors: dict, ended_on, reason: str, *, reason_required: bool, 
         errors.setdefault("end_reason", []).append(_("Högst %(n)s tecken.") % {"n": END_REASON_MAX})
 
 
+def _changed(acting_user, plan: Plan, row, changes: dict, *, summary: str):
+    """Set the fields of a locked goal or activity that differ, touch its plan and log the old
+    and new values; nothing is written (or logged) when nothing changed."""
+    changed = [field for field, value in changes.items() if getattr(row, field) != value]
+    if not changed:
+        return row
+    old = _values(row, changed)
+    for field in changed:
+        setattr(row, field, changes[field])
+    row.save(update_fields=changed)
+    _touch(plan)
+    _log(acting_user, UPDATE, row, case=plan.case, person_id=plan.person_id, summary=summary, old=old,
+         new=_values(row, changed))
+    return row
+
+
 def plan_goal_update(*, acting_user, goal: PlanGoal, text: str, target_on: date | None) -> PlanGoal:
     """Change a goal's text and target date (måldatum)."""
     _check_user(acting_user, goal.plan.case)
@@ -351,18 +367,8 @@ def plan_goal_update(*, acting_user, goal: PlanGoal, text: str, target_on: date 
         raise ValidationError({"text": _("Målet får vara högst %(n)s tecken.") % {"n": GOAL_MAX}})
     with transaction.atomic():
         current, goal = _locked_goal(goal)
-        changes = {"text": text, "target_on": target_on}
-        changed = [f for f, v in changes.items() if getattr(goal, f) != v]
-        if not changed:
-            return goal
-        old = _values(goal, changed)
-        for field in changed:
-            setattr(goal, field, changes[field])
-        goal.save(update_fields=changed)
-        _touch(current)
-        _log(acting_user, UPDATE, goal, case=current.case, person_id=current.person_id,
-             summary="Ändrade mål i genomförandeplan", old=old, new=_values(goal, changed))
-    return goal
+        return _changed(acting_user, current, goal, {"text": text, "target_on": target_on},
+                        summary="Ändrade mål i genomförandeplan")
 
 
 def plan_goal_end(*, acting_user, goal: PlanGoal, ended_on: date | None, end_reason: str) -> PlanGoal:
@@ -404,17 +410,7 @@ def plan_activity_update(*, acting_user, activity: PlanActivity, kind: str, resp
         current, activity = _locked_activity(activity)
         changes = {"kind": kind, "description": description, "responsible": responsible,
                    "starts_on": starts_on, "follow_up_on": follow_up_on}
-        changed = [f for f, v in changes.items() if getattr(activity, f) != v]
-        if not changed:
-            return activity
-        old = _values(activity, changed)
-        for field in changed:
-            setattr(activity, field, changes[field])
-        activity.save(update_fields=changed)
-        _touch(current)
-        _log(acting_user, UPDATE, activity, case=current.case, person_id=current.person_id,
-             summary="Ändrade aktivitet i genomförandeplan", old=old, new=_values(activity, changed))
-    return activity
+        return _changed(acting_user, current, activity, changes, summary="Ändrade aktivitet i genomförandeplan")
 
 
 ACTIVITY_END_STATUSES = (PlanActivity.Status.DONE, PlanActivity.Status.CANCELLED)

@@ -1,28 +1,10 @@
 """Fixtures for the integration API: a client per unit (tokens), a decided and paid case."""
 
-from datetime import date
-
 import pytest
 
 from lika.api import services as api_services
-from lika.cases import decisions, services
-from lika.cases.decisions import LineDecision
+from tests.cases.dispatch_helpers import MONTH, decide  # noqa: F401  (MONTH: the API tests' month)
 from tests.cases.factories import couple_case
-
-MONTH = date(2026, 12, 1)
-
-
-def decide(case, user, applicant, month=MONTH):
-    application = services.application_create(acting_user=user, case=case, month=month, applicant=applicant)
-    adults = [m.person for m in services.memberships_in_month(case.household_id, month) if m.role == "adult"]
-    services.application_entries_save(acting_user=user, application=application, incomes=[],
-                                      costs=[services.Entry("housing", 700000)],
-                                      obstacles={p.pk: "unemployed" for p in adults})
-    services.calculation_make(acting_user=user, application=application)
-    application.refresh_from_db()
-    rows = len(decisions.need_lines(application.calculations.get()))
-    return decisions.decision_make(acting_user=user, application=application, lines=[LineDecision("granted")] * rows,
-                                   payment_mode="equal", acknowledge_provisional=True)
 
 
 def bearer(token):

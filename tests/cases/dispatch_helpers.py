@@ -9,9 +9,10 @@ from tests.cases.factories import couple_case, single_case
 MONTH = date(2026, 12, 1)
 
 
-def decide(case, user, applicant):
-    application = services.application_create(acting_user=user, case=case, month=MONTH, applicant=applicant)
-    adults = [m.person for m in services.memberships_in_month(case.household_id, MONTH) if m.role == "adult"]
+def decide(case, user, applicant, month=MONTH):
+    """An equal-split decision for ``month``, every line granted, issued by ``user``."""
+    application = services.application_create(acting_user=user, case=case, month=month, applicant=applicant)
+    adults = [m.person for m in services.memberships_in_month(case.household_id, month) if m.role == "adult"]
     services.application_entries_save(acting_user=user, application=application, incomes=[],
                                       costs=[services.Entry("housing", 700000)],
                                       obstacles={p.pk: "unemployed" for p in adults})
