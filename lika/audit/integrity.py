@@ -29,6 +29,7 @@ ISSUED_OR_CANCELLED = "SELECT id FROM cases_decision WHERE status IN ('issued', 
 PROBES = {
     **{table: ("", "SET id = id") for table in APPEND_ONLY},
     "cases_casecalculation": ("", "SET id = id"),
+    "cases_casedocument": ("", "SET id = id"),  # only the removal fields, once (cases 0011)
     "cases_decisionrecipient": ("letter_sha256 <> ''",
                                 "SET letter_sha256 = CASE WHEN letter_sha256 = 'a' THEN 'b' ELSE 'a' END"),
     "cases_decision": ("status IN ('issued', 'cancelled')", "SET id = id"),

@@ -238,7 +238,9 @@ LANGUAGES = [("sv", "Svenska"), ("en", "English"), ("ar", "العربية")]
 # LANGUAGES and LIKA_ESERVICE_LANGUAGES and translate lika/eservice/locale/<code>/ (docs/eservice.md).
 LIKA_STAFF_LANGUAGES = ("sv", "en")
 LIKA_ESERVICE_LANGUAGES = ("sv", "en", "ar")
-LOCALE_PATHS = [BASE_DIR / "lika" / "locale"]
+# lika/config/locale first: Django's own wording wherever an installed app (Django REST framework)
+# translates the same message differently (tests/web/test_i18n_overrides.py).
+LOCALE_PATHS = [BASE_DIR / "lika" / "config" / "locale", BASE_DIR / "lika" / "locale"]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True

@@ -256,7 +256,10 @@ def test_a_run_whose_file_is_only_created_is_not_called_sent_to_the_bank():
     with translation.override("sv"):
         assert str(PaymentRun.Status.EXPORTED.label) == "Fil skapad"
         assert "banken" not in str(PaymentOrder.Status.EXPORTED.label)
-    assert "Skickad till banken" not in get_template("payments/run_detail.html").template.source
+    # "Skickad till banken" only once a payment officer has marked the file sent (issue 17)
+    source = get_template("payments/run_detail.html").template.source
+    for line in [i for i, text in enumerate(source.splitlines()) if "Skickad till banken" in text]:
+        assert "{% if run.sent_to_bank_at %}" in source.splitlines()[line - 1]
 
 
 def _logged_object_types():
