@@ -75,7 +75,7 @@ class LikaUser(HttpUser):
             raise StopUser()
         data = dict(form.payload())
         data.update(username=self.username, password=_ACCOUNTS["password"])
-        location = self.post("/logga-in/", data, name="POST /logga-in/ (Logga in)")
+        location = self.post("/logga-in/", data, name="/logga-in/ (Logga in)")
         if location is None:
             raise StopUser()
         self.get(location)
@@ -142,7 +142,7 @@ class CaseWorker(LikaUser):
             return
         term = random.choice([f"{random.randint(2024, 2026)}-", "an", "son", "berg", "a"])
         data = [(k, term if k == "q" else v) for k, v in form.payload()]
-        location = self.post("/arenden/", data, name="POST /arenden/ (Sök)")
+        location = self.post("/arenden/", data, name="/arenden/ (Sök)")
         if location:
             self.get(location, name="/arenden/?sok=<token>")
 
@@ -204,7 +204,7 @@ class CaseWorker(LikaUser):
             if confirm is None:
                 break
             data = confirm.payload(confirm.button())
-            if self.post(path, data, name="POST application (Registrera bekräftelse)") is None:
+            if self.post(path, data, name="/arenden/<id>/ansokningar/<id>/ (Registrera bekräftelse)") is None:
                 return False
             page = self.get(path)
             if page is None:
@@ -214,7 +214,7 @@ class CaseWorker(LikaUser):
             return False
         copy = entries.button(name="copy")
         if copy is not None:  # "Fyll i från ansökan …": the rows come back filled in, not saved
-            page = self.post(path, entries.payload(copy), name="POST application (Fyll i från förra)", expect=200)
+            page = self.post(path, entries.payload(copy), name="/arenden/<id>/ansokningar/<id>/ (Fyll i från förra)", expect=200)
             if page is None:
                 return False
             entries = page.form(lambda f: f.has("action", "entries"))
@@ -222,10 +222,10 @@ class CaseWorker(LikaUser):
                 return False
 
         def choose(control, values):  # a försörjningshinder not yet chosen: she chooses one
-            return next((v for v in values if v), None)
+            return next((v for v in values if v), None) if control.name.startswith("obstacle_") else None
 
         location = self.post(path, entries.payload(entries.button(name="calculate"), choose=choose),
-                             name="POST application (Spara och beräkna)")
+                             name="/arenden/<id>/ansokningar/<id>/ (Spara och beräkna)")
         if location is None:
             return False
         DECISIONS_MADE["calculated"] += 1
@@ -242,7 +242,7 @@ class CaseWorker(LikaUser):
         if approved:  # an approved exception (särskilda skäl): paid to that adult alone
             data = [(k, v) for k, v in data if k not in ("payment_mode", "exception")]
             data += [("payment_mode", "single"), ("exception", approved[0])]
-        location = self.post(path, data, name="POST decision (Fatta beslut)")
+        location = self.post(path, data, name="/arenden/<id>/ansokningar/<id>/beslut/ (Fatta beslut)")
         if location is None:
             return False
         DECISIONS_MADE["issued_or_waiting"] += 1
