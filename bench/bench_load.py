@@ -256,6 +256,61 @@ def start_gunicorn(url: str, workers: int, port: int, query_log: Path | None):
     raise SystemExit("gunicorn svarade inte på /halsa/ inom 60 s")
 
 
+def warm_up(port: int, names: dict, workers: int) -> float:
+    """Every gunicorn worker imports a view's modules on its first request of it: before the
+    measurement, ``2 × workers`` sessions side by side open each kind of page once (GETs
+    only; nothing is written but the access log).  Returns the seconds it took."""
+    import random
+    import threading
+
+    import requests
+
+    from bench.load.forms import parse
+
+    host = f"http://127.0.0.1:{port}"
+    started = time.perf_counter()
+
+    def session(username, paths_of):
+        s = requests.Session()
+        page = parse(s.get(host + "/logga-in/", timeout=60).text)
+        form = page.form(lambda f: f.has("username"))
+        data = dict(form.payload())
+        data.update(username=username, password=names["password"])
+        s.post(host + "/logga-in/", data=data, headers={"Origin": host}, timeout=60)
+        for path in paths_of(s):
+            s.get(host + path, timeout=60)
+
+    def case_pages(s):
+        yield "/mina-arenden/"
+        listing = parse(s.get(host + "/arenden/?handlaggare=mine", timeout=60).text)
+        cases = listing.links_matching(r"/arenden/\d+/")
+        for case in random.sample(cases, min(2, len(cases))):
+            page = parse(s.get(host + case, timeout=60).text)
+            yield case + "journal/"
+            for pattern in (r"/arenden/\d+/ansokningar/\d+/", r"/arenden/\d+/beslut/\d+/",
+                            r"/arenden/\d+/personer/\d+/"):
+                found = page.links_matching(pattern)
+                if found:
+                    yield found[0]
+        worklist = parse(s.get(host + "/mina-arenden/", timeout=60).text)
+        yield from worklist.links_matching(r"/arenden/\d+/ansokningar/\d+/beslut/")[:1]
+
+    def statistics_pages(s):
+        yield from ("/statistik/", "/statistik/jamforelse/", f"/statistik/export.csv?typ=year&ar={datetime.now(UTC).year}")
+
+    threads = []
+    for i in range(2 * workers):
+        kind, pages = ("analysts", statistics_pages) if i % 2 else ("case_workers", case_pages)
+        username = names[kind][i // 2 % len(names[kind])] if names[kind] else None
+        if username:
+            threads.append(threading.Thread(target=session, args=(username, pages)))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return round(time.perf_counter() - started, 1)
+
+
 def run_locust(port: int, minutes: float, users: int, analysts: int, spawn_rate: float, prefix: Path,
                accounts_file: Path, counts_file: Path) -> int:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "LIKA_LOAD_ACCOUNTS": str(accounts_file),
@@ -352,16 +407,16 @@ def verdict(pages: list[dict], decisions_made: int) -> list[str]:
 
 def print_table(pages: list[dict], queries: list[dict]) -> None:
     log("")
-    log(f"{'sida':<58} {'antal':>6} {'fel':>4} {'p50':>6} {'p95':>6} {'p99':>6} {'max':>7}")
+    log(f"{'sida':<66} {'antal':>6} {'fel':>4} {'p50':>6} {'p95':>6} {'p99':>6} {'max':>7}")
     for p in pages:
         mark = " (bedöms inte)" if p["name"] in NOT_JUDGED else ""
-        log(f"{(p['method'] + ' ' + p['name'])[:58]:<58} {p['requests']:>6} {p['failures']:>4} "
+        log(f"{(p['method'] + ' ' + p['name'])[:66]:<66} {p['requests']:>6} {p['failures']:>4} "
             f"{p['median_ms'] or 0:>6.0f} {p['p95_ms'] or 0:>6.0f} {p['p99_ms'] or 0:>6.0f} {p['max_ms'] or 0:>7.0f}{mark}")
     if queries:
         log("")
-        log(f"{'serverns sida (route)':<58} {'antal':>6} {'p95':>6} {'cpu':>6} {'frågor':>7} {'max':>5} {'db ms':>6}")
+        log(f"{'serverns sida (route)':<66} {'antal':>6} {'p95':>6} {'cpu':>6} {'frågor':>7} {'max':>5} {'db ms':>6}")
         for q in queries:
-            log(f"{(q['method'] + ' ' + q['route'])[:58]:<58} {q['requests']:>6} {q['p95_ms']:>6.0f} "
+            log(f"{(q['method'] + ' ' + q['route'])[:66]:<66} {q['requests']:>6} {q['p95_ms']:>6.0f} "
                 f"{q['cpu_ms_mean']:>6.1f} {q['queries_mean']:>7.1f} {q['queries_max']:>5} {q['db_ms_mean']:>6.1f}")
 
 
@@ -414,6 +469,10 @@ def main(argv=None) -> int:
     try:
         log(f"gunicorn ({args.workers} workers) på 127.0.0.1:{port}; locust {args.minutes} min med "
             f"{args.users} handläggare och {args.analysts} analytiker …")
+        warm = warm_up(port, accounts(args.users, args.analysts), args.workers)
+        if query_log is not None:
+            query_log.write_text("")  # the warm-up's requests are not the day's
+        log(f"Uppvärmning: {warm} s.")
         app0, db0, busy0 = proc_cpu(server.pid), postgres_cpu_seconds(data_directory), system_busy_seconds()
         own0 = os.times()
         wall0 = time.perf_counter()
@@ -451,7 +510,7 @@ def main(argv=None) -> int:
     missed = verdict(pages, decisions_made)
     result = {
         "issue": 18, "benchmark": "load: a unit's day", "run_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "options": {**options, "minutes": args.minutes, "workers": args.workers, "spawn_rate": args.spawn_rate,
+        "warm_up_seconds": warm, "options": {**options, "minutes": args.minutes, "workers": args.workers, "spawn_rate": args.spawn_rate,
                     "query_log": query_log is not None},
         "data": {k: state.get(k) for k in ("seeded_at", "seed_seconds", "open_cases", "case_workers_per_unit")},
         "targets": {"p95_ms": P95_MS, "p99_ms": P99_MS, "errors": 0, "not_judged": list(NOT_JUDGED)},

@@ -260,13 +260,8 @@ class Analyst(LikaUser):
     def on_start(self):
         super().on_start()
         page = self.get("/statistik/")
-        form = page.form(lambda f: True) if page else None  # noqa: ARG005
-        self.units = []
-        for f in page.forms if page else []:
-            for c in f.controls:
-                if c.name == "enhet":
-                    self.units = [v for v, _ in c.options if v]
-        del form
+        self.units = [v for f in (page.forms if page else []) for c in f.controls if c.name == "enhet"
+                      for v, _ in c.options if v]
 
     def _period(self) -> str:
         from datetime import date
@@ -275,10 +270,11 @@ class Analyst(LikaUser):
         kind = random.choice(["year", "year", "month", "quarter"])
         year = random.choice([today.year, today.year - 1])
         params = {"typ": kind, "ar": year}
+        last = today.month if year == today.year else 12  # no period after this month
         if kind == "month":
-            params["manad"] = random.randint(1, 12)
+            params["manad"] = random.randint(1, last)
         if kind == "quarter":
-            params["kvartal"] = random.randint(1, 4)
+            params["kvartal"] = random.randint(1, (last - 1) // 3 + 1)
         if self.units and random.random() < 0.4:
             params["enhet"] = random.choice(self.units)
         return "&".join(f"{k}={v}" for k, v in params.items())
