@@ -175,7 +175,7 @@ class CaseWorker(LikaUser):
         if decisions and random.random() < 0.5:
             self.get(random.choice(decisions))
 
-    @task(2)
+    @task(1)
     def work_an_application(self):
         """The next application waiting for her on "Mina ärenden": to calculate (confirm the
         parties, fill in from the previous application, "Spara och beräkna") and to decide
