@@ -111,7 +111,6 @@ class CaseWorker(LikaUser):
     def on_start(self):
         super().on_start()
         self.cases: list[str] = []
-        self.names: list[str] = []
         self.mine()
 
     def mine(self):
@@ -129,9 +128,7 @@ class CaseWorker(LikaUser):
         """The unit's open cases, a page of them, sometimes sorted otherwise."""
         query = random.choice(["", "?sida=2", "?sida=3", "?sortering=namn", "?handlaggare=mine",
                                "?att_gora=calculate"])
-        page = self.get("/arenden/" + query)
-        if page:
-            self.names = [href for href in page.links_matching(CASE)][:20] or self.names
+        self.get("/arenden/" + query)
 
     @task(2)
     def search(self):
@@ -184,7 +181,7 @@ class CaseWorker(LikaUser):
         if not worklist:
             return
         to_decide = worklist.links_matching(DECISION_NEW)
-        to_calculate = [link for link in worklist.links_matching(APPLICATION)]
+        to_calculate = worklist.links_matching(APPLICATION)
         if to_decide:
             self.decide(random.choice(to_decide))
         elif to_calculate:
