@@ -9,7 +9,7 @@ HOUSEHOLDS ?= 200
 # PostgreSQL for the second run of the suite; .ci/run sets LIKA_REQUIRE_POSTGRES=1.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: demo test lint unit test-sqlite test-postgres bench bench-payments bench-statistics bench-grants serve clean
+.PHONY: demo test lint unit test-sqlite test-postgres bench bench-payments bench-statistics bench-grants bench-load serve clean
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -78,6 +78,20 @@ bench-grants: $(STAMP)
 	mkdir -p var
 	$(BIN)/python -m bench.bench_three_r --associations 5000 --years 10 --reuse \
 		--database-url "$(GRANTS_BENCH_DATABASE_URL)" --json var/bench-grants.json
+
+# A unit's day under load (docs/benchmarks.md, issue 18): 50 case workers and 5 analysts
+# for 10 minutes against gunicorn and PostgreSQL on this machine, the demo at 10 000
+# households with 2 000 open cases.  Installs locust (requirements-bench.txt; never in CI).
+# The first run seeds a template database <name>_seed (several minutes); every run starts
+# from a fresh copy of it.  The database's name must contain "bench": it is made again.
+LOAD_BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/lika_load_bench
+LOAD_MINUTES ?= 10
+bench-load: $(STAMP)
+	$(BIN)/pip install --quiet -r requirements-bench.txt
+	mkdir -p var
+	$(BIN)/python -m bench.bench_load --households 10000 --cases 2000 --seed 1 --minutes $(LOAD_MINUTES) \
+		--users 50 --analysts 5 --workers 3 --reuse \
+		--database-url "$(LOAD_BENCH_DATABASE_URL)" --json var/bench-load.json
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3* var/static
