@@ -171,6 +171,7 @@ def setting_change(*, acting_user, name, value, valid_from: date) -> Municipalit
         old = muni_settings.current(name, on=valid_from)
         row = MunicipalitySetting.objects.create(name=name, value=value, valid_from=valid_from,
                                                  changed_by=acting_user)
+        muni_settings.forget()
         access_log_write(actor=acting_user, action=CREATE, object_type="municipality_setting", object_id=row.pk,
                          summary=f"Inställningen {name} ändrad från {valid_from.isoformat()}",
                          old={name: old}, new={name: value, "valid_from": valid_from.isoformat()})

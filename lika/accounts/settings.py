@@ -3,8 +3,14 @@
 Each setting has an environment default (``LIKA_PAY_DAY`` …, lika/config/settings.py);
 an administrator overrides it from a date on the page "Inställningar" (a new
 ``MunicipalitySetting`` row, never an edit).  Code reads a setting only through
-``current(name, on=day)``."""
+``current(name, on=day)``.
 
+Within a request the rows are read once (issue 18: a page read the table once per use):
+``SettingsPerRequestMiddleware`` opens a cache for the request, ``current`` fills it with
+every row on first use (a handful; one row per change ever made), and a change made in the
+request empties it.  Outside a request (commands, jobs, tests) each use is one query."""
+
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 
@@ -50,6 +56,37 @@ def current(name: str, on: date | None = None) -> int:
     if name not in SPECS:
         raise KeyError(name)
     on = on or timezone.localdate()
+    cache = _request_cache.get()
+    if cache is not None:
+        if "rows" not in cache:
+            cache["rows"] = list(MunicipalitySetting.objects.order_by("-valid_from", "-id")
+                                 .values_list("name", "valid_from", "value"))
+        value = next((v for n, valid_from, v in cache["rows"] if n == name and valid_from <= on), None)
+        return default(name) if value is None else value
     value = (MunicipalitySetting.objects.filter(name=name, valid_from__lte=on)
              .order_by("-valid_from", "-id").values_list("value", flat=True).first())
     return default(name) if value is None else value
+
+
+_request_cache: ContextVar[dict | None] = ContextVar("lika_municipality_settings", default=None)
+
+
+def forget() -> None:
+    """Empty the request's cache (a setting was changed in this request)."""
+    cache = _request_cache.get()
+    if cache is not None:
+        cache.clear()
+
+
+class SettingsPerRequestMiddleware:
+    """Reads the municipality's settings at most once per request (see the module)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _request_cache.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _request_cache.reset(token)

@@ -85,6 +85,13 @@ def demo_cases_seed(*, seed: int, today: date, limit: int) -> DemoCasesResult:
     return DemoCasesResult(**counts)
 
 
+def _calculable(children, month) -> bool:
+    """No child of the household is too old to be counted as a child in ``month``."""
+    return all(age_at_month(m.person.birth_date, month.year, month.month) <= 18
+               or (m.hemmavarande and age_at_month(m.person.birth_date, month.year, month.month) <= 20)
+               for m in children)
+
+
 def _one_case(rng, household, worker, manager, today, counts, waiting_shown=None):
     opened = _month_start(today, 1) - timedelta(days=rng.randint(0, 20))
     case = Case.objects.create(reference=f"demo-{household.pk}", unit_id=household.unit_id, household=household,
@@ -130,7 +137,9 @@ def _one_case(rng, household, worker, manager, today, counts, waiting_shown=None
         counts["applications"] += 1
         # drawn for the newest month only, as before, so the rest of the demo stays as it was
         waits = back == newest and rng.random() < 0.2
-        if back == newest and (waits or (show_waiting and month > first_month)):
+        # a youth of 19 or 20 without hemmavarande cannot be calculated: such a household is
+        # left without a case (below), never with an application waiting that cannot be done
+        if back == newest and (waits or (show_waiting and month > first_month)) and _calculable(children, month):
             if show_waiting:
                 waiting_shown.add(worker.pk)
             continue  # the newest application waits to be calculated

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Exists, Max, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 
 from lika.accounts.settings import current as current_setting
 from lika.households.models import HouseholdMembership, Person
@@ -20,6 +20,9 @@ from .models import (
 )
 
 EXCEPTION_REMINDER_DAYS = 30
+# A recipient's letter (the HTML and the PDF): lists and pages that show who a decision went
+# to do not read it (issue 18).
+LETTER_CONTENT = ("letter_html", "letter")
 
 
 def _current_adults():
@@ -35,20 +38,11 @@ def _undelivered():
 
 
 def cases_for_unit(user, *, query: str = "", status: str = "open", mine: bool = False):
-    """The unit's cases with what the list shows and flags, newest first."""
-    cases = (Case.objects.filter(unit_id=user.unit_id)
-             .select_related("registerledare", "case_worker")
-             .prefetch_related(_current_adults())
-             .annotate(
-                 # a withdrawn application is not the latest one (issue 17)
-                 latest_month=Max("applications__month",
-                                  filter=~Q(applications__status=Application.Status.WITHDRAWN)),
-                 undelivered=Exists(_undelivered()),
-                 to_calculate=Exists(Application.objects.filter(case=OuterRef("pk"),
-                                                                status=Application.Status.RECEIVED)),
-                 to_decide=Exists(Application.objects.filter(case=OuterRef("pk"),
-                                                             status=Application.Status.CALCULATED)),
-             ).order_by("-opened_on", "-id"))
+    """The unit's cases that the list's status and search select, newest first: no joins
+    and no annotations, so that counting and ordering them stays cheap (issue 18: at
+    10 000 households the annotated query grouped every open case of the unit for each
+    page).  ``with_list_flags`` adds what the list shows, for the page's rows only."""
+    cases = Case.objects.filter(unit_id=user.unit_id).order_by("-opened_on", "-id")
     if status in (Case.Status.OPEN, Case.Status.CLOSED):
         cases = cases.filter(status=status)
     if mine:
@@ -59,6 +53,28 @@ def cases_for_unit(user, *, query: str = "", status: str = "open", mine: bool = 
 
         cases = cases.filter(search_condition(query))
     return cases
+
+
+def latest_month():
+    """The month of the case's latest application; a withdrawn one is not counted (issue 17)."""
+    return Subquery(Application.objects.filter(case=OuterRef("pk"))
+                    .exclude(status=Application.Status.WITHDRAWN).order_by("-month").values("month")[:1])
+
+
+def applications_in(status):
+    """``Exists``: the case has an application in ``status``."""
+    return Exists(Application.objects.filter(case=OuterRef("pk"), status=status))
+
+
+def with_list_flags(cases):
+    """The cases with what the list shows: the registerledare, the case worker, the adults,
+    the latest month and the flags (to calculate, to decide, a decision not delivered)."""
+    return (cases.select_related("registerledare", "case_worker")
+            .prefetch_related(_current_adults())
+            .annotate(latest_month=latest_month(),
+                      undelivered=Exists(_undelivered()),
+                      to_calculate=applications_in(Application.Status.RECEIVED),
+                      to_decide=applications_in(Application.Status.CALCULATED)))
 
 
 def mark_missing_plans(cases, today: date) -> None:
@@ -131,7 +147,8 @@ def worklist_for(user, today: date) -> Worklist:
         .filter(Q(decision__application__case__unit_id=user.unit_id)
                 & (Q(decision__application__case__case_worker=user)
                    | Q(decision__application__case__case_worker__isnull=True)))
-        .select_related("person", "decision__application__case").order_by("decision__decided_at", "id"))
+        .select_related("person", "decision__application__case").defer(*LETTER_CONTENT)
+        .order_by("decision__decided_at", "id"))
     my_cases = list(Case.objects.filter(unit_id=user.unit_id, status=Case.Status.OPEN)
                     .filter(Q(case_worker=user) | Q(case_worker__isnull=True))
                     .prefetch_related(_current_adults()))
@@ -187,7 +204,8 @@ def case_applications(case):
 
 def case_decisions(case):
     return (Decision.objects.filter(application__case=case).select_related("application", "decided_by")
-            .prefetch_related("recipients__person").order_by("-prepared_at", "-id"))
+            .prefetch_related(Prefetch("recipients", DecisionRecipient.objects.defer(*LETTER_CONTENT)),
+                              "recipients__person").order_by("-prepared_at", "-id"))
 
 
 def case_exceptions(case):

@@ -101,6 +101,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "lika.accounts.settings.SettingsPerRequestMiddleware",  # the municipality's settings read once
     "lika.web.parameters.BoundedParametersMiddleware",  # NUL and over-long query parameters: 400
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

@@ -102,3 +102,44 @@ def test_the_demo_has_andringsbeslut_on_paid_decisions_and_a_run_pays_only_the_d
     assert {o.decision_id for o in offsets} == {d.pk for d in changed}
     assert sum(o.to_pay for o in offsets) > 0 and sum(o.overpaid for o in offsets) > 0
     assert payments.reconciliation(run) == []
+
+
+class _Rollback(Exception):
+    pass
+
+
+def test_every_waiting_application_can_be_calculated(demo):
+    """Issue 18's load run met a demo application that could not be calculated (a youth of
+    19 without hemmavarande): the demo leaves no such application waiting."""
+    from django.db import transaction
+
+    from lika.cases import services
+    from lika.cases.models import Application
+
+    waiting = list(Application.objects.filter(status="received").select_related("case__case_worker"))
+    assert waiting, "the demo leaves applications waiting"
+    for application in waiting:
+        with pytest.raises(_Rollback), transaction.atomic():
+            services.calculation_make(acting_user=application.case.case_worker, application=application)
+            raise _Rollback
+
+
+@pytest.mark.parametrize("ages, calculable", [
+    ([(5, False)], True),
+    ([(18, False)], True),
+    ([(19, False)], False),
+    ([(19, True)], True),
+    ([(20, True)], True),
+    ([(21, True)], False),
+    ([(3, False), (19, False)], False),
+    ([], True),
+])
+def test_calculable_children(ages, calculable):
+    from types import SimpleNamespace
+
+    from lika.cases.demo import _calculable
+
+    month = date(2026, 12, 1)
+    children = [SimpleNamespace(person=SimpleNamespace(birth_date=date(2026 - age, 12, 31)), hemmavarande=h)
+                for age, h in ages]
+    assert _calculable(children, month) is calculable
