@@ -16,6 +16,7 @@ from django.contrib.auth.backends import ModelBackend
 
 from lika.audit.services import LOGIN, access_log_write
 
+from .backends import UnitUserMixin
 from .models import User
 
 DEFAULT_USERNAME_CLAIM = "preferred_username"
@@ -26,7 +27,7 @@ def username_claim() -> str:
     return getattr(settings, "LIKA_OIDC_USERNAME_CLAIM", DEFAULT_USERNAME_CLAIM) or DEFAULT_USERNAME_CLAIM
 
 
-class OIDCClaimsBackend(ModelBackend):
+class OIDCClaimsBackend(UnitUserMixin, ModelBackend):
     """Log in an existing active Lika user from verified ID-token claims.
 
     The claim named by ``LIKA_OIDC_USERNAME_CLAIM`` (default

@@ -160,8 +160,15 @@ def name_forms(adult1, adult2, children, others) -> None:
         named(_("Annan person i bostaden %(n)s") % {"n": number}, other)
 
 
-def _adults_now(case):
-    members = services.memberships_on(case.household_id, timezone.localdate())
+def _adults_now(case, history=None):
+    """The adults of the household today (from ``history``, every membership with its person,
+    when the page has read it), else those of the month the case was opened."""
+    today = timezone.localdate()
+    if history is None:
+        members = services.memberships_on(case.household_id, today)
+    else:  # the same rows as memberships_on, without reading them again
+        members = sorted((m for m in history if m.valid_from <= today and (m.valid_to is None or m.valid_to >= today)),
+                         key=lambda m: m.pk)
     return [m.person for m in members if m.role == "adult"] or [
         m.person for m in services.memberships_in_month(case.household_id, case.opened_on.replace(day=1))
         if m.role == "adult"]
@@ -177,7 +184,7 @@ def _dwelling_now(current) -> int | None:
 @login_required
 def case_detail(request, case_id):
     case = access_case(request.user, case_id, what="Läst ärendeöversikt")
-    from lika.payments.selectors import payment_problems
+    from lika.payments.selectors import payment_holds
     from lika.plans.selectors import case_plan_section
 
     action = request.POST.get("action") if request.method == "POST" else None
@@ -197,7 +204,7 @@ def case_detail(request, case_id):
 
     history = list(selectors.household_history(case))
     mark_hidden_addresses(m.person for m in history)
-    adults = _adults_now(case)
+    adults = _adults_now(case, history)
     current = [m for m in history if m.valid_to is None]
     for m in current:  # a co-resident whom another unit's case has is shown, not opened from here
         m.openable = m.role != "co_resident" or not handled_elsewhere(request.user, m.person)
@@ -207,7 +214,7 @@ def case_detail(request, case_id):
         "applications": selectors.case_applications(case)[:24],
         "decisions": selectors.case_decisions(case)[:24],
         "exceptions": selectors.case_exceptions(case),
-        "payment_holds": payment_problems([case.pk])[0],
+        "payment_holds": payment_holds([case.pk]),
         "plan_section": case_plan_section(case, adults),
         "journal": case.journal.select_related("written_by")[:5],
         "close": close,

@@ -161,6 +161,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 # --- Authentication ---------------------------------------------------------
+# Django's ModelBackend, reading the user with her unit (lika/accounts/backends.py); OIDC
+# adds its own backend when configured (docs/operations.md).
+AUTHENTICATION_BACKENDS = ["lika.accounts.backends.UnitModelBackend"]
+
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

@@ -12,9 +12,8 @@ def payment_history(person, limit=36):
             .order_by("-run__month", "-id")[:limit])
 
 
-def payment_problems(case_ids) -> tuple[list, list]:
-    """Holds still unpaid and failed payments not yet re-issued, for the cases
-    ``case_ids``: two queries."""
+def payment_holds(case_ids) -> list:
+    """Holds still unpaid for the cases ``case_ids``, the newest run's hold for a share (one query)."""
     on_cases = Q(decision__application__case_id__in=list(case_ids))
     live = PaymentOrder.objects.filter(share=OuterRef("share")).exclude(status__in=FAILED)
     holds = list(PaymentHold.objects.filter(on_cases).exclude(Exists(live))
@@ -24,10 +23,17 @@ def payment_problems(case_ids) -> tuple[list, list]:
         if hold.share_id not in seen:
             seen.add(hold.share_id)
             unique_holds.append(hold)
-    failed = list(PaymentOrder.objects.filter(on_cases, status__in=FAILED, reissued_as__isnull=True)
-                  .select_related("run", "decision__application__case").order_by("status_at", "id"))
-    return unique_holds[::-1], failed
+    return unique_holds[::-1]
 
+
+def payment_problems(case_ids) -> tuple[list, list]:
+    """Holds still unpaid and failed payments not yet re-issued, for the cases
+    ``case_ids``: two queries."""
+    case_ids = list(case_ids)
+    failed = list(PaymentOrder.objects.filter(decision__application__case_id__in=case_ids, status__in=FAILED,
+                                              reissued_as__isnull=True)
+                  .select_related("run", "decision__application__case").order_by("status_at", "id"))
+    return payment_holds(case_ids), failed
 
 
 def shared_account_households(run) -> dict:
