@@ -128,6 +128,9 @@ TEMPLATES = [
     },
 ]
 
+# Widgets written directly, the same HTML as Django's widget templates (lika/web/form_renderer.py).
+FORM_RENDERER = "lika.web.form_renderer.FastWidgetRenderer"
+
 # --- Database -------------------------------------------------------------
 # SQLite under var/ by default (embedded, for the demo and development);
 # PostgreSQL when DATABASE_URL is set (production).
