@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 
 from lika.accounts.models import Unit
 from lika.core.periods import Period, PeriodError, parse_month, parse_period
-from lika.web.widgets import QuickSelect
 
 KINDS = [("year", _("År")), ("tertial", _("Tertial")), ("quarter", _("Kvartal")), ("month", _("Månad")),
          ("custom", _("Egen period"))]
@@ -22,12 +21,12 @@ class _Missing(Exception):
 
 
 class StatisticsForm(forms.Form):
-    typ = forms.ChoiceField(label=_("Typ av period"), choices=KINDS, initial="year", widget=QuickSelect)
+    typ = forms.ChoiceField(label=_("Typ av period"), choices=KINDS, initial="year")
     ar = forms.IntegerField(label=_("År"), min_value=2000, max_value=2100)
-    manad = forms.TypedChoiceField(label=_("Månad"), choices=MONTHS, coerce=int, required=False, widget=QuickSelect)
-    tertial = forms.TypedChoiceField(label=_("Tertial"), coerce=int, required=False, widget=QuickSelect,
+    manad = forms.TypedChoiceField(label=_("Månad"), choices=MONTHS, coerce=int, required=False)
+    tertial = forms.TypedChoiceField(label=_("Tertial"), coerce=int, required=False,
                                      choices=[(1, _("1 (jan–apr)")), (2, _("2 (maj–aug)")), (3, _("3 (sep–dec)"))])
-    kvartal = forms.TypedChoiceField(label=_("Kvartal"), coerce=int, required=False, widget=QuickSelect,
+    kvartal = forms.TypedChoiceField(label=_("Kvartal"), coerce=int, required=False,
                                      choices=[(q, str(q)) for q in range(1, 5)])
     # a custom period is whole months: periods a day apart could be subtracted down to one person
     fran = forms.CharField(label=_("Från och med månad"), required=False, help_text=_("ÅÅÅÅ-MM"), max_length=32,
@@ -35,8 +34,7 @@ class StatisticsForm(forms.Form):
     till = forms.CharField(label=_("Till och med månad"), required=False, help_text=_("ÅÅÅÅ-MM"), max_length=32,
                            widget=forms.TextInput(attrs={"type": "month"}))
     # the units are read once per form, for both the choice and the check (with their municipality)
-    enhet = forms.TypedChoiceField(label=_("Enhet"), coerce=int, required=False, empty_value=None,
-                                   widget=QuickSelect)
+    enhet = forms.TypedChoiceField(label=_("Enhet"), coerce=int, required=False, empty_value=None)
 
     def __init__(self, data=None, **kwargs):
         today = timezone.localdate()

@@ -62,6 +62,41 @@ def test_any_text_renders_as_django_does(value, label, attr):
         assert fast_html == django_html
 
 
+# the cases of the statistics form's QuickSelect, which the renderer replaced (numbers as labels
+# are localised as in templates)
+SELECTS = [
+    ([("", "Hela kommunen"), (1, "Enhet <Norr> & co"), (2, 'Söder "S"')], 1, {"id": "id_enhet"}),
+    ([(m, gettext_lazy("januari") if m == 1 else str(m)) for m in range(1, 13)], "7", {}),
+    ([("Norr", [(1, "Ett"), (2, "Två")]), ("Söder", [(3, "Tre")]), (4, "Fyra")], 3, {"class": "wide"}),
+    ([(1000, 12345), (2, 2.5)], 1000, None),
+]
+
+
+@pytest.mark.parametrize(("choices", "value", "attrs"), SELECTS)
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_selects_in_either_language(choices, value, attrs, language):
+    from django.utils import translation
+
+    with translation.override(language):
+        django_html, fast_html = _both(forms.Select(choices=choices), value, attrs)
+    assert fast_html == django_html
+
+
+def test_a_bound_field_with_an_error_gets_the_same_aria_attributes(settings):
+    class Form(forms.Form):
+        choice = forms.ChoiceField(choices=[("a", "A"), ("b", "B")], help_text="Hjälp")
+        text = forms.IntegerField(help_text="Ett tal")
+
+    form = Form({"choice": "x", "text": "y"})
+    assert not form.is_valid()
+    ours = (str(form["choice"]), str(form["text"]))
+    settings.FORM_RENDERER = "django.forms.renderers.DjangoTemplates"
+    form = Form({"choice": "x", "text": "y"})
+    form.is_valid()
+    assert ours == (str(form["choice"]), str(form["text"]))
+    assert 'aria-invalid="true"' in ours[0] and 'aria-invalid="true"' in ours[1]
+
+
 def test_a_template_it_does_not_know_goes_to_django():
     class Odd(forms.Select):
         option_template_name = "django/forms/widgets/input_option.html"  # an option of another template
