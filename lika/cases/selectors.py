@@ -69,7 +69,7 @@ def applications_in(status):
 def with_list_flags(cases):
     """The cases with what the list shows: the registerledare, the case worker, the adults,
     the latest month and the flags (to calculate, to decide, a decision not delivered)."""
-    return (cases.select_related("registerledare", "case_worker")
+    return (cases.select_related("registerledare", "case_worker", "household")
             .prefetch_related(_current_adults())
             .annotate(latest_month=latest_month(),
                       undelivered=Exists(_undelivered()),
@@ -151,7 +151,7 @@ def worklist_for(user, today: date) -> Worklist:
         .order_by("decision__decided_at", "id"))
     my_cases = list(Case.objects.filter(unit_id=user.unit_id, status=Case.Status.OPEN)
                     .filter(Q(case_worker=user) | Q(case_worker__isnull=True))
-                    .prefetch_related(_current_adults()))
+                    .select_related("household").prefetch_related(_current_adults()))
     mark_missing_plans(my_cases, today)
     work.without_plan = [(case, person) for case in my_cases for person in case.adults_without_plan]
     exceptions = PaymentException.objects.filter(case__unit_id=user.unit_id).select_related("case", "recipient")

@@ -1,7 +1,7 @@
 """Reads of payments for the case pages: a person's payment history and the problems
 a case worker must act on."""
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count
 
 from .models import FAILED, PaymentHold, PaymentOrder
 
@@ -13,11 +13,15 @@ def payment_history(person, limit=36):
 
 
 def payment_holds(case_ids) -> list:
-    """Holds still unpaid for the cases ``case_ids``, the newest run's hold for a share (one query)."""
-    on_cases = Q(decision__application__case_id__in=list(case_ids))
-    live = PaymentOrder.objects.filter(share=OuterRef("share")).exclude(status__in=FAILED)
-    holds = list(PaymentHold.objects.filter(on_cases).exclude(Exists(live))
+    """Holds still unpaid for the cases ``case_ids``, the newest run's hold for a share: the
+    cases' holds, then (when there are any) which of their shares a later run has paid after
+    all.  Issue 18: the cases' few holds first, not an anti-join with every payment order."""
+    holds = list(PaymentHold.objects.filter(decision__application__case_id__in=list(case_ids))
                  .select_related("run", "decision__application__case", "share__person").order_by("run__month", "id"))
+    if holds:
+        paid = set(PaymentOrder.objects.filter(share_id__in={h.share_id for h in holds if h.share_id})
+                   .exclude(status__in=FAILED).values_list("share_id", flat=True))
+        holds = [hold for hold in holds if hold.share_id not in paid]
     seen, unique_holds = set(), []
     for hold in reversed(holds):  # the newest run's hold for a share
         if hold.share_id not in seen:
