@@ -113,9 +113,9 @@ def case_list_page(user, *, query: str, filters: Filters, page_number, today: da
 
     from .models import Application, Case
     from .selectors import (
-        _undelivered,
         applications_in,
         cases_for_unit,
+        has_undelivered,
         latest_month,
         mark_missing_plans,
         with_list_flags,
@@ -133,7 +133,7 @@ def case_list_page(user, *, query: str, filters: Filters, page_number, today: da
     elif filters.todo == "besluta":
         cases = cases.filter(applications_in(Application.Status.CALCULATED))
     elif filters.todo == "skicka":
-        cases = cases.filter(Exists(_undelivered()))
+        cases = cases.filter(has_undelivered())
     elif filters.todo == "plan":
         cases = cases.filter(case_lacks_plan(today, settings.LIKA_PLAN_DAYS))
     key = filters.sort.removeprefix("-")

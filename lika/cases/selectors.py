@@ -32,9 +32,11 @@ def _current_adults():
                     to_attr="current_adults")
 
 
-def _undelivered():
-    return DecisionRecipient.objects.filter(decision__application__case=OuterRef("pk"),
-                                            decision__status=Decision.Status.ISSUED, delivered_on__isnull=True)
+def has_undelivered():
+    """``Exists``: a decision of the case is issued and not yet delivered to every recipient."""
+    return Exists(DecisionRecipient.objects.filter(decision__application__case=OuterRef("pk"),
+                                                   decision__status=Decision.Status.ISSUED,
+                                                   delivered_on__isnull=True))
 
 
 def cases_for_unit(user, *, query: str = "", status: str = "open", mine: bool = False):
@@ -72,7 +74,7 @@ def with_list_flags(cases):
     return (cases.select_related("registerledare", "case_worker", "household")
             .prefetch_related(_current_adults())
             .annotate(latest_month=latest_month(),
-                      undelivered=Exists(_undelivered()),
+                      undelivered=has_undelivered(),
                       to_calculate=applications_in(Application.Status.RECEIVED),
                       to_decide=applications_in(Application.Status.CALCULATED)))
 

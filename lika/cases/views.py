@@ -537,7 +537,7 @@ def decision_detail(request, case_id, decision_id):
     # issue 17: an appeal received on paper is registered here (lika.cases.paper_appeal)
     from .paper_appeal import paper_appeal_form, paper_appeal_register
     recipients = list(decision.recipients.select_related("person", "delivery_recorded_by")
-                      .defer("letter_html", "letter"))
+                      .defer(*selectors.LETTER_CONTENT))
     appeal_form = paper_appeal_form(request, decision, recipients, posted=action == "appeal")
     if action == "appeal" and decision.status == Decision.Status.ISSUED:
         registered = paper_appeal_register(request, case, decision, appeal_form)

@@ -165,7 +165,7 @@ AUTH_USER_MODEL = "accounts.User"
 
 # --- Authentication ---------------------------------------------------------
 # Django's ModelBackend, reading the user with her unit (lika/accounts/backends.py); OIDC
-# adds its own backend when configured (docs/operations.md).
+# adds its own backend when configured (docs/oidc.md).
 AUTHENTICATION_BACKENDS = ["lika.accounts.backends.UnitModelBackend"]
 
 PASSWORD_HASHERS = [

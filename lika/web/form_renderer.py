@@ -4,9 +4,10 @@ Django renders every widget through a template (``django/forms/widgets/input.htm
 ``select.html`` and one ``select_option.html`` per option), and under the load benchmark
 that was the largest part of the application page: a row of costs or incomes is two
 selects of some thirty options and two inputs.  :class:`FastWidgetRenderer` writes the
-commonest widgets' HTML directly, *the same bytes* as Django's templates (a test renders
-every widget of Lika's forms both ways and compares them), and leaves every other template
-to Django's renderer.  Set as ``FORM_RENDERER``."""
+commonest widgets' HTML directly, *the same bytes* as Django's templates
+(tests/web/test_form_renderer.py compares the two for every kind of input, select and text
+area with awkward values, and for whole case pages, empty and sent back with errors), and
+leaves every other template to Django's renderer.  Set as ``FORM_RENDERER``."""
 
 from django.forms.renderers import DjangoTemplates
 from django.template.base import render_value_in_context
