@@ -151,15 +151,42 @@ BROKEN_ID_REFERENCES_JS = r"""() => {
 }"""
 
 
-def assert_accessible(page, *, max_targets=3):
-    """axe-core (WCAG 2.0/2.1 A and AA rules) finds no violations on the page as it is now,
-    and no label, description or error message points at a missing id."""
+def follow(page, locator, **click):
+    """Click a link (or a GET form's button) and wait until the page it leads to has loaded.
+
+    Playwright's click does not wait for the navigation it starts: a check run right after
+    it can meet the old page, or the new one before its parser has made <html>."""
+    before = page.url
+    locator.click(**click)
+    page.wait_for_url(lambda url: url != before)
+
+
+# What Playwright says when a script's document is replaced under it by a navigation.
+_NAVIGATED = re.compile(r"Execution context was destroyed|because of a navigation"
+                        r"|reading 'documentElement'")
+
+
+def _run_axe(page):
     from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import Error as PlaywrightError
 
     # resultTypes only trims the passes and incompletes sent back (half the time on
     # the calculator's long form); every rule still runs on every node.
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS},
-                                       "resultTypes": ["violations"]})
+    options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+    for attempt in range(3):
+        page.wait_for_load_state("load")
+        try:
+            return Axe().run(page, options=options)
+        except PlaywrightError as error:
+            # A navigation still under way when axe began: run it again on the loaded page.
+            if attempt == 2 or not _NAVIGATED.search(str(error)):
+                raise
+
+
+def assert_accessible(page, *, max_targets=3):
+    """axe-core (WCAG 2.0/2.1 A and AA rules) finds no violations on the page as it is now,
+    and no label, description or error message points at a missing id."""
+    results = _run_axe(page)
     violations = results.response["violations"]
     lines = []
     for v in violations:

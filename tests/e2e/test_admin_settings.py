@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from lika.accounts import settings as muni_settings
 from lika.accounts.models import User
 from lika.audit.models import AccessLogEntry
-from tests.e2e.conftest import assert_accessible, login, logout
+from tests.e2e.conftest import assert_accessible, follow, login, logout
 
 
 def _next_month(day):
@@ -60,7 +60,7 @@ def test_the_administrator_changes_settings_and_creates_a_user_with_attest_right
 
     # a new user: a payment officer, then attesträtt and a one-time password
     page.get_by_role("link", name="Användare", exact=True).click()
-    page.get_by_role("link", name="Ny användare").click()
+    follow(page, page.get_by_role("link", name="Ny användare"))
     assert_accessible(page)
     page.get_by_label("Användarnamn").fill("pelle")
     page.get_by_label("Förnamn").fill("Pelle")
@@ -90,14 +90,14 @@ def test_the_administrator_changes_settings_and_creates_a_user_with_attest_right
     assert logged[1].new_values == {"can_attest_payments": True}
 
     # the units: a new one with its contact on letters
-    page.get_by_role("link", name="Enheter", exact=True).click()
+    follow(page, page.get_by_role("link", name="Enheter", exact=True))
     assert_accessible(page)
     page.get_by_label("Kod").fill("syd")
     page.get_by_label("Namn").fill("Försörjningsstöd Syd")
     page.get_by_label("Telefon (visas i beslutsbrev)").fill("0123-100 00")
     page.get_by_role("button", name="Skapa enheten").click()
     expect(page.get_by_role("status")).to_contain_text("Enheten Försörjningsstöd Syd är skapad.")
-    page.get_by_role("link", name="Försörjningsstöd Syd").click()
+    follow(page, page.get_by_role("link", name="Försörjningsstöd Syd"))
     assert_accessible(page)
 
     logout(page)

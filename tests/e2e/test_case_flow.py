@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from lika.identity.personnummer import FEMALE, MALE, generate_fictional
-from tests.e2e.conftest import assert_accessible, kronor, login, logout
+from tests.e2e.conftest import assert_accessible, follow, kronor, login, logout
 
 WOMAN = ("Amina", "Berg", generate_fictional(date(1989, 5, 17), FEMALE, 511))
 MAN = ("Jonas", "Berg", generate_fictional(date(1987, 8, 2), MALE, 512))
@@ -53,7 +53,7 @@ def register_couple(page, live_server):
     page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Ärenden", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Ärenden")
     assert_accessible(page)
-    page.get_by_role("link", name="Registrera nytt hushåll").click()
+    follow(page, page.get_by_role("link", name="Registrera nytt hushåll"))
     assert_accessible(page)
     fill_adult(page, "Vuxen 1", (MAN[0], MAN[1], MAN[2][:8] + "-0000"), street="Storgatan 3",
                postal_code="99123", city="Lika", clearing="5000", account="1234560")
@@ -130,7 +130,7 @@ def test_the_whole_case_flow(page, live_server, alice, bob, charlie):
     assert_accessible(page)
 
     # the decision: every line granted, equal split
-    page.get_by_role("link", name="Gå till beslut").click()
+    follow(page, page.get_by_role("link", name="Gå till beslut"))
     expect(page.get_by_label("Lika delar till var och en av de vuxna (huvudregel)")).to_be_checked()
     assert_accessible(page)
     page.get_by_label("Jag fattar beslutet med ett preliminärt belopp").check()

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from lika.cases import decisions, services
 from lika.cases.decisions import LineDecision
 from tests.cases.factories import PROTECTED_ADDRESS, couple_case
-from tests.e2e.conftest import assert_accessible, login, logout
+from tests.e2e.conftest import assert_accessible, follow, login, logout
 
 MONTH = date(2026, 12, 1)
 
@@ -70,7 +70,7 @@ def test_exception_and_a_decision_above_the_delegation(page, live_server, unit_a
 
     login(page, live_server, alice)
     page.goto(f"{live_server.url}/arenden/{case.pk}/")
-    page.get_by_role("link", name="Begär undantag (särskilda skäl)").click()
+    follow(page, page.get_by_role("link", name="Begär undantag (särskilda skäl)"))
     assert_accessible(page)
     page.get_by_role("button", name="Skicka till enhetschefen").click()
     expect(page.get_by_role("alert")).to_be_visible()

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from lika.cases import services
 from lika.cases.models import Decision
 from tests.cases.factories import couple_case
-from tests.e2e.conftest import CHROMIUM_ARGS, assert_accessible, kronor, login  # noqa: F401
+from tests.e2e.conftest import CHROMIUM_ARGS, assert_accessible, follow, kronor, login  # noqa: F401
 
 MONTH = date(2026, 12, 1)
 
@@ -63,7 +63,7 @@ def test_an_issued_decision_is_changed_by_an_andringsbeslut(page, live_server, a
     assert_accessible(page)
     page.get_by_role("group", name="Kostnad 1").get_by_label("Belopp, kr per månad").fill("9 000")
     page.get_by_role("button", name="Spara och beräkna").click()
-    page.get_by_role("link", name="Gå till ändringsbeslut").click()
+    follow(page, page.get_by_role("link", name="Gå till ändringsbeslut"))
     assert_accessible(page)
     page.get_by_label("Jag fattar beslutet med ett preliminärt belopp").check()
     page.get_by_role("button", name="Fatta ändringsbeslut").click()

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from lika.identity.personnummer import FEMALE, MALE, generate_fictional
-from tests.e2e.conftest import assert_accessible, kronor, login
+from tests.e2e.conftest import assert_accessible, follow, kronor, login
 
 FATHER = ("Karim", "Berg", generate_fictional(date(1975, 3, 4), MALE, 601))
 MOTHER = ("Maja", "Berg", generate_fictional(date(1977, 6, 7), FEMALE, 602))
@@ -92,7 +92,7 @@ def test_a_couple_with_a_19_year_old_not_in_school(page, live_server, alice):
     assert_accessible(page)
 
     # the decision: two halves to the parents, one letter each, nothing for the daughter
-    page.get_by_role("link", name="Gå till beslut").click()
+    follow(page, page.get_by_role("link", name="Gå till beslut"))
     assert_accessible(page)
     page.get_by_role("button", name="Fatta beslut").click()
     expect(page.get_by_role("status")).to_contain_text("Beslutet är fattat")

@@ -11,7 +11,7 @@ from lika.cases.models import Case
 from lika.plans import services as plans
 from tests.cases.factories import couple_case, single_case
 from tests.conftest import _user
-from tests.e2e.conftest import assert_accessible, login, logout
+from tests.e2e.conftest import assert_accessible, follow, login, logout
 
 
 def field(page, label):
@@ -57,7 +57,7 @@ def test_a_goal_and_an_activity_are_edited_and_ended(page, live_server, alice, p
     expect(goals.get_by_role("link", name=re.compile("Ändra eller avsluta"))).to_have_count(0)
     assert_accessible(page)
 
-    page.get_by_role("link", name=re.compile(r"Ändra eller avsluta\W+SFI – svenska för invandrare")).click()
+    follow(page, page.get_by_role("link", name=re.compile(r"Ändra eller avsluta\W+SFI – svenska för invandrare")))
     assert_accessible(page)
     field(page, "Startdatum").fill("2026-05-02")
     field(page, "Uppföljning").fill("2026-05-01")

@@ -24,7 +24,7 @@ from lika.cases.models import Application, Case, Decision
 from lika.eservice.applying import month_choices
 from lika.eservice.models import Appeal
 from lika.payments.models import PaymentOrder
-from tests.e2e.conftest import TIMEOUT_MS, assert_accessible, csp_violation, login
+from tests.e2e.conftest import TIMEOUT_MS, assert_accessible, csp_violation, follow, login
 from tests.eservice.decided import pay
 from tests.eservice.oidc_provider import running
 
@@ -194,7 +194,7 @@ def _the_household(her, him, staff, live_server, settings, alice, bob, petra, tm
     staff.get_by_label("Försörjningshinder för Karim Haddad").select_option(label="Arbetslös – otillräcklig ersättning")
     staff.get_by_role("button", name="Spara och beräkna").click()
     expect(staff.get_by_role("status")).to_contain_text("beräknad")
-    staff.get_by_role("link", name="Gå till beslut").click()
+    follow(staff, staff.get_by_role("link", name="Gå till beslut"))
     expect(staff.get_by_label("Lika delar till var och en av de vuxna (huvudregel)")).to_be_checked()
     provisional = staff.get_by_label("Jag fattar beslutet med ett preliminärt belopp")
     if provisional.count():

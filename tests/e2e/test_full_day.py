@@ -24,7 +24,7 @@ from lika.cases import services
 from lika.cases.models import Application, Decision, DecisionRecipient, LetterDispatch
 from lika.households.demo import DEMO_PASSWORD
 from lika.plans.models import BookedMeeting, RiskAssessment
-from tests.e2e.conftest import assert_accessible, kronor, login, logout
+from tests.e2e.conftest import assert_accessible, follow, kronor, login, logout
 
 DAY = timezone.localdate() + timedelta(days=1)
 while DAY.weekday() >= 5:
@@ -96,7 +96,7 @@ def test_a_case_workers_day_in_the_demo(page, live_server):
     # 2. Meetings booked ahead: an individual one with each adult and a joint one, each with
     #    its kallelser (the individual meeting's only to that adult).
     page.goto(f"{live_server.url}/arenden/{case.pk}/")
-    page.get_by_role("link", name="Boka möte", exact=True).click()
+    follow(page, page.get_by_role("link", name="Boka möte", exact=True))
     assert_accessible(page)
     assert _book(page, "Enskilt möte", [adults[0]], "09:00") == [f"Kallelse till {adults[0]} (PDF)"]
     page.goto(f"{live_server.url}/arenden/{case.pk}/moten/boka/")
@@ -138,7 +138,7 @@ def test_a_case_workers_day_in_the_demo(page, live_server):
     expect(page.get_by_role("status")).to_contain_text("beräknad")
     expect(page.get_by_role("region", name="Beräkning")).to_contain_text("Tandvård")
     assert_accessible(page)
-    page.get_by_role("link", name="Gå till beslut").click()
+    follow(page, page.get_by_role("link", name="Gå till beslut"))
     assert_accessible(page)
     _decide(page)
     expect(page.get_by_role("status")).to_contain_text(re.compile("Beslutet är fattat|väntar på enhetschefen"))

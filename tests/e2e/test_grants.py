@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from lika.grants.models import GrantApplication
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, follow
 from tests.grants.helpers import BAD, GOOD
 from tests.grants.test_services import setup  # noqa: F401  (fixture)
 
@@ -27,7 +27,7 @@ def test_association_uploads_previews_and_submits(page, live_server, setup, tmp_
     expect(page).to_have_url(f"{live_server.url}/bidrag/")
     expect(page.get_by_role("heading", level=1, name=club.name)).to_be_visible()
     assert_accessible(page)
-    page.get_by_role("link", name="Ansök om aktivitetsbidrag").click()
+    follow(page, page.get_by_role("link", name="Ansök om aktivitetsbidrag"))
     assert_accessible(page)
 
     bad = tmp_path / "fel.csv"
@@ -103,7 +103,7 @@ def test_association_types_in_its_sammankomster(page, live_server, setup):  # no
     page.get_by_role("link", name="Ansök om aktivitetsbidrag").click()
     page.get_by_role("link", name="Har föreningen ingen närvarofil? Skriv in sammankomsterna").click()
     page.get_by_label("År").fill("2026")
-    page.get_by_role("button", name="Välj").click()
+    follow(page, page.get_by_role("button", name="Välj"))
     assert_accessible(page)
     first = page.get_by_role("group", name="Sammankomst 1")
     first.get_by_label("Datum").fill("2026-03-01")

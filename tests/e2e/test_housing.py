@@ -16,7 +16,7 @@ from lika.cases.models import DecisionLine
 from lika.housing.models import HousingGuideline
 from lika.housing.services import guideline_add
 from tests.cases.factories import couple_case
-from tests.e2e.conftest import assert_accessible, kronor, login
+from tests.e2e.conftest import assert_accessible, follow, kronor, login
 
 MONTH = date(2026, 12, 1)
 REASON = "kommunens riktlinje för skälig boendekostnad från 2026-01-01 (SN 2025-12-10 § 140), 2 vuxna 1 barn"
@@ -60,7 +60,7 @@ def test_a_capped_rent_is_delvis_bifall_with_its_reason_in_both_letters(page, li
     expect(page.get_by_role("region", name="Beräkning")).to_contain_text("sökt 9 000,00 kr")
     assert_accessible(page)
 
-    page.get_by_role("link", name="Gå till beslut").click()
+    follow(page, page.get_by_role("link", name="Gå till beslut"))
     line = page.get_by_role("group", name="Beslut om Boendekostnad")
     expect(line.get_by_label("Beslut", exact=True)).to_have_value("partly")
     expect(line.get_by_label("Beviljat belopp vid delvis bifall, kr")).to_have_value("6970,00")
@@ -116,7 +116,7 @@ def test_a_documented_deviation_grants_the_whole_rent(page, live_server, alice, 
     assert_accessible(page)
     page.get_by_role("button", name="Spara och beräkna").click()
     expect(page.get_by_role("region", name="Beräkning")).to_contain_text("avsteg, godtagen kostnad 9 000 kr")
-    page.get_by_role("link", name="Gå till beslut").click()
+    follow(page, page.get_by_role("link", name="Gå till beslut"))
     line = page.get_by_role("group", name="Beslut om Boendekostnad")
     expect(line.get_by_label("Beslut", exact=True)).to_have_value("granted")
     page.get_by_label("Jag fattar beslutet med ett preliminärt belopp").check()  # 2026: provisional

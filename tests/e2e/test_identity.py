@@ -11,7 +11,7 @@ from lika.cases.models import Case
 from lika.households.models import BankAccountChange
 from tests.cases.factories import couple_case
 from tests.conftest import _user
-from tests.e2e.conftest import assert_accessible, login, logout
+from tests.e2e.conftest import assert_accessible, follow, login, logout
 
 
 def test_a_bank_account_change_is_asked_by_one_and_confirmed_by_a_colleague(page, live_server, unit_a, alice):
@@ -74,7 +74,7 @@ def test_an_enhetschef_asks_for_a_transfer_and_the_other_unit_answers(page, live
     case, woman, man, _kids = couple_case(unit_a, case_worker=alice)
     login(page, live_server, sune)
     page.goto(f"{live_server.url}/arenden/")
-    page.get_by_role("link", name="Flytt av ärenden mellan enheter").click()
+    follow(page, page.get_by_role("link", name="Flytt av ärenden mellan enheter"))
     assert_accessible(page)
     page.get_by_role("button", name="Skicka begäran").click()
     expect(page.get_by_role("alert")).to_be_visible()

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from lika.payments import views
 from lika.payments.bankdays import next_banking_day
 from lika.payments.models import PaymentRun
-from tests.e2e.conftest import assert_accessible, login, logout
+from tests.e2e.conftest import assert_accessible, follow, login, logout
 from tests.payments.test_run import month_of_decisions  # noqa: F401 (a fixture)
 
 
@@ -76,7 +76,7 @@ def test_a_payment_run_from_creation_to_the_bank_file(page, live_server, petra, 
     logout(page)
 
     login(page, live_server, bob)
-    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Utbetalningar").click()
+    follow(page, page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Utbetalningar"))
     assert_accessible(page)
     page.get_by_role("link", name="2026-12").click()
     page.get_by_role("button", name="Attestera").click()

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from lika.grants import services
 from lika.grants.models import AssociationDocument, BoardMember, MembershipCount
 from tests.conftest import _user
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, follow
 from tests.e2e.test_grants import _login
 from tests.grants.test_registers import PDF
 
@@ -49,7 +49,7 @@ def test_association_edits_her_board_and_uploads_her_statutes(page, live_server,
     assert sum(MembershipCount.objects.values_list("count", flat=True)) == 25
     assert_accessible(page)
 
-    page.get_by_role("link", name="Föreningens dokument").click()
+    follow(page, page.get_by_role("link", name="Föreningens dokument"))
     assert_accessible(page)
     not_pdf = tmp_path / "stadgar.pdf"
     not_pdf.write_bytes(b"PK\x03\x04 a word document")

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from lika.grants import services
 from lika.grants.models import GrantGiver, SponsorshipAgreement
 from tests.conftest import _user
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, follow
 from tests.e2e.test_grants import _login
 
 
@@ -56,9 +56,9 @@ def test_an_agreement_is_signed_only_after_its_assessment(page, live_server, adm
     page.get_by_role("button", name="Logga ut").click()
 
     _login(page, live_server, forening.username)
-    page.get_by_role("link", name="Sponsringsavtal").click()
+    follow(page, page.get_by_role("link", name="Sponsringsavtal"))
     assert_accessible(page)
-    page.get_by_role("link", name="Fotbollsskola 7–12 år").click()
+    follow(page, page.get_by_role("link", name="Fotbollsskola 7–12 år"))
     assert_accessible(page)
     page.get_by_label("Flickor/kvinnor, 7–12 år").fill("40")
     page.get_by_label("Pojkar/män, 7–12 år").fill("60")
