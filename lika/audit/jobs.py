@@ -187,6 +187,65 @@ def job_run(name: str, now: datetime | None = None) -> JobRun:
     return job_finish(run, JobRun.Outcome.SUCCEEDED, message[:2000])
 
 
+# --- What the administrator sees -----------------------------------------------------------
+
+# The scheduler calls `lika jobs run --due` every 15 minutes: a job that has not started
+# 45 minutes after its time has missed three calls, and the page says so.
+OVERDUE_AFTER = timedelta(minutes=45)
+
+
+@dataclass(frozen=True)
+class JobStatus:
+    """How one job stands (the administrator's page "Schemalagda jobb", `lika jobs list`)."""
+
+    job: Job
+    last: JobRun | None  # the newest run that ran or tried to (a skipped start is not one)
+    last_success: JobRun | None
+    scheduled: datetime | None  # the newest daily time that has passed
+    overdue: bool  # that time + OVERDUE_AFTER has passed without a run starting
+
+    @property
+    def state(self) -> str:
+        """running, failed (the newest run failed or was abandoned), never, overdue or ok."""
+        if self.last is not None and self.last.outcome == JobRun.Outcome.RUNNING:
+            return "running"
+        if self.last is not None and self.last.outcome in (JobRun.Outcome.FAILED, JobRun.Outcome.ABANDONED):
+            return "failed"
+        if self.last is None:
+            return "never"
+        return "overdue" if self.overdue else "ok"
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.state in ("failed", "overdue", "never")
+
+
+def _latest_scheduled(job: Job, now: datetime) -> datetime | None:
+    if job.at is None:
+        return None
+    today = timezone.localdate(now)
+    for day in (today, today - timedelta(days=1)):
+        scheduled = timezone.make_aware(datetime.combine(day, job.at))
+        if scheduled <= now:
+            return scheduled
+    return None
+
+
+def job_statuses(now: datetime | None = None) -> list[JobStatus]:
+    """Every job with its newest run, its newest successful run and whether it is overdue."""
+    now = now or timezone.now()
+    out = []
+    for job in jobs():
+        tried = JobRun.objects.filter(name=job.name).exclude(outcome=JobRun.Outcome.SKIPPED)
+        last = tried.first()
+        last_success = tried.filter(outcome=JobRun.Outcome.SUCCEEDED).first()
+        scheduled = _latest_scheduled(job, now)
+        overdue = (scheduled is not None and now >= scheduled + OVERDUE_AFTER
+                   and not tried.filter(started_at__gte=scheduled).exclude(outcome=JobRun.Outcome.ABANDONED).exists())
+        out.append(JobStatus(job, last, last_success, scheduled, overdue))
+    return out
+
+
 def due_jobs(now: datetime | None = None) -> list[Job]:
     """The jobs whose daily time has passed today without a run since then."""
     now = now or timezone.now()

@@ -40,3 +40,11 @@ class JobRun(models.Model):
 
     def __str__(self):
         return f"{self.name} {self.started_at:%Y-%m-%d %H:%M} {self.outcome}"
+
+    @property
+    def duration(self) -> str:
+        """How long the run took ("2 min 5 s"); empty while it runs."""
+        if self.finished_at is None:
+            return ""
+        minutes, seconds = divmod(max(0, int((self.finished_at - self.started_at).total_seconds())), 60)
+        return f"{minutes} min {seconds} s" if minutes else f"{seconds} s"

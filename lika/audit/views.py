@@ -34,3 +34,29 @@ def access_log(request):
         "form": form, "page": page, "rows": rows, "searched": page is not None,
         "sees_everything": request.user.has_role(Role.ADMINISTRATOR),
     })
+
+
+RUNS_SHOWN = 50
+
+
+@role_required(Role.ADMINISTRATOR)
+def admin_jobs(request):
+    """The scheduled jobs (issue 18, operations): how each stands and the newest runs, so the
+    IT department sees a stopped scheduler or a failing job without reading the server's log.
+    Jobs are started by the scheduler (`lika jobs run --due`), never from this page: a
+    statistics refresh can run for minutes, longer than a web request may."""
+    from .jobs import job_statuses, jobs
+    from .models_ops import JobRun
+
+    names = [job.name for job in jobs()]
+    chosen = request.GET.get("jobb", "")
+    runs = JobRun.objects.all()
+    if chosen in names:  # an unknown name shows every job's runs
+        runs = runs.filter(name=chosen)
+    else:
+        chosen = ""
+    statuses = job_statuses()
+    return render(request, "audit/admin_jobs.html", {
+        "statuses": statuses, "attention": [s for s in statuses if s.needs_attention],
+        "runs": runs[:RUNS_SHOWN], "runs_shown": RUNS_SHOWN, "names": names, "chosen": chosen,
+    })

@@ -123,6 +123,7 @@ def test_a_case_workers_day_in_the_demo(page, live_server):
     expect(group(page, "Kostnad 1").get_by_label("Slag")).to_have_value("housing")
     assert_accessible(page)
     page.get_by_role("button", name="Lägg till kostnad").click()
+    page.wait_for_load_state("load")  # the form comes back with the new row; count on it whole
     empty = None
     for i in range(1, 30):  # the first empty cost row (copied rows, then the empty ones)
         row = group(page, f"Kostnad {i}")

@@ -120,8 +120,9 @@ def test_officer_decides_letter_and_payment(page, live_server, setup, settings, 
     assert_accessible(page)
     page.get_by_label("Filformat").select_option("09")
     page.get_by_role("button", name="Skapa betalfilen").click()
-    run = PaymentRun.objects.get()
+    run = PaymentRun.objects.get()  # attested above; the file is written by the click
     expect(page.locator("#file-name")).to_have_text(f"pain.001.001.09-2026-12-{run.pk}.xml")
+    run.refresh_from_db()  # read after the page shows the file, not while it was being made
     assert_accessible(page)
     path = settings.LIKA_PAYMENT_FILES / run.file_name
     summary = iso20022.validate_pain001(path, version="09")

@@ -87,8 +87,8 @@ def test_a_payment_run_from_creation_to_the_bank_file(page, live_server, petra, 
     pytest.importorskip("lika.payments.iso20022")
     page.get_by_label("Filformat").select_option("09")
     page.get_by_role("button", name="Skapa betalfilen").click()
-    run.refresh_from_db()
     expect(page.locator("#file-name")).to_have_text(f"pain.001.001.09-2026-12-{run.pk}.xml")
+    run.refresh_from_db()  # read once the page shows the file
     expect(page.get_by_role("link", name="Hämta bokföringsfilen (CSV)")).to_be_visible()
     assert_accessible(page)
     with page.expect_download() as download:

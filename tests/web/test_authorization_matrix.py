@@ -174,6 +174,7 @@ POLICY = {
     # API's documentation page (public: it describes the API, no data)
     "admin_api_clients": ({"admin"}, None),
     "admin_api_client": ({"admin"}, None),
+    "admin_jobs": ({"admin"}, None),  # issue 18, operations: the scheduled jobs and their runs
     "api_docs": ("public", None),
 }
 CASE_URLS = ("case_detail", "person_detail", "household_edit", "application_new", "application_detail",

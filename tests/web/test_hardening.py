@@ -34,8 +34,9 @@ PDF_TEMPLATES = {"cases/letter.html", "cases/letter_translation.html", "statisti
                  "cases/dispatch_address_page.html"}  # issue 17: the print batch's address page (PDF)
 # The only fields a GET form may have: the statistics' period and unit (no person in them).
 # the grants filters are choices of a register's row (a giver, a programme) or a status code
+# (issue 18) the administrator's jobs page filters its runs by a job's name ("jobb")
 GET_FORM_FIELDS = {"typ", "ar", "manad", "tertial", "kvartal", "fran", "till", "enhet", "year", "giver", "programme",
-                   "status"}
+                   "status", "jobb"}
 
 
 class PageProblems(HTMLParser):

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 from django.utils import timezone
 
-from lika.audit.jobs import JobError, due_jobs, job_get, job_run, jobs
+from lika.audit.jobs import JobError, due_jobs, job_get, job_run, job_statuses
 from lika.audit.models_ops import JobRun
 
 
@@ -49,9 +49,11 @@ class Command(BaseCommand):
             _fail(f"databasen svarade inte: {(str(error).splitlines() or [type(error).__name__])[0]}")
 
     def _list(self):
-        for job in jobs():
-            last = JobRun.objects.filter(name=job.name).first()
+        for status in job_statuses():
+            job, last = status.job, status.last
             when = f"dagligen {job.at:%H:%M}" if job.at else "när det anges"
             seen = (f"senast {timezone.localtime(last.started_at):%Y-%m-%d %H:%M} {last.get_outcome_display().lower()}"
                     if last else "aldrig kört")
+            if status.overdue:
+                seen += f", försenat sedan {timezone.localtime(status.scheduled):%Y-%m-%d %H:%M}"
             self.stdout.write(f"{job.name:<22} {when:<16} {seen} — {job.description}")
