@@ -261,8 +261,18 @@ def membership_end(*, acting_user, case: Case, membership: HouseholdMembership, 
 
 
 def memberships_on(household_id, day: date) -> list[HouseholdMembership]:
+    """The household's memberships in force on ``day`` (from and to both included), in the
+    order they were entered.  ``in_force_on`` is the same rule for rows already read;
+    tests/cases/test_memberships_on.py checks that the two agree."""
     return list(HouseholdMembership.objects.filter(household_id=household_id, valid_from__lte=day)
                 .exclude(valid_to__lt=day).select_related("person").order_by("id"))
+
+
+def in_force_on(memberships, day: date) -> list[HouseholdMembership]:
+    """``memberships_on`` for memberships already read (a page that has the household's
+    history does not read it twice)."""
+    return sorted((m for m in memberships if m.valid_from <= day and (m.valid_to is None or m.valid_to >= day)),
+                  key=lambda m: m.pk)
 
 
 def memberships_in_month(household_id, month: date) -> list[HouseholdMembership]:

@@ -58,6 +58,7 @@ from .people import (  # noqa: F401 - the case services' public names, kept here
     co_residents_in_month,
     couple_or_single,
     dwelling_size,
+    in_force_on,
     loggable,
     membership_add,
     membership_end,

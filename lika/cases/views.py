@@ -167,8 +167,7 @@ def _adults_now(case, history=None):
     if history is None:
         members = services.memberships_on(case.household_id, today)
     else:  # the same rows as memberships_on, without reading them again
-        members = sorted((m for m in history if m.valid_from <= today and (m.valid_to is None or m.valid_to >= today)),
-                         key=lambda m: m.pk)
+        members = services.in_force_on(history, today)
     return [m.person for m in members if m.role == "adult"] or [
         m.person for m in services.memberships_in_month(case.household_id, case.opened_on.replace(day=1))
         if m.role == "adult"]

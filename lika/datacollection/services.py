@@ -7,6 +7,7 @@ answer and failure in one transaction.  Nothing is copied into the application:
 ``collected_benefit_use`` adds an income row only when a case worker asks for it, and
 ``collected_benefit_decline`` records why an amount is not used.  Both are logged."""
 
+import inspect
 import logging
 from concurrent.futures import ThreadPoolExecutor
 
@@ -56,6 +57,8 @@ def configured_sources() -> list[BenefitSource]:
         for cls in classes:
             if not (isinstance(cls, type) and issubclass(cls, BenefitSource)) or cls.code not in SOURCES:
                 raise ImproperlyConfigured(f"LIKA_BENEFIT_SOURCES: {path} är ingen BenefitSource med känd källkod")
+            if inspect.isabstract(cls):
+                raise ImproperlyConfigured(f"LIKA_BENEFIT_SOURCES: {cls.__name__} i {path} saknar fetch")
             out.append(cls(timeout=settings.LIKA_BENEFIT_SOURCE_TIMEOUT))
     return out
 

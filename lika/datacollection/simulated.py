@@ -6,6 +6,7 @@ default (docs/datacollection.md, "The simulated source").
 Now and then a simulated source fails, as real ones do: it times out, is down, or does
 not know the person — also decided by the hash, so the failure is repeatable too."""
 
+import abc
 import calendar
 import hashlib
 from datetime import date
@@ -65,8 +66,9 @@ class SimulatedSource(BenefitSource):
                              paid_on=date(month.year, month.month, min(self.pay_day, last.day)),
                              gross_amount=gross)
 
+    @abc.abstractmethod
     def records(self, h: bytes, identity_number: str, month: date) -> list[BenefitRecord]:
-        raise NotImplementedError
+        """The source's records for the person and month, drawn from the digest ``h``."""
 
 
 class SimulatedForsakringskassan(SimulatedSource):

@@ -18,6 +18,7 @@ subclasses below; anything else it raises is treated as an unknown fault.  Lika 
 an address: a source gets the number and the month, nothing else.
 """
 
+import abc
 from dataclasses import dataclass
 from datetime import date
 
@@ -118,9 +119,9 @@ UNKNOWN_FAULT = ("{source} svarade med ett fel som Lika inte känner igen. Inget
 INVALID_ANSWER = "{source} lämnade ett svar som inte kunde läsas ({detail}). Inget har hämtats därifrån."
 
 
-class BenefitSource:
+class BenefitSource(abc.ABC):
     """One source of digital data collection.  Subclass it, set ``code`` (a key of
-    ``SOURCES``) and implement ``fetch``.  ``timeout`` (seconds, from the setting
+    ``SOURCES``) and implement ``fetch`` (a subclass without it cannot be made).  ``timeout`` (seconds, from the setting
     ``LIKA_BENEFIT_SOURCE_TIMEOUT``) is the longest the adapter may wait for an answer; it
     raises ``SourceTimeout`` when it has waited that long."""
 
@@ -133,8 +134,9 @@ class BenefitSource:
     def name(self) -> str:
         return SOURCES.get(self.code, self.code)
 
+    @abc.abstractmethod
     def fetch(self, identity_number: str, month: date) -> list[BenefitRecord]:
-        raise NotImplementedError
+        """The person's payments from this source for the month, or one of the errors above."""
 
 
 def check_record(record, source: str, month: date) -> str | None:

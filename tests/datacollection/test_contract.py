@@ -10,6 +10,7 @@ from lika.datacollection.simulated import (
     ALL_SOURCES,
     SimulatedForsakringskassan,
     SimulatedPensionsmyndigheten,
+    SimulatedSource,
 )
 from lika.datacollection.sources import (
     AKASSA,
@@ -111,8 +112,16 @@ def test_every_failure_has_a_swedish_line_naming_the_source(error):
 
 
 def test_the_base_class_must_be_implemented():
-    with pytest.raises(NotImplementedError):
-        BenefitSource().fetch("199004121234", M)
+    with pytest.raises(TypeError, match=r"abstract method '?fetch\b"):
+        BenefitSource()
+
+    class Unfinished(BenefitSource):
+        code = FK
+
+    with pytest.raises(TypeError, match=r"abstract method '?fetch\b"):
+        Unfinished()
+    with pytest.raises(TypeError, match=r"abstract method '?records\b"):
+        SimulatedSource()
 
 
 NUMBERS = [generate_fictional(date(1960 + i, 1 + i % 12, 1 + i % 28), FEMALE, 2 * i) for i in range(60)]

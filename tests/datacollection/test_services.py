@@ -153,6 +153,9 @@ def test_the_setting_names_the_simulated_sources(settings):
 
     with pytest.raises(ImproperlyConfigured):
         services.configured_sources()
+    settings.LIKA_BENEFIT_SOURCES = ["lika.datacollection.simulated.SimulatedSource"]  # no code, no records
+    with pytest.raises(ImproperlyConfigured):
+        services.configured_sources()
 
 
 def test_another_unit_cannot_fetch_use_or_decline(alice, charlie, applied):
