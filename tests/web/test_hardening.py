@@ -31,7 +31,8 @@ REQUIRED_CSP = ["default-src 'self'", "script-src 'self'", "style-src 'self'", "
 # Rendered only into PDFs by WeasyPrint, never sent to a browser (their <style> is the PDF's).
 PDF_TEMPLATES = {"cases/letter.html", "cases/letter_translation.html", "statistics/report_pdf.html", "grants/letter.html",
                  "plans/kallelse.html",  # issue 17: the kallelse (a PDF, not a page)
-                 "cases/dispatch_address_page.html"}  # issue 17: the print batch's address page (PDF)
+                 "cases/dispatch_address_page.html",  # issue 17: the print batch's address page (PDF)
+                 "includes/letter_frame.html"}  # cases/includes: the frame of the three letters above
 # The only fields a GET form may have: the statistics' period and unit (no person in them).
 # the grants filters are choices of a register's row (a giver, a programme) or a status code
 # (issue 18) the administrator's jobs page filters its runs by a job's name ("jobb")
