@@ -45,6 +45,18 @@ def _handle(request, forms_by_action, save):
     return bound, None
 
 
+def _respond(request, case, person, forms, message, template, context):
+    """Back to the plan with the service's message, or the page again: 400 with the posted
+    form's errors when a form was sent."""
+    if message:
+        messages.success(request, message)
+        return redirect("plan_detail", case_id=case.pk, person_id=person.pk)
+    posted = next((f for f in forms.values() if f.is_bound), None)
+    return render(request, template, {
+        "case": case, "person": person, "edit_form": forms["edit"], "end_form": forms["end"], "error_form": posted,
+        **context}, status=400 if posted is not None else 200)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def goal_edit(request, case_id, person_id, goal_id):
@@ -62,13 +74,7 @@ def goal_edit(request, case_id, person_id, goal_id):
         "edit": (GoalForm, {"text": goal.text, "target_on": goal.target_on}),
         "end": (GoalEndForm, {"ended_on": timezone.localdate()}),
     }, {"edit": edit, "end": end})
-    if message:
-        messages.success(request, message)
-        return redirect("plan_detail", case_id=case.pk, person_id=person.pk)
-    posted = next((f for f in forms.values() if f.is_bound), None)
-    return render(request, "plans/goal_edit.html", {
-        "case": case, "person": person, "goal": goal, "plan": goal.plan, "edit_form": forms["edit"],
-        "end_form": forms["end"], "error_form": posted}, status=400 if posted is not None else 200)
+    return _respond(request, case, person, forms, message, "plans/goal_edit.html", {"goal": goal, "plan": goal.plan})
 
 
 @login_required
@@ -88,10 +94,5 @@ def activity_edit(request, case_id, person_id, activity_id):
         "edit": (ActivityForm, {f: getattr(activity, f) for f in services.ACTIVITY_EDIT_FIELDS}),
         "end": (ActivityEndForm, {"ended_on": timezone.localdate()}),
     }, {"edit": edit, "end": end})
-    if message:
-        messages.success(request, message)
-        return redirect("plan_detail", case_id=case.pk, person_id=person.pk)
-    posted = next((f for f in forms.values() if f.is_bound), None)
-    return render(request, "plans/activity_edit.html", {
-        "case": case, "person": person, "activity": activity, "plan": activity.plan, "edit_form": forms["edit"],
-        "end_form": forms["end"], "error_form": posted}, status=400 if posted is not None else 200)
+    return _respond(request, case, person, forms, message, "plans/activity_edit.html",
+                    {"activity": activity, "plan": activity.plan})
