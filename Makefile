@@ -9,7 +9,7 @@ HOUSEHOLDS ?= 200
 # PostgreSQL for the second run of the suite; .ci/run sets LIKA_REQUIRE_POSTGRES=1.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 
-.PHONY: demo test lint unit test-sqlite test-postgres bench bench-payments bench-statistics bench-grants bench-load serve clean
+.PHONY: demo test lint messages unit test-sqlite test-postgres bench bench-payments bench-statistics bench-grants bench-load serve clean
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,14 @@ test-postgres: $(STAMP)
 # run side by side, one per core; each pass's output is printed whole when it ends.
 test: lint
 	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
+
+# The English catalogue of the pages (lika/locale/en): extract, then translate what is new
+# (tests/web/test_i18n.py fails on an empty or fuzzy entry).  The e-service has its own
+# catalogues (docs/eservice.md).
+messages: $(STAMP)
+	cd lika && DJANGO_SETTINGS_MODULE=lika.config.settings_messages ../$(BIN)/lika makemessages -l en --ignore 'eservice/*' --ignore 'config/locale'
+	sed -i '/^#| /d' lika/locale/en/LC_MESSAGES/django.po
+	cd lika && ../$(BIN)/lika compilemessages -l en
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.bench_core --processes 2 --json var/bench-core.json

@@ -59,11 +59,13 @@ def records_open_for_flush(connection):
         names += collection.SQLITE_NAMES  # issue 17, digital inhämtning
         api_events = importlib.import_module("lika.api.migrations.0002_api_event_triggers")
         names += api_events.SQLITE_NAMES  # issue 18, the event feed
+        grant_events = importlib.import_module("lika.api.migrations.0004_grant_event_triggers")
+        names += grant_events.SQLITE_NAMES  # issue 18, the grants' event feed
         drop, create = [f"DROP TRIGGER {name};" for name in names], [
             *access_log.SQLITE, *(sql for _name, sql in records.sqlite_triggers(records._sqlite_columns(apps))),
             *housing.SQLITE, *grants.SQLITE, *sponsorship.SQLITE, *realia.SQLITE, *handling.SQLITE,
             *eservice_messages.SQLITE, *settings_rows.SQLITE, *case_documents.SQLITE, *violence.SQLITE,
-            *collection.SQLITE, *api_events.SQLITE]
+            *collection.SQLITE, *api_events.SQLITE, *grant_events.SQLITE]
     elif connection.vendor == "postgresql":
         pairs = records.postgres_triggers("STATEMENT")
         drop, create = [d for d, _c in pairs], [c for _d, c in pairs]

@@ -24,6 +24,10 @@ class ClientForm(forms.Form):
     association = forms.CharField(label=gettext_lazy("Förening (organisationsnummer)"), max_length=20,
                                   required=False,
                                   help_text=gettext_lazy("Bara för en förenings medlemssystem som skickar närvarofiler."))
+    grant_events = forms.BooleanField(
+        label=gettext_lazy("Får följa bidragens beslut och betalningar"), required=False,
+        help_text=gettext_lazy("Alla bidragsbeslut och bidragsbetalningar (/api/v1/grant-events/), t.ex. för "
+                               "kommunens ekonomisystem. Inte för en förenings system."))
     can_read = forms.BooleanField(label=gettext_lazy("Får läsa (read)"), required=False, initial=True)
     can_write = forms.BooleanField(label=gettext_lazy("Får skriva (write): nya ansökningar och närvarofiler"),
                                    required=False)
@@ -44,7 +48,8 @@ def client_list(request):
             try:
                 created, token = services.client_create(
                     acting_user=request.user, name=data["name"], unit_codes=[u.code for u in data["units"]],
-                    association_orgnr=data["association"], read=data["can_read"], write=data["can_write"])
+                    association_orgnr=data["association"], read=data["can_read"], write=data["can_write"],
+                    grant_events=data["grant_events"])
             except ValidationError as exc:
                 _add_errors(form, exc)
                 status = 400

@@ -83,3 +83,13 @@ class WriteScope(permissions.BasePermission):
         if not isinstance(client, ApiClient):
             raise exceptions.NotAuthenticated("Ange nyckeln: Authorization: Bearer <nyckel>.", code="not_authenticated")
         return client.can_write
+
+
+class GrantEventsScope(ReadScope):
+    """A client allowed to follow the grants' decisions and payments (``grant_events``)."""
+
+    message = "Systemet får inte följa bidragens beslut och betalningar (be administratören om behörigheten)."
+    code = "scope_grant_events_missing"
+
+    def has_permission(self, request, view):
+        return super().has_permission(request, view) and request.auth.grant_events

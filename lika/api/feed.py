@@ -24,6 +24,8 @@ commit in another order than they began.
   (Prepared two-phase transactions are not in pg_stat_activity; Lika does not use them.)
 
 The cursor is opaque text (``"<txid>.<id>"``); ``"0"`` or no cursor starts from the beginning.
+The grants' feed (``api_apigrantevent``, /api/v1/grant-events/) works the same way, with
+its own positions: a cursor of one feed means nothing in the other.
 """
 
 import re
@@ -31,8 +33,9 @@ import re
 from django.db import connection
 
 from lika.cases.models import Case
+from lika.grants.models import Association
 
-from .models import ApiEvent
+from .models import ApiEvent, ApiGrantEvent
 
 CURSOR = re.compile(r"^(0|[1-9][0-9]{0,18})(?:\.(0|[1-9][0-9]{0,18}))?$")
 MAX_POSITION = 2**63 - 1
@@ -79,24 +82,37 @@ def release_bound() -> int:
         return cursor.fetchone()[0]
 
 
+def _after(model, select: str, join: str, where: str, params: list, position: tuple[int, int],
+           limit: int) -> tuple[list, bool]:
+    """Up to ``limit`` rows of the feed table of ``model`` (alias ``e``) after ``position``
+    that may be handed out now, in feed order, and whether more are waiting."""
+    txid, event_id = position
+    released, bound = "", []
+    if connection.vendor == "postgresql":
+        released, bound = "AND e.txid < %s", [release_bound()]
+    sql = (f"SELECT e.*, {select} FROM {model._meta.db_table} e {join} "
+           f"WHERE (e.txid > %s OR (e.txid = %s AND e.id > %s)) {released} {where} "
+           f"ORDER BY e.txid, e.id LIMIT %s")
+    rows = list(model.objects.raw(sql, [txid, txid, event_id, *bound, *params, limit + 1]))
+    for row in rows:
+        row.cursor = cursor_of(row)
+    return rows[:limit], len(rows) > limit
+
+
 def events_after(position: tuple[int, int], *, unit_ids, limit: int) -> tuple[list, bool]:
     """Up to ``limit`` events after ``position`` of cases in ``unit_ids`` that may be handed
     out now, in feed order, and whether more are waiting."""
-    txid, event_id = position
-    table, cases = ApiEvent._meta.db_table, Case._meta.db_table
     units = list(unit_ids)
     if not units:
         return [], False
     placeholders = ", ".join(["%s"] * len(units))
-    released, bound = "", []
-    if connection.vendor == "postgresql":
-        released, bound = "AND e.txid < %s", [release_bound()]
-    sql = (f"SELECT e.id, e.kind, e.case_id, e.decision_id, e.payment_order_id, e.amount, e.occurred_at, e.txid, "
-           f"c.reference FROM {table} e JOIN {cases} c ON c.id = e.case_id "
-           f"WHERE (e.txid > %s OR (e.txid = %s AND e.id > %s)) {released} AND c.unit_id IN ({placeholders}) "
-           f"ORDER BY e.txid, e.id LIMIT %s")
-    rows = list(ApiEvent.objects.raw(sql, [txid, txid, event_id, *bound, *units, limit + 1]))
-    for row in rows:
-        row.cursor = cursor_of(row)
-        row.case_reference = row.reference
-    return rows[:limit], len(rows) > limit
+    rows, more = _after(ApiEvent, "c.reference AS case_reference", f"JOIN {Case._meta.db_table} c ON c.id = e.case_id",
+                        f"AND c.unit_id IN ({placeholders})", units, position, limit)
+    return rows, more
+
+
+def grant_events_after(position: tuple[int, int], *, limit: int) -> tuple[list, bool]:
+    """The grants' feed: every grant decision and grant payment event (the grants are the
+    municipality's, not a unit's), with the association's organisationsnummer and name."""
+    return _after(ApiGrantEvent, "a.orgnr AS association_orgnr, a.name AS association_name",
+                  f"JOIN {Association._meta.db_table} a ON a.id = e.association_id", "", [], position, limit)

@@ -27,6 +27,9 @@ class ApiClient(models.Model):
     units = models.ManyToManyField(Unit, blank=True, related_name="+", verbose_name=_("enheter"))
     association = models.ForeignKey("grants.Association", on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+", verbose_name=_("förening"))
+    # issue 18: may follow the grants' decisions and payments (/api/v1/grant-events/), e.g. the
+    # municipality's economy system; never an association's own system
+    grant_events = models.BooleanField(_("bidragens beslut och betalningar"), default=False)
     can_read = models.BooleanField(_("läsa"), default=True)
     can_write = models.BooleanField(_("skriva"), default=False)
     token_prefix = models.CharField(_("nyckelns början"), max_length=16)
@@ -45,6 +48,8 @@ class ApiClient(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(condition=Q(can_read=True) | Q(can_write=True), name="api_client_has_scope"),
+            models.CheckConstraint(condition=Q(grant_events=False) | Q(can_read=True, association__isnull=True),
+                                   name="api_client_grant_events_read_not_association"),
             models.CheckConstraint(condition=Q(revoked_at__isnull=True, revoked_by__isnull=True)
                                    | Q(revoked_at__isnull=False, revoked_by__isnull=False),
                                    name="api_client_revocation_complete"),
@@ -59,10 +64,29 @@ class ApiClient(models.Model):
 
     @property
     def scopes(self) -> list[str]:
-        return [s for s, on in (("read", self.can_read), ("write", self.can_write)) if on]
+        return [s for s, on in (("read", self.can_read), ("write", self.can_write),
+                                ("grant-events", self.grant_events)) if on]
 
 
-class ApiEvent(models.Model):
+class FeedEvent(models.Model):
+    """What every feed row has: the decision it is about, an amount in öre, when, and the
+    writing transaction's id (the feed's order, lika/api/feed.py)."""
+
+    decision_id = models.BigIntegerField()
+    payment_order_id = models.BigIntegerField(null=True, blank=True)
+    amount = models.BigIntegerField(_("belopp (öre)"))
+    occurred_at = models.DateTimeField(_("tidpunkt"))
+    txid = models.BigIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["txid", "id"]
+
+    def __str__(self):
+        return f"{self.kind} {self.decision_id}"
+
+
+class ApiEvent(FeedEvent):
     class Kind(models.TextChoices):
         DECISION_CREATED = "decision_created", _("Beslut skapat")
         DECISION_ISSUED = "decision_issued", _("Beslut fattat")
@@ -73,17 +97,30 @@ class ApiEvent(models.Model):
 
     kind = models.CharField(_("händelse"), max_length=20, choices=Kind.choices)
     case_id = models.BigIntegerField()
-    decision_id = models.BigIntegerField()
-    payment_order_id = models.BigIntegerField(null=True, blank=True)
-    amount = models.BigIntegerField(_("belopp (öre)"))
-    occurred_at = models.DateTimeField(_("tidpunkt"))
-    txid = models.BigIntegerField(default=0)
 
-    class Meta:
+    class Meta(FeedEvent.Meta):
         verbose_name = _("händelse")
         verbose_name_plural = _("händelser")
-        ordering = ["txid", "id"]
         indexes = [models.Index(fields=["txid", "id"], name="api_event_position")]
 
-    def __str__(self):
-        return f"{self.kind} {self.decision_id}"
+
+class ApiGrantEvent(FeedEvent):
+    """The grants' decision and payment feed (/api/v1/grant-events/): written only by
+    triggers on ``grants_grantdecision`` and ``payments_grantpaymentorder`` (migration
+    0004), never changed or deleted; followed with the same cursor as ``ApiEvent``."""
+
+    class Kind(models.TextChoices):
+        DECISION_MADE = "grant_decision_made", _("Bidragsbeslut fattat")
+        PAYMENT_EXPORTED = "grant_payment_exported", _("Bidragsbetalning skickad (i betalfil)")
+        PAYMENT_PAID = "grant_payment_paid", _("Bidragsbetalning utbetald")
+        PAYMENT_RETURNED = "grant_payment_returned", _("Bidragsbetalning returnerad")
+        PAYMENT_REJECTED = "grant_payment_rejected", _("Bidragsbetalning avvisad av banken")
+
+    kind = models.CharField(_("händelse"), max_length=24, choices=Kind.choices)
+    application_id = models.BigIntegerField()
+    association_id = models.BigIntegerField()
+
+    class Meta(FeedEvent.Meta):
+        verbose_name = _("bidragshändelse")
+        verbose_name_plural = _("bidragshändelser")
+        indexes = [models.Index(fields=["txid", "id"], name="api_grant_event_position")]

@@ -18,7 +18,7 @@ from lika.cases.models import (
 from lika.households.models import HouseholdMembership
 from lika.payments.models import PaymentOrder
 
-from .models import ApiEvent
+from .models import ApiEvent, ApiGrantEvent
 
 ORE = "Belopp i hela ören (heltal): 650000 är 6 500,00 kr."
 
@@ -221,6 +221,25 @@ class EventSerializer(serializers.ModelSerializer):
 
 class EventPageSerializer(serializers.Serializer):
     results = EventSerializer(many=True)
+    next = serializers.CharField(help_text="Läget att fråga efter nästa gång (after=); oförändrat när inget nytt finns")
+    has_more = serializers.BooleanField()
+
+
+class GrantEventSerializer(serializers.ModelSerializer):
+    cursor = serializers.CharField(help_text="Läget efter denna händelse: skicka som after= för att fortsätta")
+    kind = serializers.ChoiceField(choices=ApiGrantEvent.Kind.choices)
+    association_orgnr = serializers.CharField(help_text="Föreningens organisationsnummer")
+    association_name = serializers.CharField()
+    amount = serializers.IntegerField(help_text="Öre: beviljat belopp (0 vid avslag) eller betalningens belopp")
+
+    class Meta:
+        model = ApiGrantEvent
+        fields = ["cursor", "id", "kind", "occurred_at", "application_id", "decision_id", "payment_order_id",
+                  "association_id", "association_orgnr", "association_name", "amount"]
+
+
+class GrantEventPageSerializer(serializers.Serializer):
+    results = GrantEventSerializer(many=True)
     next = serializers.CharField(help_text="Läget att fråga efter nästa gång (after=); oförändrat när inget nytt finns")
     has_more = serializers.BooleanField()
 

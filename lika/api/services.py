@@ -27,9 +27,10 @@ def _admin(user):
 
 @transaction.atomic
 def client_create(*, acting_user, name: str, unit_codes=(), association_orgnr: str = "", read: bool = True,
-                  write: bool = False) -> tuple[ApiClient, str]:
+                  write: bool = False, grant_events: bool = False) -> tuple[ApiClient, str]:
     """A new connected system and its token.  The token is returned once and never stored
-    (only its SHA-256 hash is)."""
+    (only its SHA-256 hash is).  ``grant_events``: it may follow the grants' decisions and
+    payments (the economy system), with or without units' cases."""
     _admin(acting_user)
     name = (name or "").strip()
     errors = []
@@ -52,8 +53,13 @@ def client_create(*, acting_user, name: str, unit_codes=(), association_orgnr: s
             errors.append(f"Ingen aktiv förening har organisationsnummer {association_orgnr.strip()}.")
     if association is not None and units:
         errors.append("Ett system ser antingen enheters ärenden eller en förenings bidrag, inte båda.")
-    if not units and association is None:
-        errors.append("Välj de enheter vars ärenden systemet får se (eller en förening för närvarofiler).")
+    if grant_events and association is not None:
+        errors.append("En förenings system kan inte följa alla bidragens beslut och betalningar.")
+    elif grant_events and not read:
+        errors.append("Att följa bidragens beslut och betalningar kräver behörigheten läsa.")
+    if not units and association is None and not grant_events:
+        errors.append("Välj de enheter vars ärenden systemet får se, att det får följa bidragens beslut och "
+                      "betalningar, eller en förening för närvarofiler.")
     if errors:
         raise ValidationError(errors)
     user = get_user_model().objects.create(
@@ -65,7 +71,7 @@ def client_create(*, acting_user, name: str, unit_codes=(), association_orgnr: s
     try:
         with transaction.atomic():
             client = ApiClient.objects.create(name=name, user=user, association=association, can_read=read,
-                                              can_write=write, token_prefix=token[:12],
+                                              can_write=write, grant_events=grant_events, token_prefix=token[:12],
                                               token_sha256=token_hash(token), created_by=acting_user)
     except IntegrityError:
         raise ValidationError(f"Det finns redan ett system som heter {name}.") from None
@@ -73,7 +79,7 @@ def client_create(*, acting_user, name: str, unit_codes=(), association_orgnr: s
     access_log_write(actor=acting_user, action=CREATE, object_type="api_client", object_id=client.pk,
                      summary=f"API-klient {name} skapad",
                      new={"units": [u.code for u in units], "association": association.orgnr if association else None,
-                          "scopes": client.scopes})
+                          "scopes": client.scopes, "grant_events": client.grant_events})
     return client, token
 
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("api/v1/decisions/<str:decision_id>/", views.DecisionDetail.as_view(), name="api_decision"),
     path("api/v1/payment-orders/<str:order_id>/", views.PaymentOrderDetail.as_view(), name="api_payment_order"),
     path("api/v1/events/", views.Events.as_view(), name="api_events"),
+    path("api/v1/grant-events/", views.GrantEvents.as_view(), name="api_grant_events"),
     path("api/v1/key-figures/", views.KeyFigures.as_view(), name="api_key_figures"),
     path("api/v1/grants/attendance/", views.AttendanceUpload.as_view(), name="api_attendance"),
     re_path(r"^api/", json_not_found, name="api_not_found"),

@@ -24,7 +24,7 @@ from lika.statistics.report import SUPPRESSED
 
 from . import feed
 from .attendance import Refused, import_attendance
-from .auth import ReadScope, WriteScope
+from .auth import GrantEventsScope, ReadScope, WriteScope
 from .errors import ApiError
 from .serializers import (
     ApplicationCreateSerializer,
@@ -39,6 +39,8 @@ from .serializers import (
     ErrorSerializer,
     EventPageSerializer,
     EventSerializer,
+    GrantEventPageSerializer,
+    GrantEventSerializer,
     KeyFiguresSerializer,
     PaymentOrderSerializer,
 )
@@ -274,26 +276,49 @@ class PaymentOrderDetail(ApiView):
         return Response(PaymentOrderSerializer(order).data)
 
 
+def _feed_position(request) -> tuple[tuple[int, int], int]:
+    try:
+        position = feed.parse_cursor(request.query_params.get("after"))
+    except feed.CursorError as exc:
+        raise ApiError(str(exc), code="invalid_cursor") from None
+    return position, _bounded(request, "limit", DEFAULT_LIMIT, MAX_LIMIT)
+
+
+def _feed_page(events, more, position, serializer):
+    next_cursor = events[-1].cursor if events else f"{position[0]}.{position[1]}"
+    return Response({"results": serializer(events, many=True).data, "next": next_cursor, "has_more": more})
+
+
+FEED_PARAMETERS = [OpenApiParameter("after", str, description="Markören (next från förra svaret)"),
+                   OpenApiParameter("limit", int, description=f"1–{MAX_LIMIT}, {DEFAULT_LIMIT} om inget anges")]
+
+
 class Events(ApiView):
     @extend_schema(operation_id="events_list", summary="Besluts- och betalningshändelser efter en markör",
                    description="Följ flödet: börja med after=0 (eller utan after), fortsätt med next. "
                                "Ingen händelse hoppas över och ordningen är densamma för alla (docs/api.md).",
-                   parameters=[OpenApiParameter("after", str, description="Markören (next från förra svaret)"),
-                               OpenApiParameter("limit", int, description=f"1–{MAX_LIMIT}, {DEFAULT_LIMIT} om "
-                                                                          "inget anges")],
-                   responses=responses({200: EventPageSerializer}))
+                   parameters=FEED_PARAMETERS, responses=responses({200: EventPageSerializer}))
     def get(self, request):
-        try:
-            position = feed.parse_cursor(request.query_params.get("after"))
-        except feed.CursorError as exc:
-            raise ApiError(str(exc), code="invalid_cursor") from None
-        limit = _bounded(request, "limit", DEFAULT_LIMIT, MAX_LIMIT)
+        position, limit = _feed_position(request)
         events, more = feed.events_after(position, unit_ids=self.unit_ids(), limit=limit)
         for case_id in sorted({e.case_id for e in events}):
             access_log_write(actor=request.user, action=READ, object_type="case", object_id=case_id,
                              summary="API: händelser")
-        next_cursor = events[-1].cursor if events else (f"{position[0]}.{position[1]}")
-        return Response({"results": EventSerializer(events, many=True).data, "next": next_cursor, "has_more": more})
+        return _feed_page(events, more, position, EventSerializer)
+
+
+class GrantEvents(ApiView):
+    permission_classes = [GrantEventsScope]
+
+    @extend_schema(operation_id="grant_events_list", summary="Bidragens beslut och betalningar efter en markör",
+                   description="Alla bidragsbeslut (även avslag, belopp 0) och bidragsbetalningar (skickad, "
+                               "utbetald, returnerad, avvisad), för ett system med behörigheten att följa "
+                               "bidragen. Samma markörer som /api/v1/events/, men ett eget flöde (docs/api.md).",
+                   parameters=FEED_PARAMETERS, responses=responses({200: GrantEventPageSerializer}))
+    def get(self, request):
+        position, limit = _feed_position(request)
+        events, more = feed.grant_events_after(position, limit=limit)
+        return _feed_page(events, more, position, GrantEventSerializer)
 
 
 def _cell(value, kind):

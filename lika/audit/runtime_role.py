@@ -13,7 +13,7 @@ APPEND_ONLY = ("audit_accesslogentry", "cases_journalnote", "housing_housingguid
                # issue 17, digital inhämtning: what was asked, answered and chosen
                "datacollection_collectionrequest", "datacollection_collectionoutcome",
                "datacollection_collectedbenefit", "datacollection_collectedbenefitreview",
-               "api_apievent")  # issue 18: the event feed
+               "api_apievent", "api_apigrantevent")  # issue 18: the event feeds (cases, grants)
 
 # Tables where it may update only the listed columns (a calculation gets superseded_at;
 # a recipient row gets its letter once and the delivery fields), never delete.

@@ -108,7 +108,8 @@ def table_html(table) -> str:
     """A report table as a safe HTML table for the statistics page (K, M, T columns; a
     hidden cell is an ``<abbr>`` saying why).  Built here rather than in a template loop:
     the page has some forty tables, and this keeps its rendering to a few milliseconds."""
-    hidden = f'<abbr title="{escape(_("Dolt: för få personer"))}">..</abbr>'
+    why = _("Dolt: för få personer")  # not inside the f-string: xgettext does not look there
+    hidden = f'<abbr title="{escape(why)}">..</abbr>'
     head = "".join(f'<th scope="col" class="num">{escape(label)}</th>'
                    for label in (_("Kvinnor"), _("Män"), _("Totalt")))
     rows = []

@@ -15,6 +15,7 @@ an earlier one is running (lika/api/feed.py)."""
 
 from django.db import migrations
 
+from lika.api.feed_triggers import feed_triggers
 from lika.audit.append_only import AppendOnlyTable
 
 APPEND_ONLY = AppendOnlyTable("api_apievent", "api_event", "the event feed is append-only")
@@ -81,31 +82,10 @@ POSTGRES_REVERSE = [
 ]
 
 
-def _sqlite_create(name, event, condition, body):
-    where = f" WHEN {condition}" if condition else ""
-    return f"CREATE TRIGGER {name} {event}{where} BEGIN {body} END;"
-
-
-def forwards(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    statements = {"sqlite": [_sqlite_create(*t) for t in SQLITE_FEED],
-                  "postgresql": POSTGRES}.get(vendor, [])
-    for sql in statements:
-        schema_editor.execute(sql, params=None)
-
-
-def backwards(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    statements = {"sqlite": [f"DROP TRIGGER {t[0]};" for t in SQLITE_FEED],
-                  "postgresql": POSTGRES_REVERSE}.get(vendor, [])
-    for sql in statements:
-        schema_editor.execute(sql, params=None)
-
-
 class Migration(migrations.Migration):
     # payments comes through 0001: a parent named here is migrated first when its name sorts last
     # (Django's graph walk), and cases must come before payments on SQLite (payments' triggers
     # name cases_decision, which cases 0006 remakes)
     dependencies = [("api", "0001_api_initial"), ("audit", "0003_records_append_only"),
                     ("cases", "0010_broken_withdrawal")]
-    operations = [migrations.RunPython(forwards, backwards), APPEND_ONLY.operation()]
+    operations = [feed_triggers(SQLITE_FEED, POSTGRES, POSTGRES_REVERSE), APPEND_ONLY.operation()]

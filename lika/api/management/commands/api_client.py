@@ -24,6 +24,8 @@ class Command(BaseCommand):
         create.add_argument("--association", default="", metavar="ORGNR", help="förening (närvarofiler)")
         create.add_argument("--write", action="store_true", help="får skriva (ansökningar, närvarofiler)")
         create.add_argument("--no-read", action="store_true", help="får inte läsa")
+        create.add_argument("--grant-events", action="store_true",
+                            help="får följa bidragens beslut och betalningar (/api/v1/grant-events/)")
         create.add_argument("--by", required=True, metavar="ADMINISTRATÖR", help="administratören som skapar")
         revoke = sub.add_parser("revoke", help="återkalla systemets nyckel")
         revoke.add_argument("name")
@@ -40,7 +42,7 @@ class Command(BaseCommand):
                     client, token = services.client_create(
                         acting_user=admin, name=options["name"], unit_codes=options["units"].split(","),
                         association_orgnr=options["association"], read=not options["no_read"],
-                        write=options["write"])
+                        write=options["write"], grant_events=options["grant_events"])
                     self.stdout.write(f"{client.name} skapat ({', '.join(client.scopes)}). Nyckeln visas bara nu:")
                     self.stdout.write(token)
                 else:
@@ -51,7 +53,7 @@ class Command(BaseCommand):
 
     def _list(self):
         for client in ApiClient.objects.prefetch_related("units").select_related("association"):
-            sees = client.association.orgnr if client.association else ",".join(u.code for u in client.units.all())
+            sees = client.association.orgnr if client.association else ",".join(u.code for u in client.units.all()) or "–"
             status = f"återkallad {client.revoked_at:%Y-%m-%d}" if client.revoked_at else "aktiv"
             used = f"{client.last_used_at:%Y-%m-%d %H:%M}" if client.last_used_at else "–"
             self.stdout.write(f"{client.name}\t{sees}\t{','.join(client.scopes)}\t{status}\tsenast {used}")
