@@ -60,3 +60,27 @@ def test_the_administrator_creates_and_revokes_an_api_client(page, live_server, 
     page.goto(f"{live_server.url}/api/v1/docs/")
     expect(page.get_by_role("heading", level=1, name="Lika API, version 1")).to_be_visible()
     assert_accessible(page)
+
+
+def test_the_administrator_connects_the_economy_system_to_the_grants_feed(page, live_server, admin_user):
+    login(page, live_server, admin_user)
+    page.goto(f"{live_server.url}/admin-lika/api-klienter/")
+    page.get_by_label("Namn", exact=True).fill("ekonomi-bidrag")
+    page.get_by_role("button", name="Skapa systemet och visa nyckeln").click()  # nothing to see: refused
+    expect(page.get_by_role("alert")).to_contain_text("att det får följa bidragens beslut och betalningar")
+    assert_accessible(page)
+    page.get_by_label("Namn", exact=True).fill("ekonomi-bidrag")
+    page.get_by_label("Får följa bidragens beslut och betalningar").check()
+    page.get_by_role("button", name="Skapa systemet och visa nyckeln").click()
+    expect(page.get_by_role("status")).to_contain_text("Systemet ekonomi-bidrag är skapat")
+    token = page.locator("#api-token").inner_text()
+    row = page.get_by_role("row").filter(has_text="ekonomi-bidrag")
+    expect(row).to_contain_text("bidragens beslut och betalningar")
+    expect(row).to_contain_text("read, grant-events")
+    assert_accessible(page)
+    request = Request(f"{live_server.url}/api/v1/grant-events/", headers={"Authorization": f"Bearer {token}"})
+    with urlopen(request, timeout=10) as response:  # noqa: S310 - the test's own server
+        assert response.status == 200
+        assert json.loads(response.read()) == {"results": [], "next": "0.0", "has_more": False}
+    assert _status(live_server, token)[0] == 200  # no units: its case list is empty, not refused
+    assert ApiClient.objects.get(name="ekonomi-bidrag").grant_events
