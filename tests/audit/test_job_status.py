@@ -86,17 +86,25 @@ def test_a_job_run_only_by_hand_is_never_overdue(only):
     assert (status.state, status.overdue) == ("ok", False)
 
 
-def test_jobs_list_says_when_a_job_is_overdue(only):
+@pytest.mark.parametrize(("now", "overdue_since"), [
+    pytest.param(at(6, 10), None, id="ran-this-morning"),
+    pytest.param(at(7, 3, 44), None, id="inside-the-grace"),
+    pytest.param(at(7, 3, 45), "2026-12-07 03:00", id="overdue-today"),
+    pytest.param(at(8, 1), "2026-12-07 03:00", id="overdue-since-yesterday"),
+])
+def test_jobs_list_says_when_a_job_is_overdue(only, monkeypatch, now, overdue_since):
     only(NIGHTLY, BY_HAND)
-    _run(NIGHTLY, at(5, 3), "succeeded")
+    _run(NIGHTLY, at(6, 3), "succeeded")
+    monkeypatch.setattr(timezone, "now", lambda: now)  # the command reads the clock
     out = StringIO()
     call_command("jobs", "list", stdout=out)
     lines = out.getvalue().splitlines()
     assert len(lines) == 2
-    # on the real clock the run of 5 December is overdue (any day after the 5th at 03:45)
-    assert job_statuses()[0].overdue == (timezone.now() >= at(6, 3, 45))
-    assert lines[0].startswith("nightly") and "senast 2026-12-05 03:00 klar" in lines[0]
-    assert ("försenat sedan" in lines[0]) == job_statuses()[0].overdue
+    assert lines[0].startswith("nightly") and "senast 2026-12-06 03:00 klar" in lines[0]
+    if overdue_since:
+        assert lines[0].endswith(f"försenat sedan {overdue_since} — Varje natt")
+    else:
+        assert "försenat" not in lines[0]
     assert "aldrig kört" in lines[1] and "försenat" not in lines[1]
 
 
